@@ -1,0 +1,23 @@
+namespace NativeHnsw.Distance;
+
+/// <summary>
+/// A distance as a static-abstract operator, so that the graph code, generic over a struct
+/// implementing it, gets the kernel inlined into its loops instead of a call per distance.
+/// </summary>
+internal interface IDistance
+{
+    /// <summary>Distance between <paramref name="length"/> floats at <paramref name="x"/> and <paramref name="y"/>.</summary>
+    static abstract float Compute(ref float x, ref float y, int length);
+}
+
+/// <summary>1 − x·y over unit vectors (cosine) or raw vectors (inner product): the same arithmetic.</summary>
+internal readonly struct DotDistance : IDistance
+{
+    public static float Compute(ref float x, ref float y, int length) => 1f - VectorKernels.DotUnchecked(ref x, ref y, (nuint)length);
+}
+
+/// <summary>Squared Euclidean distance.</summary>
+internal readonly struct SquaredL2Distance : IDistance
+{
+    public static float Compute(ref float x, ref float y, int length) => VectorKernels.SquaredL2Unchecked(ref x, ref y, (nuint)length);
+}

@@ -1,0 +1,148 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+using NativeHnsw.Distance;
+
+namespace NativeHnsw.Graph;
+
+/// <summary>
+/// The graph walks of HNSW (Malkov &amp; Yashunin, 2016): greedy descent through the upper
+/// levels, the ef-bounded beam search of one level, and the neighbor-selection heuristic.
+/// Generic over the distance so the kernel is inlined; shared by in-memory and mapped indexes.
+/// </summary>
+internal static unsafe class GraphSearch
+{
+    /// <summary>
+    /// Greedy walk from <paramref name="entry"/> on each level from <paramref name="fromLevel"/>
+    /// down to <paramref name="toLevel"/> + 1, moving while a neighbor is strictly closer.
+    /// </summary>
+    public static int Descend<TDistance>(in GraphView graph, float* query, int entry, ref float entryDistance, int fromLevel, int toLevel)
+        where TDistance : struct, IDistance
+    {
+        int dims = graph.Dimensions;
+        for (int level = fromLevel; level > toLevel; level--)
+        {
+            bool moved = true;
+            while (moved)
+            {
+                moved = false;
+                int* slot = graph.Links(entry, level);
+                if (slot == null)
+                    break;
+                int count = graph.LinkCount(slot, level);
+                for (int i = 1; i <= count; i++)
+                {
+                    int candidate = slot[i];
+                    if (!graph.IsNode(candidate))
+                        continue;
+                    float d = TDistance.Compute(ref *query, ref *graph.Vector(candidate), dims);
+                    if (d < entryDistance)
+                    {
+                        entryDistance = d;
+                        entry = candidate;
+                        moved = true;
+                    }
+                }
+            }
+        }
+        return entry;
+    }
+
+    /// <summary>
+    /// Beam search of one level. Leaves up to <paramref name="ef"/> nearest accepted nodes in
+    /// <c>context.Results</c>. With <paramref name="exclude"/>, hidden nodes and nodes the filter
+    /// rejects are still walked through (they keep the graph connected) but never become results,
+    /// and the walk only stops early once ef accepted results are held.
+    /// </summary>
+    public static void SearchLevel<TDistance>(in GraphView graph, float* query, int entry, float entryDistance, int ef, int level,
+        SearchContext context, bool exclude, Func<long, bool>? filter)
+        where TDistance : struct, IDistance
+    {
+        int dims = graph.Dimensions;
+        var visited = context.Visited;
+        var candidates = context.Candidates;
+        var results = context.Results;
+        visited.Begin(graph.NodeCount);
+        candidates.Clear();
+        results.Clear();
+        results.EnsureCapacity(ef + 1);
+
+        visited.TryMark(entry);
+        float bound = float.MaxValue;
+        if (!exclude || Accepts(graph, entry, filter))
+        {
+            results.Push(entryDistance, entry);
+            bound = entryDistance;
+        }
+        candidates.Push(-entryDistance, entry);
+
+        while (candidates.Count > 0)
+        {
+            var current = candidates.Top;
+            if (-current.Distance > bound && (results.Count >= ef || !exclude))
+                break;
+            candidates.Pop();
+
+            int* slot = graph.Links(current.Node, level);
+            if (slot == null)
+                continue;
+            int count = graph.LinkCount(slot, level);
+            if (count > 0 && Sse.IsSupported)
+                Sse.Prefetch0(graph.Vector(slot[1]));
+            for (int i = 1; i <= count; i++)
+            {
+                int neighbor = slot[i];
+                if (i < count && Sse.IsSupported)
+                    Sse.Prefetch0(graph.Vector(slot[i + 1]));
+                if (!graph.IsNode(neighbor) || !visited.TryMark(neighbor))
+                    continue;
+                float d = TDistance.Compute(ref *query, ref *graph.Vector(neighbor), dims);
+                if (results.Count < ef || d < bound)
+                {
+                    candidates.Push(-d, neighbor);
+                    if (!exclude || Accepts(graph, neighbor, filter))
+                    {
+                        results.Push(d, neighbor);
+                        if (results.Count > ef)
+                            results.Pop();
+                    }
+                    if (results.Count > 0)
+                        bound = results.Top.Distance;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The neighbor-selection heuristic: walking <paramref name="candidates"/> nearest first, keep
+    /// one only if it is closer to the base than to every one already kept, up to <paramref name="max"/>.
+    /// Favouring diverse directions over the plain nearest is what keeps clustered data navigable.
+    /// </summary>
+    public static int SelectNeighbors<TDistance>(in GraphView graph, ReadOnlySpan<Neighbor> candidates, int max, Span<Neighbor> selected)
+        where TDistance : struct, IDistance
+    {
+        int dims = graph.Dimensions;
+        int kept = 0;
+        foreach (var candidate in candidates)
+        {
+            if (kept >= max)
+                break;
+            float* vector = graph.Vector(candidate.Node);
+            bool diverse = true;
+            for (int j = 0; j < kept; j++)
+            {
+                if (TDistance.Compute(ref *vector, ref *graph.Vector(selected[j].Node), dims) < candidate.Distance)
+                {
+                    diverse = false;
+                    break;
+                }
+            }
+            if (diverse)
+                selected[kept++] = candidate;
+        }
+        return kept;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Accepts(in GraphView graph, int node, Func<long, bool>? filter) =>
+        graph.State(node) == NodeState.Live && (filter is null || filter(graph.Label(node)));
+}

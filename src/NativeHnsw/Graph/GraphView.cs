@@ -1,0 +1,95 @@
+using System.Runtime.CompilerServices;
+
+namespace NativeHnsw.Graph;
+
+/// <summary>
+/// Read access to a graph's blocks, bounded by what was published when the view was taken.
+/// Every node id read from a link slot is checked against <see cref="NodeCount"/> and every
+/// upper-level offset against the pool length before use, so a damaged mapped file can steer a
+/// search to wrong answers at worst, never outside its memory.
+/// </summary>
+internal readonly unsafe struct GraphView
+{
+    private readonly float* _vectors;
+    private readonly int* _links0;
+    private readonly long* _labels;
+    private readonly byte* _states;
+    private readonly int* _upperOffsets;
+    private readonly int* _upperLinks;
+    private readonly long _upperLength;
+
+    public GraphView(float* vectors, int* links0, long* labels, byte* states, int* upperOffsets, int* upperLinks,
+        int nodeCount, long upperLength, int dimensions, int m)
+    {
+        _vectors = vectors;
+        _links0 = links0;
+        _labels = labels;
+        _states = states;
+        _upperOffsets = upperOffsets;
+        _upperLinks = upperLinks;
+        _upperLength = upperLength;
+        NodeCount = nodeCount;
+        Dimensions = dimensions;
+        M = m;
+    }
+
+    public int NodeCount { get; }
+    public int Dimensions { get; }
+    public int M { get; }
+    public int M0 => 2 * M;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsNode(int node) => (uint)node < (uint)NodeCount;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float* Vector(int node) => _vectors + (nint)node * Dimensions;
+
+    public long Label(int node) => _labels[node];
+
+    public NodeState State(int node) => (NodeState)_states[node];
+
+    /// <summary>The node's level, or −1 when its upper-level record is out of bounds.</summary>
+    public int Level(int node)
+    {
+        int offset = _upperOffsets[node];
+        if (offset < 0)
+            return 0;
+        if (offset >= _upperLength)
+            return -1;
+        int level = _upperLinks[offset];
+        return level >= 1 && offset + 1 + (long)level * (1 + M) <= _upperLength ? level : -1;
+    }
+
+    /// <summary>
+    /// The link slot of <paramref name="node"/> at <paramref name="level"/>: a pointer to its count,
+    /// the links following it, or null when the node has no such level (or its record is out of bounds).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int* Links(int node, int level)
+    {
+        if (level == 0)
+            return _links0 + (nint)node * (1 + M0);
+        return UpperLinks(node, level);
+    }
+
+    /// <summary>Link count read from a slot, clamped to the level's maximum so a damaged count cannot overrun the slot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int LinkCount(int* slot, int level)
+    {
+        uint count = (uint)Volatile.Read(ref *slot);
+        uint max = (uint)(level == 0 ? M0 : M);
+        return (int)Math.Min(count, max);
+    }
+
+    private int* UpperLinks(int node, int level)
+    {
+        int offset = _upperOffsets[node];
+        if (offset < 0 || offset >= _upperLength)
+            return null;
+        int nodeLevel = _upperLinks[offset];
+        long slot = offset + 1 + (long)(level - 1) * (1 + M);
+        if (level > nodeLevel || slot + 1 + M > _upperLength)
+            return null;
+        return _upperLinks + slot;
+    }
+}

@@ -1,0 +1,337 @@
+using System.Runtime.InteropServices;
+using NativeHnsw.Distance;
+using NativeHnsw.Graph;
+
+namespace NativeHnsw;
+
+public sealed partial class HnswIndex
+{
+    /// <summary>
+    /// Adds <paramref name="vector"/> under <paramref name="label"/>, or replaces the vector of a
+    /// label already present (see the class remarks). Safe to call from many threads at once.
+    /// </summary>
+    /// <exception cref="ArgumentException">Wrong dimension, a NaN or infinite component, or a zero vector under cosine.</exception>
+    public void Add(long label, ReadOnlySpan<float> vector)
+    {
+        ThrowIfDisposed();
+        ValidateVector(vector, nameof(vector));
+        var context = _contexts.Get();
+        try
+        {
+            Insert(label, vector, context);
+        }
+        finally
+        {
+            _contexts.Return(context);
+        }
+    }
+
+    /// <summary>
+    /// Adds a batch: <paramref name="vectors"/> holds <c>labels.Length</c> rows of <see cref="Dimensions"/>
+    /// floats, row-major. The whole batch is validated before anything is inserted, then inserted on up to
+    /// <paramref name="maxDegreeOfParallelism"/> threads (−1: every core).
+    /// </summary>
+    /// <exception cref="ArgumentException">A size mismatch, a label twice in the batch, or a bad vector (its row is named).</exception>
+    public void AddRange(ReadOnlyMemory<long> labels, ReadOnlyMemory<float> vectors, int maxDegreeOfParallelism = -1)
+    {
+        ThrowIfDisposed();
+        int n = labels.Length;
+        if ((long)n * Dimensions != vectors.Length)
+            throw new ArgumentException(
+                $"Expected {n} rows of {Dimensions} floats ({(long)n * Dimensions} values) for {n} labels, got {vectors.Length} values.", nameof(vectors));
+        if (maxDegreeOfParallelism is 0 or < -1)
+            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Use −1 for every core, or a positive thread count.");
+        var seen = new HashSet<long>(n);
+        var labelSpan = labels.Span;
+        var vectorSpan = vectors.Span;
+        for (int i = 0; i < n; i++)
+        {
+            if (!seen.Add(labelSpan[i]))
+                throw new ArgumentException($"Label {labelSpan[i]} appears more than once in the batch (again at row {i}).", nameof(labels));
+            ValidateVector(vectorSpan.Slice(i * Dimensions, Dimensions), nameof(vectors), $"Row {i} (label {labelSpan[i]})");
+        }
+        if (n == 0)
+            return;
+        Reserve((int)Math.Min(MaxNodes, (long)NodeCount + n));
+
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        int dims = Dimensions;
+        Parallel.For(0, n, options,
+            () => _contexts.Get(),
+            (i, _, context) =>
+            {
+                Insert(labels.Span[i], vectors.Span.Slice(i * dims, dims), context);
+                return context;
+            },
+            context => _contexts.Return(context));
+    }
+
+    private void Insert(long label, ReadOnlySpan<float> vector, SearchContext context)
+    {
+        _growLock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            if (!TryAllocate(label, out int node, out int level, out int previous))
+            {
+                // Not enough room: grow outside the read lock, then start over.
+                _growLock.ExitReadLock();
+                try
+                {
+                    Grow(NodeCount + 1 + NodeCount / 2, _upperUsed + 1 + (long)(MaxLevel + 1) * (1 + _options.M));
+                }
+                finally
+                {
+                    _growLock.EnterReadLock();
+                }
+                ThrowIfDisposed();
+                if (!TryAllocate(label, out node, out level, out previous))
+                    throw new InvalidOperationException($"The index is full: it holds at most {MaxNodes} nodes.");
+            }
+            PrepareVector(vector, StoredVector(node));
+            if (Metric == DistanceMetric.L2)
+                Link<SquaredL2Distance>(node, level, context);
+            else
+                Link<DotDistance>(node, level, context);
+            if (previous >= 0)
+                Supersede(previous);
+        }
+        finally
+        {
+            _growLock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Claims the next node id and its upper-level record, and points the label at it. Caller holds the grow read lock.</summary>
+    private unsafe bool TryAllocate(long label, out int node, out int level, out int previous)
+    {
+        var storage = _storage;
+        lock (_allocLock)
+        {
+            node = _count;
+            level = DrawLevel(node);
+            int upperInts = level == 0 ? 0 : 1 + level * (1 + _options.M);
+            previous = -1;
+            if (node >= storage.NodeCapacity || _upperUsed + upperInts > storage.UpperCapacity || node >= MaxNodes)
+                return false;
+
+            storage.Labels[node] = label;
+            storage.States[node] = (byte)NodeState.Live;
+            storage.Links0[(nint)node * storage.Level0Stride] = 0;
+            if (level == 0)
+            {
+                storage.UpperOffsets[node] = -1;
+            }
+            else
+            {
+                int offset = checked((int)_upperUsed);
+                new Span<int>(storage.UpperLinks + offset, upperInts).Clear();
+                storage.UpperLinks[offset] = level;
+                storage.UpperOffsets[node] = offset;
+                _upperUsed += upperInts;
+            }
+            if (_labelToNode.TryGetValue(label, out previous))
+            {
+                if ((NodeState)storage.States[previous] == NodeState.Deleted)
+                {
+                    // The deleted label comes back to life through its new node.
+                    _deletedCount--;
+                    _hiddenCount--;
+                }
+            }
+            else
+            {
+                previous = -1;
+            }
+            _labelToNode[label] = node;
+            Volatile.Write(ref _count, node + 1);
+            return true;
+        }
+    }
+
+    private unsafe void Supersede(int previous)
+    {
+        lock (_allocLock)
+        {
+            _storage.States[previous] = (byte)NodeState.Superseded;
+            _hiddenCount++;
+        }
+    }
+
+    private unsafe Span<float> StoredVector(int node) => new(_storage.Vectors + (nint)node * Dimensions, Dimensions);
+
+    /// <summary>
+    /// The level of a node: −ln(U)·mL with mL = 1/ln(M), U drawn from a hash of (seed, node id) so a
+    /// given seed gives the same levels however many threads build.
+    /// </summary>
+    private int DrawLevel(int node)
+    {
+        ulong z = _options.Seed + (ulong)(node + 1) * 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        z ^= z >> 31;
+        double u = ((z >> 11) + 1) * (1.0 / (1UL << 53));
+        return (int)Math.Min(MaxLevel, -Math.Log(u) * _levelScale);
+    }
+
+    private unsafe void Link<TDistance>(int node, int level, SearchContext context)
+        where TDistance : struct, IDistance
+    {
+        long entry = Volatile.Read(ref _entry);
+        bool holdsEntry = false;
+        if (entry < 0 || level > EntryLevel(entry))
+        {
+            // A node that becomes the new top holds the entry lock for its whole insertion, so
+            // two such nodes never race to replace the entry point (hnswlib does the same).
+            _entryLock.Enter();
+            holdsEntry = true;
+            entry = Volatile.Read(ref _entry);
+            if (entry < 0)
+            {
+                Volatile.Write(ref _entry, PackEntry(node, level));
+                _entryLock.Exit();
+                return;
+            }
+            if (level <= EntryLevel(entry))
+            {
+                _entryLock.Exit();
+                holdsEntry = false;
+            }
+        }
+        try
+        {
+            var graph = _storage.View(Volatile.Read(ref _count), _upperUsed);
+            float* query = graph.Vector(node);
+            int entryNode = EntryNode(entry);
+            int topLevel = EntryLevel(entry);
+            float entryDistance = TDistance.Compute(ref *query, ref *graph.Vector(entryNode), Dimensions);
+            if (level < topLevel)
+                entryNode = GraphSearch.Descend<TDistance>(graph, query, entryNode, ref entryDistance, topLevel, level);
+
+            for (int l = Math.Min(level, topLevel); l >= 0; l--)
+            {
+                GraphSearch.SearchLevel<TDistance>(graph, query, entryNode, entryDistance, _options.EfConstruction, l, context, exclude: false, filter: null);
+                var found = WithoutNode(context.DrainResultsAscending(), node);
+                if (found.IsEmpty)
+                    continue;
+                entryNode = found[0].Node;
+                entryDistance = found[0].Distance;
+                int kept = GraphSearch.SelectNeighbors<TDistance>(graph, found, _options.M, context.Selected);
+                var selected = context.Selected.AsSpan(0, kept);
+                SetLinks<TDistance>(graph, node, l, selected, context);
+                foreach (var neighbor in selected)
+                    AddLink<TDistance>(graph, neighbor.Node, l, node, neighbor.Distance, context);
+            }
+            if (holdsEntry)
+                Volatile.Write(ref _entry, PackEntry(node, level));
+        }
+        finally
+        {
+            if (holdsEntry)
+                _entryLock.Exit();
+        }
+    }
+
+    /// <summary>A concurrent insert can reach the node being inserted; it must not become its own neighbor.</summary>
+    private static Span<Neighbor> WithoutNode(Span<Neighbor> found, int node)
+    {
+        for (int i = 0; i < found.Length; i++)
+        {
+            if (found[i].Node == node)
+            {
+                found[(i + 1)..].CopyTo(found[i..]);
+                return found[..^1];
+            }
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// Writes the new node's own links at a level. Another insert may already have linked itself
+    /// here (the node is reachable from its upper levels), so existing links are merged, not lost.
+    /// </summary>
+    private unsafe void SetLinks<TDistance>(in GraphView graph, int node, int level, ReadOnlySpan<Neighbor> selected, SearchContext context)
+        where TDistance : struct, IDistance
+    {
+        lock (StripeOf(node))
+        {
+            int* slot = graph.Links(node, level);
+            int existing = graph.LinkCount(slot, level);
+            if (existing == 0)
+            {
+                WriteSlot(slot, selected);
+                return;
+            }
+            var merged = context.Scratch.AsSpan();
+            int count = 0;
+            float* vector = graph.Vector(node);
+            for (int i = 1; i <= existing; i++)
+                merged[count++] = new Neighbor(TDistance.Compute(ref *vector, ref *graph.Vector(slot[i]), Dimensions), slot[i]);
+            foreach (var s in selected)
+            {
+                if (count < merged.Length && !Contains(merged[..count], s.Node))
+                    merged[count++] = s;
+            }
+            Prune<TDistance>(graph, slot, level, merged[..count]);
+        }
+    }
+
+    /// <summary>Adds the reverse link target → newcomer, pruning the target's links by the heuristic when full.</summary>
+    private unsafe void AddLink<TDistance>(in GraphView graph, int target, int level, int newcomer, float distance, SearchContext context)
+        where TDistance : struct, IDistance
+    {
+        lock (StripeOf(target))
+        {
+            int* slot = graph.Links(target, level);
+            if (slot == null)
+                return;
+            int count = graph.LinkCount(slot, level);
+            int max = level == 0 ? _options.M * 2 : _options.M;
+            for (int i = 1; i <= count; i++)
+            {
+                if (slot[i] == newcomer)
+                    return;
+            }
+            if (count < max)
+            {
+                slot[count + 1] = newcomer;
+                Volatile.Write(ref *slot, count + 1);
+                return;
+            }
+            var pool = context.Scratch.AsSpan();
+            float* vector = graph.Vector(target);
+            for (int i = 0; i < count; i++)
+                pool[i] = new Neighbor(TDistance.Compute(ref *vector, ref *graph.Vector(slot[i + 1]), Dimensions), slot[i + 1]);
+            pool[count] = new Neighbor(distance, newcomer);
+            Prune<TDistance>(graph, slot, level, pool[..(count + 1)]);
+        }
+    }
+
+    private unsafe void Prune<TDistance>(in GraphView graph, int* slot, int level, Span<Neighbor> candidates)
+        where TDistance : struct, IDistance
+    {
+        candidates.Sort(Neighbor.ByDistance);
+        int max = level == 0 ? _options.M * 2 : _options.M;
+        Span<Neighbor> kept = stackalloc Neighbor[max];
+        int count = GraphSearch.SelectNeighbors<TDistance>(graph, candidates, max, kept);
+        WriteSlot(slot, kept[..count]);
+    }
+
+    /// <summary>Links first, count last: a lock-free reader sees either the old count or a slot whose links are all valid ids.</summary>
+    private static unsafe void WriteSlot(int* slot, ReadOnlySpan<Neighbor> links)
+    {
+        for (int i = 0; i < links.Length; i++)
+            slot[i + 1] = links[i].Node;
+        Volatile.Write(ref *slot, links.Length);
+    }
+
+    private static bool Contains(ReadOnlySpan<Neighbor> neighbors, int node)
+    {
+        foreach (var n in neighbors)
+        {
+            if (n.Node == node)
+                return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,96 @@
+using NativeHnsw.Graph;
+
+namespace NativeHnsw;
+
+public sealed partial class HnswIndex
+{
+    /// <summary>True when <paramref name="label"/> is in the index and not deleted.</summary>
+    public bool Contains(long label)
+    {
+        ThrowIfDisposed();
+        lock (_allocLock)
+            return _labelToNode.TryGetValue(label, out int node) && StateOf(node) == NodeState.Live;
+    }
+
+    /// <summary>
+    /// Hides <paramref name="label"/> from every later search. The node stays in the graph as a
+    /// waypoint, so recall for the other vectors does not drop. Deleting twice is allowed.
+    /// </summary>
+    /// <exception cref="LabelNotFoundException">The label was never added.</exception>
+    public void MarkDeleted(long label) => SetDeleted(label, deleted: true);
+
+    /// <summary>Makes a label hidden by <see cref="MarkDeleted"/> searchable again.</summary>
+    /// <exception cref="LabelNotFoundException">The label was never added.</exception>
+    public void Unmark(long label) => SetDeleted(label, deleted: false);
+
+    /// <summary>Copies the stored vector of <paramref name="label"/> (unit length under cosine) into <paramref name="destination"/>.</summary>
+    /// <exception cref="LabelNotFoundException">The label was never added.</exception>
+    public unsafe void GetVector(long label, Span<float> destination)
+    {
+        if (destination.Length != Dimensions)
+            ThrowHelper.ThrowDimensionMismatch(Dimensions, destination.Length, nameof(destination));
+        _growLock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            int node = NodeOf(label);
+            StoredVector(node).CopyTo(destination);
+        }
+        finally
+        {
+            _growLock.ExitReadLock();
+        }
+    }
+
+    /// <inheritdoc cref="GetVector(long, Span{float})"/>
+    public float[] GetVector(long label)
+    {
+        var vector = new float[Dimensions];
+        GetVector(label, vector);
+        return vector;
+    }
+
+    private void SetDeleted(long label, bool deleted)
+    {
+        _growLock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            lock (_allocLock)
+            {
+                int node = NodeOf(label);
+                var state = StateOf(node);
+                if (deleted && state == NodeState.Live)
+                {
+                    SetState(node, NodeState.Deleted);
+                    _deletedCount++;
+                    _hiddenCount++;
+                }
+                else if (!deleted && state == NodeState.Deleted)
+                {
+                    SetState(node, NodeState.Live);
+                    _deletedCount--;
+                    _hiddenCount--;
+                }
+            }
+        }
+        finally
+        {
+            _growLock.ExitReadLock();
+        }
+    }
+
+    private int NodeOf(long label)
+    {
+        lock (_allocLock)
+        {
+            if (!_labelToNode.TryGetValue(label, out int node))
+                ThrowHelper.ThrowLabelNotFound(label, nameof(label));
+            return node;
+        }
+    }
+
+    private unsafe NodeState StateOf(int node) => (NodeState)_storage.States[node];
+
+    private unsafe void SetState(int node, NodeState state) => _storage.States[node] = (byte)state;
+}

@@ -1,0 +1,193 @@
+using System.Numerics.Tensors;
+using Microsoft.Extensions.ObjectPool;
+using NativeHnsw.Distance;
+using NativeHnsw.Graph;
+
+namespace NativeHnsw;
+
+/// <summary>
+/// A hierarchical navigable small world graph over float vectors, searched with SIMD kernels.
+/// </summary>
+/// <remarks>
+/// Thread safety: any number of concurrent searches, concurrent with adds, deletes and growth.
+/// Labels are the caller's 64-bit ids. Adding a label that is already present replaces its vector:
+/// the old node stays in the graph as a hidden waypoint (so paths through it keep working) and the
+/// new vector answers for the label from then on; the old node's space is reclaimed only by a rebuild.
+/// </remarks>
+public sealed partial class HnswIndex : IDisposable
+{
+    /// <summary>Largest number of nodes (live, deleted and replaced) one index can hold: node ids are 32-bit.</summary>
+    public const int MaxNodes = int.MaxValue - 1024;
+
+    /// <summary>Cap on a node's level; reached only with astronomically small odds, it bounds every level loop.</summary>
+    internal const int MaxLevel = 63;
+
+    private const int StripeCount = 1024;
+
+    private readonly HnswOptions _options;
+    private readonly double _levelScale;
+    private readonly ReaderWriterLockSlim _growLock = new(LockRecursionPolicy.NoRecursion);
+    private readonly Lock _allocLock = new();
+    private readonly Lock _entryLock = new();
+    private readonly Lock[] _stripes;
+    private readonly Dictionary<long, int> _labelToNode = [];
+    private readonly DefaultObjectPool<SearchContext> _contexts;
+
+    private GraphStorage _storage;
+    private int _count;
+    private long _upperUsed;
+    private long _entry = -1;
+    private int _hiddenCount;
+    private int _deletedCount;
+    private int _disposed;
+
+    /// <summary>Creates an empty index.</summary>
+    public HnswIndex(HnswOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _levelScale = 1.0 / Math.Log(options.M);
+        _stripes = new Lock[StripeCount];
+        for (int i = 0; i < _stripes.Length; i++)
+            _stripes[i] = new Lock();
+        _contexts = new DefaultObjectPool<SearchContext>(new SearchContext.Policy(options.Dimensions, options.M), Environment.ProcessorCount * 2);
+        int capacity = Math.Max(options.InitialCapacity, 16);
+        _storage = NativeGraphStorage.Allocate(options.Dimensions, options.M, capacity, ExpectedUpperInts(capacity));
+    }
+
+    /// <summary>The parameters the index was created with.</summary>
+    public HnswOptions Options => _options;
+
+    public int Dimensions => _options.Dimensions;
+
+    public DistanceMetric Metric => _options.Metric;
+
+    /// <summary>Labels that searches can return (added, not deleted).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_allocLock)
+                return _labelToNode.Count - _deletedCount;
+        }
+    }
+
+    /// <summary>Nodes in the graph, including deleted ones and replaced vectors kept as waypoints.</summary>
+    public int NodeCount => Volatile.Read(ref _count);
+
+    /// <summary>Nodes the index has room for before it next grows.</summary>
+    public int Capacity => Volatile.Read(ref _storage).NodeCapacity;
+
+    /// <summary>Bytes of graph memory held (vectors, links, labels, states), not counting the label map.</summary>
+    public long MemoryBytes
+    {
+        get
+        {
+            var s = Volatile.Read(ref _storage);
+            long perNode = (long)Dimensions * sizeof(float) + (long)s.Level0Stride * sizeof(int) + sizeof(long) + 1 + sizeof(int);
+            return s.NodeCapacity * perNode + s.UpperCapacity * sizeof(int);
+        }
+    }
+
+    /// <summary>Ensures room for <paramref name="nodes"/> nodes without further growth.</summary>
+    public void Reserve(int nodes)
+    {
+        ThrowIfDisposed();
+        if (nodes is < 0 or > MaxNodes)
+            throw new ArgumentOutOfRangeException(nameof(nodes), nodes, $"An index holds at most {MaxNodes} nodes.");
+        Grow(nodes, ExpectedUpperInts(nodes));
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        // Waits for in-flight inserts; searches keep their lease and the blocks outlive them.
+        _growLock.EnterWriteLock();
+        try
+        {
+            _storage.Dispose();
+        }
+        finally
+        {
+            _growLock.ExitWriteLock();
+        }
+    }
+
+    private long ExpectedUpperInts(int nodes) =>
+        // A node reaches level ≥ 1 with odds 1/M and has 1/(M−1) upper levels on average.
+        64 + (long)nodes * (2 + _options.M) / (_options.M - 1);
+
+    private static long PackEntry(int node, int level) => ((long)level << 32) | (uint)node;
+
+    private static int EntryNode(long entry) => (int)(uint)entry;
+
+    private static int EntryLevel(long entry) => (int)(entry >> 32);
+
+    private Lock StripeOf(int node) => _stripes[node & (StripeCount - 1)];
+
+    private void ThrowIfDisposed()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+            ThrowHelper.ThrowDisposed();
+    }
+
+    /// <summary>A lease on the current blocks; retried when growth retires them between the read and the lease.</summary>
+    private GraphStorage AcquireStorage()
+    {
+        while (true)
+        {
+            ThrowIfDisposed();
+            var storage = Volatile.Read(ref _storage);
+            if (storage.TryAcquire())
+                return storage;
+        }
+    }
+
+    private void Grow(int minNodes, long minUpper)
+    {
+        _growLock.EnterWriteLock();
+        try
+        {
+            ThrowIfDisposed();
+            var current = (NativeGraphStorage)_storage;
+            if (current.NodeCapacity >= minNodes && current.UpperCapacity >= minUpper)
+                return;
+            int nodes = (int)Math.Min(MaxNodes, Math.Max(minNodes, Math.Max(1024L, current.NodeCapacity * 2L)));
+            long upper = Math.Max(minUpper, Math.Max(current.UpperCapacity * 2, ExpectedUpperInts(nodes)));
+            var next = current.CopyWithCapacity(nodes, upper, _count, _upperUsed);
+            Volatile.Write(ref _storage, next);
+            current.Dispose();
+        }
+        finally
+        {
+            _growLock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Checks a caller's vector: its length, every component finite, and a direction under cosine.</summary>
+    private void ValidateVector(ReadOnlySpan<float> vector, string paramName, string? what = null)
+    {
+        if (vector.Length != Dimensions)
+            ThrowHelper.ThrowDimensionMismatch(Dimensions, vector.Length, paramName);
+        if (!TensorPrimitives.IsFiniteAll(vector))
+        {
+            int bad = 0;
+            while (float.IsFinite(vector[bad]))
+                bad++;
+            ThrowHelper.ThrowNotFinite(bad, vector[bad], paramName, what);
+        }
+        if (Metric == DistanceMetric.Cosine && TensorPrimitives.MaxMagnitude(vector) == 0f)
+            ThrowHelper.ThrowZeroVector(paramName, what);
+    }
+
+    /// <summary>Copies a validated vector into <paramref name="destination"/> in the form the graph stores (unit length under cosine).</summary>
+    private void PrepareVector(ReadOnlySpan<float> vector, Span<float> destination)
+    {
+        if (Metric == DistanceMetric.Cosine)
+            VectorKernels.Normalize(vector, destination);
+        else
+            vector.CopyTo(destination);
+    }
+}

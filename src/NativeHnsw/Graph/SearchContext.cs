@@ -1,0 +1,55 @@
+using Microsoft.Extensions.ObjectPool;
+
+namespace NativeHnsw.Graph;
+
+/// <summary>
+/// Everything one search or insertion needs besides the graph, pooled per index so the steady
+/// state allocates nothing: the visited marks, both queues, the query copy and selection scratch.
+/// </summary>
+internal sealed class SearchContext
+{
+    public SearchContext(int dimensions, int m)
+    {
+        Query = new float[dimensions];
+        Selected = new Neighbor[2 * m + 1];
+        Scratch = new Neighbor[2 * m + 1];
+    }
+
+    public VisitedSet Visited { get; } = new();
+
+    /// <summary>Candidates to expand, nearest first (distances negated).</summary>
+    public NeighborHeap Candidates { get; } = new();
+
+    /// <summary>The ef best found so far, farthest on top.</summary>
+    public NeighborHeap Results { get; } = new();
+
+    /// <summary>The query as searched (normalised under cosine).</summary>
+    public float[] Query { get; }
+
+    /// <summary>Neighbors chosen by the selection heuristic.</summary>
+    public Neighbor[] Selected { get; }
+
+    /// <summary>A slot's links plus one newcomer, while it is being pruned.</summary>
+    public Neighbor[] Scratch { get; }
+
+    /// <summary>Results drained from the heap in ascending order.</summary>
+    public Neighbor[] Sorted { get; private set; } = new Neighbor[64];
+
+    public Span<Neighbor> DrainResultsAscending()
+    {
+        int count = Results.Count;
+        if (Sorted.Length < count)
+            Sorted = new Neighbor[Math.Max(count, Sorted.Length * 2)];
+        var sorted = Sorted;
+        for (int i = count - 1; i >= 0; i--)
+            sorted[i] = Results.Pop();
+        return sorted.AsSpan(0, count);
+    }
+
+    internal sealed class Policy(int dimensions, int m) : IPooledObjectPolicy<SearchContext>
+    {
+        public SearchContext Create() => new(dimensions, m);
+
+        public bool Return(SearchContext context) => true;
+    }
+}

@@ -1,0 +1,41 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace NativeHnsw.Graph;
+
+/// <summary>
+/// Marks nodes seen by one search. A mark is the search's epoch, so starting a search is one
+/// increment rather than clearing the array; the array is cleared only when the 16-bit epoch wraps.
+/// </summary>
+internal sealed class VisitedSet
+{
+    private ushort[] _marks = [];
+    private ushort _epoch;
+
+    /// <summary>Starts a search over node ids below <paramref name="nodeCount"/>.</summary>
+    public void Begin(int nodeCount)
+    {
+        if (_marks.Length < nodeCount)
+        {
+            // Grow with headroom so an index that keeps growing does not reallocate on every search.
+            _marks = new ushort[Math.Max(nodeCount, (int)Math.Min(Array.MaxLength, nodeCount + (long)nodeCount / 2))];
+            _epoch = 0;
+        }
+        if (++_epoch == 0)
+        {
+            Array.Clear(_marks);
+            _epoch = 1;
+        }
+    }
+
+    /// <summary>Marks <paramref name="node"/>; false when it was already marked. The caller has bounds-checked the node.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryMark(int node)
+    {
+        ref ushort mark = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_marks), node);
+        if (mark == _epoch)
+            return false;
+        mark = _epoch;
+        return true;
+    }
+}
