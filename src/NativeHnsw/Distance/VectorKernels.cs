@@ -32,13 +32,30 @@ public static class VectorKernels
         return SquaredL2Unchecked(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), (nuint)x.Length);
     }
 
-    /// <summary>Writes <paramref name="source"/> scaled to unit length into <paramref name="destination"/>; returns the original norm.</summary>
-    public static float Normalize(ReadOnlySpan<float> source, Span<float> destination)
+    /// <summary>
+    /// Writes <paramref name="source"/> scaled to unit length into <paramref name="destination"/>.
+    /// Returns false, leaving the destination unspecified, when the vector is all zeros.
+    /// </summary>
+    /// <remarks>
+    /// A float sum of squares overflows for components near 1e19 and underflows near 1e−23; such
+    /// vectors still have a direction, so they are first rescaled by their largest magnitude.
+    /// </remarks>
+    public static bool Normalize(ReadOnlySpan<float> source, Span<float> destination)
     {
+        if (source.Length != destination.Length)
+            ThrowHelper.ThrowLengthMismatch(source.Length, destination.Length);
         float norm = TensorPrimitives.Norm(source);
-        if (norm > 0f && float.IsFinite(norm))
+        if (float.IsNormal(norm) && float.IsFinite(norm * norm))
+        {
             TensorPrimitives.Multiply(source, 1f / norm, destination);
-        return norm;
+            return true;
+        }
+        float largest = TensorPrimitives.MaxMagnitude(source);
+        if (largest == 0f || !float.IsFinite(largest))
+            return false;
+        TensorPrimitives.Divide(source, MathF.Abs(largest), destination);
+        TensorPrimitives.Multiply(destination, 1f / TensorPrimitives.Norm(destination), destination);
+        return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -11,6 +11,7 @@ namespace NativeHnsw.Graph;
 /// </summary>
 internal static unsafe class GraphSearch
 {
+
     /// <summary>
     /// Greedy walk from <paramref name="entry"/> on each level from <paramref name="fromLevel"/>
     /// down to <paramref name="toLevel"/> + 1, moving while a neighbor is strictly closer.
@@ -64,7 +65,7 @@ internal static unsafe class GraphSearch
         visited.Begin(graph.NodeCount);
         candidates.Clear();
         results.Clear();
-        results.EnsureCapacity(ef + 1);
+        results.EnsureCapacity(ef);
 
         visited.TryMark(entry);
         float bound = float.MaxValue;
@@ -86,11 +87,13 @@ internal static unsafe class GraphSearch
             if (slot == null)
                 continue;
             int count = graph.LinkCount(slot, level);
+
             if (count > 0 && Sse.IsSupported)
                 Sse.Prefetch0(graph.Vector(slot[1]));
             for (int i = 1; i <= count; i++)
             {
                 int neighbor = slot[i];
+                // Fetch the next neighbor's vector while this one's distance is computed.
                 if (i < count && Sse.IsSupported)
                     Sse.Prefetch0(graph.Vector(slot[i + 1]));
                 if (!graph.IsNode(neighbor) || !visited.TryMark(neighbor))
@@ -101,9 +104,10 @@ internal static unsafe class GraphSearch
                     candidates.Push(-d, neighbor);
                     if (!exclude || Accepts(graph, neighbor, filter))
                     {
-                        results.Push(d, neighbor);
-                        if (results.Count > ef)
-                            results.Pop();
+                        if (results.Count < ef)
+                            results.Push(d, neighbor);
+                        else
+                            results.ReplaceTop(d, neighbor);
                     }
                     if (results.Count > 0)
                         bound = results.Top.Distance;

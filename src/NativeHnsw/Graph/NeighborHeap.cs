@@ -16,6 +16,7 @@ internal sealed class NeighborHeap
 
     public void Clear() => Count = 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Push(float distance, int node)
     {
         if (Count == _items.Length)
@@ -43,6 +44,10 @@ internal sealed class NeighborHeap
         return top;
     }
 
+    /// <summary>Replaces the top with a new entry: one sift where a push and a pop would take two.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ReplaceTop(float distance, int node) => SiftDown(_items, new Neighbor(distance, node), Count);
+
     /// <summary>Reserves room so that pushes up to <paramref name="capacity"/> never allocate.</summary>
     public void EnsureCapacity(int capacity)
     {
@@ -50,7 +55,6 @@ internal sealed class NeighborHeap
             Array.Resize(ref _items, (int)Math.Min(Array.MaxLength, Math.Max(capacity, 2L * _items.Length)));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void SiftDown(Neighbor[] items, Neighbor moving, int count)
     {
         int i = 0;

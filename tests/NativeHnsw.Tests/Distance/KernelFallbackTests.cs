@@ -1,0 +1,46 @@
+using System.Diagnostics;
+
+namespace NativeHnsw.Tests.Distance;
+
+/// <summary>
+/// Runs <see cref="VectorKernelTests"/> again in a child process of this test assembly with an
+/// instruction set switched off (the .NET 10 switch names), so the narrower rungs of every kernel
+/// ladder are proven on this machine too. The child asserts the switch took effect.
+/// </summary>
+public sealed class KernelFallbackTests
+{
+    [Theory]
+    [InlineData("DOTNET_EnableAVX512")]
+    [InlineData("DOTNET_EnableAVX2")]
+    [InlineData("DOTNET_EnableHWIntrinsic")]
+    public async Task KernelTests_WithInstructionSetOff_Pass(string switchName)
+    {
+        string assembly = typeof(VectorKernelTests).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string arg in new[] { "exec", assembly, "--filter-class", typeof(VectorKernelTests).FullName!, "--minimum-expected-tests", "260", "--no-ansi", "--progress", "off" })
+            start.ArgumentList.Add(arg);
+        start.Environment[switchName] = "0";
+
+        using var child = Process.Start(start)!;
+        var stdout = child.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = child.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(3));
+        try
+        {
+            await child.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            child.Kill(entireProcessTree: true);
+            Assert.Fail($"The kernel tests with {switchName}=0 did not finish in 3 minutes.");
+        }
+        Assert.True(child.ExitCode == 0,
+            $"Kernel tests with {switchName}=0 exited with {child.ExitCode}:\n{await stdout}\n{await stderr}");
+    }
+}
