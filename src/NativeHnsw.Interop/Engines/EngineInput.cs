@@ -1,4 +1,5 @@
 using System.Buffers;
+using NativeHnsw.Distance;
 
 namespace NativeHnsw.Interop;
 
@@ -44,8 +45,7 @@ internal static class EngineInput
 
     public static void NormalizeRow(ReadOnlySpan<float> row, Span<float> destination, string paramName)
     {
-        float norm = VectorKernels.Normalize(row, destination);
-        if (!(norm > 0f) || !float.IsFinite(norm))
-            throw new ArgumentException($"A cosine index cannot take a vector of norm {norm}: it has no direction.", paramName);
+        if (!VectorKernels.Normalize(row, destination))
+            throw new ArgumentException("A cosine index cannot take an all-zero vector: it has no direction.", paramName);
     }
 }

@@ -9,7 +9,7 @@ namespace NativeHnsw.Interop;
 /// <para>Distances follow <see cref="DistanceMetric"/> for every engine, smaller is closer: L2 is the squared distance,
 /// InnerProduct is 1 − a·b, Cosine is 1 − cos(a, b). Engines without a native cosine (FAISS, hnswlib) get normalised
 /// copies of the vectors and queries and run inner product; FAISS's similarity s is reported as 1 − s.</para>
-/// <para>Threading: <see cref="AddBatch"/> and <see cref="Search"/> may run concurrently. The native engines keep ef
+/// <para>Threading: <see cref="AddBatch"/> and <see cref="Search(ReadOnlySpan{float}, Span{SearchResult}, int)"/> may run concurrently. The native engines keep ef
 /// in the index, not per query (neither FAISS 1.7.3's C API nor hnswlib 0.6.2 takes it per call), so concurrent searches
 /// must use the same ef; a search racing a different ef still returns valid hits, just at the other ef.
 /// Dispose may race anything: native memory is freed only after the last operation in flight ends.</para>
@@ -45,15 +45,6 @@ public interface IVectorEngine : IDisposable
     /// every engine searches with max(ef, k).
     /// </summary>
     int Search(ReadOnlySpan<float> query, Span<SearchResult> destination, int ef = 0);
-
-    /// <summary>The k nearest hits, closest first.</summary>
-    SearchResult[] Search(ReadOnlySpan<float> query, int k, int ef = 0)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(k);
-        var results = new SearchResult[k];
-        int found = Search(query, results, ef);
-        return found == k ? results : results[..found];
-    }
 
     /// <summary>Writes the index to <paramref name="path"/> in the engine's own file format.</summary>
     /// <exception cref="NotSupportedException">When <see cref="SupportsPersistence"/> is false.</exception>

@@ -208,18 +208,29 @@ public sealed partial class HnswIndex
             if (level < topLevel)
                 entryNode = GraphSearch.Descend<TDistance>(graph, query, entryNode, ref entryDistance, topLevel, level);
 
-            for (int l = Math.Min(level, topLevel); l >= 0; l--)
+            // First the node's own links at every level, then the reverse links that make it
+            // reachable. Were it reachable earlier, another insert could descend onto it and start
+            // a level-0 search from a node that has no level-0 links yet, and be left linked to it alone.
+            int linkedTop = Math.Min(level, topLevel);
+            for (int l = linkedTop; l >= 0; l--)
             {
                 GraphSearch.SearchLevel<TDistance>(graph, query, entryNode, entryDistance, _options.EfConstruction, l, context, exclude: false, filter: null);
                 var found = WithoutNode(context.DrainResultsAscending(), node);
+                var selected = context.SelectedAt(l);
                 if (found.IsEmpty)
+                {
+                    context.SetSelectedCount(l, 0);
                     continue;
+                }
                 entryNode = found[0].Node;
                 entryDistance = found[0].Distance;
-                int kept = GraphSearch.SelectNeighbors<TDistance>(graph, found, _options.M, context.Selected);
-                var selected = context.Selected.AsSpan(0, kept);
-                SetLinks<TDistance>(graph, node, l, selected, context);
-                foreach (var neighbor in selected)
+                int kept = GraphSearch.SelectNeighbors<TDistance>(graph, found, _options.M, selected);
+                context.SetSelectedCount(l, kept);
+                SetLinks(graph, node, l, selected[..kept]);
+            }
+            for (int l = linkedTop; l >= 0; l--)
+            {
+                foreach (var neighbor in context.SelectedAt(l)[..context.SelectedCount(l)])
                     AddLink<TDistance>(graph, neighbor.Node, l, node, neighbor.Distance, context);
             }
             if (holdsEntry)
@@ -246,34 +257,11 @@ public sealed partial class HnswIndex
         return found;
     }
 
-    /// <summary>
-    /// Writes the new node's own links at a level. Another insert may already have linked itself
-    /// here (the node is reachable from its upper levels), so existing links are merged, not lost.
-    /// </summary>
-    private unsafe void SetLinks<TDistance>(in GraphView graph, int node, int level, ReadOnlySpan<Neighbor> selected, SearchContext context)
-        where TDistance : struct, IDistance
+    /// <summary>Writes the new node's own links at a level; nobody links to it before this is done.</summary>
+    private unsafe void SetLinks(in GraphView graph, int node, int level, ReadOnlySpan<Neighbor> selected)
     {
         lock (StripeOf(node))
-        {
-            int* slot = graph.Links(node, level);
-            int existing = graph.LinkCount(slot, level);
-            if (existing == 0)
-            {
-                WriteSlot(slot, selected);
-                return;
-            }
-            var merged = context.Scratch.AsSpan();
-            int count = 0;
-            float* vector = graph.Vector(node);
-            for (int i = 1; i <= existing; i++)
-                merged[count++] = new Neighbor(TDistance.Compute(ref *vector, ref *graph.Vector(slot[i]), Dimensions), slot[i]);
-            foreach (var s in selected)
-            {
-                if (count < merged.Length && !Contains(merged[..count], s.Node))
-                    merged[count++] = s;
-            }
-            Prune<TDistance>(graph, slot, level, merged[..count]);
-        }
+            WriteSlot(graph.Links(node, level), selected);
     }
 
     /// <summary>Adds the reverse link target → newcomer, pruning the target's links by the heuristic when full.</summary>
@@ -323,15 +311,5 @@ public sealed partial class HnswIndex
         for (int i = 0; i < links.Length; i++)
             slot[i + 1] = links[i].Node;
         Volatile.Write(ref *slot, links.Length);
-    }
-
-    private static bool Contains(ReadOnlySpan<Neighbor> neighbors, int node)
-    {
-        foreach (var n in neighbors)
-        {
-            if (n.Node == node)
-                return true;
-        }
-        return false;
     }
 }

@@ -10,10 +10,16 @@ internal sealed class SearchContext
 {
     public SearchContext(int dimensions, int m)
     {
+        _m = m;
         Query = new float[dimensions];
-        Selected = new Neighbor[2 * m + 1];
         Scratch = new Neighbor[2 * m + 1];
+        _selected = new Neighbor[(HnswIndex.MaxLevel + 1) * m];
+        _selectedCounts = new int[HnswIndex.MaxLevel + 1];
     }
+
+    private readonly int _m;
+    private readonly Neighbor[] _selected;
+    private readonly int[] _selectedCounts;
 
     public VisitedSet Visited { get; } = new();
 
@@ -26,8 +32,12 @@ internal sealed class SearchContext
     /// <summary>The query as searched (normalised under cosine).</summary>
     public float[] Query { get; }
 
-    /// <summary>Neighbors chosen by the selection heuristic.</summary>
-    public Neighbor[] Selected { get; }
+    /// <summary>Room for the neighbors chosen at one level of an insertion (M of them at most).</summary>
+    public Span<Neighbor> SelectedAt(int level) => _selected.AsSpan(level * _m, _m);
+
+    public int SelectedCount(int level) => _selectedCounts[level];
+
+    public void SetSelectedCount(int level, int count) => _selectedCounts[level] = count;
 
     /// <summary>A slot's links plus one newcomer, while it is being pruned.</summary>
     public Neighbor[] Scratch { get; }

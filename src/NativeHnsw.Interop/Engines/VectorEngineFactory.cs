@@ -1,0 +1,55 @@
+using NativeHnsw.Interop.Native;
+
+namespace NativeHnsw.Interop;
+
+/// <summary>
+/// Creates and loads one kind of <see cref="IVectorEngine"/>, and says whether it can: the harness iterates
+/// <see cref="All"/> and skips, with <see cref="UnavailableReason"/>, the engines whose library is missing.
+/// </summary>
+public sealed class VectorEngineFactory
+{
+    private readonly Func<HnswOptions, IVectorEngine> _create;
+    private readonly Func<string, HnswOptions, IVectorEngine>? _load;
+    private readonly Func<NativeLibraryStatus>? _library;
+
+    private VectorEngineFactory(
+        string name, Func<HnswOptions, IVectorEngine> create, Func<string, HnswOptions, IVectorEngine>? load, Func<NativeLibraryStatus>? library)
+    {
+        Name = name;
+        _create = create;
+        _load = load;
+        _library = library;
+    }
+
+    /// <summary>Our index. Persistence arrives with HnswIndex's Save/Load.</summary>
+    public static VectorEngineFactory NativeHnsw { get; } = new(HnswIndexEngine.EngineName, HnswIndexEngine.Create, load: null, library: null);
+
+    /// <summary>FAISS IndexHNSWFlat through libfaiss_c.so.</summary>
+    public static VectorEngineFactory Faiss { get; } = new(FaissEngine.EngineName, FaissEngine.Create, FaissEngine.Load, () => NativeLibraries.Faiss);
+
+    /// <summary>hnswlib through libhnswlib_c.so.</summary>
+    public static VectorEngineFactory Hnswlib { get; } = new(HnswlibEngine.EngineName, HnswlibEngine.Create, HnswlibEngine.Load, () => NativeLibraries.Hnswlib);
+
+    /// <summary>Ours first, then the native baselines.</summary>
+    public static IReadOnlyList<VectorEngineFactory> All { get; } = [NativeHnsw, Faiss, Hnswlib];
+
+    public string Name { get; }
+
+    /// <summary>The native library behind the engine; null for our managed index.</summary>
+    public NativeLibraryStatus? Library => _library?.Invoke();
+
+    public bool IsAvailable => Library?.IsAvailable ?? true;
+
+    /// <summary>Which file is missing and where it was searched, when <see cref="IsAvailable"/> is false.</summary>
+    public string? UnavailableReason => Library?.Reason;
+
+    public bool SupportsPersistence => _load is not null;
+
+    public IVectorEngine Create(HnswOptions options) => _create(options);
+
+    /// <exception cref="NotSupportedException">When <see cref="SupportsPersistence"/> is false.</exception>
+    public IVectorEngine Load(string path, HnswOptions options) =>
+        _load is not null ? _load(path, options) : throw new NotSupportedException($"{Name} cannot load an index yet.");
+
+    public override string ToString() => Name;
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+
+namespace NativeHnsw.Interop.Tests;
+
+/// <summary>Thousands of create/free cycles leave neither live native indexes nor resident memory behind.</summary>
+public sealed class LeakTests
+{
+    private const int Cycles = 3_000;
+    private const int WarmUpCycles = 300;
+
+    /// <summary>
+    /// Far below what a leak costs: every cycle allocates a 64-slot hnswlib index (≈ 30 KB) or a FAISS index with 50
+    /// vectors (≈ 20 KB), so leaking them all would grow the process by 60–90 MB.
+    /// </summary>
+    private const long MaxGrowthBytes = 24L << 20;
+
+    [Fact]
+    public void Hnswlib_CreateAddFree_Thousands_NoLeak()
+    {
+        NativeRequirement.Hnswlib();
+        long liveBefore = HnswlibEngine.LiveNativeIndexes;
+        AssertBoundedGrowth(() =>
+        {
+            using var engine = HnswlibEngine.Create(TestData.Options(DistanceMetric.L2) with { InitialCapacity = 64 });
+            engine.AddBatch(TestData.Labels.AsMemory(0, 50), TestData.Base.AsMemory(0, 50 * TestData.Dimensions), 1);
+            engine.Search(TestData.Queries.AsSpan(0, TestData.Dimensions), 5, 20);
+        });
+        Assert.Equal(liveBefore, HnswlibEngine.LiveNativeIndexes);
+    }
+
+    [Fact]
+    public void Faiss_CreateAddFree_Thousands_NoLeak()
+    {
+        NativeRequirement.Faiss();
+        long? liveBefore = FaissEngine.LiveNativeIndexes;
+        AssertBoundedGrowth(() =>
+        {
+            using var engine = FaissEngine.Create(TestData.Options(DistanceMetric.L2));
+            engine.AddBatch(TestData.Labels.AsMemory(0, 50), TestData.Base.AsMemory(0, 50 * TestData.Dimensions), 1);
+            engine.Search(TestData.Queries.AsSpan(0, TestData.Dimensions), 5, 20);
+        });
+        Assert.Equal(liveBefore, FaissEngine.LiveNativeIndexes);
+    }
+
+    [Fact]
+    public void Hnswlib_HandleNotDisposed_IsCountedLive()
+    {
+        // The counter the leak test relies on does see an index that is not freed.
+        NativeRequirement.Hnswlib();
+        long before = HnswlibEngine.LiveNativeIndexes;
+        var engine = HnswlibEngine.Create(TestData.Options(DistanceMetric.L2) with { InitialCapacity = 8 });
+        Assert.True(HnswlibEngine.LiveNativeIndexes >= before + 1);
+        engine.Dispose();
+    }
+
+    private static void AssertBoundedGrowth(Action cycle)
+    {
+        for (int i = 0; i < WarmUpCycles; i++)
+            cycle();
+        long before = ResidentBytes();
+        for (int i = 0; i < Cycles; i++)
+            cycle();
+        long growth = ResidentBytes() - before;
+        TestContext.Current.TestOutputHelper?.WriteLine($"RSS growth over {Cycles} cycles: {growth / 1024} KiB");
+        Assert.True(growth < MaxGrowthBytes, $"resident memory grew {growth / (1 << 20)} MiB over {Cycles} create/free cycles");
+    }
+
+    private static long ResidentBytes()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64;
+    }
+}
