@@ -1,0 +1,10 @@
+using BenchmarkDotNet.Running;
+using NativeHnsw.Bench;
+
+// `bdn [BenchmarkDotNet arguments]` runs the micro-benchmarks; anything else is the comparison harness.
+if (args.Length > 0 && args[0] == "bdn")
+{
+    BenchmarkSwitcher.FromAssembly(typeof(Harness).Assembly).Run(args[1..]);
+    return 0;
+}
+return Harness.Run(args);
