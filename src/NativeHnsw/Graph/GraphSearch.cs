@@ -12,6 +12,7 @@ namespace NativeHnsw.Graph;
 internal static unsafe class GraphSearch
 {
 
+
     /// <summary>
     /// Greedy walk from <paramref name="entry"/> on each level from <paramref name="fromLevel"/>
     /// down to <paramref name="toLevel"/> + 1, moving while a neighbor is strictly closer.
@@ -66,6 +67,8 @@ internal static unsafe class GraphSearch
         candidates.Clear();
         results.Clear();
         results.EnsureCapacity(ef);
+        int* batch = stackalloc int[1 + graph.M0];
+        float* distances = stackalloc float[4];
 
         visited.TryMark(entry);
         float bound = float.MaxValue;
@@ -88,31 +91,46 @@ internal static unsafe class GraphSearch
                 continue;
             int count = graph.LinkCount(slot, level);
 
-            if (count > 0 && Sse.IsSupported)
-                Sse.Prefetch0(graph.Vector(slot[1]));
+            // Gather the unvisited neighbors, then measure them four at a time (one pass over the
+            // query per four vectors); the heap work follows each group in the original order.
+            int fresh = 0;
             for (int i = 1; i <= count; i++)
             {
                 int neighbor = slot[i];
-                // Fetch the next neighbor's vector while this one's distance is computed.
-                if (i < count && Sse.IsSupported)
-                    Sse.Prefetch0(graph.Vector(slot[i + 1]));
-                if (!graph.IsNode(neighbor) || !visited.TryMark(neighbor))
-                    continue;
-                float d = TDistance.Compute(ref *query, ref *graph.Vector(neighbor), dims);
-                if (results.Count < ef || d < bound)
-                {
-                    candidates.Push(-d, neighbor);
-                    if (!exclude || Accepts(graph, neighbor, filter))
-                    {
-                        if (results.Count < ef)
-                            results.Push(d, neighbor);
-                        else
-                            results.ReplaceTop(d, neighbor);
-                    }
-                    if (results.Count > 0)
-                        bound = results.Top.Distance;
-                }
+                if (graph.IsNode(neighbor) && visited.TryMark(neighbor))
+                    batch[fresh++] = neighbor;
             }
+            int j = 0;
+            for (; j + 4 <= fresh; j += 4)
+            {
+                TDistance.Compute4(query, graph.Vector(batch[j]), graph.Vector(batch[j + 1]), graph.Vector(batch[j + 2]), graph.Vector(batch[j + 3]), dims, distances);
+                for (int t = 0; t < 4; t++)
+                    Consider(graph, distances[t], batch[j + t], ef, ref bound, candidates, results, exclude, filter);
+            }
+            for (; j < fresh; j++)
+            {
+                int neighbor = batch[j];
+                Consider(graph, TDistance.Compute(ref *query, ref *graph.Vector(neighbor), dims), neighbor, ef, ref bound, candidates, results, exclude, filter);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Consider(in GraphView graph, float d, int neighbor, int ef, ref float bound,
+        NeighborHeap candidates, NeighborHeap results, bool exclude, Func<long, bool>? filter)
+    {
+        if (results.Count < ef || d < bound)
+        {
+            candidates.Push(-d, neighbor);
+            if (!exclude || Accepts(graph, neighbor, filter))
+            {
+                if (results.Count < ef)
+                    results.Push(d, neighbor);
+                else
+                    results.ReplaceTop(d, neighbor);
+            }
+            if (results.Count > 0)
+                bound = results.Top.Distance;
         }
     }
 
