@@ -9,36 +9,41 @@ public sealed class EngineRecallTests
     private const int K = 10;
     private const int Ef = 100;
 
-    public static TheoryData<string, DistanceMetric, double> Cases => new()
+    public static TheoryData<string, DistanceMetric, double> ClusteredCases => new()
     {
-        // Thresholds sit below the measured recall (see the report in the PR) with margin for seed and thread noise.
-        { HnswIndexEngine.EngineName, DistanceMetric.L2, 0.95 },
-        { FaissEngine.EngineName, DistanceMetric.L2, 0.95 },
-        { HnswlibEngine.EngineName, DistanceMetric.L2, 0.95 },
-        { HnswIndexEngine.EngineName, DistanceMetric.Cosine, 0.95 },
-        { FaissEngine.EngineName, DistanceMetric.Cosine, 0.95 },
-        { HnswlibEngine.EngineName, DistanceMetric.Cosine, 0.95 },
-        { FaissEngine.EngineName, DistanceMetric.InnerProduct, 0.90 },
-        { HnswlibEngine.EngineName, DistanceMetric.InnerProduct, 0.90 },
+        // Measured: 0.999–1.000 for every engine and metric (clustered sets are easy at ef = 100).
+        { HnswIndexEngine.EngineName, DistanceMetric.L2, 0.98 },
+        { FaissEngine.EngineName, DistanceMetric.L2, 0.98 },
+        { HnswlibEngine.EngineName, DistanceMetric.L2, 0.98 },
+        { HnswIndexEngine.EngineName, DistanceMetric.Cosine, 0.98 },
+        { FaissEngine.EngineName, DistanceMetric.Cosine, 0.98 },
+        { HnswlibEngine.EngineName, DistanceMetric.Cosine, 0.98 },
+        { FaissEngine.EngineName, DistanceMetric.InnerProduct, 0.98 },
+        { HnswlibEngine.EngineName, DistanceMetric.InnerProduct, 0.98 },
     };
 
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void Recall_ClusteredSet_ReachesThreshold(string engineName, DistanceMetric metric, double threshold)
+    public static TheoryData<string, DistanceMetric, double> GaussianCases => new()
     {
-        var factory = NativeRequirement.Engine(engineName);
-        var data = TestData.Base;
-        var queries = TestData.Queries;
-        var truth = TestData.Truth(metric);
+        // Measured at ef = 100: 0.983 (hnswlib cosine) to 0.9965 (FAISS cosine); the threshold keeps a margin of 0.03.
+        { HnswIndexEngine.EngineName, DistanceMetric.L2, GaussianThreshold },
+        { FaissEngine.EngineName, DistanceMetric.L2, GaussianThreshold },
+        { HnswlibEngine.EngineName, DistanceMetric.L2, GaussianThreshold },
+        { HnswIndexEngine.EngineName, DistanceMetric.Cosine, GaussianThreshold },
+        { FaissEngine.EngineName, DistanceMetric.Cosine, GaussianThreshold },
+        { HnswlibEngine.EngineName, DistanceMetric.Cosine, GaussianThreshold },
+    };
 
-        using var engine = factory.Create(TestData.Options(metric));
-        engine.AddBatch(TestData.Labels, data);
-        Assert.Equal(TestData.Count, engine.Count);
+    private const double GaussianThreshold = 0.95;
 
-        double recall = TestData.RecallOf(engine, queries, truth, K, Ef);
-        TestContext.Current.TestOutputHelper?.WriteLine($"{engineName} {metric}: recall@{K} at ef={Ef} = {recall:F4}");
-        Assert.True(recall >= threshold, $"{engineName} {metric}: recall@{K} = {recall:F4} < {threshold}");
-    }
+    [Theory]
+    [MemberData(nameof(ClusteredCases))]
+    public void Recall_ClusteredSet_ReachesThreshold(string engineName, DistanceMetric metric, double threshold) =>
+        AssertRecall(engineName, metric, TestData.Base, TestData.Queries, TestData.Truth(metric), threshold);
+
+    [Theory]
+    [MemberData(nameof(GaussianCases))]
+    public void Recall_GaussianSet_ReachesThreshold(string engineName, DistanceMetric metric, double threshold) =>
+        AssertRecall(engineName, metric, TestData.GaussianBase, TestData.GaussianQueries, TestData.GaussianTruth(metric), threshold);
 
     [Theory]
     [InlineData(FaissEngine.EngineName)]
@@ -82,7 +87,6 @@ public sealed class EngineRecallTests
     [Theory]
     [InlineData(FaissEngine.EngineName)]
     [InlineData(HnswlibEngine.EngineName)]
-    [InlineData(HnswIndexEngine.EngineName)]
     public void AddBatch_OneThreadAndAllThreads_BothReachRecall(string engineName)
     {
         var factory = NativeRequirement.Engine(engineName);
@@ -97,7 +101,7 @@ public sealed class EngineRecallTests
     }
 
     [Fact]
-    public void Faiss_BuildParameters_ReachTheIndex()
+    public void Faiss_BuildParametersAndThreads_ReachTheIndex()
     {
         NativeRequirement.Faiss();
         Assert.True(FaissEngine.Library.HasNativeHnswExtensions, "the libfaiss_c.so under test should be NativeHnsw's build");
@@ -105,6 +109,26 @@ public sealed class EngineRecallTests
         engine.AddBatch(TestData.Labels.AsMemory(0, 100), TestData.Base.AsMemory(0, 100 * Dimensions));
         engine.Search(TestData.Queries.AsSpan(0, Dimensions), K, ef: 77);
         Assert.Equal((77, 123), engine.HnswParameters);
+
+        // OpenMP's thread count is per thread: a build sets it on the calling thread, a search sets 1 there.
+        engine.AddBatch(new long[] { 500 }, TestData.Base.AsMemory(0, Dimensions), maxDegreeOfParallelism: 1);
+        Assert.Equal(1, Native.FaissNative.nh_faiss_omp_get_max_threads());
+        engine.AddBatch(new long[] { 501 }, TestData.Base.AsMemory(0, Dimensions), maxDegreeOfParallelism: 2);
+        Assert.Equal(2, Native.FaissNative.nh_faiss_omp_get_max_threads());
+        engine.Search(TestData.Queries.AsSpan(0, Dimensions), K, ef: 77);
+        Assert.Equal(1, Native.FaissNative.nh_faiss_omp_get_max_threads());
         Assert.True(engine.MemoryBytes >= 100L * Dimensions * sizeof(float), $"memory {engine.MemoryBytes} is less than the raw vectors");
+    }
+
+    private static void AssertRecall(string engineName, DistanceMetric metric, float[] data, float[] queries, int[][] truth, double threshold)
+    {
+        var factory = NativeRequirement.Engine(engineName);
+        using var engine = factory.Create(TestData.Options(metric));
+        engine.AddBatch(TestData.Labels, data);
+        Assert.Equal(TestData.Count, engine.Count);
+
+        double recall = TestData.RecallOf(engine, queries, truth, K, Ef);
+        TestContext.Current.TestOutputHelper?.WriteLine($"{engineName} {metric}: recall@{K} at ef={Ef} = {recall:F4}");
+        Assert.True(recall >= threshold, $"{engineName} {metric}: recall@{K} = {recall:F4} < {threshold}");
     }
 }

@@ -8,6 +8,8 @@ public sealed class PersistenceTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Theory]
+    [InlineData(HnswIndexEngine.EngineName, DistanceMetric.L2)]
+    [InlineData(HnswIndexEngine.EngineName, DistanceMetric.Cosine)]
     [InlineData(FaissEngine.EngineName, DistanceMetric.L2)]
     [InlineData(FaissEngine.EngineName, DistanceMetric.Cosine)]
     [InlineData(HnswlibEngine.EngineName, DistanceMetric.L2)]
@@ -39,12 +41,33 @@ public sealed class PersistenceTests : IDisposable
     }
 
     [Fact]
-    public void NativeHnsw_WithoutPersistence_SaysSo()
+    public void NativeHnsw_OpenMapped_AnswersAsOriginal()
     {
-        using var engine = VectorEngineFactory.NativeHnsw.Create(TestData.Options(DistanceMetric.L2));
-        Assert.False(engine.SupportsPersistence);
-        Assert.False(VectorEngineFactory.NativeHnsw.SupportsPersistence);
-        Assert.Throws<NotSupportedException>(() => engine.Save(Path.Combine(_directory, "x")));
-        Assert.Throws<NotSupportedException>(() => VectorEngineFactory.NativeHnsw.Load(Path.Combine(_directory, "x"), TestData.Options(DistanceMetric.L2)));
+        var options = TestData.Options(DistanceMetric.Cosine);
+        string path = Path.Combine(_directory, "mapped.nhnsw");
+        using var original = VectorEngineFactory.NativeHnsw.Create(options);
+        original.AddBatch(TestData.Labels, TestData.Base);
+        original.Save(path);
+        using var mapped = HnswIndexEngine.Open(path, options);
+        Assert.True(mapped.Index.IsReadOnly);
+        for (int q = 0; q < 50; q++)
+        {
+            var query = TestData.Queries.AsSpan(q * TestData.Dimensions, TestData.Dimensions);
+            Assert.Equal(original.Search(query, 10, 80), mapped.Search(query, 10, 80));
+        }
+    }
+
+    [Fact]
+    public void NativeHnsw_LoadWithOtherOptions_ThrowsNamingBoth()
+    {
+        string path = Path.Combine(_directory, "l2.nhnsw");
+        using (var engine = VectorEngineFactory.NativeHnsw.Create(TestData.Options(DistanceMetric.L2)))
+        {
+            engine.AddBatch(TestData.Labels, TestData.Base);
+            engine.Save(path);
+        }
+        var ex = Assert.Throws<ArgumentException>(() => VectorEngineFactory.NativeHnsw.Load(path, TestData.Options(DistanceMetric.Cosine)));
+        Assert.Contains("L2", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Cosine", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -11,11 +11,17 @@ internal static class TestData
     public const int Dimensions = 64;
     public const int TruthK = 10;
 
-    private static readonly ConcurrentDictionary<DistanceMetric, int[][]> s_truth = new();
+    private static readonly ConcurrentDictionary<(bool Gaussian, DistanceMetric Metric), int[][]> s_truth = new();
 
+    /// <summary>Clustered: shaped like real embeddings (low intrinsic dimension); the set most tests use.</summary>
     public static float[] Base { get; } = Datasets.Clustered(Count, Dimensions, seed: 1);
 
     public static float[] Queries { get; } = Datasets.Clustered(QueryCount, Dimensions, seed: 2);
+
+    /// <summary>Independent gaussian components: the hard case, where recall at a given ef drops visibly.</summary>
+    public static float[] GaussianBase { get; } = Datasets.Gaussian(Count, Dimensions, seed: 3);
+
+    public static float[] GaussianQueries { get; } = Datasets.Gaussian(QueryCount, Dimensions, seed: 4);
 
     public static long[] Labels { get; } = Datasets.RowLabels(Count);
 
@@ -31,7 +37,10 @@ internal static class TestData
     };
 
     public static int[][] Truth(DistanceMetric metric) =>
-        s_truth.GetOrAdd(metric, m => BruteForce.KNearest(Base, Queries, Dimensions, TruthK, m));
+        s_truth.GetOrAdd((false, metric), key => BruteForce.KNearest(Base, Queries, Dimensions, TruthK, key.Metric));
+
+    public static int[][] GaussianTruth(DistanceMetric metric) =>
+        s_truth.GetOrAdd((true, metric), key => BruteForce.KNearest(GaussianBase, GaussianQueries, Dimensions, TruthK, key.Metric));
 
     public static double RecallOf(IVectorEngine engine, float[] queries, int[][] truth, int k, int ef)
     {

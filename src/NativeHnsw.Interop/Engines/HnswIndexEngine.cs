@@ -1,8 +1,8 @@
 namespace NativeHnsw.Interop;
 
 /// <summary>Our <see cref="HnswIndex"/> behind <see cref="IVectorEngine"/>.</summary>
-/// <remarks>Persistence is not offered yet: <see cref="HnswIndex"/> has no Save/Load; <see cref="SupportsPersistence"/>
-/// is false and <see cref="Save"/> throws until it does.</remarks>
+/// <remarks>Persistence is the index's own file format: <see cref="Save"/> is <see cref="HnswIndex.Save"/>,
+/// <see cref="Load"/> reads the whole file, <see cref="Open"/> maps it read-only.</remarks>
 public sealed class HnswIndexEngine : IVectorEngine
 {
     public const string EngineName = "NativeHnsw";
@@ -26,9 +26,15 @@ public sealed class HnswIndexEngine : IVectorEngine
 
     public long? MemoryBytes => Index.MemoryBytes;
 
-    public bool SupportsPersistence => false;
+    public bool SupportsPersistence => true;
 
     public static HnswIndexEngine Create(HnswOptions options) => new(new HnswIndex(options));
+
+    /// <summary>Reads an index file into memory; its dimensions and metric must be those of <paramref name="options"/>.</summary>
+    public static HnswIndexEngine Load(string path, HnswOptions options) => Checked(HnswIndex.Load(path), options, path);
+
+    /// <summary>Maps an index file read-only and searches it in place.</summary>
+    public static HnswIndexEngine Open(string path, HnswOptions options) => Checked(HnswIndex.Open(path), options, path);
 
     public void AddBatch(ReadOnlyMemory<long> labels, ReadOnlyMemory<float> vectors, int maxDegreeOfParallelism = -1) =>
         Index.AddRange(labels, vectors, maxDegreeOfParallelism);
@@ -36,8 +42,20 @@ public sealed class HnswIndexEngine : IVectorEngine
     public int Search(ReadOnlySpan<float> query, Span<SearchResult> destination, int ef = 0) =>
         Index.Search(query, destination, ef);
 
-    public void Save(string path) =>
-        throw new NotSupportedException($"{EngineName} cannot save yet: HnswIndex has no persistence; check SupportsPersistence first.");
+    public void Save(string path) => Index.Save(path);
+
+    private static HnswIndexEngine Checked(HnswIndex index, HnswOptions options, string path)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (index.Dimensions != options.Dimensions || index.Metric != options.Metric)
+        {
+            index.Dispose();
+            throw new ArgumentException(
+                $"{path} holds a {index.Dimensions}-dimensional {index.Metric} index; expected {options.Dimensions} dimensions, {options.Metric}.",
+                nameof(options));
+        }
+        return new HnswIndexEngine(index);
+    }
 
     public void Dispose() => Index.Dispose();
 }

@@ -21,8 +21,8 @@ public sealed class VectorEngineFactory
         _library = library;
     }
 
-    /// <summary>Our index. Persistence arrives with HnswIndex's Save/Load.</summary>
-    public static VectorEngineFactory NativeHnsw { get; } = new(HnswIndexEngine.EngineName, HnswIndexEngine.Create, load: null, library: null);
+    /// <summary>Our index; Load reads the whole file (see <see cref="HnswIndexEngine.Open"/> for the mapped form).</summary>
+    public static VectorEngineFactory NativeHnsw { get; } = new(HnswIndexEngine.EngineName, HnswIndexEngine.Create, HnswIndexEngine.Load, library: null);
 
     /// <summary>FAISS IndexHNSWFlat through libfaiss_c.so.</summary>
     public static VectorEngineFactory Faiss { get; } = new(FaissEngine.EngineName, FaissEngine.Create, FaissEngine.Load, () => NativeLibraries.Faiss);

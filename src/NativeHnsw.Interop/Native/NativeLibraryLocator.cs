@@ -69,14 +69,20 @@ internal static class NativeLibraryLocator
 
     private static bool TryLoad(NativeLibrarySpec spec, string path, out nint handle, out string? failure)
     {
+        handle = 0;
+        if (Path.IsPathRooted(path) && !File.Exists(path))
+        {
+            failure = "does not exist";
+            return false;
+        }
         try
         {
             handle = NativeLibrary.Load(path);
         }
         catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
         {
-            handle = 0;
-            failure = $"failed to load: {e.Message}";
+            // The runtime's message carries dlerror() (e.g. a missing libopenblas.so.0), over several lines.
+            failure = $"failed to load: {string.Join(' ', e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))}";
             return false;
         }
         if (!NativeLibrary.TryGetExport(handle, spec.RequiredExport, out _))

@@ -14,6 +14,7 @@ public sealed partial class HnswIndex
     public void Add(long label, ReadOnlySpan<float> vector)
     {
         ThrowIfDisposed();
+        ThrowIfReadOnly();
         ValidateVector(vector, nameof(vector));
         var context = _contexts.Get();
         try
@@ -35,6 +36,7 @@ public sealed partial class HnswIndex
     public void AddRange(ReadOnlyMemory<long> labels, ReadOnlyMemory<float> vectors, int maxDegreeOfParallelism = -1)
     {
         ThrowIfDisposed();
+        ThrowIfReadOnly();
         int n = labels.Length;
         if ((long)n * Dimensions != vectors.Length)
             throw new ArgumentException(

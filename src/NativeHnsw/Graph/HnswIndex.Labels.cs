@@ -1,4 +1,5 @@
 using NativeHnsw.Graph;
+using NativeHnsw.Storage;
 
 namespace NativeHnsw;
 
@@ -8,6 +9,8 @@ public sealed partial class HnswIndex
     public bool Contains(long label)
     {
         ThrowIfDisposed();
+        if (_mapped is not null)
+            return ContainsMapped(label);
         lock (_allocLock)
             return _labelToNode.TryGetValue(label, out int node) && StateOf(node) == NodeState.Live;
     }
@@ -52,6 +55,7 @@ public sealed partial class HnswIndex
 
     private void SetDeleted(long label, bool deleted)
     {
+        ThrowIfReadOnly();
         _growLock.EnterReadLock();
         try
         {
@@ -82,11 +86,33 @@ public sealed partial class HnswIndex
 
     private int NodeOf(long label)
     {
+        if (_mapped is not null)
+        {
+            int found = _mapped.FindNode(label);
+            if (found < 0)
+                ThrowHelper.ThrowLabelNotFound(label, nameof(label));
+            return found;
+        }
         lock (_allocLock)
         {
             if (!_labelToNode.TryGetValue(label, out int node))
                 ThrowHelper.ThrowLabelNotFound(label, nameof(label));
             return node;
+        }
+    }
+
+    /// <summary>Label lookup in the mapped file's own sorted label index: no map is built at open.</summary>
+    private unsafe bool ContainsMapped(long label)
+    {
+        var storage = AcquireStorage();
+        try
+        {
+            int node = ((MappedGraphStorage)storage).FindNode(label);
+            return node >= 0 && (NodeState)storage.States[node] == NodeState.Live;
+        }
+        finally
+        {
+            storage.Release();
         }
     }
 

@@ -43,17 +43,25 @@ public sealed partial class HnswIndex : IDisposable
 
     /// <summary>Creates an empty index.</summary>
     public HnswIndex(HnswOptions options)
+        : this(Validated(options), storage: null)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+    }
+
+    /// <summary>An index over existing blocks (a loaded or a mapped file); the caller sets the counts and the label map.</summary>
+    private HnswIndex(HnswOptions options, GraphStorage? storage)
+    {
         _options = options;
         _levelScale = 1.0 / Math.Log(options.M);
         _stripes = new Lock[StripeCount];
         for (int i = 0; i < _stripes.Length; i++)
             _stripes[i] = new Lock();
         _contexts = new DefaultObjectPool<SearchContext>(new SearchContext.Policy(options.Dimensions, options.M), Environment.ProcessorCount * 2);
-        int capacity = Math.Max(options.InitialCapacity, 16);
-        _storage = NativeGraphStorage.Allocate(options.Dimensions, options.M, capacity, ExpectedUpperInts(capacity));
+        if (storage is null)
+        {
+            int capacity = Math.Max(options.InitialCapacity, 16);
+            storage = NativeGraphStorage.Allocate(options.Dimensions, options.M, capacity, ExpectedUpperInts(capacity));
+        }
+        _storage = storage;
     }
 
     /// <summary>The parameters the index was created with.</summary>
@@ -69,7 +77,7 @@ public sealed partial class HnswIndex : IDisposable
         get
         {
             lock (_allocLock)
-                return _labelToNode.Count - _deletedCount;
+                return (_mapped is null ? _labelToNode.Count : _mapped.Header.LabelCount) - _deletedCount;
         }
     }
 
@@ -94,6 +102,7 @@ public sealed partial class HnswIndex : IDisposable
     public void Reserve(int nodes)
     {
         ThrowIfDisposed();
+        ThrowIfReadOnly();
         if (nodes is < 0 or > MaxNodes)
             throw new ArgumentOutOfRangeException(nameof(nodes), nodes, $"An index holds at most {MaxNodes} nodes.");
         Grow(nodes, ExpectedUpperInts(nodes));
@@ -131,6 +140,19 @@ public sealed partial class HnswIndex : IDisposable
     {
         if (Volatile.Read(ref _disposed) != 0)
             ThrowHelper.ThrowDisposed();
+    }
+
+    private void ThrowIfReadOnly()
+    {
+        if (_mapped is not null)
+            ThrowHelper.ThrowReadOnly();
+    }
+
+    private static HnswOptions Validated(HnswOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
     }
 
     /// <summary>A lease on the current blocks; retried when growth retires them between the read and the lease.</summary>

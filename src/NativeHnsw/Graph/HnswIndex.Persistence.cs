@@ -1,0 +1,167 @@
+using NativeHnsw.Graph;
+using NativeHnsw.Storage;
+
+namespace NativeHnsw;
+
+public sealed partial class HnswIndex
+{
+    /// <summary>Set when the index searches a memory-mapped file in place; such an index is read-only.</summary>
+    private MappedGraphStorage? _mapped;
+
+    /// <summary>True for an index from <see cref="Open"/>: searches and label lookups work, changes throw <see cref="NotSupportedException"/>.</summary>
+    public bool IsReadOnly => _mapped is not null;
+
+    /// <summary>
+    /// Writes the index to <paramref name="path"/> atomically (docs/FORMAT.md): a temporary file in the
+    /// same folder is written, fsynced and renamed over the target, then the folder is fsynced. A crash
+    /// at any instant leaves either the old file or the new one, whole.
+    /// </summary>
+    /// <remarks>
+    /// The file is a consistent point-in-time view: searches keep running during the save, while adds,
+    /// replacements, deletes and unmarks wait until it is written (they need the lock the save holds).
+    /// The same index saved twice gives byte-identical files. A read-only (mapped) index can be saved too.
+    /// </remarks>
+    /// <exception cref="IOException">The file could not be written; the target is left as it was.</exception>
+    public unsafe void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        _growLock.EnterWriteLock();
+        try
+        {
+            ThrowIfDisposed();
+            var storage = _storage;
+            if (_mapped is not null)
+            {
+                var header = _mapped.Header;
+                var layout = IndexHeader.ForIndex(_options, header.NodeCount, header.LabelCount, header.DeletedCount, header.HiddenCount, header.UpperUsed, header.PackedEntry);
+                IndexWriter.Write(path, layout, storage, _mapped.LabelIndex);
+                return;
+            }
+            var labels = new long[_labelToNode.Count];
+            var nodes = new int[labels.Length];
+            int i = 0;
+            foreach (var (label, node) in _labelToNode)
+            {
+                labels[i] = label;
+                nodes[i] = node;
+                i++;
+            }
+            Array.Sort(labels, nodes);
+            var shape = IndexHeader.ForIndex(_options, _count, labels.Length, _deletedCount, _hiddenCount, _upperUsed, Volatile.Read(ref _entry));
+            fixed (int* labelIndex = nodes)
+                IndexWriter.Write(path, shape, storage, labelIndex);
+        }
+        finally
+        {
+            _growLock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>
+    /// Reads a whole index file into memory, checking every checksum and the graph's invariants.
+    /// The result is a normal index: it can be searched, added to, deleted from and saved again.
+    /// </summary>
+    /// <exception cref="IndexFormatException">The file is missing, unreadable, of an unsupported version, truncated or damaged.</exception>
+    public static unsafe HnswIndex Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var loaded = IndexReader.Read(path);
+        var header = loaded.Header;
+        var storage = loaded.Storage;
+        try
+        {
+            var index = new HnswIndex(header.Options, storage)
+            {
+                _count = header.NodeCount,
+                _upperUsed = header.UpperUsed,
+                _entry = header.PackedEntry,
+                _hiddenCount = header.HiddenCount,
+                _deletedCount = header.DeletedCount,
+            };
+            index._labelToNode.EnsureCapacity(header.LabelCount);
+            foreach (int node in loaded.LabelIndex)
+                index._labelToNode.Add(storage.Labels[node], node);
+            return index;
+        }
+        catch
+        {
+            storage.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Maps an index file read-only and searches it in place: nothing is read or copied up front, so
+    /// opening takes the same time for any size, and processes opening the same file share its pages.
+    /// Only the header and the section table are checked; a damaged section can give wrong answers but
+    /// never a read outside the mapping (use <see cref="Verify"/> for a full check). Dispose is safe
+    /// while other threads search: the mapping is released after the last search ends.
+    /// </summary>
+    /// <exception cref="IndexFormatException">The file is missing, unreadable, of an unsupported version, or its header is damaged.</exception>
+    public static HnswIndex Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var storage = MappedGraphStorage.Open(path);
+        try
+        {
+            var header = storage.Header;
+            return new HnswIndex(header.Options, storage)
+            {
+                _count = header.NodeCount,
+                _upperUsed = header.UpperUsed,
+                _entry = header.PackedEntry,
+                _hiddenCount = header.HiddenCount,
+                _deletedCount = header.DeletedCount,
+                _mapped = storage,
+            };
+        }
+        catch
+        {
+            storage.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Checks a file completely: header, every section's checksum, the padding, and the graph's
+    /// invariants (link ids in range, link counts within M0/M, levels consistent, entry point on the
+    /// top level, label index sorted and complete). Reads the whole file.
+    /// </summary>
+    /// <exception cref="IndexFormatException">The first problem found, naming the section and the node.</exception>
+    public static IndexVerification Verify(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var loaded = IndexReader.Read(path);
+        loaded.Storage.Dispose();
+        var h = loaded.Header;
+        return new IndexVerification(path, $"{IndexFormat.MajorVersion}.{IndexFormat.MinorVersion}", h.FileLength, h.Options,
+            h.NodeCount, h.LabelCount - h.DeletedCount, h.DeletedCount, h.NodeCount - h.LabelCount, loaded.Summary.TopLevel, loaded.Summary.LinkCount);
+    }
+
+    /// <summary>A node as the graph holds it: label, state and the links of each level (level 0 first). For tests and tools.</summary>
+    internal unsafe (long Label, byte State, int[][] Links) DescribeNode(int node)
+    {
+        var storage = AcquireStorage();
+        try
+        {
+            var graph = storage.View(Volatile.Read(ref _count), Volatile.Read(ref _upperUsed));
+            if (!graph.IsNode(node))
+                throw new ArgumentOutOfRangeException(nameof(node), node, $"Nodes are 0..{graph.NodeCount - 1}.");
+            int level = Math.Max(0, graph.Level(node));
+            var links = new int[level + 1][];
+            for (int l = 0; l <= level; l++)
+            {
+                int* slot = graph.Links(node, l);
+                links[l] = slot == null ? [] : new ReadOnlySpan<int>(slot + 1, graph.LinkCount(slot, l)).ToArray();
+            }
+            return (graph.Label(node), (byte)graph.State(node), links);
+        }
+        finally
+        {
+            storage.Release();
+        }
+    }
+
+    /// <summary>The entry point as packed in memory (level in the high half); for tests.</summary>
+    internal long EntryPoint => Volatile.Read(ref _entry);
+}

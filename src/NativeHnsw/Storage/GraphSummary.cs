@@ -1,0 +1,4 @@
+namespace NativeHnsw.Storage;
+
+/// <summary>What a successful check of the graph learned on the way.</summary>
+internal readonly record struct GraphSummary(int TopLevel, long LinkCount);

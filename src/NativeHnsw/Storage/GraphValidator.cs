@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Numerics.Tensors;
+using NativeHnsw.Graph;
+
+namespace NativeHnsw.Storage;
+
+/// <summary>
+/// The graph's invariants, checked over blocks already read into memory: node states known,
+/// counts as the header says, upper-level records tiling the pool in node order with levels in
+/// range, every link count within M0 or M, every link id a node (not the node itself) that has
+/// the level, the entry point on the top level, vectors finite, and the label index a sorted
+/// bijection onto the nodes that are not superseded. Throws at the first violation, naming the
+/// section and the node.
+/// </summary>
+internal static unsafe class GraphValidator
+{
+    public static GraphSummary Check(string path, IndexHeader header, GraphStorage storage, int* labelIndex)
+    {
+        int n = header.NodeCount;
+        int m = header.Options.M;
+        int m0 = 2 * m;
+        int dims = header.Options.Dimensions;
+
+        // States and the counts derived from them.
+        var statesAt = header.Section(SectionId.States);
+        int deleted = 0, hidden = 0;
+        for (int node = 0; node < n; node++)
+        {
+            byte state = storage.States[node];
+            if (state > (byte)NodeState.Superseded)
+                throw Fail(path, statesAt, $"node {node} has unknown state {state}");
+            if (state != (byte)NodeState.Live)
+                hidden++;
+            if (state == (byte)NodeState.Deleted)
+                deleted++;
+        }
+        if (deleted != header.DeletedCount || hidden != header.HiddenCount)
+            throw Fail(path, statesAt, $"{deleted} deleted and {hidden} hidden nodes, the header says {header.DeletedCount} and {header.HiddenCount}");
+
+        // Upper-level records: in node order, back to back, levels 1..MaxLevel.
+        var offsetsAt = header.Section(SectionId.UpperOffsets);
+        var levels = new byte[n];
+        long position = 0;
+        int topLevel = n == 0 ? -1 : 0;
+        for (int node = 0; node < n; node++)
+        {
+            int offset = storage.UpperOffsets[node];
+            if (offset == -1)
+                continue;
+            if (offset != position)
+                throw Fail(path, offsetsAt, $"node {node} has upper-level offset {offset}, expected -1 or {position}");
+            int level = position < header.UpperUsed ? storage.UpperLinks[position] : 0;
+            if (level is < 1 or > HnswIndex.MaxLevel)
+                throw Fail(path, header.Section(SectionId.UpperLinks), $"node {node} has level {level}, outside 1..{HnswIndex.MaxLevel}");
+            position += 1 + (long)level * (1 + m);
+            if (position > header.UpperUsed)
+                throw Fail(path, header.Section(SectionId.UpperLinks), $"node {node}'s level-{level} record runs past the pool's {header.UpperUsed} ints");
+            levels[node] = (byte)level;
+            topLevel = Math.Max(topLevel, level);
+        }
+        if (position != header.UpperUsed)
+            throw Fail(path, header.Section(SectionId.UpperLinks), $"the records fill {position} of the pool's {header.UpperUsed} ints");
+
+        if (n > 0 && (levels[header.EntryNode] != header.EntryLevel || header.EntryLevel != topLevel))
+            throw Fail(path, null,
+                $"entry point node {header.EntryNode} at level {header.EntryLevel} is not on the top level {topLevel} (its own level is {levels[header.EntryNode]})");
+
+        // Links at every level.
+        var view = storage.View(n, header.UpperUsed);
+        var links0At = header.Section(SectionId.Links0);
+        var upperAt = header.Section(SectionId.UpperLinks);
+        long linkCount = 0;
+        for (int node = 0; node < n; node++)
+        {
+            linkCount += CheckSlot(path, view.Links(node, 0), m0, node, 0, n, levels, links0At);
+            for (int level = 1; level <= levels[node]; level++)
+                linkCount += CheckSlot(path, view.Links(node, level), m, node, level, n, levels, upperAt);
+        }
+
+        var vectorsAt = header.Section(SectionId.Vectors);
+        for (int node = 0; node < n; node++)
+        {
+            if (!TensorPrimitives.IsFiniteAll(new ReadOnlySpan<float>(storage.Vectors + (long)node * dims, dims)))
+                throw Fail(path, vectorsAt, $"node {node}'s vector has a NaN or infinite component");
+        }
+
+        // Label index: strictly ascending labels of distinct, non-superseded nodes; as many as there are such nodes.
+        var indexAt = header.Section(SectionId.LabelIndex);
+        for (int i = 0; i < header.LabelCount; i++)
+        {
+            int node = labelIndex[i];
+            if ((uint)node >= (uint)n)
+                throw Fail(path, indexAt, $"entry {i} names node {node}, outside 0..{n - 1}");
+            if (storage.States[node] == (byte)NodeState.Superseded)
+                throw Fail(path, indexAt, $"entry {i} names node {node}, which is superseded");
+            if (i > 0 && storage.Labels[node] <= storage.Labels[labelIndex[i - 1]])
+                throw Fail(path, indexAt, $"entry {i} (label {storage.Labels[node]}) is not above entry {i - 1} (label {storage.Labels[labelIndex[i - 1]]})");
+        }
+        return new GraphSummary(topLevel, linkCount);
+    }
+
+    private static int CheckSlot(string path, int* slot, int max, int node, int level, int n, byte[] levels, SectionEntry section)
+    {
+        int count = slot[0];
+        if ((uint)count > (uint)max)
+            throw Fail(path, section, $"node {node} has {count} links at level {level}, more than the {max} allowed");
+        for (int i = 1; i <= count; i++)
+        {
+            int target = slot[i];
+            if ((uint)target >= (uint)n)
+                throw Fail(path, section, $"node {node} links to node {target} at level {level}; node ids are 0..{n - 1}");
+            if (target == node)
+                throw Fail(path, section, $"node {node} links to itself at level {level}");
+            if (levels[target] < level)
+                throw Fail(path, section, $"node {node} links at level {level} to node {target}, whose level is {levels[target]}");
+        }
+        return count;
+    }
+
+    private static IndexFormatException Fail(string path, SectionEntry? section, string problem) =>
+        new(path, section?.Name ?? "header", section?.Offset ?? -1, problem);
+}

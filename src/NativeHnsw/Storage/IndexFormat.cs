@@ -1,0 +1,49 @@
+namespace NativeHnsw.Storage;
+
+/// <summary>The constants of the index file format; docs/FORMAT.md is the specification they implement.</summary>
+internal static class IndexFormat
+{
+    /// <summary>"NHNSWIDX" read as a little-endian 64-bit integer.</summary>
+    public const ulong Magic = 0x5844_4957_534E_484E;
+
+    /// <summary>Readers accept exactly this major version; a change of layout that old readers would misread bumps it.</summary>
+    public const ushort MajorVersion = 1;
+
+    /// <summary>Written by this version; readers accept any minor of their major (additions old readers may ignore).</summary>
+    public const ushort MinorVersion = 0;
+
+    public const int FixedHeaderSize = 128;
+    public const int SectionEntrySize = 32;
+    public const int MaxSections = 64;
+
+    /// <summary>Every section starts on a cache line.</summary>
+    public const int SectionAlignment = 64;
+
+    /// <summary>The vectors and level-0 links, the blocks searched in place, start on a page.</summary>
+    public const int PageAlignment = 4096;
+
+    /// <summary>Sections this version writes, in file order.</summary>
+    public static ReadOnlySpan<SectionId> WrittenSections =>
+    [
+        SectionId.Vectors, SectionId.Links0, SectionId.UpperLinks, SectionId.UpperOffsets,
+        SectionId.Labels, SectionId.States, SectionId.LabelIndex,
+    ];
+
+    public static int HeaderSize(int sectionCount) => FixedHeaderSize + sectionCount * SectionEntrySize + sizeof(ulong);
+
+    public static int AlignmentOf(SectionId id) => id is SectionId.Vectors or SectionId.Links0 ? PageAlignment : SectionAlignment;
+
+    public static string NameOf(SectionId id) => id switch
+    {
+        SectionId.Vectors => "vectors",
+        SectionId.Links0 => "links0",
+        SectionId.UpperLinks => "upperlinks",
+        SectionId.UpperOffsets => "upperoffsets",
+        SectionId.Labels => "labels",
+        SectionId.States => "states",
+        SectionId.LabelIndex => "labelindex",
+        _ => $"section#{(uint)id}",
+    };
+
+    public static long Align(long value, int alignment) => (value + alignment - 1) & ~(long)(alignment - 1);
+}

@@ -1,0 +1,209 @@
+using System.Buffers.Binary;
+using NativeHnsw.Testing;
+
+namespace NativeHnsw.Tests.Storage;
+
+/// <summary>Each way a file can be wrong gives an <see cref="IndexFormatException"/> naming the file, the section and the problem.</summary>
+public sealed class BadInputTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    public static TheoryData<string> Operations() => new() { "load", "open", "verify" };
+
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public void MissingFile_Throws(string operation)
+    {
+        string path = _folder.File("missing.nhnsw");
+        var e = Run(operation, path);
+        Assert.IsType<FileNotFoundException>(e.InnerException);
+        Assert.Contains("does not exist", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public void Folder_Throws(string operation)
+    {
+        var e = Run(operation, _folder.Path);
+        Assert.Contains("folder", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public void EmptyFile_Throws(string operation)
+    {
+        string path = Write("empty.nhnsw", []);
+        Assert.Contains("empty", Run(operation, path).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public void WrongMagic_Throws(string operation)
+    {
+        var bytes = ValidBytes();
+        bytes[0] = (byte)'X';
+        var e = Run(operation, Write("magic.nhnsw", bytes));
+        Assert.Equal("header", e.Section);
+        Assert.Contains("magic", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public void NewerMajorVersion_ThrowsNamingTheVersion(string operation)
+    {
+        var bytes = ValidBytes();
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), 2);
+        FileCraft.ResealHeader(bytes);
+        var e = Run(operation, Write("v2.nhnsw", bytes));
+        Assert.Contains("version 2.0", e.Message, StringComparison.Ordinal);
+        Assert.Contains("newer", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NewerMinorVersion_IsRead()
+    {
+        var bytes = ValidBytes();
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(10), 7);
+        FileCraft.ResealHeader(bytes);
+        string path = Write("v1.7.nhnsw", bytes);
+        using var loaded = HnswIndex.Load(path);
+        using var mapped = HnswIndex.Open(path);
+        Assert.Equal(loaded.Count, mapped.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public void AbsurdNodeCount_ThrowsWithoutAllocating(string operation)
+    {
+        var bytes = ValidBytes();
+        FileCraft.WriteInt32(bytes, 48, HnswIndex.MaxNodes);
+        FileCraft.WriteInt32(bytes, 52, HnswIndex.MaxNodes);
+        FileCraft.ResealHeader(bytes);
+        var e = Run(operation, Write("huge.nhnsw", bytes));
+        Assert.Equal("header", e.Section);
+    }
+
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public void OverflowingSectionLength_Throws(string operation)
+    {
+        var bytes = ValidBytes();
+        var vectors = FileCraft.Find(bytes, 1);
+        FileCraft.WriteInt64(bytes, vectors.EntryAt + 16, long.MaxValue - 8);
+        FileCraft.ResealHeader(bytes);
+        var e = Run(operation, Write("overflow.nhnsw", bytes));
+        Assert.Contains("vectors", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public void Truncated_Throws(string operation)
+    {
+        var bytes = ValidBytes();
+        var e = Run(operation, Write("short.nhnsw", bytes[..^1]));
+        Assert.Contains("truncated", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FlippedVectorBit_LoadNamesSectionAndChecksums()
+    {
+        var bytes = ValidBytes();
+        var vectors = FileCraft.Find(bytes, 1);
+        bytes[vectors.Offset + 3] ^= 0x10;
+        string path = Write("flip.nhnsw", bytes);
+        var e = Assert.Throws<IndexFormatException>(() => HnswIndex.Load(path));
+        Assert.Equal("vectors", e.Section);
+        Assert.Equal(vectors.Offset, e.Offset);
+        Assert.Matches("section 'vectors' at offset \\d+: checksum mismatch \\(expected 0x[0-9a-f]{16}, found 0x[0-9a-f]{16}\\)", e.Message);
+        Assert.StartsWith(path, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LinkOutOfRange_WithValidChecksums_LoadAndVerifyNameTheNode_OpenSearchesSafely()
+    {
+        var bytes = ValidBytes();
+        var links0 = FileCraft.Find(bytes, 2);
+        // Node 3's first level-0 link points far past the last node.
+        int stride = 1 + 2 * 4;
+        long at = links0.Offset + (3L * stride + 1) * sizeof(int);
+        FileCraft.WriteInt32(bytes, at - sizeof(int), 1);
+        FileCraft.WriteInt32(bytes, at, 1 << 30);
+        FileCraft.Reseal(bytes);
+        string path = Write("badlink.nhnsw", bytes);
+
+        var e = Assert.Throws<IndexFormatException>(() => HnswIndex.Load(path));
+        Assert.Equal("links0", e.Section);
+        Assert.Contains("node 3 links to node 1073741824", e.Message, StringComparison.Ordinal);
+        Assert.Throws<IndexFormatException>(() => HnswIndex.Verify(path));
+
+        using var mapped = HnswIndex.Open(path);
+        var queries = Datasets.Gaussian(20, 8, seed: 2);
+        for (int q = 0; q < 20; q++)
+            Assert.All(mapped.Search(queries.AsSpan(q * 8, 8), 10, 50), r => Assert.True(r.Label is >= 0 and < 300));
+    }
+
+    [Fact]
+    public void LabelIndexOutOfRange_WithValidChecksums_MappedLookupThrowsFormatException()
+    {
+        var bytes = ValidBytes();
+        var index = FileCraft.Find(bytes, 7);
+        for (long at = index.Offset; at < index.Offset + index.Length; at += 4)
+            FileCraft.WriteInt32(bytes, at, int.MaxValue);
+        FileCraft.Reseal(bytes);
+        string path = Write("badindex.nhnsw", bytes);
+        Assert.Equal("labelindex", Assert.Throws<IndexFormatException>(() => HnswIndex.Load(path)).Section);
+        using var mapped = HnswIndex.Open(path);
+        Assert.Equal("labelindex", Assert.Throws<IndexFormatException>(() => mapped.Contains(5)).Section);
+    }
+
+    [Fact]
+    public void EntryPointOffTopLevel_WithValidChecksums_VerifyThrows()
+    {
+        var bytes = ValidBytes();
+        FileCraft.WriteInt32(bytes, 76, 0);
+        FileCraft.ResealHeader(bytes);
+        var bytesPath = Write("entry.nhnsw", bytes);
+        var e = Assert.Throws<IndexFormatException>(() => HnswIndex.Verify(bytesPath));
+        Assert.Contains("entry point", e.Message, StringComparison.Ordinal);
+    }
+
+    private byte[] ValidBytes()
+    {
+        using var index = new HnswIndex(new HnswOptions { Dimensions = 8, Metric = DistanceMetric.L2, M = 4, EfConstruction = 32 });
+        index.AddRange(Datasets.RowLabels(300), Datasets.Gaussian(300, 8, seed: 1));
+        string path = _folder.File("valid-" + Guid.NewGuid().ToString("N"));
+        index.Save(path);
+        return File.ReadAllBytes(path);
+    }
+
+    private string Write(string name, byte[] bytes)
+    {
+        string path = _folder.File(name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private static IndexFormatException Run(string operation, string path)
+    {
+        var e = Assert.Throws<IndexFormatException>(() =>
+        {
+            switch (operation)
+            {
+                case "load":
+                    HnswIndex.Load(path).Dispose();
+                    break;
+                case "open":
+                    HnswIndex.Open(path).Dispose();
+                    break;
+                default:
+                    HnswIndex.Verify(path);
+                    break;
+            }
+        });
+        Assert.Equal(path, e.FilePath);
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        return e;
+    }
+}
