@@ -47,6 +47,13 @@ public sealed class ReadmeTests
         index.MarkDeleted(4);                                                        // never returned again
         var near = index.Search([0.9f, 0.1f, 0f], k: 2, ef: 100, filter: label => label != 1);
         Assert.DoesNotContain(near, hit => hit.Label is 1 or 4);
+
+        string path = Path.Combine(Path.GetTempPath(), "vectors.nhnsw");
+        index.Save(path);                                  // atomic: temp file, fsync, rename, fsync the folder
+        using var mapped = HnswIndex.Open(path);           // memory-mapped, read-only, searched in place
+        using var loaded = HnswIndex.Load(path);           // in memory, every checksum verified, writable
+        Assert.Equal(index.Search([0.9f, 0.1f, 0f], 3), mapped.Search([0.9f, 0.1f, 0f], 3));
+        Assert.Equal(index.Search([0.9f, 0.1f, 0f], 3), loaded.Search([0.9f, 0.1f, 0f], 3));
     }
 
     private static string SourcePath([CallerFilePath] string path = "") => path;
