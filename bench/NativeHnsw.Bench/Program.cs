@@ -4,7 +4,7 @@ using NativeHnsw.Bench;
 // `bdn [BenchmarkDotNet arguments]` runs the micro-benchmarks; anything else is the comparison harness.
 if (args.Length > 0 && args[0] == "bdn")
 {
-    BenchmarkSwitcher.FromAssembly(typeof(Harness).Assembly).Run(args[1..]);
+    BenchmarkSwitcher.FromAssembly(typeof(BenchCli).Assembly).Run(args[1..]);
     return 0;
 }
-return Harness.Run(args);
+return BenchCli.Run(args);

@@ -1,0 +1,234 @@
+using System.CommandLine;
+using System.Globalization;
+using NativeHnsw.Bench.Cli;
+using NativeHnsw.Bench.Data;
+using NativeHnsw.Bench.Engines;
+using NativeHnsw.Bench.GroundTruth;
+using NativeHnsw.Bench.Persistence;
+using NativeHnsw.Bench.Reports;
+using Spectre.Console;
+
+namespace NativeHnsw.Bench;
+
+/// <summary>
+/// The harness's command line. No arguments: the default comparison (10,000 gaussian × 128, cosine, M=16,
+/// ef_construction=200, every engine). <c>persistence</c>: our save/load/open across sizes. Bad input of any kind:
+/// one line on stderr and exit code 2.
+/// </summary>
+public static class BenchCli
+{
+    public const int BadInput = 2;
+
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        stdout ??= Console.Out;
+        stderr ??= Console.Error;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(stdout),
+            Ansi = ReferenceEquals(stdout, Console.Out) ? AnsiSupport.Detect : AnsiSupport.No,
+            Interactive = ReferenceEquals(stdout, Console.Out) ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!console.Profile.Capabilities.Interactive)
+            console.Profile.Width = 220; // redirected output: wide tables rather than wrapped cells
+        var ui = new ConsoleUi(console);
+        int exitCode = 0;
+        var root = BuildCommands(args, ui, code => exitCode = code);
+        try
+        {
+            var parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0)
+            {
+                foreach (var error in parsed.Errors)
+                    stderr.WriteLine($"error: {error.Message}");
+                stderr.WriteLine("Run with --help for the options.");
+                return BadInput;
+            }
+            int invoked = parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            return invoked != 0 ? invoked : exitCode;
+        }
+        catch (BenchInputException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return BadInput;
+        }
+    }
+
+    private static RootCommand BuildCommands(string[] args, ConsoleUi ui, Action<int> setExitCode)
+    {
+        string commandLine = "dotnet run -c Release --project bench/NativeHnsw.Bench" + (args.Length > 0 ? " -- " + string.Join(' ', args) : "");
+        var dataset = new Option<string>("--dataset") { Description = "synthetic (gaussian), clustered (gaussian mixture), fashion-mnist, or a file: .fvecs, .npy (float32 2-D), .csv, .tsv", DefaultValueFactory = _ => DatasetLoader.Synthetic };
+        var queryFile = new Option<string?>("--query-file") { Description = "queries from this file (same formats); default: held out from a file dataset" };
+        var count = new Option<int?>("--count") { Description = "base vectors: generated count (default 10,000), or the first N of a file" };
+        var dims = new Option<int>("--dims") { Description = "dimensions of generated data", DefaultValueFactory = _ => 128 };
+        var queries = new Option<int?>("--queries") { Description = "queries (default 1,000; fashion-mnist: all 10,000; use fewer for a quick run)" };
+        var metric = new Option<string?>("--metric") { Description = "cosine, l2 or ip (default: cosine; fashion-mnist: l2)" };
+        var k = new Option<int>("--k") { Description = "neighbours per query for recall@k", DefaultValueFactory = _ => 10 };
+        var m = new Option<int>("--m") { Description = "HNSW M", DefaultValueFactory = _ => 16 };
+        var efc = new Option<int>("--ef-construction") { Description = "HNSW ef_construction", DefaultValueFactory = _ => 200 };
+        var efs = new Option<string[]>("--ef") { Description = "search ef values to sweep, e.g. 10,20,40,80,160,320,400", DefaultValueFactory = _ => ["10,20,40,80,120,160,240,320,400"], AllowMultipleArgumentsPerToken = true };
+        var engines = new Option<string[]>("--engines") { Description = "engines: NativeHnsw, NativeHnsw-mmap, FAISS, hnswlib (comma-separated)", DefaultValueFactory = _ => [string.Join(',', EngineNames.All)], AllowMultipleArgumentsPerToken = true };
+        var builds = new Option<string>("--builds") { Description = "all: time a 1-thread and an all-cores build; parallel: only the all-cores build (quicker)", DefaultValueFactory = _ => "all" };
+        var threads = new Option<int>("--threads") { Description = "threads of the parallel build", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var repeats = new Option<int>("--repeats") { Description = "timed repetitions of each search pass, save, load and open (median, min, max)", DefaultValueFactory = _ => 3 };
+        var seed = new Option<int>("--seed") { Description = "seed of generated data and held-out queries", DefaultValueFactory = _ => 1 };
+        var output = new Option<string?>("--output") { Description = "output folder (default artifacts/bench/<dataset>-<timestamp>)" };
+        var cacheDir = new Option<string?>("--cache-dir") { Description = "ground-truth cache folder (default ~/.cache/nativehnsw/ground-truth)" };
+        var noPlot = new Option<bool>("--no-plot") { Description = "skip the PNG plot" };
+
+        var root = new RootCommand("NativeHnsw benchmark harness: every engine on the same data in one run — build, recall@k vs QPS, latency, save/load/open — with a console table, report.md, results.json and recall-qps.png.")
+        {
+            dataset, queryFile, count, dims, queries, metric, k, m, efc, efs, engines, builds, threads, repeats, seed, output, cacheDir, noPlot,
+        };
+        root.SetAction(parsed =>
+        {
+            var settings = new CompareSettings(
+                new DatasetRequest(parsed.GetValue(dataset)!, parsed.GetValue(queryFile), parsed.GetValue(count), parsed.GetValue(dims), parsed.GetValue(queries), parsed.GetValue(seed)),
+                ParseMetric(parsed.GetValue(metric)), Positive("--k", parsed.GetValue(k)), CheckedM(parsed.GetValue(m)), Positive("--ef-construction", parsed.GetValue(efc)),
+                ParseIntList("--ef", parsed.GetValue(efs)!), EngineNames.Parse(parsed.GetValue(engines)!), ParseBuilds(parsed.GetValue(builds)!),
+                Positive("--threads", parsed.GetValue(threads)), Positive("--repeats", parsed.GetValue(repeats)), parsed.GetValue(output),
+                parsed.GetValue(cacheDir) ?? GroundTruthCache.DefaultDirectory, !parsed.GetValue(noPlot), commandLine);
+            setExitCode(Compare(settings, ui));
+        });
+
+        var sizes = new Option<string[]>("--sizes") { Description = "index sizes, comma-separated", DefaultValueFactory = _ => ["10000,100000"], AllowMultipleArgumentsPerToken = true };
+        var pdims = new Option<int>("--dims") { Description = "dimensions", DefaultValueFactory = _ => 128 };
+        var pmetric = new Option<string?>("--metric") { Description = "cosine, l2 or ip (default cosine)" };
+        var pm = new Option<int>("--m") { Description = "HNSW M", DefaultValueFactory = _ => 16 };
+        var pefc = new Option<int>("--ef-construction") { Description = "ef_construction for sizes up to --large-threshold", DefaultValueFactory = _ => 200 };
+        var pefcLarge = new Option<int>("--ef-construction-large") { Description = "ef_construction for larger sizes (a 1M × 128 build at 200 takes long on 2 cores)", DefaultValueFactory = _ => 40 };
+        var threshold = new Option<int>("--large-threshold") { Description = "sizes above this use --ef-construction-large", DefaultValueFactory = _ => 100_000 };
+        var prepeats = new Option<int>("--repeats") { Description = "timed repetitions of save, load, open, verify", DefaultValueFactory = _ => 5 };
+        var pthreads = new Option<int>("--threads") { Description = "build threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var pseed = new Option<int>("--seed") { Description = "data seed", DefaultValueFactory = _ => 1 };
+        var poutput = new Option<string?>("--output") { Description = "output folder (default artifacts/bench/persistence-<timestamp>)" };
+        var persistence = new Command("persistence", "NativeHnsw's save, load, memory-mapped open, first query and verify across index sizes, next to this disk's measured write+fsync and read speed.")
+        {
+            sizes, pdims, pmetric, pm, pefc, pefcLarge, threshold, prepeats, pthreads, pseed, poutput,
+        };
+        persistence.SetAction(parsed =>
+        {
+            int d = parsed.GetValue(pdims);
+            if (d is < 1 or > HnswOptions.MaxDimensions)
+                throw new BenchInputException($"--dims {d} is out of range (1 to {HnswOptions.MaxDimensions}).");
+            var list = ParseIntList("--sizes", parsed.GetValue(sizes)!);
+            if (list.Any(n => n < 2 || (long)n * d > Array.MaxLength))
+                throw new BenchInputException("--sizes must be at least 2 and size × dims must fit one array.");
+            var settings = new PersistenceSettings(list, d, ParseMetric(parsed.GetValue(pmetric)) ?? DistanceMetric.Cosine, CheckedM(parsed.GetValue(pm)),
+                Positive("--ef-construction", parsed.GetValue(pefc)), Positive("--ef-construction-large", parsed.GetValue(pefcLarge)),
+                parsed.GetValue(threshold), Positive("--repeats", parsed.GetValue(prepeats)), parsed.GetValue(pseed), Positive("--threads", parsed.GetValue(pthreads)),
+                parsed.GetValue(poutput), commandLine);
+            setExitCode(PersistenceRun(settings, ui));
+        });
+        root.Subcommands.Add(persistence);
+        return root;
+    }
+
+    private static int Compare(CompareSettings settings, ConsoleUi ui)
+    {
+        string name = DatasetLoader.LooksLikeFileName(settings.Dataset.Source) ? Path.GetFileNameWithoutExtension(settings.Dataset.Source) : settings.Dataset.Source.ToLowerInvariant();
+        string outputDirectory = settings.OutputDirectory ?? DefaultOutput(name);
+        Directory.CreateDirectory(outputDirectory);
+        var report = CompareRun.Execute(settings, ui, outputDirectory);
+        var tables = ReportTables.For(report);
+        foreach (var table in tables)
+            ConsoleReport.Write(ui.Console, table);
+        foreach (string note in report.Notes)
+            ui.Note("note: " + note);
+
+        string md = Path.Combine(outputDirectory, "report.md");
+        string json = Path.Combine(outputDirectory, "results.json");
+        string png = Path.Combine(outputDirectory, "recall-qps.png");
+        if (settings.Plot)
+            RecallQpsPlot.Write(png, report);
+        var header = ReportHeader.Lines(report.Command, report.StartedAt, report.Machine).Prepend("dataset: " + report.DatasetDescription).ToArray();
+        File.WriteAllText(md, MarkdownReport.Render($"NativeHnsw benchmark: {report.Dataset}", header, tables, report.Notes, settings.Plot ? "recall-qps.png" : null));
+        JsonReport.Write(json, report);
+        ui.Line("[bold]wrote[/]");
+        foreach (string file in settings.Plot ? new[] { md, json, png } : [md, json])
+            ui.Line("  " + Markup.Escape(Path.GetFullPath(file)));
+        return 0;
+    }
+
+    private static int PersistenceRun(PersistenceSettings settings, ConsoleUi ui)
+    {
+        string outputDirectory = settings.OutputDirectory ?? DefaultOutput("persistence");
+        string work = Path.Combine(outputDirectory, "work");
+        Directory.CreateDirectory(work);
+        PersistenceReport report;
+        try
+        {
+            report = PersistenceMode.Run(settings, ui, work);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+        var tables = PersistenceMode.Tables(report);
+        foreach (var table in tables)
+            ConsoleReport.Write(ui.Console, table);
+        foreach (string note in report.Notes)
+            ui.Note("note: " + note);
+        string md = Path.Combine(outputDirectory, "report.md");
+        string json = Path.Combine(outputDirectory, "results.json");
+        var header = ReportHeader.Lines(report.Command, report.StartedAt, report.Machine);
+        File.WriteAllText(md, MarkdownReport.Render("NativeHnsw persistence", header, tables, report.Notes));
+        JsonReport.Write(json, report);
+        ui.Line("[bold]wrote[/]");
+        foreach (string file in new[] { md, json })
+            ui.Line("  " + Markup.Escape(Path.GetFullPath(file)));
+        return 0;
+    }
+
+    /// <summary><c>artifacts/bench/&lt;name&gt;-&lt;timestamp&gt;</c> under the repository root when run inside it, else under the current folder.</summary>
+    private static string DefaultOutput(string name)
+    {
+        string root = Directory.GetCurrentDirectory();
+        for (var dir = new DirectoryInfo(root); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "NativeHnsw.sln")))
+            {
+                root = dir.FullName;
+                break;
+            }
+        }
+        return Path.Combine(root, "artifacts", "bench", $"{name}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
+    }
+
+    internal static DistanceMetric? ParseMetric(string? value) => value?.ToLowerInvariant() switch
+    {
+        null => null,
+        "cosine" or "cos" => DistanceMetric.Cosine,
+        "l2" or "euclidean" => DistanceMetric.L2,
+        "ip" or "innerproduct" or "inner-product" or "dot" => DistanceMetric.InnerProduct,
+        _ => throw new BenchInputException($"unknown metric '{value}'; use cosine, l2 or ip."),
+    };
+
+    internal static IReadOnlyList<int> ParseIntList(string option, IEnumerable<string> values)
+    {
+        var result = new List<int>();
+        foreach (string part in values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            if (!int.TryParse(part.Replace("_", "", StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < 1)
+                throw new BenchInputException($"{option}: '{part}' is not a positive whole number.");
+            result.Add(value);
+        }
+        if (result.Count == 0)
+            throw new BenchInputException($"{option} needs at least one value.");
+        return result;
+    }
+
+    private static bool ParseBuilds(string value) => value.ToLowerInvariant() switch
+    {
+        "all" => true,
+        "parallel" => false,
+        _ => throw new BenchInputException($"--builds '{value}': use all (1 thread and all cores) or parallel (all cores only)."),
+    };
+
+    private static int Positive(string option, int value) =>
+        value >= 1 ? value : throw new BenchInputException($"{option} must be at least 1 (got {value}).");
+
+    private static int CheckedM(int value) =>
+        value is >= 2 and <= HnswOptions.MaxM ? value : throw new BenchInputException($"--m {value} is out of range (2 to {HnswOptions.MaxM}).");
+}

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using NativeHnsw.Bench.Data;
+using NativeHnsw.Bench.Engines;
+using NativeHnsw.Bench.GroundTruth;
+using NativeHnsw.Bench.Measurements;
+using NativeHnsw.Bench.Reports;
+
+namespace NativeHnsw.Bench.Cli;
+
+/// <summary>The comparison run: data, ground truth, every engine, the limits, then the console table and the report files.</summary>
+public static class CompareRun
+{
+    public static RunReport Execute(CompareSettings s, ConsoleUi ui, string outputDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(ui);
+        var startedAt = DateTimeOffset.Now;
+        var machine = MachineInfo.Detect();
+        foreach (string line in ReportHeader.Lines(s.CommandLine, startedAt, machine))
+            ui.Note(line);
+
+        var dataset = ui.Step("load dataset", () => DatasetLoader.Load(s.Dataset));
+        var metric = s.Metric ?? dataset.DefaultMetric;
+        if (s.K > dataset.Base.Count)
+            throw new BenchInputException($"--k {s.K} is larger than the base set ({dataset.Base.Count:N0} vectors).");
+        ui.Line($"[bold]{Spectre.Console.Markup.Escape(dataset.Description)}[/]; {metric}, M={s.M}, ef_construction={s.EfConstruction}, k={s.K}");
+
+        var cache = new GroundTruthCache(s.CacheDirectory);
+        bool fromCache = false;
+        long start = Stopwatch.GetTimestamp();
+        var truth = ui.Step($"exact ground truth ({dataset.Queries.Count:N0} queries × {dataset.Base.Count:N0}, SIMD brute force)", report =>
+            cache.GetOrCompute(dataset.Base, dataset.Queries, metric, s.K, out fromCache, done => report((double)done / dataset.Queries.Count)));
+        double truthSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        ui.Note(fromCache ? $"ground truth read from the cache in {cache.Directory}" : $"ground truth cached in {cache.Directory}");
+
+        string work = Path.Combine(outputDirectory, "work");
+        Directory.CreateDirectory(work);
+        IReadOnlyList<EngineResult> engines;
+        MachineLimits limits;
+        try
+        {
+            engines = new EngineBench(s, dataset, truth, metric, ui, work).RunAll();
+            long fileBytes = engines.Where(e => e.Persistence is not null).Select(e => e.Persistence!.FileBytes).DefaultIfEmpty(0).Max();
+            limits = ui.Step("machine limits (disk write+fsync, read, memory copy)", () => MachineLimits.Measure(work, fileBytes));
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+
+        var notes = new List<string>
+        {
+            "QPS: one thread, one query at a time, after a one-second warm-up; allocations of FAISS and hnswlib are their managed wrappers' only.",
+            "Builds are timed once each; the 1-thread build is a separate index, discarded. Compare engines at equal recall, not at equal ef.",
+            "NativeHnsw-mmap is NativeHnsw's index saved and memory-mapped read-only, searched in place.",
+            "FAISS and hnswlib have no cosine: they index normalised copies with inner product (the copy is part of their build and query time).",
+        };
+        if (!s.BuildOneThread)
+            notes.Add("1-thread builds skipped (--builds parallel).");
+        if (limits is { ReadIsCold: false })
+            notes.Add("The page cache could not be evicted: read speed is a warm page-cache read.");
+        var report = new RunReport(s.CommandLine, startedAt, machine, dataset.Name, dataset.Description, dataset.Base.Count, dataset.Queries.Count,
+            dataset.Base.Dimensions, metric.ToString(), s.M, s.EfConstruction, s.K, s.Repeats, truthSeconds, fromCache, limits, engines,
+            Targets.Check(engines), notes);
+        return report;
+    }
+}

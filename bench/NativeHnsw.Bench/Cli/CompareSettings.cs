@@ -1,0 +1,12 @@
+using NativeHnsw.Bench.Data;
+
+namespace NativeHnsw.Bench.Cli;
+
+/// <summary>A comparison run's parameters, validated by <see cref="BenchCli"/>.</summary>
+/// <param name="BuildOneThread">Also time a one-thread build of every engine (--builds all), not only the all-cores one.</param>
+/// <param name="Threads">Threads of the parallel build.</param>
+/// <param name="Repeats">Timed passes per ef and timed save/load/open repetitions.</param>
+public sealed record CompareSettings(
+    DatasetRequest Dataset, DistanceMetric? Metric, int K, int M, int EfConstruction, IReadOnlyList<int> Efs,
+    IReadOnlyList<string> Engines, bool BuildOneThread, int Threads, int Repeats, string? OutputDirectory, string CacheDirectory, bool Plot,
+    string CommandLine);

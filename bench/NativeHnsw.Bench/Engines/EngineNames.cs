@@ -1,0 +1,37 @@
+using NativeHnsw.Interop;
+
+namespace NativeHnsw.Bench.Engines;
+
+/// <summary>The engines the harness can run, as named on the command line and in the reports.</summary>
+public static class EngineNames
+{
+    public const string NativeHnsw = HnswIndexEngine.EngineName;
+
+    /// <summary>Our index saved, then memory-mapped read-only and searched in place.</summary>
+    public const string NativeHnswMapped = "NativeHnsw-mmap";
+
+    public const string Faiss = FaissEngine.EngineName;
+
+    public const string Hnswlib = HnswlibEngine.EngineName;
+
+    public static readonly IReadOnlyList<string> All = [NativeHnsw, NativeHnswMapped, Faiss, Hnswlib];
+
+    /// <summary>Parses "NativeHnsw,FAISS" (any case, commas or separate arguments) into canonical names.</summary>
+    public static IReadOnlyList<string> Parse(IEnumerable<string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var result = new List<string>();
+        foreach (string value in values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            string? name = All.FirstOrDefault(n => n.Equals(value, StringComparison.OrdinalIgnoreCase))
+                ?? (value.Equals("mmap", StringComparison.OrdinalIgnoreCase) ? NativeHnswMapped : null);
+            if (name is null)
+                throw new BenchInputException($"unknown engine '{value}'; known: {string.Join(", ", All)}.");
+            if (!result.Contains(name))
+                result.Add(name);
+        }
+        if (result.Count == 0)
+            throw new BenchInputException("--engines names no engine.");
+        return result;
+    }
+}

@@ -1,0 +1,7 @@
+namespace NativeHnsw.Bench.Persistence;
+
+/// <summary>The persistence mode's parameters: index sizes to build, and the ef_construction for small and large ones.</summary>
+/// <param name="LargeThreshold">Sizes above it are built with <paramref name="EfConstructionLarge"/>, to keep a 1M build affordable.</param>
+public sealed record PersistenceSettings(
+    IReadOnlyList<int> Sizes, int Dimensions, DistanceMetric Metric, int M, int EfConstruction, int EfConstructionLarge, int LargeThreshold,
+    int Repeats, int Seed, int Threads, string? OutputDirectory, string CommandLine);

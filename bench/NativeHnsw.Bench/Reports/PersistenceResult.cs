@@ -1,0 +1,17 @@
+using NativeHnsw.Bench.Measurements;
+
+namespace NativeHnsw.Bench.Reports;
+
+/// <summary>Save, load, open and the first query after them, for one engine. Times in milliseconds, latencies in microseconds.</summary>
+/// <param name="SaveMs">Save to a new file (each engine's own durability: ours fsyncs, the others may not).</param>
+/// <param name="LoadMs">Read the whole file into memory.</param>
+/// <param name="OpenMs">Memory-mapped open (ours only).</param>
+/// <param name="VerifyMs">Full checksum and graph check (ours only).</param>
+/// <param name="FirstQueryAfterLoadUs">The first query on a freshly loaded index.</param>
+/// <param name="FirstQueryAfterOpenUs">The first query on a freshly mapped index, file in the page cache.</param>
+/// <param name="FirstQueryColdUs">The first query on a freshly mapped index with the file evicted from the page cache; null when eviction failed.</param>
+/// <param name="MemoryBytesPerVector">The engine's reported index memory divided by the vector count; null when it cannot tell.</param>
+public sealed record PersistenceResult(
+    Summary? SaveMs, Summary? LoadMs, Summary? OpenMs, Summary? VerifyMs,
+    double? FirstQueryAfterLoadUs, double? FirstQueryAfterOpenUs, double? FirstQueryColdUs,
+    long FileBytes, double? MemoryBytesPerVector);

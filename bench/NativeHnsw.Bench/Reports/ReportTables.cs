@@ -1,0 +1,103 @@
+using System.Globalization;
+using NativeHnsw.Bench.Measurements;
+
+namespace NativeHnsw.Bench.Reports;
+
+/// <summary>The tables of a comparison run, as formatted text shared by the console and Markdown reports.</summary>
+public static class ReportTables
+{
+    public static IReadOnlyList<TableData> For(RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return [Build(report), Search(report), Persistence(report), Limits(report.Limits), TargetTable(report.Targets)];
+    }
+
+    public static TableData Build(RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var e in report.Engines)
+        {
+            if (!e.Available)
+            {
+                rows.Add([e.Engine, "unavailable", "", "", e.UnavailableReason ?? ""]);
+                continue;
+            }
+            if (e.BuildAllCores is null)
+                continue;
+            rows.Add([e.Engine,
+                e.BuildOneThread is { } one ? F($"{one.Seconds:F2}") : "not run",
+                F($"{e.BuildAllCores.Seconds:F2}"),
+                F($"{e.BuildAllCores.VectorsPerSecond:N0}"),
+                e.BuildOneThread is { } o ? F($"{o.Seconds / e.BuildAllCores.Seconds:F2}×") : ""]);
+        }
+        int threads = report.Engines.FirstOrDefault(e => e.BuildAllCores is not null)?.BuildAllCores?.Threads ?? Environment.ProcessorCount;
+        return new TableData(F($"Build ({report.BaseCount:N0} vectors, M={report.M}, ef_construction={report.EfConstruction}; one run each)"),
+            ["engine", "1 thread (s)", F($"{threads} threads (s)"), F($"vectors/s ({threads} threads)"), "speed-up"], rows);
+    }
+
+    public static TableData Search(RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var e in report.Engines.Where(e => e.Available))
+        {
+            foreach (var p in e.Sweep)
+            {
+                rows.Add([e.Engine, F($"{p.Ef}"), F($"{p.Recall:F4}"),
+                    F($"{p.Qps.Median:N0}"), F($"{p.Qps.Min:N0}–{p.Qps.Max:N0}"),
+                    F($"{p.P50Us:F1}"), F($"{p.P99Us:F1}"), F($"{p.P999Us:F1}"), F($"{p.AllocatedBytesPerQuery:F1}")]);
+            }
+        }
+        return new TableData(
+            F($"Search: recall@{report.K} and one-thread QPS, one query at a time ({report.QueryCount:N0} queries × {report.Repeats} passes per ef; median, min–max)"),
+            ["engine", "ef", F($"recall@{report.K}"), "QPS", "QPS min–max", "p50 µs", "p99 µs", "p99.9 µs", "alloc B/query"], rows);
+    }
+
+    public static TableData Persistence(RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var limits = report.Limits;
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var e in report.Engines.Where(e => e.Available && e.Persistence is not null))
+        {
+            var p = e.Persistence!;
+            string writeLimit = limits is null ? "" : F($"{p.FileBytes / (limits.WriteFsyncMBps * 1e6) * 1e3:F1}");
+            string readLimit = limits is null ? "" : F($"{p.FileBytes / (limits.ReadMBps * 1e6) * 1e3:F1}");
+            rows.Add([e.Engine,
+                F($"{p.FileBytes / 1e6:F2}"),
+                Ms(p.SaveMs), p.SaveMs is null ? "" : writeLimit,
+                Ms(p.LoadMs), p.LoadMs is null ? "" : readLimit,
+                Ms(p.OpenMs),
+                Us(p.FirstQueryAfterLoadUs ?? p.FirstQueryAfterOpenUs),
+                p.OpenMs is null ? "" : p.FirstQueryColdUs is { } c ? F($"{c:F0}") : "no eviction",
+                Ms(p.VerifyMs),
+                p.MemoryBytesPerVector is { } b ? F($"{b:F0}") : "unknown"]);
+        }
+        return new TableData(
+            F($"Persistence (ms: median of {report.Repeats} after a warm-up, min–max; limits: this disk's sequential write+fsync and read speed applied to the file's size)"),
+            ["engine", "file MB", "save ms", "write limit ms", "load ms", "read limit ms", "mmap open ms", "1st query µs", "1st query cold µs", "verify ms", "memory B/vector"],
+            rows);
+    }
+
+    public static TableData Limits(MachineLimits? limits) => new(
+        "This machine's limits",
+        ["sequential write + fsync", "sequential read", "memory copy, 1 thread", "probe size"],
+        limits is null
+            ? []
+            : [[F($"{limits.WriteFsyncMBps:N0} MB/s"), F($"{limits.ReadMBps:N0} MB/s ({(limits.ReadIsCold ? "page cache evicted" : "warm: page cache could not be evicted")})"),
+                F($"{limits.MemoryCopyGBps:F1} GB/s"), F($"{limits.ProbeBytes / 1e6:F0} MB")]]);
+
+    public static TableData TargetTable(IReadOnlyList<TargetCheck> targets)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        return new TableData("Targets (from this run)", ["target", "status", "figures"],
+            targets.Select(t => (IReadOnlyList<string>)[t.Target, t.Status, t.Detail]).ToArray());
+    }
+
+    private static string Ms(Summary? s) => s is null ? "" : F($"{s.Median:F2} ({s.Min:F2}–{s.Max:F2})");
+
+    private static string Us(double? us) => us is null ? "" : F($"{us:F0}");
+
+    internal static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
