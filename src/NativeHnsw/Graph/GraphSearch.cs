@@ -13,6 +13,7 @@ internal static unsafe class GraphSearch
 {
 
 
+
     /// <summary>
     /// Greedy walk from <paramref name="entry"/> on each level from <paramref name="fromLevel"/>
     /// down to <paramref name="toLevel"/> + 1, moving while a neighbor is strictly closer.
@@ -105,23 +106,26 @@ internal static unsafe class GraphSearch
             {
                 TDistance.Compute4(query, graph.Vector(batch[j]), graph.Vector(batch[j + 1]), graph.Vector(batch[j + 2]), graph.Vector(batch[j + 3]), dims, distances);
                 for (int t = 0; t < 4; t++)
-                    Consider(graph, distances[t], batch[j + t], ef, ref bound, candidates, results, exclude, filter);
+                    Consider(graph, level, distances[t], batch[j + t], ef, ref bound, candidates, results, exclude, filter);
             }
             for (; j < fresh; j++)
             {
                 int neighbor = batch[j];
-                Consider(graph, TDistance.Compute(ref *query, ref *graph.Vector(neighbor), dims), neighbor, ef, ref bound, candidates, results, exclude, filter);
+                Consider(graph, level, TDistance.Compute(ref *query, ref *graph.Vector(neighbor), dims), neighbor, ef, ref bound, candidates, results, exclude, filter);
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Consider(in GraphView graph, float d, int neighbor, int ef, ref float bound,
+    private static void Consider(in GraphView graph, int level, float d, int neighbor, int ef, ref float bound,
         NeighborHeap candidates, NeighborHeap results, bool exclude, Func<long, bool>? filter)
     {
         if (results.Count < ef || d < bound)
         {
             candidates.Push(-d, neighbor);
+            // Likely to be expanded soon: start fetching its link slot now (hnswlib prefetches the same way).
+            if (Sse.IsSupported)
+                Sse.Prefetch0(graph.Links(neighbor, level));
             if (!exclude || Accepts(graph, neighbor, filter))
             {
                 if (results.Count < ef)
