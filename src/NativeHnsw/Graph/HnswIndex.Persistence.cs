@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeHnsw.Graph;
 using NativeHnsw.Storage;
 
@@ -22,6 +23,7 @@ public sealed partial class HnswIndex
     /// The same index saved twice gives byte-identical files. A read-only (mapped) index can be saved too.
     /// </remarks>
     /// <exception cref="IOException">The file could not be written; the target is left as it was.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public unsafe void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -62,6 +64,7 @@ public sealed partial class HnswIndex
     /// The result is a normal index: it can be searched, added to, deleted from and saved again.
     /// </summary>
     /// <exception cref="IndexFormatException">The file is missing, unreadable, of an unsupported version, truncated or damaged.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe HnswIndex Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Numerics.Tensors;
 using NativeHnsw.Graph;
@@ -14,6 +15,7 @@ namespace NativeHnsw.Storage;
 /// </summary>
 internal static unsafe class GraphValidator
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static GraphSummary Check(string path, IndexHeader header, GraphStorage storage, int* labelIndex)
     {
         int n = header.NodeCount;
@@ -99,6 +101,7 @@ internal static unsafe class GraphValidator
         return new GraphSummary(topLevel, linkCount);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int CheckSlot(string path, int* slot, int max, int node, int level, int n, byte[] levels, SectionEntry section)
     {
         int count = slot[0];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Hashing;
 using NativeHnsw.Graph;
@@ -13,6 +14,7 @@ namespace NativeHnsw.Storage;
 /// </summary>
 internal static unsafe class IndexWriter
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Write(string path, IndexHeader layout, GraphStorage storage, int* labelIndex)
     {
         string full = Path.GetFullPath(path);
@@ -64,6 +66,7 @@ internal static unsafe class IndexWriter
     }
 
     /// <summary>Straight from native memory to the file, chunk by chunk, hashing as it goes: no copy of ours.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong WriteRaw(SafeFileHandle handle, SectionEntry section, byte* source)
     {
         var hash = new XxHash3();
@@ -82,6 +85,7 @@ internal static unsafe class IndexWriter
     /// Level-0 records with the slots past each count zeroed: memory there was never written (or
     /// holds links pruned away), and the file must neither leak it nor depend on it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong WriteLinks0(SafeFileHandle handle, SectionEntry section, GraphStorage storage, byte[] buffer)
     {
         var hash = new XxHash3();
