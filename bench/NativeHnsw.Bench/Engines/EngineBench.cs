@@ -162,6 +162,12 @@ public sealed class EngineBench
         var query = _dataset.Queries.Row(0);
         var times = new List<double>();
         var first = new List<double>();
+        float[] warmQuery = query.ToArray();
+        Summary.WarmUp(1, () =>
+        {
+            using var warm = load(file);
+            warm.Search(warmQuery, results, _settings.Efs[0]);
+        });
         for (int run = 0; run <= _settings.Repeats; run++)
         {
             long start = Stopwatch.GetTimestamp();

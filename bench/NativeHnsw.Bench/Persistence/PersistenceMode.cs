@@ -78,6 +78,11 @@ public static class PersistenceMode
         var times = new List<double>();
         var first = new List<double>();
         var results = new SearchResult[10];
+        Summary.WarmUp(1, () =>
+        {
+            using var warm = open(file);
+            warm.Search(query, results, 40);
+        });
         for (int run = 0; run <= repeats; run++)
         {
             long start = Stopwatch.GetTimestamp();
