@@ -1,0 +1,338 @@
+using System.Numerics.Tensors;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using NativeHnsw.Storage.Internal;
+
+namespace NativeHnsw.Storage;
+
+public sealed partial class Collection
+{
+    /// <summary>
+    /// Inserts new records in one transaction. Every id must be new: an id that exists (or appears twice in the batch)
+    /// rejects the whole batch with <see cref="InvalidRecordException"/>, as does a bad vector or metadata value.
+    /// Metadata: per record, a map of string, integer, float or bool values (a null value is skipped), or null.
+    /// </summary>
+    public void Add(IReadOnlyList<string> ids, IReadOnlyList<float[]> embeddings, IReadOnlyList<string?>? documents = null,
+        IReadOnlyList<IReadOnlyDictionary<string, object?>?>? metadatas = null) =>
+        Write(WriteKind.Add, Validate(WriteKind.Add, ids, embeddings, documents, metadatas));
+
+    /// <summary>Inserts one record; see <see cref="Add(IReadOnlyList{string}, IReadOnlyList{float[]}, IReadOnlyList{string?}?, IReadOnlyList{IReadOnlyDictionary{string, object?}?}?)"/>.</summary>
+    public void Add(string id, float[] embedding, string? document = null, IReadOnlyDictionary<string, object?>? metadata = null) =>
+        Add([id], [embedding], document is null ? null : [document], metadata is null ? null : [metadata]);
+
+    /// <summary>
+    /// Inserts records that are new and updates those that exist, in one transaction: the vector is replaced, the
+    /// document replaced when given (non-null), and the metadata merged when given (a key with a null value is removed).
+    /// </summary>
+    public void Upsert(IReadOnlyList<string> ids, IReadOnlyList<float[]> embeddings, IReadOnlyList<string?>? documents = null,
+        IReadOnlyList<IReadOnlyDictionary<string, object?>?>? metadatas = null) =>
+        Write(WriteKind.Upsert, Validate(WriteKind.Upsert, ids, embeddings, documents, metadatas));
+
+    /// <summary>Upserts one record.</summary>
+    public void Upsert(string id, float[] embedding, string? document = null, IReadOnlyDictionary<string, object?>? metadata = null) =>
+        Upsert([id], [embedding], document is null ? null : [document], metadata is null ? null : [metadata]);
+
+    /// <summary>
+    /// Changes existing records in one transaction: the vector when <paramref name="embeddings"/> is given, the document
+    /// when its entry is non-null, the metadata merged when its entry is non-null (a null value removes the key).
+    /// An id that does not exist rejects the whole batch with <see cref="InvalidRecordException"/>.
+    /// </summary>
+    public void Update(IReadOnlyList<string> ids, IReadOnlyList<float[]>? embeddings = null, IReadOnlyList<string?>? documents = null,
+        IReadOnlyList<IReadOnlyDictionary<string, object?>?>? metadatas = null) =>
+        Write(WriteKind.Update, Validate(WriteKind.Update, ids, embeddings, documents, metadatas));
+
+    /// <summary>
+    /// Deletes the records that have one of <paramref name="ids"/> (when given) and match <paramref name="where"/>
+    /// (when given), in one transaction; ids that do not exist are ignored. Returns how many were deleted.
+    /// </summary>
+    /// <exception cref="ArgumentException">Neither ids nor a filter: deleting everything is <see cref="PersistentClient.DeleteCollection"/>.</exception>
+    public int Delete(IReadOnlyList<string>? ids = null, Where? where = null)
+    {
+        if (ids is null && where is null)
+            throw new ArgumentException("Delete needs ids, a where filter, or both; to delete every record, delete the collection.", nameof(ids));
+        lock (_writeLock)
+        {
+            ThrowIfGone();
+            var rows = new List<long>();
+            long lastSequence = 0;
+            Db.Run(() =>
+            {
+                lock (Db.WriterLock)
+                {
+                    using var transaction = Db.Writer.BeginTransaction(deferred: false);
+                    using (var select = Db.Writer.CreateCommand())
+                    {
+                        select.Transaction = transaction;
+                        select.CommandText = "SELECT row_id FROM records WHERE " + Conditions(select, ids, where) + ";";
+                        using var reader = select.ExecuteReader();
+                        while (reader.Read())
+                            rows.Add(reader.GetInt64(0));
+                    }
+                    using var delete = Command(transaction, "DELETE FROM records WHERE row_id = @r;", "@r");
+                    using var change = ChangeCommand(transaction);
+                    foreach (long row in rows)
+                    {
+                        delete.Parameters[0].Value = row;
+                        delete.ExecuteNonQuery();
+                        lastSequence = LogChange(change, ChangeOp.Delete, row);
+                    }
+                    transaction.Commit();
+                }
+            });
+            if (rows.Count == 0)
+                return 0;
+            Volatile.Write(ref _lastSequence, lastSequence);
+            ApplyToIndex(() =>
+            {
+                foreach (long row in rows)
+                {
+                    if (_index.Contains(row))
+                        _index.MarkDeleted(row);
+                }
+            });
+            AfterChanges(rows.Count);
+            return rows.Count;
+        }
+    }
+
+    private void Write(WriteKind kind, List<PendingRecord> batch)
+    {
+        if (batch.Count == 0)
+            return;
+        lock (_writeLock)
+        {
+            ThrowIfGone();
+            var labels = new List<long>(batch.Count);
+            var vectors = new List<float[]>(batch.Count);
+            long lastSequence = 0;
+            Db.Run(() =>
+            {
+                lock (Db.WriterLock)
+                {
+                    using var transaction = Db.Writer.BeginTransaction(deferred: false);
+                    using var select = Command(transaction, "SELECT row_id, vector, document, metadata FROM records WHERE collection = @c AND id = @id;", "@c", "@id");
+                    using var insert = Command(transaction,
+                        "INSERT INTO records(collection, id, vector, document, metadata) VALUES (@c, @id, @v, @d, @m) RETURNING row_id;", "@c", "@id", "@v", "@d", "@m");
+                    using var update = Command(transaction, "UPDATE records SET vector = @v, document = @d, metadata = @m WHERE row_id = @r;", "@v", "@d", "@m", "@r");
+                    using var change = ChangeCommand(transaction);
+                    select.Parameters[0].Value = _id;
+                    insert.Parameters[0].Value = _id;
+                    for (int i = 0; i < batch.Count; i++)
+                    {
+                        var record = batch[i];
+                        select.Parameters[1].Value = record.Id;
+                        long row = -1;
+                        byte[]? oldVector = null;
+                        string? oldDocument = null, oldMetadata = null;
+                        using (var reader = select.ExecuteReader())
+                        {
+                            if (reader.Read())
+                            {
+                                row = reader.GetInt64(0);
+                                oldVector = (byte[])reader[1];
+                                oldDocument = reader.IsDBNull(2) ? null : reader.GetString(2);
+                                oldMetadata = reader.IsDBNull(3) ? null : reader.GetString(3);
+                            }
+                        }
+                        if (row >= 0 && kind == WriteKind.Add)
+                            throw new InvalidRecordException(Name, record.Id, i, "a record with this id exists already (use Upsert to replace it)");
+                        if (row < 0 && kind == WriteKind.Update)
+                            throw new InvalidRecordException(Name, record.Id, i, "no record with this id exists (use Upsert to insert it)");
+                        if (row < 0)
+                        {
+                            insert.Parameters[1].Value = record.Id;
+                            insert.Parameters[2].Value = VectorBlob.ToBytes(record.Vector);
+                            insert.Parameters[3].Value = (object?)record.Document ?? DBNull.Value;
+                            insert.Parameters[4].Value = (object?)MetadataValues.ToJson(Merge(null, record.Patch)) ?? DBNull.Value;
+                            row = (long)insert.ExecuteScalar()!;
+                            labels.Add(row);
+                            vectors.Add(record.Vector!);
+                            lastSequence = LogChange(change, ChangeOp.Upsert, row);
+                            continue;
+                        }
+                        byte[] newVector = record.Vector is null ? oldVector! : VectorBlob.ToBytes(record.Vector);
+                        string? newDocument = record.SetDocument ? record.Document : oldDocument;
+                        string? newMetadata = record.Patch is null ? oldMetadata : MetadataValues.ToJson(Merge(MetadataValues.FromJson(oldMetadata), record.Patch));
+                        bool vectorChanged = !newVector.AsSpan().SequenceEqual(oldVector);
+                        if (!vectorChanged && newDocument == oldDocument && newMetadata == oldMetadata)
+                            continue;
+                        update.Parameters[0].Value = newVector;
+                        update.Parameters[1].Value = (object?)newDocument ?? DBNull.Value;
+                        update.Parameters[2].Value = (object?)newMetadata ?? DBNull.Value;
+                        update.Parameters[3].Value = row;
+                        update.ExecuteNonQuery();
+                        if (vectorChanged)
+                        {
+                            labels.Add(row);
+                            vectors.Add(record.Vector!);
+                            lastSequence = LogChange(change, ChangeOp.Upsert, row);
+                        }
+                    }
+                    transaction.Commit();
+                }
+            });
+            if (labels.Count == 0)
+                return;
+            Volatile.Write(ref _lastSequence, lastSequence);
+            ApplyToIndex(() =>
+            {
+                if (labels.Count == 1)
+                {
+                    _index.Add(labels[0], vectors[0]);
+                    return;
+                }
+                int dims = Options.Dimensions;
+                var flat = new float[labels.Count * dims];
+                for (int i = 0; i < vectors.Count; i++)
+                    vectors[i].CopyTo(flat, i * dims);
+                _index.AddRange(labels.ToArray(), flat, _client.Options.MaxDegreeOfParallelism);
+            });
+            AfterChanges(labels.Count);
+        }
+    }
+
+    /// <summary>
+    /// The commit is done; an index that fails to follow it (out of memory, say) no longer matches the database.
+    /// The collection then refuses further work until the store is reopened, which rebuilds it from the database.
+    /// </summary>
+    private void ApplyToIndex(Action apply)
+    {
+        try
+        {
+            apply();
+        }
+        catch (Exception e)
+        {
+            _indexBroken = true;
+            throw new StoreException(
+                $"{_client.Layout.Root}: collection '{Name}': the change was committed to the database, but updating the index failed; reopen the store to rebuild the index.", e);
+        }
+    }
+
+    private void AfterChanges(int count)
+    {
+        int pending = Interlocked.Add(ref _pendingChanges, count);
+        int every = _client.Options.Checkpoints.EveryChanges;
+        if (every > 0 && pending >= every)
+            CheckpointLocked();
+    }
+
+    private static Dictionary<string, object>? Merge(Dictionary<string, object>? existing, Dictionary<string, object?>? patch)
+    {
+        if (patch is null)
+            return existing;
+        var merged = existing ?? new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var (key, value) in patch)
+        {
+            if (value is null)
+                merged.Remove(key);
+            else
+                merged[key] = value;
+        }
+        return merged;
+    }
+
+    private SqliteCommand Command(SqliteTransaction transaction, string sql, params string[] parameters)
+    {
+        var command = Db.Writer.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (string name in parameters)
+            command.Parameters.Add(new SqliteParameter(name, null));
+        return command;
+    }
+
+    private SqliteCommand ChangeCommand(SqliteTransaction transaction)
+    {
+        var command = Command(transaction, "INSERT INTO changes(collection, op, record) VALUES (@c, @op, @r) RETURNING seq;", "@c", "@op", "@r");
+        command.Parameters[0].Value = _id;
+        return command;
+    }
+
+    private static long LogChange(SqliteCommand change, ChangeOp op, long row)
+    {
+        change.Parameters[1].Value = (int)op;
+        change.Parameters[2].Value = row;
+        return (long)change.ExecuteScalar()!;
+    }
+
+    /// <summary>The WHERE conditions for a collection, ids and a filter; adds the parameters to <paramref name="command"/>.</summary>
+    private string Conditions(SqliteCommand command, IReadOnlyList<string>? ids, Where? where)
+    {
+        command.Parameters.AddWithValue("@c", _id);
+        string sql = "collection = @c";
+        if (ids is not null)
+        {
+            command.Parameters.AddWithValue("@ids", JsonSerializer.Serialize(ids));
+            sql += " AND id IN (SELECT value FROM json_each(@ids))";
+        }
+        if (where is not null)
+            sql += " AND " + WhereSql.Translate(where, command);
+        return sql;
+    }
+
+    private List<PendingRecord> Validate(WriteKind kind, IReadOnlyList<string> ids, IReadOnlyList<float[]>? embeddings,
+        IReadOnlyList<string?>? documents, IReadOnlyList<IReadOnlyDictionary<string, object?>?>? metadatas)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (kind != WriteKind.Update)
+            ArgumentNullException.ThrowIfNull(embeddings);
+        int n = ids.Count;
+        CheckCount(embeddings?.Count, n, nameof(embeddings));
+        CheckCount(documents?.Count, n, nameof(documents));
+        CheckCount(metadatas?.Count, n, nameof(metadatas));
+        var seen = new Dictionary<string, int>(n, StringComparer.Ordinal);
+        var batch = new List<PendingRecord>(n);
+        int dims = Options.Dimensions;
+        for (int i = 0; i < n; i++)
+        {
+            string? id = ids[i];
+            if (string.IsNullOrEmpty(id))
+                throw new InvalidRecordException(Name, null, i, "the id is null or empty");
+            if (!seen.TryAdd(id, i))
+                throw new InvalidRecordException(Name, id, i, $"the id appears twice in the batch (first at position {seen[id]})");
+            float[]? vector = embeddings?[i];
+            if (vector is null && kind != WriteKind.Update)
+                throw new InvalidRecordException(Name, id, i, "the embedding is null");
+            if (vector is not null)
+            {
+                if (vector.Length != dims)
+                    throw new InvalidRecordException(Name, id, i, $"the embedding has {vector.Length} dimensions, the collection {dims}");
+                if (!TensorPrimitives.IsFiniteAll(vector))
+                {
+                    int bad = Array.FindIndex(vector, v => !float.IsFinite(v));
+                    throw new InvalidRecordException(Name, id, i, $"component {bad} of the embedding is {vector[bad]}; every component must be finite");
+                }
+                if (Options.Metric == DistanceMetric.Cosine && TensorPrimitives.MaxMagnitude(vector) == 0f)
+                    throw new InvalidRecordException(Name, id, i, "the embedding is all zeros, which has no direction under the cosine metric");
+                vector = (float[])vector.Clone();
+            }
+            string? document = documents?[i];
+            Dictionary<string, object?>? patch = null;
+            if (metadatas?[i] is { } metadata)
+            {
+                patch = new Dictionary<string, object?>(metadata.Count, StringComparer.Ordinal);
+                foreach (var (key, value) in metadata)
+                {
+                    if (MetadataValues.KeyProblem(key) is { } keyProblem)
+                        throw new InvalidRecordException(Name, id, i, keyProblem);
+                    if (value is null)
+                    {
+                        patch[key] = null;
+                        continue;
+                    }
+                    patch[key] = MetadataValues.Normalize(value, out string? problem)
+                        ?? throw new InvalidRecordException(Name, id, i, $"metadata '{key}': {problem}");
+                }
+            }
+            batch.Add(new PendingRecord(id, vector, document is not null, document, patch));
+        }
+        return batch;
+    }
+
+    private static void CheckCount(int? count, int expected, string name)
+    {
+        if (count is { } c && c != expected)
+            throw new ArgumentException($"{name} has {c} entries for {expected} ids; give one per id, or none.", name);
+    }
+}
