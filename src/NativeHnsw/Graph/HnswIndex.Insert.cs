@@ -290,8 +290,17 @@ public sealed partial class HnswIndex
             }
             var pool = context.Scratch.AsSpan();
             float* vector = graph.Vector(target);
-            for (int i = 0; i < count; i++)
-                pool[i] = new Neighbor(TDistance.Compute(ref *vector, ref *graph.Vector(slot[i + 1]), Dimensions), slot[i + 1]);
+            float* four = stackalloc float[4];
+            int j = 0;
+            for (; j + 4 <= count; j += 4)
+            {
+                int* links = slot + 1 + j;
+                TDistance.Compute4(vector, graph.Vector(links[0]), graph.Vector(links[1]), graph.Vector(links[2]), graph.Vector(links[3]), Dimensions, four);
+                for (int t = 0; t < 4; t++)
+                    pool[j + t] = new Neighbor(four[t], links[t]);
+            }
+            for (; j < count; j++)
+                pool[j] = new Neighbor(TDistance.Compute(ref *vector, ref *graph.Vector(slot[j + 1]), Dimensions), slot[j + 1]);
             pool[count] = new Neighbor(distance, newcomer);
             Prune<TDistance>(graph, slot, level, pool[..(count + 1)]);
         }
