@@ -78,20 +78,10 @@ public sealed partial class Collection
         }
         else
         {
-            var allowed = Db.Run(() =>
-            {
-                using var connection = Db.OpenReader();
-                using var command = connection.CreateCommand();
-                command.CommandText = "SELECT row_id FROM records WHERE " + Conditions(command, null, where) + ";";
-                using var reader = command.ExecuteReader();
-                var rows = new HashSet<long>();
-                while (reader.Read())
-                    rows.Add(reader.GetInt64(0));
-                return rows;
-            });
+            var allowed = AllowedRows(where);
             if (allowed.Count == 0)
                 hits = [];
-            else if (allowed.Count <= ExactSearchThreshold)
+            else if (allowed.Count <= ExactSearchThreshold || (long)allowed.Count * Options.Dimensions <= ExactSearchComponents)
                 hits = Exact(index, embedding, k, allowed);
             else
             {
@@ -104,36 +94,71 @@ public sealed partial class Collection
         return Hydrate(hits, include);
     }
 
+    /// <summary>
+    /// The row ids matching <paramref name="where"/>, from the metadata index; the last few sets are kept while the
+    /// collection is unchanged, so a repeated filter costs a dictionary lookup.
+    /// </summary>
+    private HashSet<long> AllowedRows(Where where)
+    {
+        string key = where.ToString();
+        long version = Interlocked.Read(ref _dataVersion);
+        if (_filterCache.TryGet(key, version, out var cached))
+            return cached;
+        var rows = Db.Run(() =>
+        {
+            using var connection = Db.OpenReader();
+            using var command = connection.CreateCommand();
+            command.Parameters.AddWithValue("@c", _id);
+            command.CommandText = WhereSql.RowSet(where, command) + ";";
+            using var reader = command.ExecuteReader();
+            var set = new HashSet<long>();
+            while (reader.Read())
+                set.Add(reader.GetInt64(0));
+            return set;
+        });
+        // Keyed by the version read before the SQL: a commit during it bumps the version, so the set is never reused after it.
+        _filterCache.Add(key, version, rows);
+        return rows;
+    }
+
     private SearchResult[] Exact(HnswIndex index, ReadOnlySpan<float> embedding, int k, HashSet<long> allowed)
     {
         var query = Prepared(embedding);
         var stored = new float[Options.Dimensions];
-        var scored = new List<SearchResult>(allowed.Count);
+        var difference = Options.Metric == DistanceMetric.L2 ? new float[Options.Dimensions] : null;
+        // The k best so far in a max-heap on (distance, label): one comparison per record once it is full.
+        var best = new PriorityQueue<SearchResult, SearchResult>(k + 1, s_worstFirst);
         foreach (long row in allowed)
         {
             // A row committed by a writer that has not reached the index yet is not searchable yet.
             if (!index.Contains(row))
                 continue;
             index.GetVector(row, stored);
-            float distance = Options.Metric == DistanceMetric.L2
-                ? SquaredDistance(query, stored)
-                : 1f - TensorPrimitives.Dot(query, stored);
-            scored.Add(new SearchResult(row, distance));
+            float distance;
+            if (difference is not null)
+            {
+                TensorPrimitives.Subtract(query, stored, difference);
+                distance = TensorPrimitives.SumOfSquares(difference);
+            }
+            else
+            {
+                distance = 1f - TensorPrimitives.Dot(query, stored);
+            }
+            var hit = new SearchResult(row, distance);
+            if (best.Count < k)
+                best.Enqueue(hit, hit);
+            else if (s_worstFirst.Compare(hit, best.Peek()) > 0)
+                best.EnqueueDequeue(hit, hit);
         }
-        scored.Sort((a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : a.Label.CompareTo(b.Label));
-        return [.. scored.Take(k)];
+        var result = new SearchResult[best.Count];
+        for (int i = result.Length - 1; i >= 0; i--)
+            result[i] = best.Dequeue();
+        return result;
     }
 
-    private static float SquaredDistance(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
-    {
-        float sum = 0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            float d = x[i] - y[i];
-            sum += d * d;
-        }
-        return sum;
-    }
+    /// <summary>Orders the heap's root as the worst hit: larger distance, then larger label.</summary>
+    private static readonly Comparer<SearchResult> s_worstFirst = Comparer<SearchResult>.Create(static (a, b) =>
+        a.Distance != b.Distance ? b.Distance.CompareTo(a.Distance) : b.Label.CompareTo(a.Label));
 
     /// <summary>Reads the records of the hits, keeping the hit order; a record deleted since the search is left out.</summary>
     private List<QueryHit> Hydrate(SearchResult[] hits, Include include)

@@ -70,13 +70,17 @@ public sealed partial class Collection
                     }
                     using var delete = Command(transaction, "DELETE FROM records WHERE row_id = @r;", "@r");
                     using var change = ChangeCommand(transaction);
+                    using var metadataRows = new MetadataRows(Db.Writer, transaction, _id);
                     foreach (long row in rows)
                     {
                         delete.Parameters[0].Value = row;
                         delete.ExecuteNonQuery();
+                        metadataRows.Delete(row);
                         lastSequence = LogChange(change, ChangeOp.Delete, row);
                     }
                     transaction.Commit();
+                    if (rows.Count > 0)
+                        Interlocked.Increment(ref _dataVersion);
                 }
             });
             if (rows.Count == 0)
@@ -115,6 +119,7 @@ public sealed partial class Collection
                         "INSERT INTO records(collection, id, vector, document, metadata) VALUES (@c, @id, @v, @d, @m) RETURNING row_id;", "@c", "@id", "@v", "@d", "@m");
                     using var update = Command(transaction, "UPDATE records SET vector = @v, document = @d, metadata = @m WHERE row_id = @r;", "@v", "@d", "@m", "@r");
                     using var change = ChangeCommand(transaction);
+                    using var metadataRows = new MetadataRows(Db.Writer, transaction, _id);
                     select.Parameters[0].Value = _id;
                     insert.Parameters[0].Value = _id;
                     for (int i = 0; i < batch.Count; i++)
@@ -143,8 +148,10 @@ public sealed partial class Collection
                             insert.Parameters[1].Value = record.Id;
                             insert.Parameters[2].Value = VectorBlob.ToBytes(record.Vector);
                             insert.Parameters[3].Value = (object?)record.Document ?? DBNull.Value;
-                            insert.Parameters[4].Value = (object?)MetadataValues.ToJson(Merge(null, record.Patch)) ?? DBNull.Value;
+                            var metadata = Merge(null, record.Patch);
+                            insert.Parameters[4].Value = (object?)MetadataValues.ToJson(metadata) ?? DBNull.Value;
                             row = (long)insert.ExecuteScalar()!;
+                            metadataRows.Insert(row, metadata);
                             labels.Add(row);
                             vectors.Add(record.Vector!);
                             lastSequence = LogChange(change, ChangeOp.Upsert, row);
@@ -152,7 +159,8 @@ public sealed partial class Collection
                         }
                         byte[] newVector = record.Vector is null ? oldVector! : VectorBlob.ToBytes(record.Vector);
                         string? newDocument = record.SetDocument ? record.Document : oldDocument;
-                        string? newMetadata = record.Patch is null ? oldMetadata : MetadataValues.ToJson(Merge(MetadataValues.FromJson(oldMetadata), record.Patch));
+                        var merged = record.Patch is null ? null : Merge(MetadataValues.FromJson(oldMetadata), record.Patch);
+                        string? newMetadata = record.Patch is null ? oldMetadata : MetadataValues.ToJson(merged);
                         bool vectorChanged = !newVector.AsSpan().SequenceEqual(oldVector);
                         if (!vectorChanged && newDocument == oldDocument && newMetadata == oldMetadata)
                             continue;
@@ -161,6 +169,11 @@ public sealed partial class Collection
                         update.Parameters[2].Value = (object?)newMetadata ?? DBNull.Value;
                         update.Parameters[3].Value = row;
                         update.ExecuteNonQuery();
+                        if (newMetadata != oldMetadata)
+                        {
+                            metadataRows.Delete(row);
+                            metadataRows.Insert(row, merged);
+                        }
                         if (vectorChanged)
                         {
                             labels.Add(row);
@@ -169,6 +182,7 @@ public sealed partial class Collection
                         }
                     }
                     transaction.Commit();
+                    Interlocked.Increment(ref _dataVersion);
                 }
             });
             if (labels.Count == 0)

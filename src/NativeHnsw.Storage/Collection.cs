@@ -21,6 +21,14 @@ public sealed partial class Collection
     /// <summary>With a filter that allows at most this many records, a query is answered exactly (brute force over them) instead of by the graph.</summary>
     public const int ExactSearchThreshold = 2_048;
 
+    /// <summary>
+    /// Beyond <see cref="ExactSearchThreshold"/>, a filtered query is still answered exactly while allowed records ×
+    /// dimensions stays within this many components (16,384 records at 64 dimensions, 2,730 at 384): a scan of that
+    /// much memory costs about what the widened graph walk does (measured at 100k × 64: a 10% filter took ~6 ms by the
+    /// graph, ~1.5 ms exactly), and it has perfect recall.
+    /// </summary>
+    public const int ExactSearchComponents = 1 << 20;
+
     private readonly PersistentClient _client;
     private readonly long _id;
     private readonly Lock _writeLock = new();
@@ -31,6 +39,10 @@ public sealed partial class Collection
     private long _lastCheckpointTicks;
     private volatile bool _deleted;
     private volatile bool _indexBroken;
+
+    /// <summary>Bumped after every commit that changes this collection's records; keys <see cref="_filterCache"/>.</summary>
+    private long _dataVersion;
+    private readonly FilterCache _filterCache = new();
 
     private Collection(PersistentClient client, long id, string name, CollectionOptions options)
     {

@@ -177,7 +177,7 @@ public sealed class PersistentClient : IDisposable
                 lock (Database.WriterLock)
                 {
                     using var transaction = Database.Writer.BeginTransaction(deferred: false);
-                    foreach (string table in new[] { "records", "changes" })
+                    foreach (string table in new[] { "metadata", "records", "changes" })
                         Database.Execute(transaction, $"DELETE FROM {table} WHERE collection = @c;", ("@c", id.Value));
                     Database.Execute(transaction, "DELETE FROM collections WHERE id = @c;", ("@c", id.Value));
                     transaction.Commit();

@@ -139,6 +139,17 @@ public sealed class ModelProperties
             Assert.True(Meta.Text(m.Metadata.Count == 0 ? null : m.Metadata) == Meta.Text(actual[i].Metadata), $"{where}: metadata of {actual[i].Id}");
         }
         Assert.Empty(collection.CheckIndexAgreesWithDatabase());
+        // The metadata index must follow every merge, key removal and delete: a filter on each key agrees with the model.
+        foreach (var check in new[]
+        {
+            Where.Eq("tag", s_tags[random.Next(s_tags.Length)]), Where.Nin("tag", "a", "b"), Where.Gte("n", (long)random.Next(5)),
+            Where.Lt("x", random.Next(10) * 0.25), Where.Eq("flag", random.Next(2) == 0), Where.Or(Where.Eq("n", 2L), Where.Ne("flag", true)),
+        })
+        {
+            var selected = expected.Where(p => Meta.Matches(check, p.Value.Metadata)).Select(p => p.Key);
+            var got = collection.Get(where: check, include: Include.None).Select(r => r.Id);
+            Assert.True(selected.SequenceEqual(got), $"{where}: get where {check} gave [{string.Join(",", got)}], the model [{string.Join(",", selected)}]");
+        }
         var query = RandomVector(random);
         var filter = random.Next(2) == 0 ? null : Where.Ne("tag", "a");
         var hits = collection.Query(query, 5, filter, Include.Distances, ef: 200);

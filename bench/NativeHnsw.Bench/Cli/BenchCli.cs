@@ -4,15 +4,18 @@ using NativeHnsw.Bench.Cli;
 using NativeHnsw.Bench.Data;
 using NativeHnsw.Bench.Engines;
 using NativeHnsw.Bench.GroundTruth;
+using NativeHnsw.Bench.Measurements;
 using NativeHnsw.Bench.Persistence;
 using NativeHnsw.Bench.Reports;
+using NativeHnsw.Bench.Store;
 using Spectre.Console;
 
 namespace NativeHnsw.Bench;
 
 /// <summary>
 /// The harness's command line. No arguments: the default comparison (10,000 gaussian × 128, cosine, M=16,
-/// ef_construction=200, every engine). <c>persistence</c>: our save/load/open across sizes. Bad input of any kind:
+/// ef_construction=200, every engine). <c>persistence</c>: our save/load/open across sizes. <c>store</c>: durable
+/// collections (NativeHnsw.Storage): inserts, checkpoint, reopen, filtered queries. Bad input of any kind:
 /// one line on stderr and exit code 2.
 /// </summary>
 public static class BenchCli
@@ -122,6 +125,32 @@ public static class BenchCli
             setExitCode(PersistenceRun(settings, ui));
         });
         root.Subcommands.Add(persistence);
+
+        var scount = new Option<int>("--count") { Description = "records inserted in batches (reopen and queries are at this size); at least 100", DefaultValueFactory = _ => 100_000 };
+        var sdims = new Option<int>("--dims") { Description = "dimensions", DefaultValueFactory = _ => 64 };
+        var ssingles = new Option<int>("--singles") { Description = "records inserted one per call after the batches (Durability.Strict: at most 500)", DefaultValueFactory = _ => 2_000 };
+        var sstrict = new Option<int>("--strict-count") { Description = "records inserted in batches into the Durability.Strict store", DefaultValueFactory = _ => 10_000 };
+        var sreplay = new Option<int>("--replay") { Description = "records upserted after the checkpoint, replayed by the second reopen", DefaultValueFactory = _ => 10_000 };
+        var squeries = new Option<int>("--queries") { Description = "timed queries of each kind", DefaultValueFactory = _ => 1_000 };
+        var sseed = new Option<int>("--seed") { Description = "data seed", DefaultValueFactory = _ => 1 };
+        var soutput = new Option<string?>("--output") { Description = "output folder (default artifacts/bench/store-<timestamp>)" };
+        var store = new Command("store", "Durable collections (NativeHnsw.Storage): inserts per second batched and one per call at both durability levels, checkpoint, reopen with a fresh checkpoint, with replay and with a rebuild, query latency without and with 10% and 1% filters.")
+        {
+            scount, sdims, ssingles, sstrict, sreplay, squeries, sseed, soutput,
+        };
+        store.SetAction(parsed =>
+        {
+            int d = parsed.GetValue(sdims);
+            if (d is < 1 or > HnswOptions.MaxDimensions)
+                throw new BenchInputException($"--dims {d} is out of range (1 to {HnswOptions.MaxDimensions}).");
+            int n = parsed.GetValue(scount);
+            if (n < 100 || (long)(n + parsed.GetValue(ssingles)) * d > Array.MaxLength)
+                throw new BenchInputException($"--count {n} must be at least 100 (the filters select by i % 100), and (count + singles) × dims must fit one array.");
+            var settings = new StoreSettings(n, d, Positive("--singles", parsed.GetValue(ssingles)), Positive("--strict-count", parsed.GetValue(sstrict)),
+                Positive("--replay", parsed.GetValue(sreplay)), Positive("--queries", parsed.GetValue(squeries)), parsed.GetValue(sseed), parsed.GetValue(soutput), commandLine);
+            setExitCode(StoreRun(settings, ui));
+        });
+        root.Subcommands.Add(store);
         return root;
     }
 
@@ -151,29 +180,39 @@ public static class BenchCli
         return 0;
     }
 
-    private static int PersistenceRun(PersistenceSettings settings, ConsoleUi ui)
+    private static int PersistenceRun(PersistenceSettings settings, ConsoleUi ui) =>
+        RunMode(settings.OutputDirectory, "persistence", "NativeHnsw persistence", work => PersistenceMode.Run(settings, ui, work), PersistenceMode.Tables,
+            r => (r.Command, r.StartedAt, r.Machine, r.Notes), ui);
+
+    private static int StoreRun(StoreSettings settings, ConsoleUi ui) =>
+        RunMode(settings.OutputDirectory, "store", "NativeHnsw durable collections", work => StoreMode.Run(settings, ui, work), StoreMode.Tables,
+            r => (r.Command, r.StartedAt, r.Machine, r.Notes), ui);
+
+    /// <summary>A mode with its own report: runs it in a scratch folder under the output, prints its tables, writes report.md and results.json.</summary>
+    private static int RunMode<TReport>(string? output, string name, string title, Func<string, TReport> run, Func<TReport, IReadOnlyList<TableData>> tables,
+        Func<TReport, (string Command, DateTimeOffset StartedAt, MachineInfo Machine, IReadOnlyList<string> Notes)> describe, ConsoleUi ui)
     {
-        string outputDirectory = settings.OutputDirectory ?? DefaultOutput("persistence");
+        string outputDirectory = output ?? DefaultOutput(name);
         string work = Path.Combine(outputDirectory, "work");
         Directory.CreateDirectory(work);
-        PersistenceReport report;
+        TReport report;
         try
         {
-            report = PersistenceMode.Run(settings, ui, work);
+            report = run(work);
         }
         finally
         {
             Directory.Delete(work, recursive: true);
         }
-        var tables = PersistenceMode.Tables(report);
-        foreach (var table in tables)
+        var (command, startedAt, machine, notes) = describe(report);
+        var rendered = tables(report);
+        foreach (var table in rendered)
             ConsoleReport.Write(ui.Console, table);
-        foreach (string note in report.Notes)
+        foreach (string note in notes)
             ui.Note("note: " + note);
         string md = Path.Combine(outputDirectory, "report.md");
         string json = Path.Combine(outputDirectory, "results.json");
-        var header = ReportHeader.Lines(report.Command, report.StartedAt, report.Machine);
-        File.WriteAllText(md, MarkdownReport.Render("NativeHnsw persistence", header, tables, report.Notes));
+        File.WriteAllText(md, MarkdownReport.Render(title, ReportHeader.Lines(command, startedAt, machine), rendered, notes));
         JsonReport.Write(json, report);
         ui.Line("[bold]wrote[/]");
         foreach (string file in new[] { md, json })

@@ -8,19 +8,23 @@ namespace NativeHnsw.Storage.Internal;
 /// database anyway) and pooled reader connections, which WAL mode lets run beside the writer.
 /// </summary>
 /// <remarks>
-/// Schema (format version 1):
+/// Schema (format version 2):
 /// <code>
 /// store_info(key TEXT PRIMARY KEY, value TEXT)       format_version
 /// collections(id INTEGER PRIMARY KEY AUTOINCREMENT, name UNIQUE, dimensions, metric, m, ef_construction, default_ef, seed)
 /// records(row_id INTEGER PRIMARY KEY AUTOINCREMENT, collection, id TEXT, vector BLOB (float32 LE), document TEXT, metadata TEXT (JSON), UNIQUE(collection, id))
 /// changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, collection, op (1 upsert, 2 delete), record (a row_id))
+/// metadata(record, key, collection, kind (0 string, 1 number, 2 bool), value (no affinity), PRIMARY KEY(record, key)) WITHOUT ROWID
+///   + INDEX metadata_by_value(collection, key, kind, value)                       (version 2; see MetadataRows)
 /// </code>
+/// Version 1 had no metadata table; opening a version-1 store for writing migrates it in one transaction (the
+/// table is derived from records.metadata, so the migration is a single INSERT … SELECT over json_each).
 /// AUTOINCREMENT keeps row ids and sequence numbers from ever being reused, so a row id is a stable HNSW label
 /// and a checkpoint's sequence number means the same changes forever.
 /// </remarks>
 internal sealed class StoreDatabase : IDisposable
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     private const int SqliteCorrupt = 11;
     private const int SqliteNotADatabase = 26;
@@ -152,6 +156,8 @@ internal sealed class StoreDatabase : IDisposable
                 throw new StoreCorruptException(Path, $"store_info.format_version is '{text}', not a version number");
             if (version > FormatVersion)
                 throw new StoreVersionException(System.IO.Path.GetDirectoryName(Path)!, version, FormatVersion);
+            if (version == 1)
+                MigrateFromVersion1();
             return;
         }
         long tables = Scalar<long>(_writer, "SELECT COUNT(*) FROM sqlite_master WHERE type='table';");
@@ -171,7 +177,30 @@ internal sealed class StoreDatabase : IDisposable
                 seq INTEGER PRIMARY KEY AUTOINCREMENT, collection INTEGER NOT NULL, op INTEGER NOT NULL, record INTEGER NOT NULL);
             CREATE INDEX changes_by_collection ON changes(collection, seq);
             """);
+        CreateMetadataTable(transaction);
         Execute(transaction, "INSERT INTO store_info(key, value) VALUES ('format_version', @v);", ("@v", FormatVersion.ToString(CultureInfo.InvariantCulture)));
+        transaction.Commit();
+    }
+
+    private void CreateMetadataTable(SqliteTransaction transaction) => Execute(transaction, """
+        CREATE TABLE metadata(
+            record INTEGER NOT NULL, key TEXT NOT NULL, collection INTEGER NOT NULL, kind INTEGER NOT NULL, value NOT NULL,
+            PRIMARY KEY(record, key)) WITHOUT ROWID;
+        CREATE INDEX metadata_by_value ON metadata(collection, key, kind, value);
+        """);
+
+    private void MigrateFromVersion1()
+    {
+        using var transaction = _writer.BeginTransaction(deferred: false);
+        CreateMetadataTable(transaction);
+        // json_each gives 'true'/'false' rows the values 1/0, which is how MetadataRows stores bools.
+        Execute(transaction, """
+            INSERT INTO metadata(record, key, collection, kind, value)
+            SELECT r.row_id, j.key, r.collection,
+                   CASE j.type WHEN 'text' THEN 0 WHEN 'integer' THEN 1 WHEN 'real' THEN 1 ELSE 2 END, j.value
+            FROM records r, json_each(r.metadata) j WHERE r.metadata IS NOT NULL;
+            """);
+        Execute(transaction, "UPDATE store_info SET value = @v WHERE key = 'format_version';", ("@v", FormatVersion.ToString(CultureInfo.InvariantCulture)));
         transaction.Commit();
     }
 }

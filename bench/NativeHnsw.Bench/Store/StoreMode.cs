@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Globalization;
+using NativeHnsw.Bench.Cli;
+using NativeHnsw.Bench.Measurements;
+using NativeHnsw.Bench.Reports;
+using NativeHnsw.Storage;
+using NativeHnsw.Testing;
+
+namespace NativeHnsw.Bench.Store;
+
+/// <summary>
+/// The durable collections of <c>NativeHnsw.Storage</c> (issue 6's bench figure): inserts per second batched and one
+/// per call at both durability levels, checkpoint time, reopen time with a fresh checkpoint, replaying changes, and
+/// rebuilding from the records, and query latency without a filter and with 10% and 1% filters. Seeded clustered
+/// data, cosine, M=16, ef_construction=100; every record has the metadata <c>mod = i % 100</c>.
+/// </summary>
+/// <remarks>
+/// Filtered queries vary the filter from one query to the next (1%: <c>mod == q % 100</c>; 10%: <c>q' ≤ mod &lt; q'+10</c>),
+/// so the collection's cache of recent filter results never answers them; one more line repeats a single 1% filter
+/// to show the cached case.
+/// </remarks>
+public static class StoreMode
+{
+    private const int Batch = 1_000;
+
+    private static readonly StoreOptions s_manualCheckpoints = new()
+    {
+        Checkpoints = new CheckpointPolicy { EveryChanges = 0, Interval = null, OnDispose = false, AfterReplayOf = 0 },
+        Log = _ => { },
+    };
+
+    public static StoreReport Run(StoreSettings settings, ConsoleUi ui, string workDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(ui);
+        var s = settings;
+        var figures = new List<StoreFigure>();
+        var notes = new List<string>();
+        var collectionOptions = new CollectionOptions { Dimensions = s.Dimensions, Metric = DistanceMetric.Cosine, M = 16, EfConstruction = 100 };
+        int total = s.Count + s.Singles;
+        float[] data = ui.Step(ReportTables.F($"generate {total:N0} × {s.Dimensions} clustered"), () => Datasets.Clustered(total, s.Dimensions, s.Seed));
+        string main = Path.Combine(workDirectory, "process");
+
+        using (var client = new PersistentClient(main, s_manualCheckpoints))
+        {
+            var c = client.CreateCollection("bench", collectionOptions);
+            double seconds = ui.Step(ReportTables.F($"insert {s.Count:N0} in batches of {Batch:N0} (Durability.Process)"), () => Time(() => AddBatches(c, data, s.Dimensions, 0, s.Count)));
+            figures.Add(new("insert", ReportTables.F($"batches of {Batch:N0}, Durability.Process ({s.Count:N0} records)"), s.Count / seconds, "records/s"));
+            seconds = ui.Step(ReportTables.F($"insert {s.Singles:N0} one per call (Durability.Process)"), () => Time(() => AddSingles(c, data, s.Dimensions, s.Count, total)));
+            figures.Add(new("insert", ReportTables.F($"one per call, Durability.Process ({s.Singles:N0} records, index at {s.Count:N0})"), s.Singles / seconds, "records/s"));
+            seconds = ui.Step("checkpoint", () => Time(c.Checkpoint));
+            figures.Add(new("checkpoint", ReportTables.F($"save the index ({total:N0} records)"), seconds * 1e3, "ms"));
+        }
+
+        string strict = Path.Combine(workDirectory, "strict");
+        var strictOptions = s_manualCheckpoints with { Durability = Durability.Strict };
+        using (var client = new PersistentClient(strict, strictOptions))
+        {
+            var c = client.CreateCollection("bench", collectionOptions);
+            int n = Math.Min(s.StrictCount, s.Count);
+            double seconds = ui.Step(ReportTables.F($"insert {n:N0} in batches of {Batch:N0} (Durability.Strict)"), () => Time(() => AddBatches(c, data, s.Dimensions, 0, n)));
+            figures.Add(new("insert", ReportTables.F($"batches of {Batch:N0}, Durability.Strict ({n:N0} records)"), n / seconds, "records/s"));
+            int singles = Math.Min(s.Singles, 500);
+            seconds = ui.Step(ReportTables.F($"insert {singles:N0} one per call (Durability.Strict)"), () => Time(() => AddSingles(c, data, s.Dimensions, s.Count, s.Count + singles)));
+            figures.Add(new("insert", ReportTables.F($"one per call, Durability.Strict ({singles:N0} records, index at {n:N0})"), singles / seconds, "records/s"));
+        }
+        if (s.StrictCount < s.Count)
+        {
+            notes.Add(ReportTables.F($"The Durability.Strict store holds {Math.Min(s.StrictCount, s.Count):N0} records (--strict-count), not {s.Count:N0}: an insert into a smaller index is cheaper, so compare its rates with that in mind."));
+        }
+
+        var timer = Stopwatch.StartNew();
+        using (var client = new PersistentClient(main, s_manualCheckpoints))
+        {
+            var c = client.GetCollection("bench");
+            double ms = timer.Elapsed.TotalMilliseconds;
+            figures.Add(new("reopen", ReportTables.F($"fresh checkpoint ({c.Recovery.ReplayedRecords:N0} changes replayed, {c.Count():N0} records)"), ms, "ms"));
+            ui.Note(ReportTables.F($"reopen with a fresh checkpoint: {ms:F0} ms"));
+            figures.AddRange(ui.Step(ReportTables.F($"queries ×{s.Queries} per kind"), () => Queries(c, s)));
+            int replay = Math.Min(s.Replay, total);
+            ui.Step(ReportTables.F($"upsert {replay:N0} records (not checkpointed)"), () =>
+            {
+                var fresh = Datasets.Clustered(replay, s.Dimensions, s.Seed + 7);
+                for (int start = 0; start < replay; start += Batch)
+                {
+                    int n = Math.Min(Batch, replay - start);
+                    c.Upsert([.. Enumerable.Range(start, n).Select(Id)], [.. Enumerable.Range(start, n).Select(i => Datasets.Row(fresh, s.Dimensions, i).ToArray())]);
+                }
+            });
+        }
+
+        timer.Restart();
+        using (var client = new PersistentClient(main, s_manualCheckpoints))
+        {
+            var c = client.GetCollection("bench");
+            figures.Add(new("reopen", ReportTables.F($"checkpoint + replay of {c.Recovery.ReplayedRecords:N0} changes"), timer.Elapsed.TotalMilliseconds, "ms"));
+        }
+
+        foreach (string file in Directory.EnumerateFiles(main, "*.nhnsw", SearchOption.AllDirectories))
+            File.Delete(file);
+        timer.Restart();
+        using (var client = new PersistentClient(main, s_manualCheckpoints))
+        {
+            var c = client.GetCollection("bench");
+            double ms = ui.Step("reopen without a checkpoint (rebuild)", () => { _ = c.Count(); return timer.Elapsed.TotalMilliseconds; });
+            figures.Add(new("reopen", ReportTables.F($"no checkpoint: rebuild of {c.Recovery.ReplayedRecords:N0} records"), ms, "ms"));
+        }
+        return new StoreReport(s.CommandLine, DateTimeOffset.Now, MachineInfo.Detect(), s.Count, s.Dimensions, figures, notes);
+    }
+
+    private static List<StoreFigure> Queries(Collection c, StoreSettings s)
+    {
+        var queries = Datasets.Gaussian(s.Queries, s.Dimensions, s.Seed + 2);
+        var kinds = new (string Name, Func<int, Where?> Filter)[]
+        {
+            ("no filter (graph, ef=64)", _ => null),
+            ("10% filter, varied (mod in [j, j+10))", q => Where.And(Where.Gte("mod", (long)(q % 91)), Where.Lt("mod", (long)(q % 91 + 10)))),
+            ("1% filter, varied (mod == j)", q => Where.Eq("mod", (long)(q % 100))),
+            ("1% filter, repeated (cached row set)", _ => Where.Eq("mod", 7L)),
+        };
+        var result = new List<StoreFigure>();
+        foreach (var (name, filter) in kinds)
+        {
+            // Warm-up: JIT tiers and SQLite's page cache, on other filter values than the timed ones where they vary.
+            for (int i = 0; i < Math.Min(50, s.Queries); i++)
+                c.Query(Datasets.Row(queries, s.Dimensions, i), 10, filter(i + 37));
+            var times = new double[s.Queries];
+            for (int i = 0; i < s.Queries; i++)
+            {
+                var where = filter(i);
+                long start = Stopwatch.GetTimestamp();
+                var hits = c.Query(Datasets.Row(queries, s.Dimensions, i), 10, where);
+                times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                // Every filter value is held by at least one record (count >= 100), so an empty answer is a bug, not a result.
+                if (hits.Count == 0)
+                    throw new InvalidOperationException(ReportTables.F($"query {i} ({name}) returned no hits"));
+            }
+            Array.Sort(times);
+            result.Add(new StoreFigure("query k=10", name, times.Average(), "ms", Summary.Percentile(times, 0.5), Summary.Percentile(times, 0.99)));
+        }
+        return result;
+    }
+
+    private static string Id(int i) => "r" + i.ToString(CultureInfo.InvariantCulture);
+
+    private static void AddBatches(Collection c, float[] data, int dims, int from, int to)
+    {
+        for (int start = from; start < to; start += Batch)
+        {
+            int n = Math.Min(Batch, to - start);
+            c.Add([.. Enumerable.Range(start, n).Select(Id)],
+                [.. Enumerable.Range(start, n).Select(i => Datasets.Row(data, dims, i).ToArray())],
+                metadatas: [.. Enumerable.Range(start, n).Select(i => (IReadOnlyDictionary<string, object?>?)new Dictionary<string, object?> { ["mod"] = (long)(i % 100) })]);
+        }
+    }
+
+    private static void AddSingles(Collection c, float[] data, int dims, int from, int to)
+    {
+        for (int i = from; i < to; i++)
+            c.Add(Id(i), Datasets.Row(data, dims, i).ToArray(), metadata: new Dictionary<string, object?> { ["mod"] = (long)(i % 100) });
+    }
+
+    private static double Time(Action action)
+    {
+        long start = Stopwatch.GetTimestamp();
+        action();
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    public static IReadOnlyList<TableData> Tables(StoreReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var plain = report.Figures.Where(f => f.P50 is null).Select(f => (IReadOnlyList<string>)
+            [f.Group, f.Measurement, f.Unit == "records/s" ? ReportTables.F($"{f.Value:N0}") : ReportTables.F($"{f.Value:F1}"), f.Unit]).ToArray();
+        var latency = report.Figures.Where(f => f.P50 is not null).Select(f => (IReadOnlyList<string>)
+            [f.Measurement, ReportTables.F($"{f.P50:F3}"), ReportTables.F($"{f.P99:F3}"), ReportTables.F($"{f.Value:F3}")]).ToArray();
+        return
+        [
+            new TableData(ReportTables.F($"NativeHnsw.Storage: {report.Count:N0} records × {report.Dimensions} (cosine, M=16, ef_construction=100)"), ["what", "measurement", "value", "unit"], plain),
+            new TableData(ReportTables.F($"Query latency at {report.Count:N0} records, k=10, documents and metadata returned (ms)"), ["query", "p50", "p99", "mean"], latency),
+        ];
+    }
+}
