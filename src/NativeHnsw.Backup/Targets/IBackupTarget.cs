@@ -1,0 +1,30 @@
+namespace NativeHnsw.Backup;
+
+/// <summary>
+/// Where backups live: a local folder today; S3-compatible object storage later. A target shows a backup only once
+/// it is whole: files go to a staging place first and the manifest is written last, and only then does the
+/// backup appear in <see cref="ListIds"/>.
+/// </summary>
+public interface IBackupTarget
+{
+    /// <summary>A short description for messages (a folder path, <c>s3://bucket/prefix</c>).</summary>
+    string Description { get; }
+
+    /// <summary>Ids of the backups that are complete (their manifest is present), in no particular order.</summary>
+    /// <exception cref="BackupException">The target cannot be reached or listed.</exception>
+    IReadOnlyList<string> ListIds();
+
+    /// <summary>Reads and validates one backup's manifest (<see cref="BackupManifest.Parse"/>).</summary>
+    /// <exception cref="BackupException">The backup is missing, partial, or its manifest is unreadable or newer.</exception>
+    BackupManifest ReadManifest(string id);
+
+    /// <summary>Opens one file of a backup for reading.</summary>
+    /// <exception cref="BackupException">The file is missing.</exception>
+    Stream OpenRead(string id, string fileName);
+
+    /// <summary>Starts writing a new backup; nothing is visible until <see cref="IBackupWriter.Commit"/>.</summary>
+    IBackupWriter Begin(string id);
+
+    /// <summary>Removes a backup; from the first instant it no longer lists, so a crash mid-delete leaves no half backup visible.</summary>
+    void Delete(string id);
+}

@@ -1,0 +1,129 @@
+using NativeHnsw.Backup.Internal;
+
+namespace NativeHnsw.Backup;
+
+/// <summary>
+/// Backups in a local (or mounted) folder, one sub-folder per backup: <c>ROOT/ID/manifest.json</c> and its files.
+/// A backup is written into <c>ROOT/.staging-ID-…</c>, its files fsynced, the manifest written last, and the folder
+/// renamed to <c>ROOT/ID</c> (then ROOT fsynced): a crash leaves either no backup or a whole one. Deletion renames
+/// to <c>ROOT/.deleting-…</c> first. Folders whose name starts with '.' are never listed.
+/// </summary>
+public sealed class LocalFolderTarget : IBackupTarget
+{
+    internal const string StagingPrefix = ".staging-";
+    internal const string DeletingPrefix = ".deleting-";
+
+    public LocalFolderTarget(string root)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        Root = Path.GetFullPath(root);
+    }
+
+    /// <summary>The folder holding the backups.</summary>
+    public string Root { get; }
+
+    public string Description => Root;
+
+    public IReadOnlyList<string> ListIds()
+    {
+        if (File.Exists(Root))
+            throw new BackupException(null, $"the backup target '{Root}' is a file, not a folder");
+        if (!Directory.Exists(Root))
+            return [];
+        try
+        {
+            return [.. Directory.EnumerateDirectories(Root)
+                .Select(Path.GetFileName)
+                .OfType<string>()
+                .Where(name => BackupManifest.IsValidName(name) && File.Exists(Path.Combine(Root, name, BackupManifest.FileName)))
+                .Order(StringComparer.Ordinal)];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupException(null, $"cannot list the backup folder '{Root}': {e.Message}", e);
+        }
+    }
+
+    public BackupManifest ReadManifest(string id)
+    {
+        string folder = FolderOf(id);
+        if (!Directory.Exists(folder))
+            throw new BackupException(id, $"does not exist in '{Root}'");
+        string path = Path.Combine(folder, BackupManifest.FileName);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new BackupException(id, $"is partial: it has no {BackupManifest.FileName} (an interrupted or hand-copied backup)", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupException(id, $"cannot read {path}: {e.Message}", e);
+        }
+        return BackupManifest.Parse(bytes, id);
+    }
+
+    public Stream OpenRead(string id, string fileName)
+    {
+        if (!BackupManifest.IsValidName(fileName))
+            throw new BackupException(id, $"'{fileName}' is not a valid file name");
+        string path = Path.Combine(FolderOf(id), fileName);
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new BackupException(id, $"file '{fileName}' is missing from {FolderOf(id)}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupException(id, $"cannot open '{fileName}': {e.Message}", e);
+        }
+    }
+
+    public IBackupWriter Begin(string id)
+    {
+        string folder = FolderOf(id);
+        if (Directory.Exists(folder))
+            throw new BackupException(id, $"already exists in '{Root}'");
+        string staging = Path.Combine(Root, StagingPrefix + id + "-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            Directory.CreateDirectory(staging);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupException(id, $"cannot create a staging folder in '{Root}': {e.Message}", e);
+        }
+        return new LocalFolderWriter(this, id, staging);
+    }
+
+    public void Delete(string id)
+    {
+        string folder = FolderOf(id);
+        if (!Directory.Exists(folder))
+            throw new BackupException(id, $"does not exist in '{Root}'");
+        string doomed = Path.Combine(Root, DeletingPrefix + id + "-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            Directory.Move(folder, doomed);
+            DirectorySync.Flush(Root);
+            Directory.Delete(doomed, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupException(id, $"cannot delete: {e.Message}", e);
+        }
+    }
+
+    internal string FolderOf(string id)
+    {
+        if (!BackupManifest.IsValidName(id))
+            throw new BackupException(id, "is not a valid backup id (letters, digits, '.', '_', '-', not starting with '.')");
+        return Path.Combine(Root, id);
+    }
+}

@@ -1,0 +1,197 @@
+using System.CommandLine;
+using System.Globalization;
+using NativeHnsw.Backup;
+using Spectre.Console;
+
+namespace NativeHnsw.Cli;
+
+public static partial class NhnswCli
+{
+    private static Command BackupCommand(Context context)
+    {
+        var index = IndexArgument("the index file to back up (it may be replaced by saves meanwhile)");
+        var target = TargetOption();
+        var json = JsonOption();
+        var command = new Command("backup", "Take a full, verified, checksummed backup of an index file into a backup folder.") { index, target, json };
+        command.SetAction(parsed =>
+        {
+            string path = ExistingFile(parsed.GetValue(index)!);
+            var folder = new LocalFolderTarget(parsed.GetValue(target)!);
+            var manifest = context.Ui.Step("backup", progress => IndexBackup.BackupFile(path, folder, new BackupOptions { Progress = progress }));
+            if (context.Ui.Json)
+            {
+                context.Json(new { ok = true, manifest });
+                return;
+            }
+            var file = manifest.Files[0];
+            context.Ui.Line($"[green]backup[/] {manifest.Id}: {manifest.Index!.Count:N0} records × {manifest.Index.Dimensions}, {Bytes(file.Length)}, sha256 {file.Sha256[..16]}… → {Markup.Escape(folder.Root)}");
+        });
+        return command;
+    }
+
+    private static Command BackupsCommand(Context context)
+    {
+        var target = TargetOption();
+        var json = JsonOption();
+        var command = new Command("backups", "List the backups in a backup folder, oldest first, and any that cannot be read.") { target, json };
+        command.SetAction(parsed =>
+        {
+            var catalog = BackupCatalog.Load(new LocalFolderTarget(parsed.GetValue(target)!));
+            if (context.Ui.Json)
+            {
+                context.Json(new
+                {
+                    ok = catalog.Problems.Count == 0,
+                    target = catalog.Target.Description,
+                    backups = catalog.Backups.Select(b => new
+                    {
+                        b.Id, b.CreatedUtc, b.Kind, b.Parent, b.SourceKind, b.Source, b.ToolVersion,
+                        records = b.Index?.Count, vectors = b.Index?.NodeCount, dimensions = b.Index?.Dimensions, metric = b.Index?.Metric,
+                        bytes = b.Files.Sum(f => f.Length),
+                    }),
+                    problems = catalog.Problems.Select(p => new { p.BackupId, p.Problem }),
+                });
+            }
+            else
+            {
+                var table = new Table().AddColumn("id").AddColumn("created (UTC)").AddColumn("kind").AddColumn("records").AddColumn("dims").AddColumn("metric").AddColumn("size").AddColumn("source");
+                foreach (var b in catalog.Backups)
+                {
+                    table.AddRow(b.Id, Utc(b.CreatedUtc), b.Kind.ToString().ToLowerInvariant() + (b.Parent is null ? "" : " of " + b.Parent),
+                        b.Index?.Count.ToString("N0", CultureInfo.InvariantCulture) ?? "", b.Index?.Dimensions.ToString(CultureInfo.InvariantCulture) ?? "",
+                        b.Index?.Metric.ToString() ?? "", Bytes(b.Files.Sum(f => f.Length)), Markup.Escape(b.Source));
+                }
+                context.Ui.Write(table);
+                context.Ui.Line($"{catalog.Backups.Count} backup(s) in {Markup.Escape(catalog.Target.Description)}");
+                foreach (var p in catalog.Problems)
+                    context.Ui.Line($"[red]unreadable[/] {Markup.Escape(p.Message)}");
+            }
+            if (catalog.Problems.Count > 0)
+                context.ExitCode = Failed;
+        });
+        return command;
+    }
+
+    private static Command RestoreCommand(Context context)
+    {
+        var target = TargetOption();
+        var to = new Option<string>("--to") { Description = "the live index file to replace (created if absent)", Required = true };
+        var (id, before) = SelectorOptions();
+        var dryRun = new Option<bool>("--dry-run") { Description = "run every check, then discard the restored copy; the live file is not touched" };
+        var json = JsonOption();
+        var command = new Command("restore", "Restore a backup over a live index file: checksums → verify → counts → sample queries → atomic switch. On any failure the live file is untouched.")
+        {
+            target, to, id, before, dryRun, json,
+        };
+        command.SetAction(parsed =>
+        {
+            var selector = Selector(parsed.GetValue(id), parsed.GetValue(before));
+            var folder = new LocalFolderTarget(parsed.GetValue(target)!);
+            string live = parsed.GetValue(to)!;
+            if (Directory.Exists(live))
+                throw new CliUsageException($"--to '{live}' is a folder; give the index file's path.");
+            bool dry = parsed.GetValue(dryRun);
+            var report = context.Ui.Step(dry ? "restore (dry run)" : "restore", progress => IndexRestore.Restore(folder, selector, live, new RestoreOptions { DryRun = dry, Progress = progress }));
+            WriteReport(context, report, dry ? "dry run: every check passed; the live file was not touched" : $"restored {report.Backup.Id} → {report.TargetPath}");
+        });
+        return command;
+    }
+
+    private static Command DrillCommand(Context context)
+    {
+        var target = TargetOption();
+        var (id, before) = SelectorOptions();
+        var scratch = new Option<string?>("--scratch") { Description = "scratch folder to restore into (default: the system temp folder)" };
+        var json = JsonOption();
+        var command = new Command("drill", "Restore a backup into a scratch folder, load it, and report every check and how long each step took (your recovery time).")
+        {
+            target, id, before, scratch, json,
+        };
+        command.SetAction(parsed =>
+        {
+            var selector = Selector(parsed.GetValue(id), parsed.GetValue(before));
+            var folder = new LocalFolderTarget(parsed.GetValue(target)!);
+            string dir = parsed.GetValue(scratch) ?? Path.Combine(Path.GetTempPath(), "nhnsw-drill");
+            var report = context.Ui.Step("drill", progress => IndexRestore.Drill(folder, selector, dir, new RestoreOptions { Progress = progress }));
+            WriteReport(context, report, $"drill passed: {report.Backup.Id} restores in {report.Total.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)} s");
+        });
+        return command;
+    }
+
+    private static Command PruneCommand(Context context)
+    {
+        var target = TargetOption();
+        var daily = new Option<int>("--daily") { Description = "newest UTC days to keep one backup of", DefaultValueFactory = _ => 7 };
+        var weekly = new Option<int>("--weekly") { Description = "newest ISO weeks to keep one backup of", DefaultValueFactory = _ => 4 };
+        var monthly = new Option<int>("--monthly") { Description = "newest months to keep one backup of", DefaultValueFactory = _ => 12 };
+        var dryRun = new Option<bool>("--dry-run") { Description = "list what would be deleted; delete nothing" };
+        var json = JsonOption();
+        var command = new Command("prune", "Delete backups outside grandfather-father-son retention (plus anything a kept backup depends on is kept).")
+        {
+            target, daily, weekly, monthly, dryRun, json,
+        };
+        command.SetAction(parsed =>
+        {
+            int d = NonNegative("--daily", parsed.GetValue(daily));
+            int w = NonNegative("--weekly", parsed.GetValue(weekly));
+            int m = NonNegative("--monthly", parsed.GetValue(monthly));
+            if (d + w + m == 0)
+                throw new CliUsageException("--daily, --weekly and --monthly cannot all be 0: that would delete every backup.");
+            bool dry = parsed.GetValue(dryRun);
+            var report = BackupPruner.Prune(new LocalFolderTarget(parsed.GetValue(target)!), new RetentionPolicy(d, w, m), dry);
+            if (context.Ui.Json)
+            {
+                context.Json(new
+                {
+                    ok = true, dryRun = dry, policy = new { daily = d, weekly = w, monthly = m },
+                    kept = report.Plan.Kept.Select(k => new { k.Backup.Id, k.Backup.CreatedUtc, k.Reasons }),
+                    pruned = report.Plan.Pruned.Select(p => p.Id),
+                    deleted = report.Deleted,
+                    unreadable = report.Unreadable.Select(p => new { p.BackupId, p.Problem }),
+                });
+                return;
+            }
+            foreach (var k in report.Plan.Kept)
+                context.Ui.Line($"keep   {k.Backup.Id}  [grey]{Markup.Escape(string.Join("; ", k.Reasons))}[/]");
+            foreach (var p in report.Plan.Pruned)
+                context.Ui.Line($"{(dry ? "[yellow]would delete[/]" : "[red]delete[/]")} {p.Id}");
+            foreach (var p in report.Unreadable)
+                context.Ui.Line($"[red]left alone (unreadable)[/] {Markup.Escape(p.Message)}");
+            context.Ui.Line($"{report.Plan.Kept.Count} kept, {report.Plan.Pruned.Count} {(dry ? "would be deleted (dry run)" : "deleted")}");
+        });
+        return command;
+    }
+
+    private static (Option<string?> Id, Option<string?> Before) SelectorOptions() =>
+        (new Option<string?>("--id") { Description = "the backup to restore (default: the latest)" },
+         new Option<string?>("--before") { Description = "the newest backup taken at or before this UTC time (ISO 8601)" });
+
+    private static BackupSelector Selector(string? id, string? before)
+    {
+        if (id is not null && before is not null)
+            throw new CliUsageException("give --id or --before, not both.");
+        if (id is not null)
+            return BackupSelector.ById(id);
+        return before is null ? BackupSelector.Latest : BackupSelector.Before(ParseInstant("--before", before));
+    }
+
+    private static void WriteReport(Context context, RestoreReport report, string summary)
+    {
+        if (context.Ui.Json)
+        {
+            context.Json(new
+            {
+                ok = true, backup = report.Backup.Id, report.Chain, report.TargetPath, report.DryRun, report.Switched,
+                steps = report.Steps.Select(s => new { s.Name, s.Detail, seconds = s.Elapsed.TotalSeconds }),
+                totalSeconds = report.Total.TotalSeconds,
+            });
+            return;
+        }
+        var table = new Table().AddColumn("step").AddColumn("checked").AddColumn(new TableColumn("time").RightAligned());
+        foreach (var s in report.Steps)
+            table.AddRow(s.Name, Markup.Escape(s.Detail), (s.Elapsed.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)) + " ms");
+        table.AddRow("[bold]total[/]", "", "[bold]" + report.Total.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture) + " ms[/]");
+        context.Ui.Write(table);
+        context.Ui.Line("[green]" + Markup.Escape(summary) + "[/]");
+    }
+}

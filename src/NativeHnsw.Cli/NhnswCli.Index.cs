@@ -1,0 +1,177 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+
+namespace NativeHnsw.Cli;
+
+public static partial class NhnswCli
+{
+    private static Command InfoCommand(Context context)
+    {
+        var index = IndexArgument();
+        var json = JsonOption();
+        var command = new Command("info", "Show an index file's parameters and counts (maps the file; reads only its header).") { index, json };
+        command.SetAction(parsed =>
+        {
+            string path = ExistingFile(parsed.GetValue(index)!);
+            using var opened = HnswIndex.Open(path);
+            var o = opened.Options;
+            long length = new FileInfo(path).Length;
+            if (context.Ui.Json)
+            {
+                context.Json(new
+                {
+                    ok = true, path = Path.GetFullPath(path), fileLength = length, o.Dimensions, o.Metric, o.M, o.EfConstruction, o.DefaultEf, o.Seed,
+                    count = opened.Count, nodeCount = opened.NodeCount,
+                });
+                return;
+            }
+            var grid = new Grid().AddColumn().AddColumn();
+            grid.AddRow("file", Markup.Escape(Path.GetFullPath(path)));
+            grid.AddRow("size", Bytes(length));
+            grid.AddRow("records", opened.Count.ToString("N0", CultureInfo.InvariantCulture));
+            grid.AddRow("vectors (nodes)", opened.NodeCount.ToString("N0", CultureInfo.InvariantCulture));
+            grid.AddRow("dimensions", o.Dimensions.ToString(CultureInfo.InvariantCulture));
+            grid.AddRow("metric", o.Metric.ToString());
+            grid.AddRow("M / ef_construction / default ef", string.Create(CultureInfo.InvariantCulture, $"{o.M} / {o.EfConstruction} / {o.DefaultEf}"));
+            context.Ui.Write(grid);
+        });
+        return command;
+    }
+
+    private static Command VerifyCommand(Context context)
+    {
+        var index = IndexArgument();
+        var json = JsonOption();
+        var command = new Command("verify", "Check an index file completely: header, every section checksum, the graph's invariants. Exit 1 when damaged.") { index, json };
+        command.SetAction(parsed =>
+        {
+            string path = ExistingFile(parsed.GetValue(index)!);
+            var v = context.Ui.Step("verify", _ => HnswIndex.Verify(path));
+            if (context.Ui.Json)
+            {
+                context.Json(new { ok = true, verification = v });
+                return;
+            }
+            context.Ui.Line($"[green]ok[/] {Markup.Escape(v.FilePath)}: format {v.FormatVersion}, {Bytes(v.FileLength)}, {v.Count:N0} records, {v.NodeCount:N0} vectors, {v.DeletedCount:N0} deleted, top level {v.TopLevel}, {v.LinkCount:N0} links");
+        });
+        return command;
+    }
+
+    private static Command QueryCommand(Context context)
+    {
+        var index = IndexArgument();
+        var vector = new Option<string?>("--vector") { Description = "the query: comma-separated numbers" };
+        var label = new Option<long?>("--label") { Description = "query with the stored vector of this label instead" };
+        var k = new Option<int>("--k") { Description = "neighbours to return", DefaultValueFactory = _ => 10 };
+        var ef = new Option<int>("--ef") { Description = "search beam width (0: the index's default)", DefaultValueFactory = _ => 0 };
+        var json = JsonOption();
+        var command = new Command("query", "Search an index file (mapped, not loaded) for the nearest labels.") { index, vector, label, k, ef, json };
+        command.SetAction(parsed =>
+        {
+            string path = ExistingFile(parsed.GetValue(index)!);
+            int kk = Positive("--k", parsed.GetValue(k), 100_000);
+            int beam = NonNegative("--ef", parsed.GetValue(ef));
+            string? text = parsed.GetValue(vector);
+            long? byLabel = parsed.GetValue(label);
+            if ((text is null) == (byLabel is null))
+                throw new CliUsageException("give exactly one of --vector or --label.");
+            using var opened = HnswIndex.Open(path);
+            float[] query;
+            if (byLabel is { } l)
+            {
+                if (!opened.Contains(l))
+                    throw new CliUsageException($"label {l} is not in '{path}'.");
+                query = opened.GetVector(l);
+            }
+            else
+            {
+                query = ParseVector(text!);
+                if (query.Length != opened.Dimensions)
+                    throw new CliUsageException($"--vector has {query.Length} values; the index has {opened.Dimensions} dimensions.");
+            }
+            SearchResult[] results;
+            try
+            {
+                results = opened.Search(query, kk, beam);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliUsageException(e.Message);
+            }
+            if (context.Ui.Json)
+            {
+                context.Json(new { ok = true, results = results.Select(r => new { r.Label, r.Distance }) });
+                return;
+            }
+            var table = new Table().AddColumn("rank").AddColumn("label").AddColumn("distance");
+            for (int i = 0; i < results.Length; i++)
+                table.AddRow((i + 1).ToString(CultureInfo.InvariantCulture), results[i].Label.ToString(CultureInfo.InvariantCulture), results[i].Distance.ToString("G6", CultureInfo.InvariantCulture));
+            context.Ui.Write(table);
+        });
+        return command;
+    }
+
+    private static Command BuildCommand(Context context)
+    {
+        var output = new Argument<string>("output") { Description = "the index file to write" };
+        var from = new Option<string>("--from") { Description = "vectors: .fvecs, .npy (float32, 2-D), .csv or .tsv; row i gets label i", Required = true };
+        var metric = new Option<string>("--metric") { Description = "cosine, l2 or ip", DefaultValueFactory = _ => "cosine" };
+        var m = new Option<int>("--m") { Description = "HNSW M", DefaultValueFactory = _ => 16 };
+        var efc = new Option<int>("--ef-construction") { Description = "HNSW ef_construction", DefaultValueFactory = _ => 200 };
+        var threads = new Option<int>("--threads") { Description = "build threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var json = JsonOption();
+        var command = new Command("build", "Build an index file from a vector file.") { output, from, metric, m, efc, threads, json };
+        command.SetAction(parsed =>
+        {
+            string source = ExistingFile(parsed.GetValue(from)!);
+            var distance = ParseMetric(parsed.GetValue(metric)!);
+            int mm = parsed.GetValue(m);
+            if (mm is < 2 or > HnswOptions.MaxM)
+                throw new CliUsageException($"--m {mm} is out of range (2 to {HnswOptions.MaxM}).");
+            int ef = Positive("--ef-construction", parsed.GetValue(efc), 1 << 16);
+            int workers = Positive("--threads", parsed.GetValue(threads), 1024);
+            string path = parsed.GetValue(output)!;
+            var (data, count, dims) = context.Ui.Step("read", _ => VectorFile.Read(source));
+            var options = new HnswOptions { Dimensions = dims, Metric = distance, M = mm, EfConstruction = ef, InitialCapacity = count };
+            using var index = new HnswIndex(options);
+            long[] labels = [.. Enumerable.Range(0, count).Select(i => (long)i)];
+            try
+            {
+                context.Ui.Step("build", _ =>
+                {
+                    index.AddRange(labels, data, workers);
+                    return 0;
+                });
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliUsageException($"'{source}': {e.Message}");
+            }
+            context.Ui.Step("save", _ =>
+            {
+                index.Save(path);
+                return 0;
+            });
+            if (context.Ui.Json)
+                context.Json(new { ok = true, path = Path.GetFullPath(path), count, dimensions = dims, metric = distance, m = mm, efConstruction = ef });
+            else
+                context.Ui.Line($"[green]wrote[/] {Markup.Escape(Path.GetFullPath(path))}: {count:N0} × {dims}, {distance}, M={mm}, ef_construction={ef}");
+        });
+        return command;
+    }
+
+    private static float[] ParseVector(string text)
+    {
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var values = new float[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!float.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
+                throw new CliUsageException($"--vector: '{parts[i]}' is not a number.");
+        }
+        if (values.Length == 0)
+            throw new CliUsageException("--vector is empty.");
+        return values;
+    }
+}

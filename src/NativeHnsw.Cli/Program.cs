@@ -1,0 +1,3 @@
+using NativeHnsw.Cli;
+
+return NhnswCli.Run(args);
