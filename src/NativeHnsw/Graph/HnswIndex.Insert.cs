@@ -80,7 +80,7 @@ public sealed partial class HnswIndex
                 _growLock.ExitReadLock();
                 try
                 {
-                    Grow(NodeCount + 1 + NodeCount / 2, _upperUsed + 1 + (long)(MaxLevel + 1) * (1 + _options.M));
+                    Grow(NodeCount + 1, _upperUsed + 1 + (long)(MaxLevel + 1) * (1 + _options.M));
                 }
                 finally
                 {

@@ -125,8 +125,10 @@ public sealed partial class HnswIndex : IDisposable
     }
 
     private long ExpectedUpperInts(int nodes) =>
-        // A node reaches level ≥ 1 with odds 1/M and has 1/(M−1) upper levels on average.
-        64 + (long)nodes * (2 + _options.M) / (_options.M - 1);
+        // A node reaches level ≥ 1 with odds 1/M and has 1/(M−1) upper levels on average, each of
+        // 1 + M ints, plus its level: about (2 + M)/(M − 1) ints a node. A quarter more absorbs the
+        // draw's variance, so the pool rarely has to grow on its own.
+        1024 + (long)nodes * (2 + _options.M) * 5 / (4 * (_options.M - 1));
 
     private static long PackEntry(int node, int level) => ((long)level << 32) | (uint)node;
 
@@ -176,8 +178,14 @@ public sealed partial class HnswIndex : IDisposable
             var current = (NativeGraphStorage)_storage;
             if (current.NodeCapacity >= minNodes && current.UpperCapacity >= minUpper)
                 return;
-            int nodes = (int)Math.Min(MaxNodes, Math.Max(minNodes, Math.Max(1024L, current.NodeCapacity * 2L)));
-            long upper = Math.Max(minUpper, Math.Max(current.UpperCapacity * 2, ExpectedUpperInts(nodes)));
+            // Grow only what ran out: the upper-level pool can fill before the node blocks do, and
+            // doubling the node blocks then would double the index's memory for nothing.
+            int nodes = current.NodeCapacity >= minNodes
+                ? current.NodeCapacity
+                : (int)Math.Min(MaxNodes, Math.Max(minNodes, Math.Max(1024L, current.NodeCapacity * 2L)));
+            long upper = current.UpperCapacity >= minUpper && current.UpperCapacity >= ExpectedUpperInts(nodes)
+                ? current.UpperCapacity
+                : Math.Max(minUpper, Math.Max(current.UpperCapacity * 2, ExpectedUpperInts(nodes)));
             var next = current.CopyWithCapacity(nodes, upper, _count, _upperUsed);
             Volatile.Write(ref _storage, next);
             current.Dispose();
