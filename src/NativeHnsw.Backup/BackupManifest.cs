@@ -52,6 +52,9 @@ public sealed partial record BackupManifest
     /// <summary>Shape and counts of the index, for an index backup.</summary>
     public IndexSummary? Index { get; init; }
 
+    /// <summary>Sequence number and per-collection shape and counts, for a store backup.</summary>
+    public StoreSummary? Store { get; init; }
+
     /// <summary>Every file of the backup with its length and SHA-256.</summary>
     public required IReadOnlyList<BackupFileEntry> Files { get; init; }
 
@@ -151,6 +154,20 @@ public sealed partial record BackupManifest
         }
         if (SourceKind == BackupSourceKind.Index && Index is null)
             throw new BackupException(backupId, "an index backup's manifest has no index summary");
+        if (SourceKind == BackupSourceKind.Store && Store is null)
+            throw new BackupException(backupId, "a store backup's manifest has no store summary");
+        if (Store is { } store)
+        {
+            if (store.Sequence < 0 || store.Collections is null || store.Collections.Any(c => c is null || c.Records < 0 || c.Dimensions < 1 || c.SampleIds is null))
+                throw new BackupException(backupId, "the manifest's store summary is inconsistent");
+            foreach (var c in store.Collections)
+            {
+                if ((c.CheckpointFile is null) != (c.CheckpointPath is null)
+                    || (c.CheckpointPath is not null && !CheckpointPathPattern().IsMatch(c.CheckpointPath))
+                    || (c.CheckpointFile is not null && !seen.Contains(c.CheckpointFile)))
+                    throw new BackupException(backupId, $"the manifest's checkpoint of collection '{c.Name}' is malformed or not among its files");
+            }
+        }
         if (Index is { } index && (index.Dimensions < 1 || index.Count < 0 || index.NodeCount < index.Count || index.DeletedCount < 0))
             throw new BackupException(backupId, "the manifest's index counts are inconsistent");
         if (Probe is { } probe && (probe.K < 1 || probe.Ef < 1 || probe.Expected is null || probe.Expected.Any(e => e is null)))
@@ -168,6 +185,9 @@ public sealed partial record BackupManifest
 
     [GeneratedRegex("^[A-Za-z0-9_-][A-Za-z0-9._-]*$")]
     private static partial Regex SafeName();
+
+    [GeneratedRegex("^collections/[0-9]{1,19}/index-[0-9]{20}\\.nhnsw$")]
+    private static partial Regex CheckpointPathPattern();
 
     [GeneratedRegex("^[0-9a-f]{64}$")]
     private static partial Regex Sha256Hex();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using NativeHnsw.Backup.Internal;
+using NativeHnsw.Storage;
 
 namespace NativeHnsw.Backup;
 
@@ -131,7 +132,7 @@ public static class IndexRestore
         }
     }
 
-    private static long Fetch(IBackupTarget target, BackupManifest backup, BackupFileEntry file, string? destinationPath, IProgress<BackupProgress>? progress)
+    internal static long Fetch(IBackupTarget target, BackupManifest backup, BackupFileEntry file, string? destinationPath, IProgress<BackupProgress>? progress)
     {
         (long Length, string Sha256) got;
         using (var source = target.OpenRead(backup.Id, file.Name))

@@ -9,14 +9,34 @@ public static partial class NhnswCli
 {
     private static Command BackupCommand(Context context)
     {
-        var index = IndexArgument("the index file to back up (it may be replaced by saves meanwhile)");
+        var index = new Argument<string>("source") { Description = "the index file (it may be replaced by saves meanwhile) or store folder (no client may have it open) to back up" };
         var target = TargetOption();
+        var incremental = new Option<bool>("--incremental") { Description = "for a store: back up only what changed since the newest store backup in the target (chained to it)" };
         var json = JsonOption();
-        var command = new Command("backup", "Take a full, verified, checksummed backup of an index file into a backup folder.") { index, target, json };
+        var command = new Command("backup", "Take a verified, checksummed backup of an index file or a store folder into a backup folder.") { index, target, incremental, json };
         command.SetAction(parsed =>
         {
-            string path = ExistingFile(parsed.GetValue(index)!);
-            var folder = new LocalFolderTarget(parsed.GetValue(target)!);
+            string source = parsed.GetValue(index)!;
+            using var folder = OpenTarget(parsed.GetValue(target)!);
+            if (StoreBackup.IsStore(source))
+            {
+                bool delta = parsed.GetValue(incremental);
+                var stored = context.Ui.Step("backup", progress => delta
+                    ? StoreBackup.BackupIncremental(source, folder, null, new BackupOptions { Progress = progress })
+                    : StoreBackup.Backup(source, folder, new BackupOptions { Progress = progress }));
+                if (context.Ui.Json)
+                {
+                    context.Json(new { ok = true, manifest = stored });
+                    return;
+                }
+                var summary = stored.Store!;
+                string kind = stored.Parent is null ? "full" : "incremental of " + stored.Parent;
+                context.Ui.Line($"[green]backup[/] {stored.Id} ({kind}): store at change {summary.Sequence}, {summary.Collections.Count} collection(s), {summary.Collections.Sum(c => c.Records):N0} records, {stored.Files.Count} file(s), {Bytes(stored.Files.Sum(f => f.Length))} → {Markup.Escape(folder.Description)}");
+                return;
+            }
+            if (parsed.GetValue(incremental))
+                throw new CliUsageException("--incremental applies to a store folder; an index file is backed up whole.");
+            string path = ExistingFile(source);
             var manifest = context.Ui.Step("backup", progress => IndexBackup.BackupFile(path, folder, new BackupOptions { Progress = progress }));
             if (context.Ui.Json)
             {
@@ -24,7 +44,7 @@ public static partial class NhnswCli
                 return;
             }
             var file = manifest.Files[0];
-            context.Ui.Line($"[green]backup[/] {manifest.Id}: {manifest.Index!.Count:N0} records × {manifest.Index.Dimensions}, {Bytes(file.Length)}, sha256 {file.Sha256[..16]}… → {Markup.Escape(folder.Root)}");
+            context.Ui.Line($"[green]backup[/] {manifest.Id}: {manifest.Index!.Count:N0} records × {manifest.Index.Dimensions}, {Bytes(file.Length)}, sha256 {file.Sha256[..16]}… → {Markup.Escape(folder.Description)}");
         });
         return command;
     }
@@ -36,7 +56,8 @@ public static partial class NhnswCli
         var command = new Command("backups", "List the backups in a backup folder, oldest first, and any that cannot be read.") { target, json };
         command.SetAction(parsed =>
         {
-            var catalog = BackupCatalog.Load(new LocalFolderTarget(parsed.GetValue(target)!));
+            using var opened = OpenTarget(parsed.GetValue(target)!);
+            var catalog = BackupCatalog.Load(opened);
             if (context.Ui.Json)
             {
                 context.Json(new
@@ -46,7 +67,7 @@ public static partial class NhnswCli
                     backups = catalog.Backups.Select(b => new
                     {
                         b.Id, b.CreatedUtc, b.Kind, b.Parent, b.SourceKind, b.Source, b.ToolVersion,
-                        records = b.Index?.Count, vectors = b.Index?.NodeCount, dimensions = b.Index?.Dimensions, metric = b.Index?.Metric,
+                        records = b.Index?.Count ?? b.Store?.Collections.Sum(c => c.Records), collections = b.Store?.Collections.Count, sequence = b.Store?.Sequence, vectors = b.Index?.NodeCount, dimensions = b.Index?.Dimensions, metric = b.Index?.Metric,
                         bytes = b.Files.Sum(f => f.Length),
                     }),
                     problems = catalog.Problems.Select(p => new { p.BackupId, p.Problem }),
@@ -58,7 +79,7 @@ public static partial class NhnswCli
                 foreach (var b in catalog.Backups)
                 {
                     table.AddRow(b.Id, Utc(b.CreatedUtc), b.Kind.ToString().ToLowerInvariant() + (b.Parent is null ? "" : " of " + b.Parent),
-                        b.Index?.Count.ToString("N0", CultureInfo.InvariantCulture) ?? "", b.Index?.Dimensions.ToString(CultureInfo.InvariantCulture) ?? "",
+                        (b.Index?.Count ?? b.Store?.Collections.Sum(c => c.Records))?.ToString("N0", CultureInfo.InvariantCulture) ?? "", b.Index?.Dimensions.ToString(CultureInfo.InvariantCulture) ?? "",
                         b.Index?.Metric.ToString() ?? "", Bytes(b.Files.Sum(f => f.Length)), Markup.Escape(b.Source));
                 }
                 context.Ui.Write(table);
@@ -75,7 +96,7 @@ public static partial class NhnswCli
     private static Command RestoreCommand(Context context)
     {
         var target = TargetOption();
-        var to = new Option<string>("--to") { Description = "the live index file to replace (created if absent)", Required = true };
+        var to = new Option<string>("--to") { Description = "the live index file, or for a store backup the live store folder, to replace (created if absent)", Required = true };
         var (id, before) = SelectorOptions();
         var dryRun = new Option<bool>("--dry-run") { Description = "run every check, then discard the restored copy; the live file is not touched" };
         var json = JsonOption();
@@ -86,11 +107,17 @@ public static partial class NhnswCli
         command.SetAction(parsed =>
         {
             var selector = Selector(parsed.GetValue(id), parsed.GetValue(before));
-            var folder = new LocalFolderTarget(parsed.GetValue(target)!);
+            using var folder = OpenTarget(parsed.GetValue(target)!);
             string live = parsed.GetValue(to)!;
+            bool dry = parsed.GetValue(dryRun);
+            if (IsStoreBackup(folder, selector))
+            {
+                var restored = context.Ui.Step(dry ? "restore (dry run)" : "restore", progress => StoreRestore.Restore(folder, selector, live, new RestoreOptions { DryRun = dry, Progress = progress }));
+                WriteReport(context, restored, dry ? "dry run: every check passed; the live store was not touched" : $"restored {restored.Backup.Id} → {restored.TargetPath}");
+                return;
+            }
             if (Directory.Exists(live))
                 throw new CliUsageException($"--to '{live}' is a folder; give the index file's path.");
-            bool dry = parsed.GetValue(dryRun);
             var report = context.Ui.Step(dry ? "restore (dry run)" : "restore", progress => IndexRestore.Restore(folder, selector, live, new RestoreOptions { DryRun = dry, Progress = progress }));
             WriteReport(context, report, dry ? "dry run: every check passed; the live file was not touched" : $"restored {report.Backup.Id} → {report.TargetPath}");
         });
@@ -110,9 +137,11 @@ public static partial class NhnswCli
         command.SetAction(parsed =>
         {
             var selector = Selector(parsed.GetValue(id), parsed.GetValue(before));
-            var folder = new LocalFolderTarget(parsed.GetValue(target)!);
+            using var folder = OpenTarget(parsed.GetValue(target)!);
             string dir = parsed.GetValue(scratch) ?? Path.Combine(Path.GetTempPath(), "nhnsw-drill");
-            var report = context.Ui.Step("drill", progress => IndexRestore.Drill(folder, selector, dir, new RestoreOptions { Progress = progress }));
+            var report = context.Ui.Step("drill", progress => IsStoreBackup(folder, selector)
+                ? StoreRestore.Drill(folder, selector, dir, new RestoreOptions { Progress = progress })
+                : IndexRestore.Drill(folder, selector, dir, new RestoreOptions { Progress = progress }));
             WriteReport(context, report, $"drill passed: {report.Backup.Id} restores in {report.Total.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)} s");
         });
         return command;
@@ -138,7 +167,8 @@ public static partial class NhnswCli
             if (d + w + m == 0)
                 throw new CliUsageException("--daily, --weekly and --monthly cannot all be 0: that would delete every backup.");
             bool dry = parsed.GetValue(dryRun);
-            var report = BackupPruner.Prune(new LocalFolderTarget(parsed.GetValue(target)!), new RetentionPolicy(d, w, m), dry);
+            using var opened = OpenTarget(parsed.GetValue(target)!);
+            var report = BackupPruner.Prune(opened, new RetentionPolicy(d, w, m), dry);
             if (context.Ui.Json)
             {
                 context.Json(new
@@ -174,6 +204,36 @@ public static partial class NhnswCli
             return BackupSelector.ById(id);
         return before is null ? BackupSelector.Latest : BackupSelector.Before(ParseInstant("--before", before));
     }
+
+    /// <summary>
+    /// A backup folder, or <c>s3://BUCKET/PREFIX</c>: credentials from <c>AWS_ACCESS_KEY_ID</c> and
+    /// <c>AWS_SECRET_ACCESS_KEY</c> (never the command line, which other users can see), the endpoint of an
+    /// S3-compatible server from <c>AWS_ENDPOINT_URL_S3</c> or <c>AWS_ENDPOINT_URL</c>, the region from <c>AWS_REGION</c>.
+    /// </summary>
+    private static DisposableTarget OpenTarget(string spec)
+    {
+        if (!spec.StartsWith("s3://", StringComparison.Ordinal))
+            return new DisposableTarget(new LocalFolderTarget(spec));
+        string rest = spec["s3://".Length..];
+        int slash = rest.IndexOf('/', StringComparison.Ordinal);
+        string bucket = slash < 0 ? rest : rest[..slash];
+        string prefix = slash < 0 ? "" : rest[(slash + 1)..];
+        if (bucket.Length == 0)
+            throw new CliUsageException($"--target '{spec}' names no bucket; use s3://BUCKET/PREFIX.");
+        string key = Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") ?? throw new CliUsageException("an s3:// target needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment.");
+        string secret = Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY") ?? throw new CliUsageException("an s3:// target needs AWS_SECRET_ACCESS_KEY in the environment.");
+        string? endpoint = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3") ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL");
+        Uri? uri = null;
+        if (!string.IsNullOrEmpty(endpoint) && !Uri.TryCreate(endpoint, UriKind.Absolute, out uri))
+            throw new CliUsageException($"the S3 endpoint '{endpoint}' is not an absolute URL.");
+        var options = new S3TargetOptions { Bucket = bucket, Prefix = prefix, AccessKey = key, SecretKey = secret, Endpoint = uri };
+        if (Environment.GetEnvironmentVariable("AWS_REGION") is { Length: > 0 } region)
+            options = options with { Region = region };
+        return new DisposableTarget(new S3Target(options));
+    }
+
+    private static bool IsStoreBackup(IBackupTarget target, BackupSelector selector) =>
+        BackupCatalog.Load(target).Select(selector).SourceKind == BackupSourceKind.Store;
 
     private static void WriteReport(Context context, RestoreReport report, string summary)
     {

@@ -52,9 +52,10 @@ public static partial class NhnswCli
             stderr.WriteLine($"error: {e.Message}");
             return BadUsage;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NativeHnsw.Storage.StoreException)
         {
-            // BackupException and IndexFormatException are IOExceptions whose messages name the backup or file and the problem.
+            // BackupException and IndexFormatException are IOExceptions whose messages name the backup or file and the
+            // problem; StoreException (a store in use, damaged or newer) names the store.
             stderr.WriteLine($"error: {e.Message}");
             if (json)
                 JsonOutput.Write(stdout, new { ok = false, error = e.Message, backupId = (e as BackupException)?.BackupId });
@@ -81,7 +82,7 @@ public static partial class NhnswCli
 
     private static Argument<string> IndexArgument(string description = "an index file") => new("index") { Description = description };
 
-    private static Option<string> TargetOption() => new("--target", "-t") { Description = "the backup folder", Required = true };
+    private static Option<string> TargetOption() => new("--target", "-t") { Description = "the backup folder, or s3://BUCKET/PREFIX (credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, endpoint from AWS_ENDPOINT_URL_S3)", Required = true };
 
     private static string ExistingFile(string path)
     {

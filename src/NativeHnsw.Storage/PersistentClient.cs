@@ -15,7 +15,7 @@ namespace NativeHnsw.Storage;
 /// this process or another, gets <see cref="StoreLockedException"/> (never a shared, corrupting writer).
 /// A client is thread-safe; collections are opened (and their index recovered) on first use and cached.
 /// </remarks>
-public sealed class PersistentClient : IDisposable
+public sealed partial class PersistentClient : IDisposable
 {
     private readonly FileStream _lock;
     private readonly Dictionary<string, Collection> _open = new(StringComparer.Ordinal);

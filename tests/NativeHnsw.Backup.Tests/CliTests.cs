@@ -119,4 +119,25 @@ public sealed class CliTests
         Assert.Equal(NhnswCli.Failed, result.Code);
         Assert.Contains("x.hnsw", result.Err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void BackupStoreFolder_RestoreAndDrill_Json()
+    {
+        using var dir = new TempDirectory();
+        string store = dir.File("store");
+        using (var client = new NativeHnsw.Storage.PersistentClient(store))
+            StoreBackupTests.Fill(client.GetOrCreateCollection("docs", new NativeHnsw.Storage.CollectionOptions { Dimensions = 4 }), 30, seed: 5);
+        string backups = dir.File("backups");
+
+        var backup = Run("backup", store, "--target", backups, "--json");
+        Assert.Equal(0, backup.Code);
+        using (var json = JsonDocument.Parse(backup.Out))
+            Assert.Equal("store", json.RootElement.GetProperty("manifest").GetProperty("sourceKind").GetString());
+
+        var restore = Run("restore", "--target", backups, "--to", store, "--json");
+        Assert.Equal(0, restore.Code);
+        using (var json = JsonDocument.Parse(restore.Out))
+            Assert.True(json.RootElement.GetProperty("switched").GetBoolean());
+        Assert.Equal(0, Run("drill", "--target", backups, "--scratch", dir.File("scratch")).Code);
+    }
 }

@@ -10,7 +10,7 @@ public sealed class BadInputTests
     [Fact]
     public void Add_BadBatches_RejectedWholeWithClearMessage()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using var client = new PersistentClient(folder.Path);
         var c = client.CreateCollection("docs", s_cosine);
         c.Add("exists", [1, 2, 3, 4]);
@@ -66,7 +66,7 @@ public sealed class BadInputTests
     [Fact]
     public void Open_SecondClientOnSameStore_StoreLockedException()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using var first = new PersistentClient(folder.Path);
         var e = Assert.Throws<StoreLockedException>(() => new PersistentClient(folder.Path));
         Assert.Contains(folder.Path, e.Message);
@@ -75,7 +75,7 @@ public sealed class BadInputTests
     [Fact]
     public void Open_StoreFromNewerVersion_StoreVersionException()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         new PersistentClient(folder.Path).Dispose();
         using (var connection = new SqliteConnection($"Data Source={Path.Combine(folder.Path, "store.db")};Pooling=False"))
         {
@@ -94,7 +94,7 @@ public sealed class BadInputTests
     [Fact]
     public void Open_DamagedDatabaseFile_StoreCorruptExceptionNamesTheFile()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         new PersistentClient(folder.Path).Dispose();
         string db = Path.Combine(folder.Path, "store.db");
         File.WriteAllBytes(db, Encoding.ASCII.GetBytes(new string('x', 8192)));
@@ -105,7 +105,7 @@ public sealed class BadInputTests
     [Fact]
     public void GetCollection_Unknown_CollectionNotFoundException()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using var client = new PersistentClient(folder.Path);
         var e = Assert.Throws<CollectionNotFoundException>(() => client.GetCollection("nope"));
         Assert.Contains("'nope'", e.Message);

@@ -9,7 +9,7 @@ public sealed class CollectionTests
     [Fact]
     public void Collections_CreateGetListDelete_BehaveAsChroma()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using var client = new PersistentClient(folder.Path);
         var a = client.CreateCollection("alpha", s_l2);
         Assert.Same(a, client.GetCollection("alpha"));
@@ -31,7 +31,7 @@ public sealed class CollectionTests
     [Fact]
     public void Records_AddUpsertUpdateDeleteGet_RoundTripAcrossReopen()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var data = Datasets.Gaussian(50, 8, seed: 3);
         string[] ids = [.. Enumerable.Range(0, 50).Select(i => $"id{i}")];
         using (var client = new PersistentClient(folder.Path))
@@ -71,7 +71,7 @@ public sealed class CollectionTests
     [Fact]
     public void Query_HighEf_EqualsBruteForceOverLiveRecords()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         const int n = 600, dims = 24;
         var data = Datasets.Clustered(n, dims, seed: 11);
         var queries = Datasets.Gaussian(20, dims, seed: 12);
@@ -94,7 +94,7 @@ public sealed class CollectionTests
     [Fact]
     public void Query_FilterAllowingMoreThanExactThreshold_SearchesGraphWithPredicate()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         const int dims = 8;
         int n = Collection.ExactSearchThreshold * 2 + 100;
         var data = Datasets.Gaussian(n, dims, seed: 5);
@@ -113,7 +113,7 @@ public sealed class CollectionTests
     [Fact]
     public void Durability_Strict_SetsSynchronousFull()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using (var client = new PersistentClient(folder.Path, new StoreOptions { Durability = Durability.Strict }))
             Assert.Equal(2, client.Database.SynchronousLevel);
         using (var client = new PersistentClient(folder.Path))
@@ -123,7 +123,7 @@ public sealed class CollectionTests
     [Fact]
     public void Checkpoint_PolicyEveryN_KeepsTwoAndReopensWithoutReplay()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var options = new StoreOptions { Checkpoints = new CheckpointPolicy { EveryChanges = 10, OnDispose = false, Interval = null } };
         var data = Datasets.Gaussian(45, 8, seed: 1);
         using (var client = new PersistentClient(folder.Path, options))
@@ -152,7 +152,7 @@ public sealed class CollectionTests
     [Fact]
     public void Checkpoint_TimePolicy_CheckpointsInTheBackground()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var options = new StoreOptions { Checkpoints = new CheckpointPolicy { EveryChanges = 0, Interval = TimeSpan.FromMilliseconds(100) } };
         using var client = new PersistentClient(folder.Path, options);
         var c = client.CreateCollection("c", s_l2);
@@ -167,7 +167,7 @@ public sealed class CollectionTests
     [Fact]
     public async Task Concurrency_ReadersDuringWrites_SeeWholeBatchesOnly()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using var client = new PersistentClient(folder.Path);
         var c = client.CreateCollection("c", s_l2);
         const int batches = 40, size = 20;

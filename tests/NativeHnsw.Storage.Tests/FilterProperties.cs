@@ -74,7 +74,7 @@ public sealed class FilterProperties : IClassFixture<FilterProperties.Store>
     /// <summary>One store for every case: 300 records with random metadata (seed 7).</summary>
     public sealed class Store : IDisposable
     {
-        private readonly TempFolder _folder = new();
+        private readonly TempDirectory _folder = new();
         private readonly PersistentClient _client;
 
         public Store()

@@ -17,7 +17,7 @@ public sealed class MetadataIndexTests
     [Fact]
     public void Filter_SelectiveComparison_ReadsTheMetadataIndexNotEveryRecord()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using var client = new PersistentClient(folder.Path);
         var c = client.CreateCollection("c", s_options);
         Fill(c);
@@ -38,7 +38,7 @@ public sealed class MetadataIndexTests
     [Fact]
     public void Open_Version1Store_MigratesAndFiltersMatchTheReference()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         Dictionary<string, IReadOnlyDictionary<string, object>?> expected;
         using (var client = new PersistentClient(folder.Path))
         {

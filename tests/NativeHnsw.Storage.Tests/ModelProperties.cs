@@ -22,7 +22,7 @@ public sealed class ModelProperties
         Prop.ForAll(Gen.Choose(0, int.MaxValue).ToArbitrary(), seed =>
         {
             var random = new Random(seed);
-            using var folder = new TempFolder();
+            using var folder = new TempDirectory();
             var options = new StoreOptions
             {
                 Checkpoints = new CheckpointPolicy { EveryChanges = random.Next(0, 6), OnDispose = random.Next(2) == 0, Interval = null, AfterReplayOf = random.Next(0, 4) },

@@ -28,7 +28,7 @@ public sealed class RecoveryTests
     [Fact]
     public void Open_NewestCheckpointDamaged_FallsBackToPreviousReplaysAndLogs()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var (newest, previous) = Fill(folder.Path);
         var bytes = File.ReadAllBytes(newest);
         bytes[bytes.Length / 2] ^= 0xFF;
@@ -50,7 +50,7 @@ public sealed class RecoveryTests
     [Fact]
     public void Open_EveryCheckpointDamagedOrMissing_RebuildsFromDatabase()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var (newest, previous) = Fill(folder.Path);
         File.WriteAllBytes(newest, new byte[100]);
         File.Delete(previous);
@@ -67,7 +67,7 @@ public sealed class RecoveryTests
     [Fact]
     public void Open_CheckpointNewerThanDatabase_IsNotTrusted()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var (newest, _) = Fill(folder.Path);
         string future = Path.Combine(Path.GetDirectoryName(newest)!, "index-" + 999_999L.ToString("D20", System.Globalization.CultureInfo.InvariantCulture) + ".nhnsw");
         File.Copy(newest, future);
@@ -82,7 +82,7 @@ public sealed class RecoveryTests
     [Fact]
     public void Open_AbandonedTemporaryCheckpoint_IsRemoved()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var (newest, _) = Fill(folder.Path);
         string temp = Path.Combine(Path.GetDirectoryName(newest)!, ".index-00000000000000000099.nhnsw.1.abc.tmp");
         File.WriteAllText(temp, "half a save");

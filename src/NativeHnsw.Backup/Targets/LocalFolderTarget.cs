@@ -1,4 +1,5 @@
 using NativeHnsw.Backup.Internal;
+using NativeHnsw.Storage;
 
 namespace NativeHnsw.Backup;
 

@@ -20,7 +20,7 @@ public sealed class CrashTests
     public async Task Writes_KilledAtRandomMoments_AcknowledgedKeptNoHalfBatchIndexAgrees()
     {
         string child = LocateChild();
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var random = new Random(Seed);
         var state = new Dictionary<string, (float[] Vector, string Document, string Metadata)>(StringComparer.Ordinal);
         int next = 0, totalAcked = 0;

@@ -18,7 +18,7 @@ public sealed class AddsAfterLoadTests
         if (metric == DistanceMetric.InnerProduct)
             Normalize(queries, dims);
         var labels = Datasets.RowLabels(first + more);
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string path = folder.File("index.nhnsw");
         using (var original = new HnswIndex(new HnswOptions { Dimensions = dims, Metric = metric, EfConstruction = 100 }))
         {

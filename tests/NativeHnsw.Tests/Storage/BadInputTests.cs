@@ -6,7 +6,7 @@ namespace NativeHnsw.Tests.Storage;
 /// <summary>Each way a file can be wrong gives an <see cref="IndexFormatException"/> naming the file, the section and the problem.</summary>
 public sealed class BadInputTests : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TempDirectory _folder = new();
 
     public void Dispose() => _folder.Dispose();
 

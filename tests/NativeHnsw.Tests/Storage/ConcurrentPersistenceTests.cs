@@ -10,7 +10,7 @@ public sealed class ConcurrentPersistenceTests
     public async Task Save_WhileSearchingAndAdding_WritesAConsistentSnapshot()
     {
         var data = Datasets.Gaussian(3_000, Dims, seed: 21);
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using var index = new HnswIndex(new HnswOptions { Dimensions = Dims, EfConstruction = 32 });
         index.AddRange(Datasets.RowLabels(1_000), data.AsMemory(0, 1_000 * Dims));
         using var stop = new CancellationTokenSource();
@@ -48,7 +48,7 @@ public sealed class ConcurrentPersistenceTests
     public async Task MappedDispose_WhileSearching_SearchesFinishOrSeeDisposed()
     {
         var data = Datasets.Gaussian(2_000, Dims, seed: 22);
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string path = folder.File("index.nhnsw");
         using (var index = new HnswIndex(new HnswOptions { Dimensions = Dims, EfConstruction = 32 }))
         {
@@ -85,7 +85,7 @@ public sealed class ConcurrentPersistenceTests
     [Fact]
     public void Mapped_Changes_ThrowNotSupported()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string path = folder.File("index.nhnsw");
         using (var index = new HnswIndex(new HnswOptions { Dimensions = 4 }))
         {
@@ -108,7 +108,7 @@ public sealed class ConcurrentPersistenceTests
     [Fact]
     public void Load_DefaultEf_IsTheSavedOne()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string path = folder.File("index.nhnsw");
         var options = new HnswOptions { Dimensions = 3, DefaultEf = 321, EfConstruction = 77, M = 9, Metric = DistanceMetric.InnerProduct, Seed = 5 };
         using (var index = new HnswIndex(options))

@@ -17,7 +17,7 @@ public sealed class CrashSafetyTests
     public async Task Save_KilledAtRandomMoments_TargetIsAlwaysOldOrNewAndLoads()
     {
         string child = LocateChild();
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string first = folder.File("first.nhnsw"), second = folder.File("second.nhnsw"), target = folder.File("target.nhnsw");
         // ~1.3 MB each, so a save spans many writes and a random kill usually lands inside one.
         Build(seed: 1, first);

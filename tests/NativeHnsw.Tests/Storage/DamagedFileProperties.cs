@@ -17,7 +17,7 @@ public sealed class DamagedFileProperties : IDisposable
         DeleteFraction: 0.2, ReplaceFraction: 0.2, RandomLabels: true, Threads: 1, Seed: 5);
     private static readonly long[] s_labels = s_spec.Labels();
     private static readonly Lazy<byte[]> s_valid = new(BuildValid);
-    private readonly TempFolder _folder = new();
+    private readonly TempDirectory _folder = new();
 
     public enum Damage
     {
@@ -61,7 +61,7 @@ public sealed class DamagedFileProperties : IDisposable
     [Fact]
     public void ValidFile_LoadsVerifiesAndOpens()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string path = folder.File("valid.nhnsw");
         File.WriteAllBytes(path, s_valid.Value);
         using var loaded = HnswIndex.Load(path);
@@ -72,7 +72,7 @@ public sealed class DamagedFileProperties : IDisposable
 
     internal static byte[] BuildValid()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using var index = s_spec.Build();
         string path = folder.File("valid.nhnsw");
         index.Save(path);

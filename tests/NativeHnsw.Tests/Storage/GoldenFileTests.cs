@@ -31,7 +31,7 @@ public sealed class GoldenFileTests
     public void GoldenV1_SavedAgain_IsByteIdentical()
     {
         string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", IndexFile);
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using var loaded = HnswIndex.Load(path);
         loaded.Save(folder.File("again.nhnsw"));
         Assert.Equal(File.ReadAllBytes(path), File.ReadAllBytes(folder.File("again.nhnsw")));

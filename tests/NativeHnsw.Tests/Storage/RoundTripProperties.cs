@@ -14,7 +14,7 @@ public sealed class RoundTripProperties
     public Property SaveLoadSave_RandomIndex_ByteIdenticalAndSameGraph() =>
         Prop.ForAll(IndexSpec.Generator().ToArbitrary(), spec =>
         {
-            using var folder = new TempFolder();
+            using var folder = new TempDirectory();
             using var original = spec.Build();
             string first = folder.File("a.nhnsw"), second = folder.File("b.nhnsw");
             original.Save(first);
@@ -33,7 +33,7 @@ public sealed class RoundTripProperties
     public Property Search_OriginalLoadedAndMapped_IdenticalBitForBit() =>
         Prop.ForAll(IndexSpec.Generator(maxCount: 1_500).ToArbitrary(), spec =>
         {
-            using var folder = new TempFolder();
+            using var folder = new TempDirectory();
             using var original = spec.Build();
             string path = folder.File("index.nhnsw");
             original.Save(path);

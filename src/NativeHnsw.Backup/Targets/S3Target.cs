@@ -1,0 +1,219 @@
+using System.Net;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace NativeHnsw.Backup;
+
+/// <summary>
+/// Backups in S3-compatible object storage: <c>s3://BUCKET/PREFIX/ID/FILE</c>. Object storage has no rename, so
+/// visibility is the manifest: every file is uploaded first (large ones by multipart upload), the manifest last, and
+/// a backup lists only once its manifest exists; a writer abandoned before commit deletes what it uploaded. Deletion
+/// removes the manifest first, so a backup stops listing before any of its files go.
+/// </summary>
+/// <remarks>
+/// Every failure is a <see cref="BackupException"/> naming the target and the problem: unreachable endpoint, wrong
+/// credentials or no permission, missing bucket, missing object.
+/// </remarks>
+public sealed class S3Target : IBackupTarget, IDisposable
+{
+    private readonly AmazonS3Client _client;
+    private readonly string _prefix;
+
+    public S3Target(S3TargetOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(options.Bucket);
+        if (options.PartSize < S3TargetOptions.MinimumPartSize)
+            throw new ArgumentOutOfRangeException(nameof(options), options.PartSize, $"PartSize must be at least {S3TargetOptions.MinimumPartSize} bytes (S3's minimum part).");
+        Options = options;
+        _prefix = options.Prefix.Trim('/');
+        var config = new AmazonS3Config
+        {
+            AuthenticationRegion = options.Region,
+            ForcePathStyle = options.ForcePathStyle ?? options.Endpoint is not null,
+            MaxErrorRetry = options.MaxRetries,
+            Timeout = options.Timeout,
+            // Checksums only where S3 requires them: S3-compatible servers often reject the newer trailing checksums.
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        };
+        if (options.Endpoint is not null)
+            config.ServiceURL = options.Endpoint.ToString();
+        else
+            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(options.Region);
+        _client = new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
+        Description = $"s3://{options.Bucket}/{_prefix}" + (options.Endpoint is null ? "" : $" at {options.Endpoint}");
+    }
+
+    public S3TargetOptions Options { get; }
+
+    public string Description { get; }
+
+    public IReadOnlyList<string> ListIds()
+    {
+        var ids = new List<string>();
+        string root = _prefix.Length == 0 ? "" : _prefix + "/";
+        string? token = null;
+        do
+        {
+            var response = Call(null, "list the backups", () => _client.ListObjectsV2Async(new ListObjectsV2Request
+            {
+                BucketName = Options.Bucket, Prefix = root, ContinuationToken = token,
+            }));
+            foreach (var o in response.S3Objects ?? [])
+            {
+                string rest = o.Key[root.Length..];
+                int slash = rest.IndexOf('/', StringComparison.Ordinal);
+                if (slash > 0 && rest[(slash + 1)..] == BackupManifest.FileName && BackupManifest.IsValidName(rest[..slash]))
+                    ids.Add(rest[..slash]);
+            }
+            token = response.IsTruncated == true ? response.NextContinuationToken : null;
+        }
+        while (token is not null);
+        ids.Sort(StringComparer.Ordinal);
+        return ids;
+    }
+
+    public BackupManifest ReadManifest(string id)
+    {
+        CheckId(id);
+        byte[] bytes;
+        try
+        {
+            using var stream = OpenRead(id, BackupManifest.FileName);
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            bytes = buffer.ToArray();
+        }
+        catch (BackupException e) when (e.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.NotFound })
+        {
+            bool anyFile = Call(id, "list its files", () => _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Options.Bucket, Prefix = KeyOf(id, ""), MaxKeys = 1 })).KeyCount > 0;
+            throw new BackupException(id, anyFile
+                ? $"is partial in {Description}: it has no {BackupManifest.FileName} (an interrupted upload)"
+                : $"does not exist in {Description}", e);
+        }
+        return BackupManifest.Parse(bytes, id);
+    }
+
+    public Stream OpenRead(string id, string fileName)
+    {
+        CheckId(id);
+        var response = Call(id, $"read '{fileName}'", () => _client.GetObjectAsync(Options.Bucket, KeyOf(id, fileName)));
+        return new ResponseStream(response);
+    }
+
+    public IBackupWriter Begin(string id)
+    {
+        CheckId(id);
+        return new S3Writer(this, id);
+    }
+
+    public void Delete(string id)
+    {
+        CheckId(id);
+        // The manifest first: from then on the backup no longer lists.
+        Call(id, "delete its manifest", () => _client.DeleteObjectAsync(Options.Bucket, KeyOf(id, BackupManifest.FileName)));
+        DeleteAll(id);
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    internal AmazonS3Client Client => _client;
+
+    internal string KeyOf(string id, string fileName) => (_prefix.Length == 0 ? "" : _prefix + "/") + id + "/" + fileName;
+
+    internal void DeleteAll(string id)
+    {
+        string prefix = KeyOf(id, "");
+        string? token = null;
+        do
+        {
+            var listed = Call(id, "list its files", () => _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Options.Bucket, Prefix = prefix, ContinuationToken = token }));
+            foreach (var o in listed.S3Objects ?? [])
+                Call(id, $"delete '{o.Key}'", () => _client.DeleteObjectAsync(Options.Bucket, o.Key));
+            token = listed.IsTruncated == true ? listed.NextContinuationToken : null;
+        }
+        while (token is not null);
+    }
+
+    /// <summary>Runs one S3 call, turning every failure into a <see cref="BackupException"/> that says what went wrong in words.</summary>
+    internal T Call<T>(string? id, string what, Func<Task<T>> call)
+    {
+        try
+        {
+            return call().GetAwaiter().GetResult();
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode == "NoSuchBucket")
+        {
+            throw new BackupException(id, $"cannot {what}: bucket '{Options.Bucket}' does not exist ({Description})", e);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new BackupException(id, $"cannot {what}: it does not exist in {Description}", e);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized
+            || e.ErrorCode is "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "AccessDenied")
+        {
+            throw new BackupException(id, $"cannot {what}: access denied by {Description} ({e.ErrorCode}): wrong access key or secret, or no permission on the bucket", e);
+        }
+        catch (AmazonServiceException e) when (e.StatusCode == 0 || e.InnerException is HttpRequestException or IOException or TaskCanceledException)
+        {
+            throw new BackupException(id, $"cannot {what}: the object store {Description} is unreachable: {e.InnerException?.Message ?? e.Message}", e);
+        }
+        catch (AmazonServiceException e)
+        {
+            throw new BackupException(id, $"cannot {what}: {Description} answered {(int)e.StatusCode} {e.ErrorCode}: {e.Message}", e);
+        }
+        catch (Exception e) when (e is AmazonClientException or HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException)
+        {
+            throw new BackupException(id, $"cannot {what}: the object store {Description} is unreachable: {e.Message}", e);
+        }
+    }
+
+    private static void CheckId(string id)
+    {
+        if (!BackupManifest.IsValidName(id))
+            throw new BackupException(id, "is not a valid backup id");
+    }
+
+    /// <summary>The body of a GET, disposing the response with it.</summary>
+    private sealed class ResponseStream(GetObjectResponse response) : Stream
+    {
+        private readonly Stream _body = response.ResponseStream;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => _body.Read(buffer, offset, count);
+
+        public override int Read(Span<byte> buffer) => _body.Read(buffer);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _body.Dispose();
+                response.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+}

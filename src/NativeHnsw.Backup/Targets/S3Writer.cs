@@ -1,0 +1,133 @@
+using System.Security.Cryptography;
+using Amazon.S3.Model;
+
+namespace NativeHnsw.Backup;
+
+/// <summary>One backup being uploaded to an <see cref="S3Target"/>: files as they come, the manifest at commit.</summary>
+internal sealed class S3Writer : IBackupWriter
+{
+    private readonly S3Target _target;
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private bool _committed;
+    private bool _disposed;
+
+    public S3Writer(S3Target target, string id)
+    {
+        _target = target;
+        Id = id;
+    }
+
+    public string Id { get; }
+
+    public BackupFileEntry Write(string fileName, string role, Stream content, IProgress<long>? bytesWritten = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_committed)
+            throw new InvalidOperationException("the backup is committed");
+        if (!BackupManifest.IsValidName(fileName) || fileName == BackupManifest.FileName || !_names.Add(fileName))
+            throw new BackupException(Id, $"invalid or repeated file name '{fileName}'");
+        ArgumentNullException.ThrowIfNull(content);
+        string key = _target.KeyOf(Id, fileName);
+        int partSize = _target.Options.PartSize;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        byte[] part = new byte[partSize];
+        int first = Fill(content, part);
+        hash.AppendData(part, 0, first);
+        long total = first;
+        bytesWritten?.Report(total);
+        if (first < partSize)
+        {
+            using var body = new MemoryStream(part, 0, first, writable: false);
+            _target.Call(Id, $"upload '{fileName}'", () => _target.Client.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = _target.Options.Bucket, Key = key, InputStream = body, AutoCloseStream = false, UseChunkEncoding = false,
+            }));
+            return new BackupFileEntry(fileName, role, total, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        }
+
+        string uploadId = _target.Call(Id, $"start the multipart upload of '{fileName}'", () => _target.Client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+        {
+            BucketName = _target.Options.Bucket, Key = key,
+        })).UploadId;
+        try
+        {
+            var etags = new List<PartETag>();
+            int length = first;
+            for (int number = 1; length > 0; number++)
+            {
+                using (var body = new MemoryStream(part, 0, length, writable: false))
+                {
+                    int n = number;
+                    var response = _target.Call(Id, $"upload part {n} of '{fileName}'", () => _target.Client.UploadPartAsync(new UploadPartRequest
+                    {
+                        BucketName = _target.Options.Bucket, Key = key, UploadId = uploadId, PartNumber = n, InputStream = body, PartSize = body.Length, UseChunkEncoding = false,
+                    }));
+                    etags.Add(new PartETag(n, response.ETag));
+                }
+                length = Fill(content, part);
+                hash.AppendData(part, 0, length);
+                total += length;
+                bytesWritten?.Report(total);
+            }
+            _target.Call(Id, $"complete the multipart upload of '{fileName}'", () => _target.Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = _target.Options.Bucket, Key = key, UploadId = uploadId, PartETags = etags,
+            }));
+        }
+        catch
+        {
+            try
+            {
+                _target.Call(Id, $"abort the multipart upload of '{fileName}'", () => _target.Client.AbortMultipartUploadAsync(_target.Options.Bucket, key, uploadId));
+            }
+            catch (BackupException)
+            {
+                // The first failure is the one to report; an orphaned upload is invisible (no manifest) and expires by bucket policy.
+            }
+            throw;
+        }
+        return new BackupFileEntry(fileName, role, total, Convert.ToHexStringLower(hash.GetHashAndReset()));
+    }
+
+    public void Commit(BackupManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (manifest.Id != Id)
+            throw new ArgumentException($"the manifest is for '{manifest.Id}', not '{Id}'", nameof(manifest));
+        manifest.Validate(Id);
+        using var body = new MemoryStream(manifest.ToUtf8Json(), writable: false);
+        _target.Call(Id, "upload its manifest", () => _target.Client.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = _target.Options.Bucket, Key = _target.KeyOf(Id, BackupManifest.FileName), InputStream = body, AutoCloseStream = false, UseChunkEncoding = false,
+        }));
+        _committed = true;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        if (!_committed && _names.Count > 0)
+        {
+            try
+            {
+                _target.DeleteAll(Id);
+            }
+            catch (BackupException)
+            {
+                // Without a manifest the files never list; what is left is garbage, not a backup.
+            }
+        }
+    }
+
+    private static int Fill(Stream content, byte[] buffer)
+    {
+        int filled = 0;
+        int n;
+        while (filled < buffer.Length && (n = content.Read(buffer, filled, buffer.Length - filled)) > 0)
+            filled += n;
+        return filled;
+    }
+}

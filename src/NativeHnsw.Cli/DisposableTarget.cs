@@ -1,0 +1,21 @@
+using NativeHnsw.Backup;
+
+namespace NativeHnsw.Cli;
+
+/// <summary>A backup target the command owns, disposed (its connections closed) when the command ends.</summary>
+internal sealed class DisposableTarget(IBackupTarget inner) : IBackupTarget, IDisposable
+{
+    public string Description => inner.Description;
+
+    public IReadOnlyList<string> ListIds() => inner.ListIds();
+
+    public BackupManifest ReadManifest(string id) => inner.ReadManifest(id);
+
+    public Stream OpenRead(string id, string fileName) => inner.OpenRead(id, fileName);
+
+    public IBackupWriter Begin(string id) => inner.Begin(id);
+
+    public void Delete(string id) => inner.Delete(id);
+
+    public void Dispose() => (inner as IDisposable)?.Dispose();
+}

@@ -1,0 +1,41 @@
+using Microsoft.Data.Sqlite;
+using NativeHnsw.Storage.Internal;
+
+namespace NativeHnsw.Storage;
+
+/// <summary>
+/// A self-consistent copy of a store taken by <see cref="PersistentClient.CreateSnapshot"/>: its folder is a store
+/// (open it with <see cref="PersistentClient"/>) holding exactly the changes up to <see cref="Sequence"/>.
+/// </summary>
+/// <param name="Folder">The snapshot's folder, as a full path.</param>
+/// <param name="Sequence">The last change the snapshot holds (0 for a store that never changed).</param>
+/// <param name="Collections">Every collection in the snapshot, by name (ordinal).</param>
+/// <param name="Files">Every file of the snapshot, relative to <paramref name="Folder"/>, with '/' separators.</param>
+public sealed record StoreSnapshot(string Folder, long Sequence, IReadOnlyList<CollectionSnapshot> Collections, IReadOnlyList<string> Files)
+{
+    /// <summary>
+    /// Every record of one collection of the snapshot (id, vector, document, metadata), in insertion order, read from
+    /// the snapshot's database without opening it as a store (no index is loaded). Valid until the folder is changed.
+    /// </summary>
+    public IEnumerable<StoredRecord> ReadRecords(CollectionSnapshot collection)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        var layout = new StoreLayout(Folder);
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = layout.DatabaseFile, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, vector, document, metadata FROM records WHERE collection = @c ORDER BY row_id;";
+        command.Parameters.AddWithValue("@c", collection.Id);
+        using var reader = command.ExecuteReader();
+        int dims = collection.Options.Dimensions;
+        while (reader.Read())
+        {
+            string id = reader.GetString(0);
+            yield return new StoredRecord(
+                id,
+                VectorBlob.ToVector((byte[])reader[1], dims, $"{layout.DatabaseFile}: collection '{collection.Name}', record '{id}'"),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                MetadataValues.FromJson(reader.IsDBNull(3) ? null : reader.GetString(3)));
+        }
+    }
+}
