@@ -8,6 +8,10 @@ namespace NativeHnsw.Graph;
 /// </summary>
 internal sealed class SearchContext
 {
+    private readonly int _m;
+    private readonly Neighbor[] _selected;
+    private readonly int[] _selectedCounts;
+
     public SearchContext(int dimensions, int m)
     {
         _m = m;
@@ -16,10 +20,6 @@ internal sealed class SearchContext
         _selected = new Neighbor[(HnswIndex.MaxLevel + 1) * m];
         _selectedCounts = new int[HnswIndex.MaxLevel + 1];
     }
-
-    private readonly int _m;
-    private readonly Neighbor[] _selected;
-    private readonly int[] _selectedCounts;
 
     public VisitedSet Visited { get; } = new();
 

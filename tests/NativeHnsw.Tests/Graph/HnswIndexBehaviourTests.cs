@@ -198,7 +198,7 @@ public sealed class HnswIndexBehaviourTests
         {
             var random = new Random(r);
             var results = new SearchResult[1];
-            while (!done.IsCancelled())
+            while (!done.IsCancellationRequested)
             {
                 int limit = Math.Min(Volatile.Read(ref progress[0]), Volatile.Read(ref progress[1]));
                 if (limit < 1)
@@ -246,9 +246,4 @@ public sealed class HnswIndexBehaviourTests
         index.Add(1, [3f, 0f, 4f]);
         Assert.Equal([0.6f, 0f, 0.8f], index.GetVector(1));
     }
-}
-
-internal static class CancellationExtensions
-{
-    public static bool IsCancelled(this CancellationTokenSource source) => source.IsCancellationRequested;
 }
