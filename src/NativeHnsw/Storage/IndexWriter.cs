@@ -20,6 +20,7 @@ internal static unsafe class IndexWriter
         string full = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no folder.", nameof(path));
         string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        SweepOrphans(directory, Path.GetFileName(full));
         byte[] buffer = ArrayPool<byte>.Shared.Rent(IndexFile.ChunkBytes);
         try
         {
@@ -121,6 +122,50 @@ internal static unsafe class IndexWriter
         var zeros = buffer.AsSpan(0, (int)length);
         zeros.Clear();
         RandomAccess.Write(handle, zeros, offset);
+    }
+
+    /// <summary>
+    /// Deletes temporary files that saves of the same target left when their process died mid-write:
+    /// each is as large as the index, and a service that crashes repeatedly would otherwise fill its disk.
+    /// A file whose process still runs (or whose id was reused by a live process) is left alone.
+    /// </summary>
+    private static void SweepOrphans(string directory, string name)
+    {
+        string prefix = "." + name + ".";
+        try
+        {
+            foreach (string file in Directory.EnumerateFiles(directory, prefix + "*.tmp"))
+            {
+                string middle = Path.GetFileName(file)[prefix.Length..];
+                int dot = middle.IndexOf('.', StringComparison.Ordinal);
+                if (dot > 0 && int.TryParse(middle.AsSpan(0, dot), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)
+                    && pid != Environment.ProcessId && !IsProcessAlive(pid))
+                    TryDelete(file);
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static bool IsProcessAlive(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static void TryDelete(string path)
