@@ -97,28 +97,52 @@ public static class StoreBackup
         }
     }
 
-    /// <summary>Incremental backup of the store in <paramref name="storeFolder"/>, opening it for the time of the snapshot (no other client may have it open).</summary>
+    /// <summary>
+    /// Incremental backup of the store in <paramref name="storeFolder"/>, opening it for the time of the snapshot; when
+    /// another client has it open, through a read-only open instead (see <see cref="OpenForBackup"/>).
+    /// </summary>
     public static BackupManifest BackupIncremental(string storeFolder, IBackupTarget target, string? parentId = null, BackupOptions? options = null)
     {
-        using var client = OpenQuietly(storeFolder);
+        using var client = OpenForBackup(storeFolder, out _);
         return BackupIncremental(client, target, parentId, options);
     }
 
-    /// <summary>Backs up the store in <paramref name="storeFolder"/>, opening it for the time of the snapshot (no other client may have it open).</summary>
-    /// <exception cref="StoreLockedException">Another client has the store open: back it up through that client.</exception>
+    /// <summary>
+    /// Backs up the store in <paramref name="storeFolder"/>, opening it for the time of the snapshot; when another client
+    /// (a service, in this process or another) has it open, through a read-only open instead, while that client's writes
+    /// go on (see <see cref="OpenForBackup"/>).
+    /// </summary>
     public static BackupManifest Backup(string storeFolder, IBackupTarget target, BackupOptions? options = null)
     {
-        using var client = OpenQuietly(storeFolder);
+        using var client = OpenForBackup(storeFolder, out _);
         return Backup(client, target, options);
     }
 
-    private static PersistentClient OpenQuietly(string storeFolder)
+    /// <summary>
+    /// Opens the store in <paramref name="storeFolder"/> to back it up: for writing when no other client has it (with
+    /// no timed, on-dispose or after-replay checkpoints, so nothing is written), else, when its <c>LOCK</c> is held,
+    /// with <see cref="PersistentClient.OpenReadOnly"/> (no lock taken, nothing written; its snapshot reads the store
+    /// file beside the writer and re-takes itself if the writer prunes a checkpoint meanwhile).
+    /// </summary>
+    /// <param name="storeFolder">The store folder.</param>
+    /// <param name="readOnly">True when the store was locked by another client and was opened read-only.</param>
+    /// <exception cref="StoreException">The folder is not a store.</exception>
+    public static PersistentClient OpenForBackup(string storeFolder, out bool readOnly)
     {
         ArgumentException.ThrowIfNullOrEmpty(storeFolder);
         if (!IsStore(storeFolder))
             throw new StoreException($"{Path.GetFullPath(storeFolder)}: not a store (no {DatabaseFileName}).");
-        // Nothing is written to the store: the snapshot only reads it.
-        return new PersistentClient(storeFolder, new StoreOptions { Checkpoints = new CheckpointPolicy { Interval = null, OnDispose = false, AfterReplayOf = 0 } });
+        var options = new StoreOptions { Checkpoints = new CheckpointPolicy { Interval = null, OnDispose = false, AfterReplayOf = 0 } };
+        try
+        {
+            readOnly = false;
+            return new PersistentClient(storeFolder, options);
+        }
+        catch (StoreLockedException)
+        {
+            readOnly = true;
+            return PersistentClient.OpenReadOnly(storeFolder, options);
+        }
     }
 
     /// <summary>True when <paramref name="path"/> is a store folder (it holds <c>store.db</c>).</summary>

@@ -9,7 +9,7 @@ public static partial class NhnswCli
 {
     private static Command BackupCommand(Context context)
     {
-        var index = new Argument<string>("source") { Description = "the index file (it may be replaced by saves meanwhile) or store folder (no client may have it open) to back up" };
+        var index = new Argument<string>("source") { Description = "the index file (it may be replaced by saves meanwhile) or store folder to back up (when another client has the store open, it is read through a read-only open)" };
         var target = TargetOption();
         var incremental = new Option<bool>("--incremental") { Description = "for a store: back up only what changed since the newest store backup in the target (chained to it)" };
         var json = JsonOption();
@@ -21,12 +21,15 @@ public static partial class NhnswCli
             if (StoreBackup.IsStore(source))
             {
                 bool delta = parsed.GetValue(incremental);
+                using var client = StoreBackup.OpenForBackup(source, out bool readOnly);
+                if (readOnly && !context.Ui.Json)
+                    context.Ui.Line($"[yellow]note[/] {Markup.Escape(client.Path)} is open in another client (its LOCK is held): backing it up through a read-only open, beside that client's writes");
                 var stored = context.Ui.Step("backup", progress => delta
-                    ? StoreBackup.BackupIncremental(source, folder, null, new BackupOptions { Progress = progress })
-                    : StoreBackup.Backup(source, folder, new BackupOptions { Progress = progress }));
+                    ? StoreBackup.BackupIncremental(client, folder, null, new BackupOptions { Progress = progress })
+                    : StoreBackup.Backup(client, folder, new BackupOptions { Progress = progress }));
                 if (context.Ui.Json)
                 {
-                    context.Json(new { ok = true, manifest = stored });
+                    context.Json(new { ok = true, readOnly, manifest = stored });
                     return;
                 }
                 var summary = stored.Store!;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics.Tensors;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -48,6 +49,7 @@ public sealed partial class Collection
     /// <exception cref="ArgumentException">Neither ids nor a filter: deleting everything is <see cref="PersistentClient.DeleteCollection"/>.</exception>
     public int Delete(IReadOnlyList<string>? ids = null, Where? where = null)
     {
+        _client.ThrowIfReadOnly($"Delete on collection '{Name}'");
         if (ids is null && where is null)
             throw new ArgumentException("Delete needs ids, a where filter, or both; to delete every record, delete the collection.", nameof(ids));
         lock (_writeLock)
@@ -288,6 +290,7 @@ public sealed partial class Collection
     private List<PendingRecord> Validate(WriteKind kind, IReadOnlyList<string> ids, IReadOnlyList<float[]>? embeddings,
         IReadOnlyList<string?>? documents, IReadOnlyList<IReadOnlyDictionary<string, object?>?>? metadatas)
     {
+        _client.ThrowIfReadOnly(string.Create(CultureInfo.InvariantCulture, $"{kind} on collection '{Name}'"));
         ArgumentNullException.ThrowIfNull(ids);
         if (kind != WriteKind.Update)
             ArgumentNullException.ThrowIfNull(embeddings);

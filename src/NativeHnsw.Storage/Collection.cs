@@ -80,6 +80,7 @@ public sealed partial class Collection
         lock (_writeLock)
         {
             ThrowIfGone();
+            _client.ThrowIfReadOnly($"a checkpoint of collection '{Name}'");
             CheckpointLocked();
         }
     }
@@ -173,9 +174,13 @@ public sealed partial class Collection
     private void Recover()
     {
         var clock = Stopwatch.StartNew();
-        Directory.CreateDirectory(Layout.CollectionFolder(_id));
-        foreach (string abandoned in Layout.AbandonedTemporaryFiles(_id))
-            TryDelete(abandoned);
+        bool readOnly = _client.IsReadOnly;
+        if (!readOnly)
+        {
+            Directory.CreateDirectory(Layout.CollectionFolder(_id));
+            foreach (string abandoned in Layout.AbandonedTemporaryFiles(_id))
+                TryDelete(abandoned);
+        }
 
         using var reader = Db.OpenReader();
         long highestSequence = StoreDatabase.Scalar<long>(reader, "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0);");
@@ -190,6 +195,11 @@ public sealed partial class Collection
         {
             var (candidateSequence, path) = checkpoints[i];
             string? problem = null;
+            if (readOnly && candidateSequence > highestSequence)
+            {
+                // Written by the writer after this client's copy of the database: expected, and not damage.
+                continue;
+            }
             if (candidateSequence > highestSequence)
             {
                 problem = string.Create(CultureInfo.InvariantCulture,
@@ -199,6 +209,7 @@ public sealed partial class Collection
             {
                 try
                 {
+                    _client.Options.BeforeCheckpointLoad?.Invoke(path);
                     var loaded = HnswIndex.Load(path);
                     if (loaded.Dimensions != Options.Dimensions || loaded.Metric != Options.Metric)
                     {
@@ -214,6 +225,13 @@ public sealed partial class Collection
                 }
                 catch (IOException e)
                 {
+                    if (readOnly && !File.Exists(path))
+                    {
+                        // The writer pruned it after it was listed (two newer checkpoints exist): the older one, or a
+                        // rebuild, matches this client's copy of the database just as well.
+                        _client.WriteLog($"collection '{Name}': checkpoint {path} was removed by the writer while opening read-only; falling back");
+                        continue;
+                    }
                     problem = e.Message;
                 }
             }
@@ -247,7 +265,7 @@ public sealed partial class Collection
         _pendingChanges = replayed;
         _lastCheckpointTicks = Stopwatch.GetTimestamp();
         int threshold = _client.Options.Checkpoints.AfterReplayOf;
-        if (threshold > 0 && replayed >= threshold)
+        if (!readOnly && threshold > 0 && replayed >= threshold)
             CheckpointLocked();
         Recovery = new RecoveryInfo(used, sequence, replayed, damaged, clock.Elapsed);
     }

@@ -13,7 +13,14 @@ public sealed partial class PersistentClient
     /// sequence. Such a checkpoint is always usable with the copied database: the change log is pruned only up to
     /// the oldest checkpoint kept, so the copy's log holds every change after it, and opening the copy replays them.
     /// </summary>
+    /// <remarks>
+    /// On a read-only client (<see cref="OpenReadOnly"/>) the snapshot is of the store file as it is now (a new read
+    /// transaction on a <c>Mode=ReadOnly</c> connection), not of the client's view as of its open. The writer, in another
+    /// client, may prune the matching checkpoint while it is copied: the whole snapshot is then taken again, up to
+    /// <see cref="ReadOnlySnapshotAttempts"/> times, before a <see cref="StoreException"/> says so.
+    /// </remarks>
     /// <exception cref="IOException">The folder is not empty, or cannot be written.</exception>
+    /// <exception cref="StoreException">Read-only client: the writer replaced checkpoints faster than a snapshot could copy one, every attempt.</exception>
     /// <param name="folder">Where to write the copy: a new or empty folder.</param>
     /// <param name="sampleIds">How many record ids per collection to pick at random for <see cref="CollectionSnapshot.SampleIds"/>.</param>
     public StoreSnapshot CreateSnapshot(string folder, int sampleIds = 8)
@@ -25,11 +32,42 @@ public sealed partial class PersistentClient
         if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
             throw new IOException($"{folder}: the snapshot folder must be new or empty.");
         var layout = new StoreLayout(folder);
+        if (!IsReadOnly)
+            return CreateSnapshotOnce(layout, sampleIds, out _);
+        var missed = new List<string>();
+        for (int attempt = 1; attempt <= ReadOnlySnapshotAttempts; attempt++)
+        {
+            var snapshot = CreateSnapshotOnce(layout, sampleIds, out var pruned);
+            if (pruned.Count == 0)
+                return snapshot;
+            missed.AddRange(pruned);
+            WriteLog($"snapshot attempt {attempt}: the writer pruned the checkpoint of {string.Join(", ", pruned)} while it was copied; taking the snapshot again");
+            foreach (string entry in Directory.EnumerateFileSystemEntries(folder))
+            {
+                if (Directory.Exists(entry))
+                    Directory.Delete(entry, recursive: true);
+                else
+                    File.Delete(entry);
+            }
+        }
+        throw new StoreException(string.Create(CultureInfo.InvariantCulture,
+            $"{Path}: a read-only snapshot failed {ReadOnlySnapshotAttempts} times: the writer replaced the checkpoints of {string.Join(", ", missed.Distinct(StringComparer.Ordinal))} faster than they could be copied; try again, or back up through the writer's client."));
+    }
+
+    /// <summary>How many times a read-only client's <see cref="CreateSnapshot"/> is taken before it gives up on a writer pruning checkpoints under it.</summary>
+    public const int ReadOnlySnapshotAttempts = 4;
+
+    /// <summary>One snapshot attempt; <paramref name="pruned"/> (read-only client) names the collections whose checkpoints were all newer than the snapshot (the one matching it was pruned meanwhile).</summary>
+    private StoreSnapshot CreateSnapshotOnce(StoreLayout layout, int sampleIds, out List<string> pruned)
+    {
+        string folder = layout.Root;
+        pruned = [];
         Directory.CreateDirectory(layout.CollectionsFolder);
 
         Database.Run(() =>
         {
-            using var source = Database.OpenReader();
+            // A read-only client backs up the file itself, not its in-memory copy as of the open.
+            using var source = IsReadOnly ? Database.OpenSource() : Database.OpenReader();
             using var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = layout.DatabaseFile, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
             copy.Open();
             source.BackupDatabase(copy);
@@ -88,6 +126,8 @@ public sealed partial class PersistentClient
             string? copied = CopyCheckpoint(id, sequence, layout);
             if (copied is not null)
                 files.Add(copied);
+            else if (IsReadOnly && Layout.Checkpoints(id).Count > 0)
+                pruned.Add($"collection '{name}'");
             collections.Add(new CollectionSnapshot(name, id, options, records, samples, copied));
         }
         return new StoreSnapshot(folder, sequence, collections, files);

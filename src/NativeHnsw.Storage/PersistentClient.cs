@@ -14,10 +14,12 @@ namespace NativeHnsw.Storage;
 /// One client per store at a time: the client holds <c>&lt;store&gt;/LOCK</c> exclusively, and a second client, in
 /// this process or another, gets <see cref="StoreLockedException"/> (never a shared, corrupting writer).
 /// A client is thread-safe; collections are opened (and their index recovered) on first use and cached.
+/// <see cref="OpenReadOnly"/> opens a store beside its writer (in this process or another) without the lock: a
+/// read-only view fixed as of the open, which never writes to the store.
 /// </remarks>
 public sealed partial class PersistentClient : IDisposable
 {
-    private readonly FileStream _lock;
+    private readonly FileStream? _lock;
     private readonly Dictionary<string, Collection> _open = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly Timer? _timer;
@@ -63,8 +65,57 @@ public sealed partial class PersistentClient : IDisposable
         }
     }
 
+    private PersistentClient(string path, StoreOptions? options, bool readOnly)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        Options = options ?? new StoreOptions();
+        if (Options.MaxDegreeOfParallelism is 0 or < -1)
+            throw new ArgumentOutOfRangeException(nameof(options), Options.MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be −1 or positive.");
+        IsReadOnly = readOnly;
+        Layout = new StoreLayout(path);
+        if (!Directory.Exists(Layout.Root) || !File.Exists(Layout.DatabaseFile))
+            throw new StoreException($"{Layout.Root}: not a store (no store.db); a read-only open creates nothing.");
+        Database = StoreDatabase.OpenReadOnly(Layout.DatabaseFile);
+        try
+        {
+            // Every index is brought up now, while the checkpoints that match the database copy are most likely still
+            // on disk (the writer keeps two); a collection opened later could only be rebuilt from the records.
+            foreach (string name in ListCollections())
+            {
+                lock (_gate)
+                    TryGetLocked(name);
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens the store in <paramref name="path"/> read-only, alongside the client that has it open for writing (in this
+    /// process or another one): no <c>LOCK</c> is taken and nothing in the store folder is written (no checkpoint, no
+    /// clean-up of temporary files or deleted collections' folders, no change-log trimming, no migration).
+    /// </summary>
+    /// <remarks>
+    /// The view is a snapshot as of the open: the database is copied into memory through SQLite's online backup
+    /// (one read transaction, from a <c>Mode=ReadOnly</c> connection), and each collection's index is loaded from its
+    /// newest checkpoint not newer than that copy (falling back to the older one, or a rebuild from the records, when
+    /// the writer prunes a checkpoint meanwhile) with the later changes replayed in memory. Writes committed after the
+    /// open are not seen; open a new client to see them. The copy costs memory about the size of <c>store.db</c>.
+    /// Get, Count, Peek, Query and <see cref="CreateSnapshot"/> work; every write throws <see cref="StoreReadOnlyException"/>.
+    /// </remarks>
+    /// <exception cref="StoreException">The folder is not a store, or its format needs a migration (open it once for writing).</exception>
+    /// <exception cref="StoreVersionException">The store was written by a newer format version.</exception>
+    /// <exception cref="StoreCorruptException">The database file is damaged or not a database.</exception>
+    public static PersistentClient OpenReadOnly(string path, StoreOptions? options = null) => new(path, options, readOnly: true);
+
     /// <summary>The store folder, as a full path.</summary>
     public string Path => Layout.Root;
+
+    /// <summary>Opened with <see cref="OpenReadOnly"/>: a view as of the open, and every write throws <see cref="StoreReadOnlyException"/>.</summary>
+    public bool IsReadOnly { get; }
 
     public StoreOptions Options { get; }
 
@@ -81,6 +132,7 @@ public sealed partial class PersistentClient : IDisposable
         lock (_gate)
         {
             ThrowIfDisposed();
+            ThrowIfReadOnly($"creating collection '{name}'");
             long id = Database.Run(() =>
             {
                 lock (Database.WriterLock)
@@ -134,7 +186,10 @@ public sealed partial class PersistentClient : IDisposable
             ThrowIfDisposed();
             var existing = TryGetLocked(name);
             if (existing is null)
+            {
+                ThrowIfReadOnly($"creating collection '{name}'");
                 return CreateCollection(name, options);
+            }
             if (existing.Options != options)
                 throw new CollectionExistsException(Path, name, $"exists with other options ({existing.Options}) than the ones asked for ({options}).");
             return existing;
@@ -167,6 +222,7 @@ public sealed partial class PersistentClient : IDisposable
         lock (_gate)
         {
             ThrowIfDisposed();
+            ThrowIfReadOnly($"deleting collection '{name}'");
             long? id = FindId(name);
             if (id is null)
                 throw new CollectionNotFoundException(Path, name);
@@ -197,6 +253,7 @@ public sealed partial class PersistentClient : IDisposable
         lock (_gate)
         {
             ThrowIfDisposed();
+            ThrowIfReadOnly("a checkpoint");
             open = [.. _open.Values];
         }
         foreach (var collection in open)
@@ -221,7 +278,7 @@ public sealed partial class PersistentClient : IDisposable
         {
             foreach (var collection in open)
             {
-                if (Options.Checkpoints.OnDispose)
+                if (Options.Checkpoints.OnDispose && !IsReadOnly)
                 {
                     try
                     {
@@ -238,12 +295,18 @@ public sealed partial class PersistentClient : IDisposable
         }
         finally
         {
-            Database.Dispose();
-            _lock.Dispose();
+            Database?.Dispose();
+            _lock?.Dispose();
         }
     }
 
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    internal void ThrowIfReadOnly(string operation)
+    {
+        if (IsReadOnly)
+            throw new StoreReadOnlyException(Path, operation);
+    }
 
     internal void WriteLog(string line)
     {

@@ -30,7 +30,11 @@ internal sealed class StoreDatabase : IDisposable
     private const int SqliteNotADatabase = 26;
 
     private readonly string _readerConnectionString;
-    private readonly SqliteConnection _writer;
+    private readonly SqliteConnection? _writer;
+
+    /// <summary>Read-only mode: the connection that keeps the in-memory copy alive, and how to reach the file itself.</summary>
+    private readonly SqliteConnection? _memoryKeeper;
+    private readonly string? _sourceConnectionString;
 
     private StoreDatabase(string path, Durability durability)
     {
@@ -54,12 +58,52 @@ internal sealed class StoreDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// Read-only mode: copies the database file, through SQLite's online backup from a <c>Mode=ReadOnly</c> connection
+    /// (one read transaction, so one consistent change sequence; a writer in another process goes on), into a private
+    /// in-memory database that every <see cref="OpenReader"/> connection then reads: the client's view is fixed as of open,
+    /// and nothing holds a read transaction on the file (which would stop the writer's WAL from being checkpointed).
+    /// </summary>
+    private StoreDatabase(string path)
+    {
+        Path = path;
+        IsReadOnly = true;
+        _sourceConnectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 30 }.ToString();
+        _readerConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = "nhnsw-readonly-" + Guid.NewGuid().ToString("N"),
+            Mode = SqliteOpenMode.Memory,
+            Cache = SqliteCacheMode.Shared,
+            Pooling = true,
+        }.ToString();
+        _memoryKeeper = new SqliteConnection(_readerConnectionString);
+        try
+        {
+            using (var source = OpenSource())
+            {
+                CheckSchemaReadOnly(source);
+                _memoryKeeper.Open();
+                source.BackupDatabase(_memoryKeeper);
+            }
+            // Re-checked on the copy: the writer may have migrated (or been replaced) between the check and the backup.
+            CheckSchemaReadOnly(_memoryKeeper);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
     public string Path { get; }
+
+    /// <summary>Opened by <see cref="OpenReadOnly"/>: there is no writer connection.</summary>
+    public bool IsReadOnly { get; }
 
     /// <summary>Serialises use of <see cref="Writer"/>; always taken after a collection's own write lock, never before.</summary>
     public Lock WriterLock { get; } = new();
 
-    public SqliteConnection Writer => _writer;
+    public SqliteConnection Writer => _writer ?? throw new InvalidOperationException($"{Path}: opened read-only; there is no writer connection.");
 
     public static StoreDatabase Open(string path, Durability durability)
     {
@@ -73,7 +117,31 @@ internal sealed class StoreDatabase : IDisposable
         }
     }
 
-    /// <summary>A pooled read-only connection; dispose it when done.</summary>
+    /// <summary>Opens the store's database read-only (no writer connection, no schema change, no migration); see the read-only constructor.</summary>
+    public static StoreDatabase OpenReadOnly(string path)
+    {
+        try
+        {
+            return new StoreDatabase(path);
+        }
+        catch (SqliteException e) when (IsCorruption(e))
+        {
+            throw new StoreCorruptException(path, e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// A new, unpooled <c>Mode=ReadOnly</c> connection to the database file itself (not the client's copy), for an
+    /// online backup of the store as it is now; dispose it when done.
+    /// </summary>
+    public SqliteConnection OpenSource()
+    {
+        var connection = new SqliteConnection(_sourceConnectionString ?? _readerConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>A pooled read-only connection (in read-only mode, to the in-memory copy); dispose it when done.</summary>
     public SqliteConnection OpenReader()
     {
         var connection = new SqliteConnection(_readerConnectionString);
@@ -87,7 +155,7 @@ internal sealed class StoreDatabase : IDisposable
         get
         {
             lock (WriterLock)
-                return Scalar<long>(_writer, "PRAGMA synchronous;");
+                return Scalar<long>(Writer, "PRAGMA synchronous;");
         }
     }
 
@@ -130,7 +198,7 @@ internal sealed class StoreDatabase : IDisposable
 
     public int Execute(SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
-        using var command = _writer.CreateCommand();
+        using var command = Writer.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
@@ -143,15 +211,35 @@ internal sealed class StoreDatabase : IDisposable
         // Readers first: the last connection to close checkpoints and removes the WAL, which a read-only one cannot.
         using (var pooled = new SqliteConnection(_readerConnectionString))
             SqliteConnection.ClearPool(pooled);
-        _writer.Dispose();
+        _writer?.Dispose();
+        // The last connection to a shared in-memory database frees it.
+        _memoryKeeper?.Dispose();
+    }
+
+    private void CheckSchemaReadOnly(SqliteConnection connection)
+    {
+        string folder = System.IO.Path.GetDirectoryName(Path)!;
+        bool hasInfo = Scalar<long>(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='store_info';") > 0;
+        if (!hasInfo)
+            throw new StoreException($"{Path}: not a NativeHnsw store database (it has no store_info table); a read-only open creates nothing.");
+        string? text = Scalar<string>(connection, "SELECT value FROM store_info WHERE key='format_version';");
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int version))
+            throw new StoreCorruptException(Path, $"store_info.format_version is '{text}', not a version number");
+        if (version > FormatVersion)
+            throw new StoreVersionException(folder, version, FormatVersion);
+        if (version < FormatVersion)
+        {
+            throw new StoreException(string.Create(CultureInfo.InvariantCulture,
+                $"{folder}: store format version {version} needs a migration to version {FormatVersion}, which a read-only open cannot do; open the store once for writing (new PersistentClient) to migrate it."));
+        }
     }
 
     private void CreateOrCheckSchema()
     {
-        bool hasInfo = Scalar<long>(_writer, "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='store_info';") > 0;
+        bool hasInfo = Scalar<long>(Writer, "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='store_info';") > 0;
         if (hasInfo)
         {
-            string? text = Scalar<string>(_writer, "SELECT value FROM store_info WHERE key='format_version';");
+            string? text = Scalar<string>(Writer, "SELECT value FROM store_info WHERE key='format_version';");
             if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int version))
                 throw new StoreCorruptException(Path, $"store_info.format_version is '{text}', not a version number");
             if (version > FormatVersion)
@@ -160,10 +248,10 @@ internal sealed class StoreDatabase : IDisposable
                 MigrateFromVersion1();
             return;
         }
-        long tables = Scalar<long>(_writer, "SELECT COUNT(*) FROM sqlite_master WHERE type='table';");
+        long tables = Scalar<long>(Writer, "SELECT COUNT(*) FROM sqlite_master WHERE type='table';");
         if (tables > 0)
             throw new StoreException($"{Path}: a SQLite database that is not a NativeHnsw store (it has tables but no store_info).");
-        using var transaction = _writer.BeginTransaction(deferred: false);
+        using var transaction = Writer.BeginTransaction(deferred: false);
         Execute(transaction, """
             CREATE TABLE store_info(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
             CREATE TABLE collections(
@@ -191,7 +279,7 @@ internal sealed class StoreDatabase : IDisposable
 
     private void MigrateFromVersion1()
     {
-        using var transaction = _writer.BeginTransaction(deferred: false);
+        using var transaction = Writer.BeginTransaction(deferred: false);
         CreateMetadataTable(transaction);
         // json_each gives 'true'/'false' rows the values 1/0, which is how MetadataRows stores bools.
         Execute(transaction, """
