@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using NativeHnsw.Backup.Internal;
 using NativeHnsw.Storage;
+using static NativeHnsw.Backup.RestoreCommon;
 
 namespace NativeHnsw.Backup;
 
@@ -28,7 +29,7 @@ public static class IndexRestore
         var catalog = BackupCatalog.Load(target);
         var backup = catalog.Select(selector);
         var chain = catalog.ChainOf(backup);
-        steps.Add(Step("select", $"{selector} → {backup.Id} ({backup.Kind.ToString().ToLowerInvariant()}, {backup.CreatedUtc:yyyy-MM-dd'T'HH:mm:ss'Z'}); chain of {chain.Count}", clock));
+        steps.Add(Step("select", DescribeSelection(selector, backup, chain.Count), clock));
 
         if (chain.Count > 1)
             throw new BackupException(backup.Id, $"is incremental (a chain of {chain.Count}); this version restores full backups only");
@@ -37,14 +38,7 @@ public static class IndexRestore
         var indexEntry = backup.FileWithRole(IndexBackup.IndexRole);
 
         string folder = Path.GetDirectoryName(livePath)!;
-        try
-        {
-            Directory.CreateDirectory(folder);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BackupException(backup.Id, $"cannot create the folder '{folder}' to restore into: {e.Message}", e);
-        }
+        EnsureFolder(backup, folder);
         string staging = Path.Combine(folder, $".{Path.GetFileName(livePath)}.restore-{Guid.NewGuid():N}.tmp");
         bool switched = false;
         try
@@ -196,7 +190,6 @@ public static class IndexRestore
             throw new BackupException(backup.Id, $"the restored index does not match the manifest: it has {actual}, the manifest says {expected}");
     }
 
-    private static RestoreStep Step(string name, string detail, Stopwatch clock) => new(name, detail, clock.Elapsed);
 
     private static void TryDelete(string path)
     {

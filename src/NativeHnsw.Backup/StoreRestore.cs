@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using NativeHnsw.Backup.Internal;
 using NativeHnsw.Storage;
+using static NativeHnsw.Backup.RestoreCommon;
 
 namespace NativeHnsw.Backup;
 
@@ -29,7 +30,7 @@ public static class StoreRestore
         var catalog = BackupCatalog.Load(target);
         var backup = catalog.Select(selector);
         var chain = catalog.ChainOf(backup);
-        steps.Add(Step("select", $"{selector} → {backup.Id} ({backup.Kind.ToString().ToLowerInvariant()}, {backup.CreatedUtc:yyyy-MM-dd'T'HH:mm:ss'Z'}); chain of {chain.Count}", clock));
+        steps.Add(Step("select", DescribeSelection(selector, backup, chain.Count), clock));
         foreach (var link in chain)
         {
             if (link.SourceKind != BackupSourceKind.Store || link.Store is null)
@@ -38,14 +39,7 @@ public static class StoreRestore
         CheckRestorable(backup, live);
 
         string parent = Path.GetDirectoryName(live)!;
-        try
-        {
-            Directory.CreateDirectory(parent);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BackupException(backup.Id, $"cannot create the folder '{parent}' to restore into: {e.Message}", e);
-        }
+        EnsureFolder(backup, parent);
         string staging = Path.Combine(parent, $".{Path.GetFileName(live)}.restore-{Guid.NewGuid():N}");
         bool switched = false;
         try
@@ -265,5 +259,4 @@ public static class StoreRestore
         }
     }
 
-    private static RestoreStep Step(string name, string detail, Stopwatch clock) => new(name, detail, clock.Elapsed);
 }
