@@ -26,7 +26,6 @@ public sealed unsafe class FaissEngine : IVectorEngine
     /// <summary>HNSW::efConstruction's default in FAISS 1.7.3.</summary>
     public const int FaissDefaultEfConstruction = 40;
 
-    private const int StackLimit = 256;
 
     /// <summary>The OpenMP thread count last set on this thread (0: not set by us). OpenMP's setting is per thread.</summary>
     [ThreadStatic]
@@ -194,54 +193,31 @@ public sealed unsafe class FaissEngine : IVectorEngine
             return 0;
         ef = ef > 0 ? ef : _options.DefaultEf;
 
-        float[]? rentedQuery = null;
-        float[]? rentedDistances = null;
-        long[]? rentedLabels = null;
-        try
-        {
-            scoped ReadOnlySpan<float> q = query;
-            if (Metric == DistanceMetric.Cosine)
-            {
-                Span<float> unit = Dimensions <= StackLimit
-                    ? stackalloc float[StackLimit]
-                    : (rentedQuery = ArrayPool<float>.Shared.Rent(Dimensions));
-                unit = unit[..Dimensions];
-                EngineInput.NormalizeRow(query, unit, nameof(query));
-                q = unit;
-            }
-            Span<float> distances = k <= StackLimit ? stackalloc float[StackLimit] : (rentedDistances = ArrayPool<float>.Shared.Rent(k));
-            Span<long> labels = k <= StackLimit ? stackalloc long[StackLimit] : (rentedLabels = ArrayPool<long>.Shared.Rent(k));
+        var scratch = SearchScratch.For(Dimensions, k);
+        var q = scratch.Query(query, Metric);
+        var distances = scratch.Distances(k);
+        var labels = scratch.Labels(k);
 
-            using var index = _index.Acquire();
-            SetEfSearch(index.Pointer, ef);
-            SetOmpThreads(1);
-            fixed (float* x = q)
-            fixed (float* d = distances)
-            fixed (long* l = labels)
-            {
-                FaissNative.Check(FaissNative.faiss_Index_search(index.Pointer, 1, x, k, d, l), nameof(FaissNative.faiss_Index_search));
-            }
-
-            // FAISS pads a short result with id −1; hits come closest first.
-            bool similarity = Metric != DistanceMetric.L2;
-            int found = 0;
-            while (found < k && labels[found] >= 0)
-            {
-                float distance = similarity ? 1f - distances[found] : distances[found];
-                destination[found] = new SearchResult(labels[found], distance);
-                found++;
-            }
-            return found;
-        }
-        finally
+        using var index = _index.Acquire();
+        SetEfSearch(index.Pointer, ef);
+        SetOmpThreads(1);
+        fixed (float* x = q)
+        fixed (float* d = distances)
+        fixed (long* l = labels)
         {
-            if (rentedQuery is not null)
-                ArrayPool<float>.Shared.Return(rentedQuery);
-            if (rentedDistances is not null)
-                ArrayPool<float>.Shared.Return(rentedDistances);
-            if (rentedLabels is not null)
-                ArrayPool<long>.Shared.Return(rentedLabels);
+            FaissNative.Check(FaissNative.faiss_Index_search(index.Pointer, 1, x, k, d, l), nameof(FaissNative.faiss_Index_search));
         }
+
+        // FAISS pads a short result with id −1; hits come closest first.
+        bool similarity = Metric != DistanceMetric.L2;
+        int found = 0;
+        while (found < k && labels[found] >= 0)
+        {
+            float distance = similarity ? 1f - distances[found] : distances[found];
+            destination[found] = new SearchResult(labels[found], distance);
+            found++;
+        }
+        return found;
     }
 
     public void Save(string path)

@@ -18,7 +18,6 @@ public sealed unsafe class HnswlibEngine : IVectorEngine
 {
     public const string EngineName = "hnswlib";
 
-    private const int StackLimit = 256;
 
     private readonly HnswlibIndexHandle _index;
     private readonly HnswOptions _options;
@@ -128,50 +127,27 @@ public sealed unsafe class HnswlibEngine : IVectorEngine
             return 0;
         ef = ef > 0 ? ef : _options.DefaultEf;
 
-        float[]? rentedQuery = null;
-        float[]? rentedDistances = null;
-        long[]? rentedLabels = null;
-        try
-        {
-            scoped ReadOnlySpan<float> q = query;
-            if (Metric == DistanceMetric.Cosine)
-            {
-                Span<float> unit = Dimensions <= StackLimit
-                    ? stackalloc float[StackLimit]
-                    : (rentedQuery = ArrayPool<float>.Shared.Rent(Dimensions));
-                unit = unit[..Dimensions];
-                EngineInput.NormalizeRow(query, unit, nameof(query));
-                q = unit;
-            }
-            Span<float> distances = k <= StackLimit ? stackalloc float[StackLimit] : (rentedDistances = ArrayPool<float>.Shared.Rent(k));
-            Span<long> labels = k <= StackLimit ? stackalloc long[StackLimit] : (rentedLabels = ArrayPool<long>.Shared.Rent(k));
+        var scratch = SearchScratch.For(Dimensions, k);
+        var q = scratch.Query(query, Metric);
+        var distances = scratch.Distances(k);
+        var labels = scratch.Labels(k);
 
-            using var index = _index.Acquire();
-            if (Volatile.Read(ref _ef) != ef)
-            {
-                HnswlibNative.Check(HnswlibNative.nh_hnsw_set_ef(index.Pointer, ef), nameof(HnswlibNative.nh_hnsw_set_ef));
-                Volatile.Write(ref _ef, ef);
-            }
-            int found;
-            fixed (float* x = q)
-            fixed (float* d = distances)
-            fixed (long* l = labels)
-            {
-                HnswlibNative.Check(HnswlibNative.nh_hnsw_search(index.Pointer, x, k, l, d, out found), nameof(HnswlibNative.nh_hnsw_search));
-            }
-            for (int i = 0; i < found; i++)
-                destination[i] = new SearchResult(labels[i], distances[i]);
-            return found;
-        }
-        finally
+        using var index = _index.Acquire();
+        if (Volatile.Read(ref _ef) != ef)
         {
-            if (rentedQuery is not null)
-                ArrayPool<float>.Shared.Return(rentedQuery);
-            if (rentedDistances is not null)
-                ArrayPool<float>.Shared.Return(rentedDistances);
-            if (rentedLabels is not null)
-                ArrayPool<long>.Shared.Return(rentedLabels);
+            HnswlibNative.Check(HnswlibNative.nh_hnsw_set_ef(index.Pointer, ef), nameof(HnswlibNative.nh_hnsw_set_ef));
+            Volatile.Write(ref _ef, ef);
         }
+        int found;
+        fixed (float* x = q)
+        fixed (float* d = distances)
+        fixed (long* l = labels)
+        {
+            HnswlibNative.Check(HnswlibNative.nh_hnsw_search(index.Pointer, x, k, l, d, out found), nameof(HnswlibNative.nh_hnsw_search));
+        }
+        for (int i = 0; i < found; i++)
+            destination[i] = new SearchResult(labels[i], distances[i]);
+        return found;
     }
 
     public void Save(string path)
