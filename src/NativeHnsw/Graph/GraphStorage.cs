@@ -34,7 +34,6 @@ internal abstract unsafe class GraphStorage : CriticalFinalizerObject, IDisposab
     public int M { get; }
     public int M0 { get; }
     public int Level0Stride => 1 + M0;
-    public int UpperSlotStride => 1 + M;
 
     public float* Vectors { get; protected set; }
     public int* Links0 { get; protected set; }
