@@ -22,7 +22,7 @@ public sealed class KernelFallbackTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in new[] { "exec", assembly, "--filter-class", typeof(VectorKernelTests).FullName!, "--minimum-expected-tests", "260", "--no-ansi", "--progress", "off" })
+        foreach (string arg in new[] { "exec", assembly, "--filter-class", typeof(VectorKernelTests).FullName!, "--minimum-expected-tests", "1040", "--no-ansi", "--progress", "off" })
             start.ArgumentList.Add(arg);
         start.Environment[switchName] = "0";
 
