@@ -42,35 +42,17 @@ public sealed unsafe class VectorKernelTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
-    public void Dot4_EveryLength_MatchesReferenceOnGuardedMemory(int length)
-    {
-        using var q = Filled(length, seed: length);
-        using var rows = new FourRows(length, seed: length + 30_000);
-        var results = new float[4];
-        fixed (float* r = results)
-            rows.Run(q, r, VectorKernels.Dot4Unchecked);
-        for (int j = 0; j < 4; j++)
-        {
-            var (expected, magnitude) = ReferenceDot(q.Span, rows[j].Span);
-            AssertClose(expected, results[j], magnitude, length);
-        }
-    }
+    public void Dot4_EveryLength_MatchesReferenceOnGuardedMemory(int length) =>
+        AssertFourWayMatchesReference(length, length + 30_000, VectorKernels.Dot4Unchecked, ReferenceDot);
 
     [Theory]
     [MemberData(nameof(Lengths))]
-    public void SquaredL24_EveryLength_MatchesReferenceOnGuardedMemory(int length)
-    {
-        using var q = Filled(length, seed: length);
-        using var rows = new FourRows(length, seed: length + 40_000);
-        var results = new float[4];
-        fixed (float* r = results)
-            rows.Run(q, r, VectorKernels.SquaredL24Unchecked);
-        for (int j = 0; j < 4; j++)
+    public void SquaredL24_EveryLength_MatchesReferenceOnGuardedMemory(int length) =>
+        AssertFourWayMatchesReference(length, length + 40_000, VectorKernels.SquaredL24Unchecked, (q, x) =>
         {
-            double expected = ReferenceSquaredL2(q.Span, rows[j].Span);
-            AssertClose(expected, results[j], expected, length);
-        }
-    }
+            double l2 = ReferenceSquaredL2(q, x);
+            return (l2, l2);
+        });
 
     /// <summary>
     /// Each ladder must run the widest rung this process accelerates: its sums are bit for bit those
@@ -170,6 +152,22 @@ public sealed unsafe class VectorKernelTests
             Assert.True(Vector256.IsHardwareAccelerated);
         if (Environment.GetEnvironmentVariable("DOTNET_EnableAVX2") == "0" && Sse42.IsSupported)
             Assert.True(Vector128.IsHardwareAccelerated);
+    }
+
+    private delegate (double Value, double Magnitude) Reference(ReadOnlySpan<float> x, ReadOnlySpan<float> y);
+
+    private static void AssertFourWayMatchesReference(int length, int seed, FourWayKernel kernel, Reference reference)
+    {
+        using var q = Filled(length, seed: length);
+        using var rows = new FourRows(length, seed);
+        var results = new float[4];
+        fixed (float* r = results)
+            rows.Run(q, r, kernel);
+        for (int j = 0; j < 4; j++)
+        {
+            var (expected, magnitude) = reference(q.Span, rows[j].Span);
+            AssertClose(expected, results[j], magnitude, length);
+        }
     }
 
     private delegate void FourWayKernel(float* q, float* x0, float* x1, float* x2, float* x3, nuint length, float* results);
