@@ -6,13 +6,17 @@ using System.Runtime.Intrinsics;
 namespace NativeHnsw.Distance;
 
 /// <summary>
-/// The distance kernels: one width ladder per kernel (512 → 256 → 128 → scalar bits), four
-/// register accumulators reduced once at the end, and the tail handled by reloading the last
-/// full vector with the already-counted lanes masked off (no scalar remainder loop).
+/// The distance kernels: one generic loop per vector width (512 → 256 → 128 → scalar) over an
+/// <see cref="IAccumulateOperator"/> struct, in two shapes: one pair of vectors, and one query
+/// against four vectors. Sums stay in registers and are reduced once at the end; the tail is
+/// handled by reloading the last full vector with the already-counted lanes masked off (no scalar
+/// remainder loop).
 /// </summary>
 /// <remarks>
-/// This is the only SIMD code in the engine. Each rung runs only where the hardware accelerates
-/// that width, so the same binary stays correct with AVX-512 or AVX2 switched off and on Arm.
+/// The graph's distances all run here. Each rung runs only where the hardware accelerates that
+/// width, so the same binary stays correct with AVX-512 or AVX2 switched off and on Arm.
+/// Normalisation, which runs once per vector rather than once per distance, is left to
+/// TensorPrimitives.
 /// </remarks>
 public static class VectorKernels
 {
@@ -59,288 +63,246 @@ public static class VectorKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static float DotUnchecked(ref float x, ref float y, nuint length)
-    {
-        if (Vector512.IsHardwareAccelerated && length >= (nuint)Vector512<float>.Count)
-            return Dot512(ref x, ref y, length);
-        if (Vector256.IsHardwareAccelerated && length >= (nuint)Vector256<float>.Count)
-            return Dot256(ref x, ref y, length);
-        if (Vector128.IsHardwareAccelerated && length >= (nuint)Vector128<float>.Count)
-            return Dot128(ref x, ref y, length);
-        return DotScalar(ref x, ref y, length);
-    }
+    internal static float DotUnchecked(ref float x, ref float y, nuint length) =>
+        Aggregate<DotOperator>(ref x, ref y, length);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static float SquaredL2Unchecked(ref float x, ref float y, nuint length)
-    {
-        if (Vector512.IsHardwareAccelerated && length >= (nuint)Vector512<float>.Count)
-            return L2Squared512(ref x, ref y, length);
-        if (Vector256.IsHardwareAccelerated && length >= (nuint)Vector256<float>.Count)
-            return L2Squared256(ref x, ref y, length);
-        if (Vector128.IsHardwareAccelerated && length >= (nuint)Vector128<float>.Count)
-            return L2Squared128(ref x, ref y, length);
-        return L2SquaredScalar(ref x, ref y, length);
-    }
+    internal static float SquaredL2Unchecked(ref float x, ref float y, nuint length) =>
+        Aggregate<SquaredDifferenceOperator>(ref x, ref y, length);
 
     /// <summary>
     /// Four distances from one query in a single pass: each query chunk is loaded once for four
     /// multiply-adds, and the four independent streams keep more loads in flight than four calls would.
     /// </summary>
-    internal static unsafe void Dot4Unchecked(float* q, float* x0, float* x1, float* x2, float* x3, nuint length, float* results)
-    {
-        if (Vector512.IsHardwareAccelerated && length >= (nuint)Vector512<float>.Count)
-        {
-            Batch4Of512<DotStep>(q, x0, x1, x2, x3, length, results);
-            return;
-        }
-        results[0] = DotUnchecked(ref *q, ref *x0, length);
-        results[1] = DotUnchecked(ref *q, ref *x1, length);
-        results[2] = DotUnchecked(ref *q, ref *x2, length);
-        results[3] = DotUnchecked(ref *q, ref *x3, length);
-    }
+    internal static unsafe void Dot4Unchecked(float* q, float* x0, float* x1, float* x2, float* x3, nuint length, float* results) =>
+        Aggregate4<DotOperator>(ref *q, ref *x0, ref *x1, ref *x2, ref *x3, length, ref *results);
 
     /// <inheritdoc cref="Dot4Unchecked"/>
-    internal static unsafe void SquaredL24Unchecked(float* q, float* x0, float* x1, float* x2, float* x3, nuint length, float* results)
+    internal static unsafe void SquaredL24Unchecked(float* q, float* x0, float* x1, float* x2, float* x3, nuint length, float* results) =>
+        Aggregate4<SquaredDifferenceOperator>(ref *q, ref *x0, ref *x1, ref *x2, ref *x3, length, ref *results);
+
+    /// <summary>The width ladder for one pair: the widest accelerated rung the length fills at least once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float Aggregate<TOp>(ref float x, ref float y, nuint length)
+        where TOp : struct, IAccumulateOperator
     {
         if (Vector512.IsHardwareAccelerated && length >= (nuint)Vector512<float>.Count)
-        {
-            Batch4Of512<SquaredDifferenceStep>(q, x0, x1, x2, x3, length, results);
-            return;
-        }
-        results[0] = SquaredL2Unchecked(ref *q, ref *x0, length);
-        results[1] = SquaredL2Unchecked(ref *q, ref *x1, length);
-        results[2] = SquaredL2Unchecked(ref *q, ref *x2, length);
-        results[3] = SquaredL2Unchecked(ref *q, ref *x3, length);
+            return Aggregate512<TOp>(ref x, ref y, length);
+        if (Vector256.IsHardwareAccelerated && length >= (nuint)Vector256<float>.Count)
+            return Aggregate256<TOp>(ref x, ref y, length);
+        if (Vector128.IsHardwareAccelerated && length >= (nuint)Vector128<float>.Count)
+            return Aggregate128<TOp>(ref x, ref y, length);
+        return AggregateScalar<TOp>(ref x, ref y, length);
     }
 
-    private static unsafe void Batch4Of512<TStep>(float* q, float* x0, float* x1, float* x2, float* x3, nuint length, float* results)
-        where TStep : struct, IAccumulateStep
+    /// <summary>The width ladder for one query against four vectors; <paramref name="results"/> receives four sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Aggregate4<TOp>(ref float q, ref float x0, ref float x1, ref float x2, ref float x3, nuint length, ref float results)
+        where TOp : struct, IAccumulateOperator
     {
-        const int W = 16;
-        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-        nuint i = 0;
-        for (; i + W <= length; i += W)
-        {
-            var qv = Vector512.Load(q + i);
-            a0 = TStep.Accumulate(qv, Vector512.Load(x0 + i), a0);
-            a1 = TStep.Accumulate(qv, Vector512.Load(x1 + i), a1);
-            a2 = TStep.Accumulate(qv, Vector512.Load(x2 + i), a2);
-            a3 = TStep.Accumulate(qv, Vector512.Load(x3 + i), a3);
-        }
-        if (i < length)
-        {
-            nuint last = length - W;
-            var keep = Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create((int)(i - last))).AsSingle();
-            var qv = Vector512.Load(q + last) & keep;
-            a0 = TStep.Accumulate(qv, Vector512.Load(x0 + last) & keep, a0);
-            a1 = TStep.Accumulate(qv, Vector512.Load(x1 + last) & keep, a1);
-            a2 = TStep.Accumulate(qv, Vector512.Load(x2 + last) & keep, a2);
-            a3 = TStep.Accumulate(qv, Vector512.Load(x3 + last) & keep, a3);
-        }
-        results[0] = Vector512.Sum(a0);
-        results[1] = Vector512.Sum(a1);
-        results[2] = Vector512.Sum(a2);
-        results[3] = Vector512.Sum(a3);
+        if (Vector512.IsHardwareAccelerated && length >= (nuint)Vector512<float>.Count)
+            Aggregate4Of512<TOp>(ref q, ref x0, ref x1, ref x2, ref x3, length, ref results);
+        else if (Vector256.IsHardwareAccelerated && length >= (nuint)Vector256<float>.Count)
+            Aggregate4Of256<TOp>(ref q, ref x0, ref x1, ref x2, ref x3, length, ref results);
+        else if (Vector128.IsHardwareAccelerated && length >= (nuint)Vector128<float>.Count)
+            Aggregate4Of128<TOp>(ref q, ref x0, ref x1, ref x2, ref x3, length, ref results);
+        else
+            Aggregate4OfScalar<TOp>(ref q, ref x0, ref x1, ref x2, ref x3, length, ref results);
     }
 
-    private interface IAccumulateStep
-    {
-        static abstract Vector512<float> Accumulate(Vector512<float> q, Vector512<float> x, Vector512<float> sum);
-    }
+    // One pair: four accumulators unrolled over four chunks hide the multiply-add latency; the
+    // masked tail reloads the last full chunk and zeroes, in both inputs, the lanes the loops
+    // already counted. Requires length >= the width.
 
-    private readonly struct DotStep : IAccumulateStep
-    {
-        public static Vector512<float> Accumulate(Vector512<float> q, Vector512<float> x, Vector512<float> sum) => Vector512.MultiplyAddEstimate(q, x, sum);
-    }
-
-    private readonly struct SquaredDifferenceStep : IAccumulateStep
-    {
-        public static Vector512<float> Accumulate(Vector512<float> q, Vector512<float> x, Vector512<float> sum)
-        {
-            var d = q - x;
-            return Vector512.MultiplyAddEstimate(d, d, sum);
-        }
-    }
-
-    private static float Dot512(ref float x, ref float y, nuint length)
+    internal static float Aggregate512<TOp>(ref float x, ref float y, nuint length)
+        where TOp : struct, IAccumulateOperator
     {
         const int W = 16;
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
         nuint i = 0;
         for (; i + 4 * W <= length; i += 4 * W)
         {
-            a0 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i), a0);
-            a1 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref x, i + W), Vector512.LoadUnsafe(ref y, i + W), a1);
-            a2 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref x, i + 2 * W), Vector512.LoadUnsafe(ref y, i + 2 * W), a2);
-            a3 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref x, i + 3 * W), Vector512.LoadUnsafe(ref y, i + 3 * W), a3);
+            a0 = TOp.Accumulate(Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i), a0);
+            a1 = TOp.Accumulate(Vector512.LoadUnsafe(ref x, i + W), Vector512.LoadUnsafe(ref y, i + W), a1);
+            a2 = TOp.Accumulate(Vector512.LoadUnsafe(ref x, i + 2 * W), Vector512.LoadUnsafe(ref y, i + 2 * W), a2);
+            a3 = TOp.Accumulate(Vector512.LoadUnsafe(ref x, i + 3 * W), Vector512.LoadUnsafe(ref y, i + 3 * W), a3);
         }
         for (; i + W <= length; i += W)
-            a0 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i), a0);
+            a0 = TOp.Accumulate(Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i), a0);
         if (i < length)
         {
-            // Reload the last full vector; lanes before i were already counted, so mask them out.
             nuint last = length - W;
             var keep = Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create((int)(i - last))).AsSingle();
-            a1 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref x, last) & keep, Vector512.LoadUnsafe(ref y, last), a1);
+            a1 = TOp.Accumulate(Vector512.LoadUnsafe(ref x, last) & keep, Vector512.LoadUnsafe(ref y, last) & keep, a1);
         }
         return Vector512.Sum((a0 + a1) + (a2 + a3));
     }
 
-    private static float Dot256(ref float x, ref float y, nuint length)
+    internal static float Aggregate256<TOp>(ref float x, ref float y, nuint length)
+        where TOp : struct, IAccumulateOperator
     {
         const int W = 8;
         Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
         nuint i = 0;
         for (; i + 4 * W <= length; i += 4 * W)
         {
-            a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i), a0);
-            a1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x, i + W), Vector256.LoadUnsafe(ref y, i + W), a1);
-            a2 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x, i + 2 * W), Vector256.LoadUnsafe(ref y, i + 2 * W), a2);
-            a3 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x, i + 3 * W), Vector256.LoadUnsafe(ref y, i + 3 * W), a3);
+            a0 = TOp.Accumulate(Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i), a0);
+            a1 = TOp.Accumulate(Vector256.LoadUnsafe(ref x, i + W), Vector256.LoadUnsafe(ref y, i + W), a1);
+            a2 = TOp.Accumulate(Vector256.LoadUnsafe(ref x, i + 2 * W), Vector256.LoadUnsafe(ref y, i + 2 * W), a2);
+            a3 = TOp.Accumulate(Vector256.LoadUnsafe(ref x, i + 3 * W), Vector256.LoadUnsafe(ref y, i + 3 * W), a3);
         }
         for (; i + W <= length; i += W)
-            a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i), a0);
+            a0 = TOp.Accumulate(Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i), a0);
         if (i < length)
         {
             nuint last = length - W;
             var keep = Vector256.GreaterThanOrEqual(Vector256<int>.Indices, Vector256.Create((int)(i - last))).AsSingle();
-            a1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x, last) & keep, Vector256.LoadUnsafe(ref y, last), a1);
+            a1 = TOp.Accumulate(Vector256.LoadUnsafe(ref x, last) & keep, Vector256.LoadUnsafe(ref y, last) & keep, a1);
         }
         return Vector256.Sum((a0 + a1) + (a2 + a3));
     }
 
-    private static float Dot128(ref float x, ref float y, nuint length)
+    internal static float Aggregate128<TOp>(ref float x, ref float y, nuint length)
+        where TOp : struct, IAccumulateOperator
     {
         const int W = 4;
         Vector128<float> a0 = default, a1 = default, a2 = default, a3 = default;
         nuint i = 0;
         for (; i + 4 * W <= length; i += 4 * W)
         {
-            a0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i), a0);
-            a1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref x, i + W), Vector128.LoadUnsafe(ref y, i + W), a1);
-            a2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref x, i + 2 * W), Vector128.LoadUnsafe(ref y, i + 2 * W), a2);
-            a3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref x, i + 3 * W), Vector128.LoadUnsafe(ref y, i + 3 * W), a3);
+            a0 = TOp.Accumulate(Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i), a0);
+            a1 = TOp.Accumulate(Vector128.LoadUnsafe(ref x, i + W), Vector128.LoadUnsafe(ref y, i + W), a1);
+            a2 = TOp.Accumulate(Vector128.LoadUnsafe(ref x, i + 2 * W), Vector128.LoadUnsafe(ref y, i + 2 * W), a2);
+            a3 = TOp.Accumulate(Vector128.LoadUnsafe(ref x, i + 3 * W), Vector128.LoadUnsafe(ref y, i + 3 * W), a3);
         }
         for (; i + W <= length; i += W)
-            a0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i), a0);
+            a0 = TOp.Accumulate(Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i), a0);
         if (i < length)
         {
             nuint last = length - W;
             var keep = Vector128.GreaterThanOrEqual(Vector128<int>.Indices, Vector128.Create((int)(i - last))).AsSingle();
-            a1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref x, last) & keep, Vector128.LoadUnsafe(ref y, last), a1);
+            a1 = TOp.Accumulate(Vector128.LoadUnsafe(ref x, last) & keep, Vector128.LoadUnsafe(ref y, last) & keep, a1);
         }
         return Vector128.Sum((a0 + a1) + (a2 + a3));
     }
 
-    private static float DotScalar(ref float x, ref float y, nuint length)
+    internal static float AggregateScalar<TOp>(ref float x, ref float y, nuint length)
+        where TOp : struct, IAccumulateOperator
     {
         float sum = 0f;
         for (nuint i = 0; i < length; i++)
-            sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref x, i), Unsafe.Add(ref y, i), sum);
+            sum = TOp.Accumulate(Unsafe.Add(ref x, i), Unsafe.Add(ref y, i), sum);
         return sum;
     }
 
-    private static float L2Squared512(ref float x, ref float y, nuint length)
+    // One query, four vectors: the four streams are the independent accumulators, so each chunk
+    // of the query is loaded once per step and there is no further unrolling. Same masked tail.
+
+    internal static void Aggregate4Of512<TOp>(ref float q, ref float x0, ref float x1, ref float x2, ref float x3, nuint length, ref float results)
+        where TOp : struct, IAccumulateOperator
     {
         const int W = 16;
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
         nuint i = 0;
-        for (; i + 4 * W <= length; i += 4 * W)
-        {
-            var d0 = Vector512.LoadUnsafe(ref x, i) - Vector512.LoadUnsafe(ref y, i);
-            var d1 = Vector512.LoadUnsafe(ref x, i + W) - Vector512.LoadUnsafe(ref y, i + W);
-            var d2 = Vector512.LoadUnsafe(ref x, i + 2 * W) - Vector512.LoadUnsafe(ref y, i + 2 * W);
-            var d3 = Vector512.LoadUnsafe(ref x, i + 3 * W) - Vector512.LoadUnsafe(ref y, i + 3 * W);
-            a0 = Vector512.MultiplyAddEstimate(d0, d0, a0);
-            a1 = Vector512.MultiplyAddEstimate(d1, d1, a1);
-            a2 = Vector512.MultiplyAddEstimate(d2, d2, a2);
-            a3 = Vector512.MultiplyAddEstimate(d3, d3, a3);
-        }
         for (; i + W <= length; i += W)
         {
-            var d = Vector512.LoadUnsafe(ref x, i) - Vector512.LoadUnsafe(ref y, i);
-            a0 = Vector512.MultiplyAddEstimate(d, d, a0);
+            var qv = Vector512.LoadUnsafe(ref q, i);
+            a0 = TOp.Accumulate(qv, Vector512.LoadUnsafe(ref x0, i), a0);
+            a1 = TOp.Accumulate(qv, Vector512.LoadUnsafe(ref x1, i), a1);
+            a2 = TOp.Accumulate(qv, Vector512.LoadUnsafe(ref x2, i), a2);
+            a3 = TOp.Accumulate(qv, Vector512.LoadUnsafe(ref x3, i), a3);
         }
         if (i < length)
         {
             nuint last = length - W;
             var keep = Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create((int)(i - last))).AsSingle();
-            var d = (Vector512.LoadUnsafe(ref x, last) - Vector512.LoadUnsafe(ref y, last)) & keep;
-            a1 = Vector512.MultiplyAddEstimate(d, d, a1);
+            var qv = Vector512.LoadUnsafe(ref q, last) & keep;
+            a0 = TOp.Accumulate(qv, Vector512.LoadUnsafe(ref x0, last) & keep, a0);
+            a1 = TOp.Accumulate(qv, Vector512.LoadUnsafe(ref x1, last) & keep, a1);
+            a2 = TOp.Accumulate(qv, Vector512.LoadUnsafe(ref x2, last) & keep, a2);
+            a3 = TOp.Accumulate(qv, Vector512.LoadUnsafe(ref x3, last) & keep, a3);
         }
-        return Vector512.Sum((a0 + a1) + (a2 + a3));
+        results = Vector512.Sum(a0);
+        Unsafe.Add(ref results, 1) = Vector512.Sum(a1);
+        Unsafe.Add(ref results, 2) = Vector512.Sum(a2);
+        Unsafe.Add(ref results, 3) = Vector512.Sum(a3);
     }
 
-    private static float L2Squared256(ref float x, ref float y, nuint length)
+    internal static void Aggregate4Of256<TOp>(ref float q, ref float x0, ref float x1, ref float x2, ref float x3, nuint length, ref float results)
+        where TOp : struct, IAccumulateOperator
     {
         const int W = 8;
         Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
         nuint i = 0;
-        for (; i + 4 * W <= length; i += 4 * W)
-        {
-            var d0 = Vector256.LoadUnsafe(ref x, i) - Vector256.LoadUnsafe(ref y, i);
-            var d1 = Vector256.LoadUnsafe(ref x, i + W) - Vector256.LoadUnsafe(ref y, i + W);
-            var d2 = Vector256.LoadUnsafe(ref x, i + 2 * W) - Vector256.LoadUnsafe(ref y, i + 2 * W);
-            var d3 = Vector256.LoadUnsafe(ref x, i + 3 * W) - Vector256.LoadUnsafe(ref y, i + 3 * W);
-            a0 = Vector256.MultiplyAddEstimate(d0, d0, a0);
-            a1 = Vector256.MultiplyAddEstimate(d1, d1, a1);
-            a2 = Vector256.MultiplyAddEstimate(d2, d2, a2);
-            a3 = Vector256.MultiplyAddEstimate(d3, d3, a3);
-        }
         for (; i + W <= length; i += W)
         {
-            var d = Vector256.LoadUnsafe(ref x, i) - Vector256.LoadUnsafe(ref y, i);
-            a0 = Vector256.MultiplyAddEstimate(d, d, a0);
+            var qv = Vector256.LoadUnsafe(ref q, i);
+            a0 = TOp.Accumulate(qv, Vector256.LoadUnsafe(ref x0, i), a0);
+            a1 = TOp.Accumulate(qv, Vector256.LoadUnsafe(ref x1, i), a1);
+            a2 = TOp.Accumulate(qv, Vector256.LoadUnsafe(ref x2, i), a2);
+            a3 = TOp.Accumulate(qv, Vector256.LoadUnsafe(ref x3, i), a3);
         }
         if (i < length)
         {
             nuint last = length - W;
             var keep = Vector256.GreaterThanOrEqual(Vector256<int>.Indices, Vector256.Create((int)(i - last))).AsSingle();
-            var d = (Vector256.LoadUnsafe(ref x, last) - Vector256.LoadUnsafe(ref y, last)) & keep;
-            a1 = Vector256.MultiplyAddEstimate(d, d, a1);
+            var qv = Vector256.LoadUnsafe(ref q, last) & keep;
+            a0 = TOp.Accumulate(qv, Vector256.LoadUnsafe(ref x0, last) & keep, a0);
+            a1 = TOp.Accumulate(qv, Vector256.LoadUnsafe(ref x1, last) & keep, a1);
+            a2 = TOp.Accumulate(qv, Vector256.LoadUnsafe(ref x2, last) & keep, a2);
+            a3 = TOp.Accumulate(qv, Vector256.LoadUnsafe(ref x3, last) & keep, a3);
         }
-        return Vector256.Sum((a0 + a1) + (a2 + a3));
+        results = Vector256.Sum(a0);
+        Unsafe.Add(ref results, 1) = Vector256.Sum(a1);
+        Unsafe.Add(ref results, 2) = Vector256.Sum(a2);
+        Unsafe.Add(ref results, 3) = Vector256.Sum(a3);
     }
 
-    private static float L2Squared128(ref float x, ref float y, nuint length)
+    internal static void Aggregate4Of128<TOp>(ref float q, ref float x0, ref float x1, ref float x2, ref float x3, nuint length, ref float results)
+        where TOp : struct, IAccumulateOperator
     {
         const int W = 4;
         Vector128<float> a0 = default, a1 = default, a2 = default, a3 = default;
         nuint i = 0;
-        for (; i + 4 * W <= length; i += 4 * W)
-        {
-            var d0 = Vector128.LoadUnsafe(ref x, i) - Vector128.LoadUnsafe(ref y, i);
-            var d1 = Vector128.LoadUnsafe(ref x, i + W) - Vector128.LoadUnsafe(ref y, i + W);
-            var d2 = Vector128.LoadUnsafe(ref x, i + 2 * W) - Vector128.LoadUnsafe(ref y, i + 2 * W);
-            var d3 = Vector128.LoadUnsafe(ref x, i + 3 * W) - Vector128.LoadUnsafe(ref y, i + 3 * W);
-            a0 = Vector128.MultiplyAddEstimate(d0, d0, a0);
-            a1 = Vector128.MultiplyAddEstimate(d1, d1, a1);
-            a2 = Vector128.MultiplyAddEstimate(d2, d2, a2);
-            a3 = Vector128.MultiplyAddEstimate(d3, d3, a3);
-        }
         for (; i + W <= length; i += W)
         {
-            var d = Vector128.LoadUnsafe(ref x, i) - Vector128.LoadUnsafe(ref y, i);
-            a0 = Vector128.MultiplyAddEstimate(d, d, a0);
+            var qv = Vector128.LoadUnsafe(ref q, i);
+            a0 = TOp.Accumulate(qv, Vector128.LoadUnsafe(ref x0, i), a0);
+            a1 = TOp.Accumulate(qv, Vector128.LoadUnsafe(ref x1, i), a1);
+            a2 = TOp.Accumulate(qv, Vector128.LoadUnsafe(ref x2, i), a2);
+            a3 = TOp.Accumulate(qv, Vector128.LoadUnsafe(ref x3, i), a3);
         }
         if (i < length)
         {
             nuint last = length - W;
             var keep = Vector128.GreaterThanOrEqual(Vector128<int>.Indices, Vector128.Create((int)(i - last))).AsSingle();
-            var d = (Vector128.LoadUnsafe(ref x, last) - Vector128.LoadUnsafe(ref y, last)) & keep;
-            a1 = Vector128.MultiplyAddEstimate(d, d, a1);
+            var qv = Vector128.LoadUnsafe(ref q, last) & keep;
+            a0 = TOp.Accumulate(qv, Vector128.LoadUnsafe(ref x0, last) & keep, a0);
+            a1 = TOp.Accumulate(qv, Vector128.LoadUnsafe(ref x1, last) & keep, a1);
+            a2 = TOp.Accumulate(qv, Vector128.LoadUnsafe(ref x2, last) & keep, a2);
+            a3 = TOp.Accumulate(qv, Vector128.LoadUnsafe(ref x3, last) & keep, a3);
         }
-        return Vector128.Sum((a0 + a1) + (a2 + a3));
+        results = Vector128.Sum(a0);
+        Unsafe.Add(ref results, 1) = Vector128.Sum(a1);
+        Unsafe.Add(ref results, 2) = Vector128.Sum(a2);
+        Unsafe.Add(ref results, 3) = Vector128.Sum(a3);
     }
 
-    private static float L2SquaredScalar(ref float x, ref float y, nuint length)
+    internal static void Aggregate4OfScalar<TOp>(ref float q, ref float x0, ref float x1, ref float x2, ref float x3, nuint length, ref float results)
+        where TOp : struct, IAccumulateOperator
     {
-        float sum = 0f;
+        float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f;
         for (nuint i = 0; i < length; i++)
         {
-            float d = Unsafe.Add(ref x, i) - Unsafe.Add(ref y, i);
-            sum = MathF.FusedMultiplyAdd(d, d, sum);
+            float qi = Unsafe.Add(ref q, i);
+            a0 = TOp.Accumulate(qi, Unsafe.Add(ref x0, i), a0);
+            a1 = TOp.Accumulate(qi, Unsafe.Add(ref x1, i), a1);
+            a2 = TOp.Accumulate(qi, Unsafe.Add(ref x2, i), a2);
+            a3 = TOp.Accumulate(qi, Unsafe.Add(ref x3, i), a3);
         }
-        return sum;
+        results = a0;
+        Unsafe.Add(ref results, 1) = a1;
+        Unsafe.Add(ref results, 2) = a2;
+        Unsafe.Add(ref results, 3) = a3;
     }
 }

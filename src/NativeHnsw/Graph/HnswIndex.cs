@@ -197,27 +197,10 @@ public sealed partial class HnswIndex : IDisposable
     }
 
     /// <summary>Checks a caller's vector: its length, every component finite, and a direction under cosine.</summary>
-    private void ValidateVector(ReadOnlySpan<float> vector, string paramName, string? what = null)
-    {
-        if (vector.Length != Dimensions)
-            ThrowHelper.ThrowDimensionMismatch(Dimensions, vector.Length, paramName);
-        if (!TensorPrimitives.IsFiniteAll(vector))
-        {
-            int bad = 0;
-            while (float.IsFinite(vector[bad]))
-                bad++;
-            ThrowHelper.ThrowNotFinite(bad, vector[bad], paramName, what);
-        }
-        if (Metric == DistanceMetric.Cosine && TensorPrimitives.MaxMagnitude(vector) == 0f)
-            ThrowHelper.ThrowZeroVector(paramName, what);
-    }
+    private void ValidateVector(ReadOnlySpan<float> vector, string paramName, string? what = null) =>
+        VectorValidation.Validate(vector, Dimensions, Metric, paramName, what);
 
     /// <summary>Copies a validated vector into <paramref name="destination"/> in the form the graph stores (unit length under cosine).</summary>
-    private void PrepareVector(ReadOnlySpan<float> vector, Span<float> destination)
-    {
-        if (Metric == DistanceMetric.Cosine)
-            VectorKernels.Normalize(vector, destination);
-        else
-            vector.CopyTo(destination);
-    }
+    private void PrepareVector(ReadOnlySpan<float> vector, Span<float> destination) =>
+        VectorValidation.Prepare(vector, Metric, destination);
 }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace NativeHnsw.Tests.Distance;
 
 /// <summary>
-/// Runs <see cref="VectorKernelTests"/> again in a child process of this test assembly with an
+/// Runs <see cref="VectorKernelTests"/> and <see cref="VectorDistanceTests"/> again in a child process of this test assembly with an
 /// instruction set switched off (the .NET 10 switch names), so the narrower rungs of every kernel
 /// ladder are proven on this machine too. The child asserts the switch took effect.
 /// </summary>
@@ -22,7 +22,15 @@ public sealed class KernelFallbackTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in new[] { "exec", assembly, "--filter-class", typeof(VectorKernelTests).FullName!, "--minimum-expected-tests", "260", "--no-ansi", "--progress", "off" })
+        string[] args =
+        [
+            "exec", assembly,
+            "--filter-class", typeof(VectorKernelTests).FullName!,
+            "--filter-class", typeof(VectorDistanceTests).FullName!,
+            "--minimum-expected-tests", "1050",
+            "--no-ansi", "--progress", "off",
+        ];
+        foreach (string arg in args)
             start.ArgumentList.Add(arg);
         start.Environment[switchName] = "0";
 

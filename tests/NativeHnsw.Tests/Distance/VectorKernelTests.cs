@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using FsCheck;
 using FsCheck.Fluent;
 using NativeHnsw.Distance;
@@ -10,18 +11,12 @@ namespace NativeHnsw.Tests.Distance;
 /// Every kernel against a double-precision reference. The fallback tests run this class again in
 /// child processes with AVX-512, AVX2 and all hardware intrinsics switched off.
 /// </summary>
-public sealed class VectorKernelTests
+public sealed unsafe class VectorKernelTests
 {
-    public static TheoryData<int> Lengths()
-    {
-        var lengths = new TheoryData<int>();
-        for (int n = 0; n <= 256; n++)
-            lengths.Add(n);
-        lengths.Add(768);
-        lengths.Add(1536);
-        lengths.Add(1537);
-        return lengths;
-    }
+    public static TheoryData<int> Lengths() => new(AllLengths());
+
+    /// <summary>Every tail of every rung (0..256), the common embedding widths, and a ragged long one.</summary>
+    private static IEnumerable<int> AllLengths() => Enumerable.Range(0, 257).Concat([768, 1536, 1537]);
 
     [Theory]
     [MemberData(nameof(Lengths))]
@@ -43,6 +38,42 @@ public sealed class VectorKernelTests
         float actual = VectorKernels.SquaredL2(x.Span, y.Span);
         double expected = ReferenceSquaredL2(x.Span, y.Span);
         AssertClose(expected, actual, expected, length);
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Dot4_EveryLength_MatchesReferenceOnGuardedMemory(int length) =>
+        AssertFourWayMatchesReference(length, length + 30_000, VectorKernels.Dot4Unchecked, ReferenceDot);
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void SquaredL24_EveryLength_MatchesReferenceOnGuardedMemory(int length) =>
+        AssertFourWayMatchesReference(length, length + 40_000, VectorKernels.SquaredL24Unchecked, (q, x) =>
+        {
+            double l2 = ReferenceSquaredL2(q, x);
+            return (l2, l2);
+        });
+
+    /// <summary>
+    /// Each ladder must run the widest rung this process accelerates: its sums are bit for bit those
+    /// of that rung's loop called directly. The four-way loops sum in another order than the pairwise
+    /// ones, so where a vector width runs the test also checks its data tell them apart (a ladder
+    /// that fell back to four pairwise calls would fail).
+    /// </summary>
+    [Fact]
+    public void Ladders_EveryLength_RunTheWidestAcceleratedRung()
+    {
+        bool distinguished = false;
+        foreach (int length in AllLengths())
+        {
+            using var q = Filled(length, seed: length);
+            using var rows = new FourRows(length, seed: length + 50_000);
+            distinguished |= LaddersMatchRung<DotOperator>(q, rows, VectorKernels.Dot4Unchecked, length);
+            distinguished |= LaddersMatchRung<SquaredDifferenceOperator>(q, rows, VectorKernels.SquaredL24Unchecked, length);
+        }
+        // The scalar loops sum in one order in both shapes; only the vector rungs can be told apart.
+        if (Vector128.IsHardwareAccelerated)
+            Assert.True(distinguished, "No length gave four-way sums that differ from pairwise ones; the test cannot tell the loops apart.");
     }
 
     [Fact]
@@ -111,6 +142,103 @@ public sealed class VectorKernelTests
             Assert.False(Vector256.IsHardwareAccelerated);
         if (Environment.GetEnvironmentVariable("DOTNET_EnableHWIntrinsic") == "0")
             Assert.False(Vector128.IsHardwareAccelerated);
+    }
+
+    /// <summary>Switching one width off must leave the next one on where the hardware has it, or its rung is never run.</summary>
+    [Fact]
+    public void IsaSwitches_WhenSet_LeaveTheNextWidthOn()
+    {
+        if (Environment.GetEnvironmentVariable("DOTNET_EnableAVX512") == "0" && Avx2.IsSupported)
+            Assert.True(Vector256.IsHardwareAccelerated);
+        if (Environment.GetEnvironmentVariable("DOTNET_EnableAVX2") == "0" && Sse42.IsSupported)
+            Assert.True(Vector128.IsHardwareAccelerated);
+    }
+
+    private delegate (double Value, double Magnitude) Reference(ReadOnlySpan<float> x, ReadOnlySpan<float> y);
+
+    private static void AssertFourWayMatchesReference(int length, int seed, FourWayKernel kernel, Reference reference)
+    {
+        using var q = Filled(length, seed: length);
+        using var rows = new FourRows(length, seed);
+        var results = new float[4];
+        fixed (float* r = results)
+            rows.Run(q, r, kernel);
+        for (int j = 0; j < 4; j++)
+        {
+            var (expected, magnitude) = reference(q.Span, rows[j].Span);
+            AssertClose(expected, results[j], magnitude, length);
+        }
+    }
+
+    private delegate void FourWayKernel(float* q, float* x0, float* x1, float* x2, float* x3, nuint length, float* results);
+
+    /// <summary>Checks both ladders of one operator against the rung they should pick; true when the four-way and pairwise sums differ.</summary>
+    private static bool LaddersMatchRung<TOp>(GuardedBuffer q, FourRows rows, FourWayKernel fourWay, int length)
+        where TOp : struct, IAccumulateOperator
+    {
+        var viaLadder = new float[4];
+        var viaRung = new float[4];
+        fixed (float* r = viaLadder)
+            rows.Run(q, r, fourWay);
+        nuint n = (nuint)length;
+        ref float qr = ref q.Span.GetPinnableReference();
+        ref float x0 = ref rows[0].Span.GetPinnableReference();
+        ref float x1 = ref rows[1].Span.GetPinnableReference();
+        ref float x2 = ref rows[2].Span.GetPinnableReference();
+        ref float x3 = ref rows[3].Span.GetPinnableReference();
+        ref float result = ref viaRung[0];
+        float pair;
+        if (Vector512.IsHardwareAccelerated && length >= 16)
+        {
+            VectorKernels.Aggregate4Of512<TOp>(ref qr, ref x0, ref x1, ref x2, ref x3, n, ref result);
+            pair = VectorKernels.Aggregate512<TOp>(ref qr, ref x0, n);
+        }
+        else if (Vector256.IsHardwareAccelerated && length >= 8)
+        {
+            VectorKernels.Aggregate4Of256<TOp>(ref qr, ref x0, ref x1, ref x2, ref x3, n, ref result);
+            pair = VectorKernels.Aggregate256<TOp>(ref qr, ref x0, n);
+        }
+        else if (Vector128.IsHardwareAccelerated && length >= 4)
+        {
+            VectorKernels.Aggregate4Of128<TOp>(ref qr, ref x0, ref x1, ref x2, ref x3, n, ref result);
+            pair = VectorKernels.Aggregate128<TOp>(ref qr, ref x0, n);
+        }
+        else
+        {
+            VectorKernels.Aggregate4OfScalar<TOp>(ref qr, ref x0, ref x1, ref x2, ref x3, n, ref result);
+            pair = VectorKernels.AggregateScalar<TOp>(ref qr, ref x0, n);
+        }
+        for (int j = 0; j < 4; j++)
+            Assert.True(viaRung[j] == viaLadder[j], $"length {length}, {typeof(TOp).Name}, row {j}: the four-way ladder gave {viaLadder[j]:R}, its rung {viaRung[j]:R}");
+        float pairViaLadder = VectorKernels.Aggregate<TOp>(ref qr, ref x0, n);
+        Assert.True(pair == pairViaLadder, $"length {length}, {typeof(TOp).Name}: the pairwise ladder gave {pairViaLadder:R}, its rung {pair:R}");
+        return pair != viaRung[0];
+    }
+
+    /// <summary>Four guarded rows of one length, for the four-way kernels.</summary>
+    private sealed class FourRows : IDisposable
+    {
+        private readonly GuardedBuffer[] _rows;
+
+        public FourRows(int length, int seed) => _rows = [Filled(length, seed), Filled(length, seed + 1), Filled(length, seed + 2), Filled(length, seed + 3)];
+
+        public GuardedBuffer this[int row] => _rows[row];
+
+        public void Run(GuardedBuffer q, float* results, FourWayKernel kernel)
+        {
+            fixed (float* qp = q.Span)
+            fixed (float* x0 = _rows[0].Span)
+            fixed (float* x1 = _rows[1].Span)
+            fixed (float* x2 = _rows[2].Span)
+            fixed (float* x3 = _rows[3].Span)
+                kernel(qp, x0, x1, x2, x3, (nuint)q.Length, results);
+        }
+
+        public void Dispose()
+        {
+            foreach (var row in _rows)
+                row.Dispose();
+        }
     }
 
     private static GuardedBuffer Filled(int length, int seed)
