@@ -68,7 +68,7 @@ public sealed partial class HnswIndex
     public static unsafe HnswIndex Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var loaded = IndexReader.Read(path);
+        var loaded = IndexReader.Read(path, buildsLabelMap: true);
         var header = loaded.Header;
         var storage = loaded.Storage;
         try
@@ -134,7 +134,7 @@ public sealed partial class HnswIndex
     public static IndexVerification Verify(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var loaded = IndexReader.Read(path);
+        var loaded = IndexReader.Read(path, buildsLabelMap: false);
         loaded.Storage.Dispose();
         var h = loaded.Header;
         return new IndexVerification(path, $"{IndexFormat.MajorVersion}.{IndexFormat.MinorVersion}", h.FileLength, h.Options,
