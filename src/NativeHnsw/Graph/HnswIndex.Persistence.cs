@@ -21,6 +21,7 @@ public sealed partial class HnswIndex
     /// The file is a consistent point-in-time view: searches keep running during the save, while adds,
     /// replacements, deletes and unmarks wait until it is written (they need the lock the save holds).
     /// The same index saved twice gives byte-identical files. A read-only (mapped) index can be saved too.
+    /// A symbolic link is followed: its final target is replaced and the link kept (<see cref="IO.DurableFile"/>).
     /// </remarks>
     /// <exception cref="IOException">The file could not be written; the target is left as it was.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
