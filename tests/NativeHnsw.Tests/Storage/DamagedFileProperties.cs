@@ -217,7 +217,7 @@ public sealed class DamagedFileProperties : IDisposable
     }
 
     /// <summary>Searches, lookups and filters on a mapped damaged file: any outcome but a crash, a hang or a foreign exception.</summary>
-    private static void ExerciseMapped(string path, Random random)
+    internal static void ExerciseMapped(string path, Random random)
     {
         HnswIndex index;
         try
