@@ -58,14 +58,22 @@ public sealed partial class HnswIndex
 
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
         int dims = Dimensions;
-        Parallel.For(0, n, options,
-            () => _contexts.Get(),
-            (i, _, context) =>
-            {
-                Insert(labels.Span[i], vectors.Span.Slice(i * dims, dims), context);
-                return context;
-            },
-            context => _contexts.Return(context));
+        try
+        {
+            Parallel.For(0, n, options,
+                () => _contexts.Get(),
+                (i, _, context) =>
+                {
+                    Insert(labels.Span[i], vectors.Span.Slice(i * dims, dims), context);
+                    return context;
+                },
+                context => _contexts.Return(context));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(inner => inner is ObjectDisposedException))
+        {
+            // Disposed mid-batch: the caller gets the exception Add would give, not the workers' wrapper.
+            ThrowHelper.ThrowDisposed();
+        }
     }
 
     private void Insert(long label, ReadOnlySpan<float> vector, SearchContext context)
@@ -74,7 +82,7 @@ public sealed partial class HnswIndex
         try
         {
             ThrowIfDisposed();
-            if (!TryAllocate(label, out int node, out int level, out int previous))
+            if (!TryAllocate(label, vector, out int node, out int level, out int previous))
             {
                 // Not enough room: grow outside the read lock, then start over.
                 _growLock.ExitReadLock();
@@ -87,10 +95,9 @@ public sealed partial class HnswIndex
                     _growLock.EnterReadLock();
                 }
                 ThrowIfDisposed();
-                if (!TryAllocate(label, out node, out level, out previous))
+                if (!TryAllocate(label, vector, out node, out level, out previous))
                     throw new InvalidOperationException($"The index is full: it holds at most {MaxNodes} nodes.");
             }
-            PrepareVector(vector, StoredVector(node));
             if (Metric == DistanceMetric.L2)
                 Link<SquaredL2Distance>(node, level, context);
             else
@@ -104,8 +111,12 @@ public sealed partial class HnswIndex
         }
     }
 
-    /// <summary>Claims the next node id and its upper-level record, and points the label at it. Caller holds the grow read lock.</summary>
-    private unsafe bool TryAllocate(long label, out int node, out int level, out int previous)
+    /// <summary>
+    /// Claims the next node id and its upper-level record, stores the vector, and points the label at it.
+    /// The vector is in place before the label names the node, so a concurrent GetVector of a label being
+    /// replaced reads its old vector or its new one, never a row not yet written. Caller holds the grow read lock.
+    /// </summary>
+    private unsafe bool TryAllocate(long label, ReadOnlySpan<float> vector, out int node, out int level, out int previous)
     {
         var storage = _storage;
         lock (_allocLock)
@@ -117,6 +128,7 @@ public sealed partial class HnswIndex
             if (node >= storage.NodeCapacity || _upperUsed + upperInts > storage.UpperCapacity || node >= MaxNodes)
                 return false;
 
+            PrepareVector(vector, new Span<float>(storage.Vectors + (nint)node * Dimensions, Dimensions));
             storage.Labels[node] = label;
             storage.States[node] = (byte)NodeState.Live;
             storage.Links0[(nint)node * storage.Level0Stride] = 0;

@@ -6,13 +6,35 @@ namespace NativeHnsw;
 public sealed partial class HnswIndex
 {
     /// <summary>True when <paramref name="label"/> is in the index and not deleted.</summary>
-    public bool Contains(long label)
+    public unsafe bool Contains(long label)
     {
         ThrowIfDisposed();
         if (_mapped is not null)
             return ContainsMapped(label);
-        lock (_allocLock)
-            return _labelToNode.TryGetValue(label, out int node) && StateOf(node) == NodeState.Live;
+        while (true)
+        {
+            lock (_allocLock)
+            {
+                if (!_labelToNode.TryGetValue(label, out int node))
+                    return false;
+                // The state is read from the blocks under a lease: growth and Dispose free blocks
+                // without taking this lock. Under it, the blocks in _storage hold every node the map names.
+                var storage = _storage;
+                if (storage.TryAcquire())
+                {
+                    try
+                    {
+                        return (NodeState)storage.States[node] == NodeState.Live;
+                    }
+                    finally
+                    {
+                        storage.Release();
+                    }
+                }
+            }
+            // Retired between the read and the lease: by growth (the next blocks are published), or by Dispose.
+            ThrowIfDisposed();
+        }
     }
 
     /// <summary>
@@ -55,6 +77,7 @@ public sealed partial class HnswIndex
 
     private void SetDeleted(long label, bool deleted)
     {
+        ThrowIfDisposed();
         ThrowIfReadOnly();
         _growLock.EnterReadLock();
         try

@@ -144,10 +144,10 @@ public sealed partial class HnswIndex
     /// <summary>A node as the graph holds it: label, state and the links of each level (level 0 first). For tests and tools.</summary>
     internal unsafe (long Label, byte State, int[][] Links) DescribeNode(int node)
     {
-        var storage = AcquireStorage();
+        var storage = AcquirePublished(out _, out int count, out long upperUsed);
         try
         {
-            var graph = storage.View(Volatile.Read(ref _count), Volatile.Read(ref _upperUsed));
+            var graph = storage.View(count, upperUsed);
             if (!graph.IsNode(node))
                 throw new ArgumentOutOfRangeException(nameof(node), node, $"Nodes are 0..{graph.NodeCount - 1}.");
             int level = Math.Max(0, graph.Level(node));

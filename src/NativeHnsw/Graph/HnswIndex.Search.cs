@@ -37,14 +37,17 @@ public sealed partial class HnswIndex
         ValidateVector(query, nameof(query), "Query");
         int beam = Math.Max(ef == 0 ? _options.DefaultEf : ef, destination.Length);
 
-        var storage = AcquireStorage();
+        var storage = AcquirePublished(out long entry, out int count, out long upperUsed);
         var context = _contexts.Get();
         try
         {
+            if (entry < 0)
+                return 0;
+            var graph = storage.View(count, upperUsed);
             PrepareVector(query, context.Query);
             return Metric == DistanceMetric.L2
-                ? SearchCore<SquaredL2Distance>(storage, destination, beam, filter, context)
-                : SearchCore<DotDistance>(storage, destination, beam, filter, context);
+                ? SearchCore<SquaredL2Distance>(graph, entry, destination, beam, filter, context)
+                : SearchCore<DotDistance>(graph, entry, destination, beam, filter, context);
         }
         finally
         {
@@ -53,13 +56,9 @@ public sealed partial class HnswIndex
         }
     }
 
-    private unsafe int SearchCore<TDistance>(GraphStorage storage, Span<SearchResult> destination, int ef, Func<long, bool>? filter, SearchContext context)
+    private unsafe int SearchCore<TDistance>(in GraphView graph, long entry, Span<SearchResult> destination, int ef, Func<long, bool>? filter, SearchContext context)
         where TDistance : struct, IDistance
     {
-        long entry = Volatile.Read(ref _entry);
-        if (entry < 0)
-            return 0;
-        var graph = storage.View(Volatile.Read(ref _count), Volatile.Read(ref _upperUsed));
         int node = EntryNode(entry);
         if (!graph.IsNode(node))
             return 0;

@@ -9,7 +9,9 @@ namespace NativeHnsw;
 /// A hierarchical navigable small world graph over float vectors, searched with SIMD kernels.
 /// </summary>
 /// <remarks>
-/// Thread safety: any number of concurrent searches, concurrent with adds, deletes and growth.
+/// Thread safety: every member may be called from any number of threads, concurrently with adds,
+/// deletes, growth, saves and Dispose; once Dispose has begun, every call but a property read throws
+/// ObjectDisposedException, and none reads freed memory.
 /// Labels are the caller's 64-bit ids. Adding a label that is already present replaces its vector:
 /// the old node stays in the graph as a hidden waypoint (so paths through it keep working) and the
 /// new vector answers for the label from then on; the old node's space is reclaimed only by a rebuild.
@@ -166,6 +168,25 @@ public sealed partial class HnswIndex : IDisposable
             var storage = Volatile.Read(ref _storage);
             if (storage.TryAcquire())
                 return storage;
+        }
+    }
+
+    /// <summary>
+    /// A lease on the current blocks with the published state they hold: the entry point, node count and
+    /// pool use are read while those blocks are current, so every node they name is in them. (Read after
+    /// growth had moved on, they could name a node only the next blocks hold.)
+    /// </summary>
+    private GraphStorage AcquirePublished(out long entry, out int count, out long upperUsed)
+    {
+        while (true)
+        {
+            var storage = AcquireStorage();
+            entry = Volatile.Read(ref _entry);
+            count = Volatile.Read(ref _count);
+            upperUsed = Volatile.Read(ref _upperUsed);
+            if (ReferenceEquals(Volatile.Read(ref _storage), storage))
+                return storage;
+            storage.Release();
         }
     }
 
