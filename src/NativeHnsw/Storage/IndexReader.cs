@@ -18,15 +18,37 @@ namespace NativeHnsw.Storage;
 internal static unsafe class IndexReader
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static LoadedIndex Read(string path)
+    public static LoadedIndex Read(string path, bool buildsLabelMap)
     {
         using var stream = IndexFile.OpenRead(path);
         var handle = stream.SafeFileHandle;
         var header = IndexHeader.Read(handle, path);
-        var storage = NativeGraphStorage.Allocate(header.Options.Dimensions, header.Options.M, Math.Max(header.NodeCount, 16), Math.Max(header.UpperUsed, 64));
+        int nodeCapacity = Math.Max(header.NodeCount, 16);
+        long upperCapacity = Math.Max(header.UpperUsed, 64);
+        long required = RequiredBytes(header, nodeCapacity, upperCapacity, buildsLabelMap);
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (required > available)
+            throw new IndexTooLargeException(path, required, available);
+        NativeGraphStorage storage;
+        int[] labelIndex;
         try
         {
-            var labelIndex = GC.AllocateUninitializedArray<int>(header.LabelCount, pinned: true);
+            storage = NativeGraphStorage.Allocate(header.Options.Dimensions, header.Options.M, nodeCapacity, upperCapacity);
+        }
+        catch (OutOfMemoryException e)
+        {
+            throw new IndexTooLargeException(path, required, -1, e);
+        }
+        try
+        {
+            try
+            {
+                labelIndex = GC.AllocateUninitializedArray<int>(header.LabelCount, pinned: true);
+            }
+            catch (OutOfMemoryException e)
+            {
+                throw new IndexTooLargeException(path, required, -1, e);
+            }
             fixed (int* labels = labelIndex)
             {
                 long position = header.Size;
@@ -61,6 +83,21 @@ internal static unsafe class IndexReader
             storage.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Memory a load takes, from the header alone: the blocks, the label index, the validator's level
+    /// per node and (for Load) the label map. Checked against what the process may use before any of
+    /// it is allocated, so a file too large to load is refused at once with a message, never with an
+    /// <see cref="OutOfMemoryException"/> after minutes of reading.
+    /// </summary>
+    private static long RequiredBytes(IndexHeader header, int nodeCapacity, long upperCapacity, bool buildsLabelMap)
+    {
+        var o = header.Options;
+        long perNode = (long)o.Dimensions * sizeof(float) + (1 + 2L * o.M) * sizeof(int) + sizeof(long) + sizeof(byte) + sizeof(int);
+        // A Dictionary<long, int> entry is 24 bytes (hash, next, key, value, padded) plus a 4-byte bucket.
+        long perLabel = sizeof(int) + (buildsLabelMap ? 28 : 0);
+        return nodeCapacity * perNode + upperCapacity * sizeof(int) + header.LabelCount * perLabel + header.NodeCount;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
