@@ -116,7 +116,7 @@ public sealed partial class HnswIndex
     /// The vector is in place before the label names the node, so a concurrent GetVector of a label being
     /// replaced reads its old vector or its new one, never a row not yet written. Caller holds the grow read lock.
     /// </summary>
-    private unsafe bool TryAllocate(long label, ReadOnlySpan<float> vector, out int node, out int level, out int previous)
+    private bool TryAllocate(long label, ReadOnlySpan<float> vector, out int node, out int level, out int previous)
     {
         var storage = _storage;
         lock (_allocLock)
@@ -128,51 +128,29 @@ public sealed partial class HnswIndex
             if (node >= storage.NodeCapacity || _upperUsed + upperInts > storage.UpperCapacity || node >= MaxNodes)
                 return false;
 
-            PrepareVector(vector, new Span<float>(storage.Vectors + (nint)node * Dimensions, Dimensions));
-            storage.Labels[node] = label;
-            storage.States[node] = (byte)NodeState.Live;
-            storage.Links0[(nint)node * storage.Level0Stride] = 0;
-            if (level == 0)
+            PrepareVector(vector, storage.WritableVector(node));
+            int offset = checked((int)_upperUsed);
+            previous = storage.AddNode(node, label, level, offset);
+            _upperUsed += upperInts;
+            // A deleted label comes back to life through its new node.
+            if (previous >= 0 && storage.State(previous) == NodeState.Deleted)
             {
-                storage.UpperOffsets[node] = -1;
+                _deletedCount--;
+                _hiddenCount--;
             }
-            else
-            {
-                int offset = checked((int)_upperUsed);
-                new Span<int>(storage.UpperLinks + offset, upperInts).Clear();
-                storage.UpperLinks[offset] = level;
-                storage.UpperOffsets[node] = offset;
-                _upperUsed += upperInts;
-            }
-            if (_labelToNode.TryGetValue(label, out previous))
-            {
-                if ((NodeState)storage.States[previous] == NodeState.Deleted)
-                {
-                    // The deleted label comes back to life through its new node.
-                    _deletedCount--;
-                    _hiddenCount--;
-                }
-            }
-            else
-            {
-                previous = -1;
-            }
-            _labelToNode[label] = node;
             Volatile.Write(ref _count, node + 1);
             return true;
         }
     }
 
-    private unsafe void Supersede(int previous)
+    private void Supersede(int previous)
     {
         lock (_allocLock)
         {
-            _storage.States[previous] = (byte)NodeState.Superseded;
+            _storage.SetState(previous, NodeState.Superseded);
             _hiddenCount++;
         }
     }
-
-    private unsafe Span<float> StoredVector(int node) => new(_storage.Vectors + (nint)node * Dimensions, Dimensions);
 
     /// <summary>
     /// The level of a node: −ln(U)·mL with mL = 1/ln(M), U drawn from a hash of (seed, node id) so a

@@ -32,7 +32,6 @@ public sealed partial class HnswIndex : IDisposable
     private readonly Lock _allocLock = new();
     private readonly Lock _entryLock = new();
     private readonly Lock[] _stripes;
-    private readonly Dictionary<long, int> _labelToNode = [];
     private readonly DefaultObjectPool<SearchContext> _contexts;
 
     private GraphStorage _storage;
@@ -79,7 +78,7 @@ public sealed partial class HnswIndex : IDisposable
         get
         {
             lock (_allocLock)
-                return (_mapped is null ? _labelToNode.Count : _mapped.Header.LabelCount) - _deletedCount;
+                return _storage.LabelCount - _deletedCount;
         }
     }
 
@@ -148,7 +147,7 @@ public sealed partial class HnswIndex : IDisposable
 
     private void ThrowIfReadOnly()
     {
-        if (_mapped is not null)
+        if (_storage.IsReadOnly)
             ThrowHelper.ThrowReadOnly();
     }
 
@@ -196,7 +195,7 @@ public sealed partial class HnswIndex : IDisposable
         try
         {
             ThrowIfDisposed();
-            var current = (NativeGraphStorage)_storage;
+            var current = _storage;
             if (current.NodeCapacity >= minNodes && current.UpperCapacity >= minUpper)
                 return;
             // Grow only what ran out: the upper-level pool can fill before the node blocks do, and
@@ -207,7 +206,7 @@ public sealed partial class HnswIndex : IDisposable
             long upper = current.UpperCapacity >= minUpper && current.UpperCapacity >= ExpectedUpperInts(nodes)
                 ? current.UpperCapacity
                 : Math.Max(minUpper, Math.Max(current.UpperCapacity * 2, ExpectedUpperInts(nodes)));
-            var next = current.CopyWithCapacity(nodes, upper, _count, _upperUsed);
+            var next = current.Grow(nodes, upper, _count, _upperUsed);
             Volatile.Write(ref _storage, next);
             current.Dispose();
         }

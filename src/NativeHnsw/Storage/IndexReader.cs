@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using NativeHnsw.Graph;
 using Microsoft.Win32.SafeHandles;
 
@@ -56,22 +57,12 @@ internal static unsafe class IndexReader
                 foreach (var section in header.Sections)
                 {
                     CheckPadding(handle, path, position, section);
-                    byte* destination = section.Id switch
-                    {
-                        SectionId.Vectors => (byte*)storage.Vectors,
-                        SectionId.Links0 => (byte*)storage.Links0,
-                        SectionId.UpperLinks => (byte*)storage.UpperLinks,
-                        SectionId.UpperOffsets => (byte*)storage.UpperOffsets,
-                        SectionId.Labels => (byte*)storage.Labels,
-                        SectionId.States => storage.States,
-                        SectionId.LabelIndex => (byte*)labels,
-                        _ => null,
-                    };
-                    // A section a later minor version added: checked for damage, then ignored.
-                    if (destination is null)
-                        CheckUnknown(handle, path, section, scratch ??= new byte[IndexFile.ChunkBytes]);
+                    // The label index goes to the array the label map is built from, the graph sections to
+                    // their blocks; a section a later minor version added is checked for damage, then ignored.
+                    if (section.Id == SectionId.LabelIndex || storage.Holds(section.Id))
+                        ReadSection(handle, path, section, storage, labelIndex);
                     else
-                        ReadSection(handle, path, section, destination);
+                        CheckUnknown(handle, path, section, scratch ??= new byte[IndexFile.ChunkBytes]);
                     position = section.End;
                 }
                 var summary = GraphValidator.Check(path, header, storage, labels);
@@ -101,13 +92,16 @@ internal static unsafe class IndexReader
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ReadSection(SafeFileHandle handle, string path, SectionEntry section, byte* destination)
+    private static void ReadSection(SafeFileHandle handle, string path, SectionEntry section, NativeGraphStorage storage, int[] labelIndex)
     {
         var hash = new XxHash3();
         for (long done = 0; done < section.Length;)
         {
+            // Chunks are whole ints (the chunk size and the label index's length are multiples of four).
             int n = (int)Math.Min(IndexFile.ChunkBytes, section.Length - done);
-            var span = new Span<byte>(destination + done, n);
+            var span = section.Id == SectionId.LabelIndex
+                ? MemoryMarshal.AsBytes(labelIndex.AsSpan((int)(done / sizeof(int)), n / sizeof(int)))
+                : storage.WritableBytes(section.Id, done, n);
             IndexFile.ReadExactly(handle, span, section.Offset + done, path, section.Name);
             hash.Append(span);
             done += n;
