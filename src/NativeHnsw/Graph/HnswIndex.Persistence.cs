@@ -120,7 +120,7 @@ public sealed partial class HnswIndex
     }
 
     /// <summary>A node as the graph holds it: label, state and the links of each level (level 0 first). For tests and tools.</summary>
-    internal unsafe (long Label, byte State, int[][] Links) DescribeNode(int node)
+    internal (long Label, byte State, int[][] Links) DescribeNode(int node)
     {
         var storage = AcquirePublished(out _, out int count, out long upperUsed);
         try
@@ -131,10 +131,7 @@ public sealed partial class HnswIndex
             int level = Math.Max(0, graph.Level(node));
             var links = new int[level + 1][];
             for (int l = 0; l <= level; l++)
-            {
-                int* slot = graph.Links(node, l);
-                links[l] = slot == null ? [] : new ReadOnlySpan<int>(slot + 1, graph.LinkCount(slot, l)).ToArray();
-            }
+                links[l] = graph.LinksOf(node, l).ToArray();
             return (graph.Label(node), (byte)graph.State(node), links);
         }
         finally

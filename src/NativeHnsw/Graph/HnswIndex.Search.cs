@@ -45,39 +45,15 @@ public sealed partial class HnswIndex
                 return 0;
             var graph = storage.View(count, upperUsed);
             PrepareVector(query, context.Query);
+            bool exclude = filter is not null || Volatile.Read(ref _hiddenCount) > 0;
             return Metric == DistanceMetric.L2
-                ? SearchCore<SquaredL2Distance>(graph, entry, destination, beam, filter, context)
-                : SearchCore<DotDistance>(graph, entry, destination, beam, filter, context);
+                ? GraphSearch.Nearest<SquaredL2Distance>(graph, EntryNode(entry), EntryLevel(entry), destination, beam, exclude, filter, context)
+                : GraphSearch.Nearest<DotDistance>(graph, EntryNode(entry), EntryLevel(entry), destination, beam, exclude, filter, context);
         }
         finally
         {
             _contexts.Return(context);
             storage.Release();
         }
-    }
-
-    private unsafe int SearchCore<TDistance>(in GraphView graph, long entry, Span<SearchResult> destination, int ef, Func<long, bool>? filter, SearchContext context)
-        where TDistance : struct, IDistance
-    {
-        int node = EntryNode(entry);
-        if (!graph.IsNode(node))
-            return 0;
-        bool exclude = filter is not null || Volatile.Read(ref _hiddenCount) > 0;
-        fixed (float* query = context.Query)
-        {
-            float distance = TDistance.Compute(ref *query, ref *graph.Vector(node), Dimensions);
-            node = GraphSearch.Descend<TDistance>(graph, query, node, ref distance, EntryLevel(entry), 0);
-            GraphSearch.SearchLevel<TDistance>(graph, query, node, distance, ef, 0, context, exclude, filter);
-        }
-        var results = context.Results;
-        while (results.Count > destination.Length)
-            results.Pop();
-        int count = results.Count;
-        for (int i = count - 1; i >= 0; i--)
-        {
-            var hit = results.Pop();
-            destination[i] = new SearchResult(graph.Label(hit.Node), hit.Distance);
-        }
-        return count;
     }
 }

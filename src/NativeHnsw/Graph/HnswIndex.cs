@@ -137,8 +137,6 @@ public sealed partial class HnswIndex : IDisposable
 
     private static int EntryLevel(long entry) => (int)(entry >> 32);
 
-    private Lock StripeOf(int node) => _stripes[node & (StripeCount - 1)];
-
     private void ThrowIfDisposed()
     {
         if (Volatile.Read(ref _disposed) != 0)

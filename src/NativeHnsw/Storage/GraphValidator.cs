@@ -16,7 +16,7 @@ namespace NativeHnsw.Storage;
 internal static unsafe class GraphValidator
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static GraphSummary Check(string path, IndexHeader header, GraphStorage storage, int* labelIndex)
+    public static GraphSummary Check(string path, IndexHeader header, GraphStorage storage, ReadOnlySpan<int> labelIndex)
     {
         int n = header.NodeCount;
         int m = header.Options.M;

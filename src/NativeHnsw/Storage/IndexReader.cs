@@ -16,7 +16,7 @@ namespace NativeHnsw.Storage;
 /// 10k × 128, a load took 8–30 ms until promoted and 1.3 ms fully optimised. The hot methods of load,
 /// save and validation are therefore compiled optimised from the first call (AggressiveOptimization).
 /// </remarks>
-internal static unsafe class IndexReader
+internal static class IndexReader
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static LoadedIndex Read(string path, bool buildsLabelMap)
@@ -50,24 +50,21 @@ internal static unsafe class IndexReader
             {
                 throw new IndexTooLargeException(path, required, -1, e);
             }
-            fixed (int* labels = labelIndex)
+            long position = header.Size;
+            byte[]? scratch = null;
+            foreach (var section in header.Sections)
             {
-                long position = header.Size;
-                byte[]? scratch = null;
-                foreach (var section in header.Sections)
-                {
-                    CheckPadding(handle, path, position, section);
-                    // The label index goes to the array the label map is built from, the graph sections to
-                    // their blocks; a section a later minor version added is checked for damage, then ignored.
-                    if (section.Id == SectionId.LabelIndex || storage.Holds(section.Id))
-                        ReadSection(handle, path, section, storage, labelIndex);
-                    else
-                        CheckUnknown(handle, path, section, scratch ??= new byte[IndexFile.ChunkBytes]);
-                    position = section.End;
-                }
-                var summary = GraphValidator.Check(path, header, storage, labels);
-                return new LoadedIndex(header, storage, labelIndex, summary);
+                CheckPadding(handle, path, position, section);
+                // The label index goes to the array the label map is built from, the graph sections to
+                // their blocks; a section a later minor version added is checked for damage, then ignored.
+                if (section.Id == SectionId.LabelIndex || storage.Holds(section.Id))
+                    ReadSection(handle, path, section, storage, labelIndex);
+                else
+                    CheckUnknown(handle, path, section, scratch ??= new byte[IndexFile.ChunkBytes]);
+                position = section.End;
             }
+            var summary = GraphValidator.Check(path, header, storage, labelIndex);
+            return new LoadedIndex(header, storage, labelIndex, summary);
         }
         catch
         {
