@@ -43,15 +43,7 @@ internal sealed class InMemoryCycle : StressCycle
     /// <summary>A new index, or (one time in three) one loaded from a file so the first add grows loaded blocks.</summary>
     public static InMemoryCycle Create(Random random, FailureLog failures, string name, string folder)
     {
-        var options = new HnswOptions
-        {
-            Dimensions = random.Next(2) == 0 ? 8 : 19,
-            Metric = (DistanceMetric)random.Next(3),
-            M = random.Next(2, 9),
-            EfConstruction = random.Next(4, 40),
-            InitialCapacity = random.Next(0, 64),
-            Seed = (ulong)random.Next(),
-        };
+        var options = RandomOptions(random);
         if (random.Next(3) != 0)
             return new InMemoryCycle(new HnswIndex(options), 0, failures, name, folder);
         int n = random.Next(1, 500);
@@ -234,19 +226,8 @@ internal sealed class InMemoryCycle : StressCycle
     private void Search(Random random, int added)
     {
         var query = StressVectors.Of(random.Next(Math.Max(added, 1)), 0, _dims);
-        int k = random.Next(1, 20);
-        int ef = random.Next(2) == 0 ? 0 : random.Next(1, 100);
-        Func<long, bool>? filter = random.Next(4) == 0 ? label => label % 2 == 1 : null;
         long sequence = Volatile.Read(ref _sequence);
-        SearchResult[] hits = [];
-        bool ok = random.Next(2) == 0
-            ? Guarded("Search(k)", () => hits = Index.Search(query, k, ef, filter))
-            : Guarded("Search(span)", () =>
-            {
-                var buffer = new SearchResult[k];
-                hits = buffer[..Index.Search(query, buffer, ef, filter)];
-            });
-        if (!ok)
+        if (!TrySearch(random, query, out var hits, out int k, out var filter))
             return;
         int issued = Volatile.Read(ref _issued);
         // Label 1 is never deleted and (unfiltered) always acceptable, so an index holding it answers something.

@@ -34,15 +34,7 @@ internal sealed class MappedCycle : StressCycle
 
     public static MappedCycle Create(Random random, FailureLog failures, string name, string folder)
     {
-        var options = new HnswOptions
-        {
-            Dimensions = random.Next(2) == 0 ? 8 : 19,
-            Metric = (DistanceMetric)random.Next(3),
-            M = random.Next(2, 9),
-            EfConstruction = random.Next(4, 40),
-            InitialCapacity = random.Next(0, 64),
-            Seed = (ulong)random.Next(),
-        };
+        var options = RandomOptions(random);
         int n = random.Next(16, 3_000);
         int replaced = 0, deleted = 0;
         string path = Path.Combine(folder, name + ".nhnsw");
@@ -111,18 +103,7 @@ internal sealed class MappedCycle : StressCycle
     private void Search(Random random)
     {
         var query = StressVectors.Of(random.Next(_labels), random.Next(2), _dims);
-        int k = random.Next(1, 20);
-        int ef = random.Next(2) == 0 ? 0 : random.Next(1, 100);
-        Func<long, bool>? filter = random.Next(4) == 0 ? label => label % 2 == 1 : null;
-        SearchResult[] hits = [];
-        bool ok = random.Next(2) == 0
-            ? Guarded("Search(k)", () => hits = Index.Search(query, k, ef, filter))
-            : Guarded("Search(span)", () =>
-            {
-                var buffer = new SearchResult[k];
-                hits = buffer[..Index.Search(query, buffer, ef, filter)];
-            });
-        if (!ok)
+        if (!TrySearch(random, query, out var hits, out int k, out var filter))
             return;
         CheckHits("Search", hits, k, filter, mustFind: filter is null, hit =>
         {

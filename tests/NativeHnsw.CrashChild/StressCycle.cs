@@ -74,7 +74,39 @@ internal abstract class StressCycle
             thread.Join();
     }
 
+    /// <summary>Options drawn at random: both metrics families, small M and beams, capacities that force growth.</summary>
+    protected static HnswOptions RandomOptions(Random random) => new()
+    {
+        Dimensions = random.Next(2) == 0 ? 8 : 19,
+        Metric = (DistanceMetric)random.Next(3),
+        M = random.Next(2, 9),
+        EfConstruction = random.Next(4, 40),
+        InitialCapacity = random.Next(0, 64),
+        Seed = (ulong)random.Next(),
+    };
+
     protected void AddWorker(string name, Action<Random> step) => _workers.Add((name, step));
+
+    /// <summary>
+    /// A search with a random k, ef and (one time in four) filter, through either overload; false when it
+    /// threw (the failure is recorded, or it was a disposed index). The hits are then the caller's to check.
+    /// </summary>
+    protected bool TrySearch(Random random, float[] query, out SearchResult[] hits, out int k, out Func<long, bool>? filter)
+    {
+        int kk = k = random.Next(1, 20);
+        int ef = random.Next(2) == 0 ? 0 : random.Next(1, 100);
+        var f = filter = random.Next(4) == 0 ? label => label % 2 == 1 : null;
+        SearchResult[] found = [];
+        bool ok = random.Next(2) == 0
+            ? Guarded("Search(k)", () => found = Index.Search(query, kk, ef, f))
+            : Guarded("Search(span)", () =>
+            {
+                var buffer = new SearchResult[kk];
+                found = buffer[..Index.Search(query, buffer, ef, f)];
+            });
+        hits = found;
+        return ok;
+    }
 
     protected void Fail(string what) => Failures.Add($"{Name}: {what}");
 
