@@ -18,6 +18,9 @@ namespace NativeHnsw.Storage;
 /// </remarks>
 internal static class IndexReader
 {
+    /// <summary>Vector bytes hashed and checked together: small enough to stay in L2 between the two.</summary>
+    private const int PieceBytes = 64 << 10;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static LoadedIndex Read(string path, bool buildsLabelMap)
     {
@@ -57,7 +60,9 @@ internal static class IndexReader
                 CheckPadding(handle, path, position, section);
                 // The label index goes to the array the label map is built from, the graph sections to
                 // their blocks; a section a later minor version added is checked for damage, then ignored.
-                if (section.Id == SectionId.LabelIndex || storage.Holds(section.Id))
+                if (section.Id == SectionId.Vectors)
+                    ReadVectors(handle, path, section, header.Options, storage);
+                else if (section.Id == SectionId.LabelIndex || storage.Holds(section.Id))
                     ReadSection(handle, path, section, storage, labelIndex);
                 else
                     CheckUnknown(handle, path, section, scratch ??= new byte[IndexFile.ChunkBytes]);
@@ -104,6 +109,41 @@ internal static class IndexReader
             done += n;
         }
         CheckHash(path, section, hash.GetCurrentHashAsUInt64());
+    }
+
+    /// <summary>
+    /// The vectors, hashed and checked row by row (finite; unit length under cosine) in one pass: each piece of
+    /// whole rows is hashed and checked while it is in cache, so the check costs no second trip through memory.
+    /// A bad row is reported only after the checksum matched, so damage still reads as a checksum mismatch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReadVectors(SafeFileHandle handle, string path, SectionEntry section, HnswOptions options, NativeGraphStorage storage)
+    {
+        int dims = options.Dimensions;
+        bool cosine = options.Metric == DistanceMetric.Cosine;
+        int rowBytes = dims * sizeof(float);
+        int rowsPerPiece = Math.Max(1, PieceBytes / rowBytes);
+        long pieceBytes = (long)rowsPerPiece * rowBytes;
+        long chunkBytes = Math.Max(1, IndexFile.ChunkBytes / pieceBytes) * pieceBytes;
+        var hash = new XxHash3();
+        long badNode = -1;
+        for (long done = 0; done < section.Length;)
+        {
+            int n = (int)Math.Min(chunkBytes, section.Length - done);
+            var chunk = storage.WritableBytes(SectionId.Vectors, done, n);
+            IndexFile.ReadExactly(handle, chunk, section.Offset + done, path, section.Name);
+            for (int at = 0; at < n; at += (int)pieceBytes)
+            {
+                var piece = chunk.Slice(at, (int)Math.Min(pieceBytes, n - at));
+                hash.Append(piece);
+                if (badNode < 0 && GraphValidator.FirstBadRow(MemoryMarshal.Cast<byte, float>(piece), dims, cosine) is int bad and >= 0)
+                    badNode = (done + at) / rowBytes + bad;
+            }
+            done += n;
+        }
+        CheckHash(path, section, hash.GetCurrentHashAsUInt64());
+        if (badNode >= 0)
+            throw GraphValidator.BadRow(path, section, (int)badNode, storage.Vector((int)badNode));
     }
 
     private static void CheckUnknown(SafeFileHandle handle, string path, SectionEntry section, byte[] scratch)
