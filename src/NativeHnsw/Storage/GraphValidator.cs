@@ -17,7 +17,7 @@ namespace NativeHnsw.Storage;
 internal static unsafe class GraphValidator
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static GraphSummary Check(string path, IndexHeader header, GraphStorage storage, int* labelIndex)
+    public static GraphSummary Check(string path, IndexHeader header, GraphStorage storage, ReadOnlySpan<int> labelIndex)
     {
         int n = header.NodeCount;
         int m = header.Options.M;
@@ -107,17 +107,18 @@ internal static unsafe class GraphValidator
     }
 
     /// <summary>
-    /// The first of <paramref name="count"/> rows that breaks the vectors rule (every component finite; under
+    /// The first of the whole rows in <paramref name="rows"/> that breaks the vectors rule (every component finite; under
     /// cosine, unit length within <see cref="IndexFormat.UnitNormTolerance"/>), or −1. One sum of squares per
     /// row decides both rules: it is finite whenever every component is, and the rare non-finite sum of finite
     /// components (an overflow) is told apart by a second look at that row alone.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int FirstBadRow(float* rows, int count, int dims, bool cosine)
+    public static int FirstBadRow(ReadOnlySpan<float> rows, int dims, bool cosine)
     {
+        int count = rows.Length / dims;
         for (int row = 0; row < count; row++)
         {
-            var vector = new ReadOnlySpan<float>(rows + (long)row * dims, dims);
+            var vector = rows.Slice(row * dims, dims);
             float sum = TensorPrimitives.SumOfSquares(vector);
             bool good = cosine ? MathF.Abs(sum - 1f) <= IndexFormat.UnitNormTolerance : float.IsFinite(sum) || TensorPrimitives.IsFiniteAll(vector);
             if (!good)
@@ -127,9 +128,9 @@ internal static unsafe class GraphValidator
     }
 
     /// <summary>The error for a row <see cref="FirstBadRow"/> found.</summary>
-    public static IndexFormatException BadRow(string path, SectionEntry vectors, int node, float* row, int dims)
+    public static IndexFormatException BadRow(string path, SectionEntry vectors, int node, ReadOnlySpan<float> vector)
     {
-        var vector = new ReadOnlySpan<float>(row, dims);
+        int dims = vector.Length;
         string problem = TensorPrimitives.IsFiniteAll(vector)
             ? string.Create(CultureInfo.InvariantCulture,
                 $"node {node}'s vector has squared length {TensorPrimitives.SumOfSquares(vector)}; under cosine stored rows are unit length (squared length within {IndexFormat.UnitNormTolerance} of 1)")
@@ -137,7 +138,7 @@ internal static unsafe class GraphValidator
         return new IndexFormatException(path, vectors.Name, vectors.Offset + (long)node * dims * sizeof(float), problem);
     }
 
-    private static bool IsIndexed(long label, long* labels, int* labelIndex, int count)
+    private static bool IsIndexed(long label, long* labels, ReadOnlySpan<int> labelIndex, int count)
     {
         int lo = 0, hi = count - 1;
         while (lo <= hi)

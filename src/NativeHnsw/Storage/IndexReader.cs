@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using NativeHnsw.Graph;
 using Microsoft.Win32.SafeHandles;
 
@@ -16,7 +17,7 @@ namespace NativeHnsw.Storage;
 /// 10k × 128, a load took 8–30 ms until promoted and 1.3 ms fully optimised. The hot methods of load,
 /// save and validation are therefore compiled optimised from the first call (AggressiveOptimization).
 /// </remarks>
-internal static unsafe class IndexReader
+internal static class IndexReader
 {
     /// <summary>Vector bytes hashed and checked together: small enough to stay in L2 between the two.</summary>
     private const int PieceBytes = 64 << 10;
@@ -53,36 +54,23 @@ internal static unsafe class IndexReader
             {
                 throw new IndexTooLargeException(path, required, -1, e);
             }
-            fixed (int* labels = labelIndex)
+            long position = header.Size;
+            byte[]? scratch = null;
+            foreach (var section in header.Sections)
             {
-                long position = header.Size;
-                byte[]? scratch = null;
-                foreach (var section in header.Sections)
-                {
-                    CheckPadding(handle, path, position, section);
-                    byte* destination = section.Id switch
-                    {
-                        SectionId.Vectors => (byte*)storage.Vectors,
-                        SectionId.Links0 => (byte*)storage.Links0,
-                        SectionId.UpperLinks => (byte*)storage.UpperLinks,
-                        SectionId.UpperOffsets => (byte*)storage.UpperOffsets,
-                        SectionId.Labels => (byte*)storage.Labels,
-                        SectionId.States => storage.States,
-                        SectionId.LabelIndex => (byte*)labels,
-                        _ => null,
-                    };
-                    // A section a later minor version added: checked for damage, then ignored.
-                    if (destination is null)
-                        CheckUnknown(handle, path, section, scratch ??= new byte[IndexFile.ChunkBytes]);
-                    else if (section.Id == SectionId.Vectors)
-                        ReadVectors(handle, path, section, header.Options, storage.Vectors);
-                    else
-                        ReadSection(handle, path, section, destination);
-                    position = section.End;
-                }
-                var summary = GraphValidator.Check(path, header, storage, labels);
-                return new LoadedIndex(header, storage, labelIndex, summary);
+                CheckPadding(handle, path, position, section);
+                // The label index goes to the array the label map is built from, the graph sections to
+                // their blocks; a section a later minor version added is checked for damage, then ignored.
+                if (section.Id == SectionId.Vectors)
+                    ReadVectors(handle, path, section, header.Options, storage);
+                else if (section.Id == SectionId.LabelIndex || storage.Holds(section.Id))
+                    ReadSection(handle, path, section, storage, labelIndex);
+                else
+                    CheckUnknown(handle, path, section, scratch ??= new byte[IndexFile.ChunkBytes]);
+                position = section.End;
             }
+            var summary = GraphValidator.Check(path, header, storage, labelIndex);
+            return new LoadedIndex(header, storage, labelIndex, summary);
         }
         catch
         {
@@ -107,13 +95,16 @@ internal static unsafe class IndexReader
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ReadSection(SafeFileHandle handle, string path, SectionEntry section, byte* destination)
+    private static void ReadSection(SafeFileHandle handle, string path, SectionEntry section, NativeGraphStorage storage, int[] labelIndex)
     {
         var hash = new XxHash3();
         for (long done = 0; done < section.Length;)
         {
+            // Chunks are whole ints (the chunk size and the label index's length are multiples of four).
             int n = (int)Math.Min(IndexFile.ChunkBytes, section.Length - done);
-            var span = new Span<byte>(destination + done, n);
+            var span = section.Id == SectionId.LabelIndex
+                ? MemoryMarshal.AsBytes(labelIndex.AsSpan((int)(done / sizeof(int)), n / sizeof(int)))
+                : storage.WritableBytes(section.Id, done, n);
             IndexFile.ReadExactly(handle, span, section.Offset + done, path, section.Name);
             hash.Append(span);
             done += n;
@@ -127,7 +118,7 @@ internal static unsafe class IndexReader
     /// A bad row is reported only after the checksum matched, so damage still reads as a checksum mismatch.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ReadVectors(SafeFileHandle handle, string path, SectionEntry section, HnswOptions options, float* destination)
+    private static void ReadVectors(SafeFileHandle handle, string path, SectionEntry section, HnswOptions options, NativeGraphStorage storage)
     {
         int dims = options.Dimensions;
         bool cosine = options.Metric == DistanceMetric.Cosine;
@@ -137,23 +128,23 @@ internal static unsafe class IndexReader
         long chunkBytes = Math.Max(1, IndexFile.ChunkBytes / pieceBytes) * pieceBytes;
         var hash = new XxHash3();
         long badNode = -1;
-        byte* bytes = (byte*)destination;
         for (long done = 0; done < section.Length;)
         {
             int n = (int)Math.Min(chunkBytes, section.Length - done);
-            IndexFile.ReadExactly(handle, new Span<byte>(bytes + done, n), section.Offset + done, path, section.Name);
+            var chunk = storage.WritableBytes(SectionId.Vectors, done, n);
+            IndexFile.ReadExactly(handle, chunk, section.Offset + done, path, section.Name);
             for (int at = 0; at < n; at += (int)pieceBytes)
             {
-                int length = (int)Math.Min(pieceBytes, n - at);
-                hash.Append(new ReadOnlySpan<byte>(bytes + done + at, length));
-                if (badNode < 0 && GraphValidator.FirstBadRow((float*)(bytes + done + at), length / rowBytes, dims, cosine) is int bad and >= 0)
+                var piece = chunk.Slice(at, (int)Math.Min(pieceBytes, n - at));
+                hash.Append(piece);
+                if (badNode < 0 && GraphValidator.FirstBadRow(MemoryMarshal.Cast<byte, float>(piece), dims, cosine) is int bad and >= 0)
                     badNode = (done + at) / rowBytes + bad;
             }
             done += n;
         }
         CheckHash(path, section, hash.GetCurrentHashAsUInt64());
         if (badNode >= 0)
-            throw GraphValidator.BadRow(path, section, (int)badNode, destination + badNode * dims, dims);
+            throw GraphValidator.BadRow(path, section, (int)badNode, storage.Vector((int)badNode));
     }
 
     private static void CheckUnknown(SafeFileHandle handle, string path, SectionEntry section, byte[] scratch)

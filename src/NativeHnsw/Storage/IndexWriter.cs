@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using NativeHnsw.Graph;
 using Microsoft.Win32.SafeHandles;
 using NativeHnsw.IO;
@@ -13,10 +14,14 @@ namespace NativeHnsw.Storage;
 /// folder fsynced. A crash at any instant leaves either the old file or the new one, whole. The caller guarantees the graph does not
 /// change while it is written (HnswIndex holds its grow lock's write side).
 /// </summary>
-internal static unsafe class IndexWriter
+internal static class IndexWriter
 {
+    /// <param name="path">The target; see <see cref="DurableFile"/>.</param>
+    /// <param name="layout">The header to write (checksums are filled in).</param>
+    /// <param name="storage">The graph blocks.</param>
+    /// <param name="labelIndex">Node ids sorted by label: an in-memory index derives it from its label map, a mapped one has it in its file.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Write(string path, IndexHeader layout, GraphStorage storage, int* labelIndex)
+    public static void Write(string path, IndexHeader layout, GraphStorage storage, ReadOnlySpan<int> labelIndex)
     {
         using var replacement = DurableFile.BeginReplace(path, layout.FileLength);
         var handle = replacement.Handle;
@@ -30,17 +35,11 @@ internal static unsafe class IndexWriter
                 var s = sections[i];
                 long paddingStart = i == 0 ? s.Offset : sections[i - 1].End;
                 WriteZeros(handle, paddingStart, s.Offset - paddingStart, buffer);
-                checksums[i] = s.Id switch
-                {
-                    SectionId.Links0 => WriteLinks0(handle, s, storage, buffer),
-                    SectionId.Vectors => WriteRaw(handle, s, (byte*)storage.Vectors),
-                    SectionId.UpperLinks => WriteRaw(handle, s, (byte*)storage.UpperLinks),
-                    SectionId.UpperOffsets => WriteRaw(handle, s, (byte*)storage.UpperOffsets),
-                    SectionId.Labels => WriteRaw(handle, s, (byte*)storage.Labels),
-                    SectionId.States => WriteRaw(handle, s, storage.States),
-                    SectionId.LabelIndex => WriteRaw(handle, s, (byte*)labelIndex),
-                    _ => throw new InvalidOperationException($"This version writes no section {s.Id}."),
-                };
+                if (s.Id != SectionId.LabelIndex && !storage.Holds(s.Id))
+                    throw new InvalidOperationException($"This version writes no section {s.Id}.");
+                checksums[i] = s.Id == SectionId.Links0
+                    ? WriteLinks0(handle, s, storage, buffer)
+                    : WriteRaw(handle, s, storage, labelIndex);
             }
             // The header goes last, now that the checksums are known; it and the padding up to the first section.
             var header = layout.WithChecksums(checksums);
@@ -57,13 +56,16 @@ internal static unsafe class IndexWriter
 
     /// <summary>Straight from native memory to the file, chunk by chunk, hashing as it goes: no copy of ours.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static ulong WriteRaw(SafeFileHandle handle, SectionEntry section, byte* source)
+    private static ulong WriteRaw(SafeFileHandle handle, SectionEntry section, GraphStorage storage, ReadOnlySpan<int> labelIndex)
     {
         var hash = new XxHash3();
         for (long done = 0; done < section.Length;)
         {
+            // Chunks are whole ints (the chunk size and the label index's length are multiples of four).
             int n = (int)Math.Min(IndexFile.ChunkBytes, section.Length - done);
-            var span = new ReadOnlySpan<byte>(source + done, n);
+            var span = section.Id == SectionId.LabelIndex
+                ? MemoryMarshal.AsBytes(labelIndex.Slice((int)(done / sizeof(int)), n / sizeof(int)))
+                : storage.Bytes(section.Id, done, n);
             hash.Append(span);
             RandomAccess.Write(handle, span, section.Offset + done);
             done += n;
@@ -87,16 +89,14 @@ internal static unsafe class IndexWriter
         {
             int count = (int)Math.Min(perChunk, records - first);
             var chunk = buffer.AsSpan(0, count * recordBytes);
-            new ReadOnlySpan<byte>((byte*)(storage.Links0 + first * stride), chunk.Length).CopyTo(chunk);
-            fixed (byte* b = chunk)
+            storage.Bytes(SectionId.Links0, first * recordBytes, chunk.Length).CopyTo(chunk);
+            var ints = MemoryMarshal.Cast<byte, int>(chunk);
+            for (int r = 0; r < count; r++)
             {
-                int* record = (int*)b;
-                for (int r = 0; r < count; r++, record += stride)
-                {
-                    uint links = (uint)record[0];
-                    if (links <= (uint)storage.M0)
-                        new Span<int>(record + 1 + links, storage.M0 - (int)links).Clear();
-                }
+                var record = ints.Slice(r * stride, stride);
+                uint links = (uint)record[0];
+                if (links <= (uint)storage.M0)
+                    record[(1 + (int)links)..].Clear();
             }
             hash.Append(chunk);
             RandomAccess.Write(handle, chunk, section.Offset + first * recordBytes);
