@@ -92,17 +92,26 @@ public sealed partial class Collection
         return collection;
     }
 
-    /// <summary>Checkpoints when the time policy says so; called from the client's timer.</summary>
+    /// <summary>
+    /// Checkpoints when the time policy says so; called from the client's timer, on a pool thread, which must never
+    /// wait: a collection whose write lock is held (a write or checkpoint under way) is skipped until the next tick.
+    /// </summary>
     internal void CheckpointIfDue(TimeSpan interval)
     {
         if (_deleted || Volatile.Read(ref _pendingChanges) == 0)
             return;
-        if (Stopwatch.GetElapsedTime(Volatile.Read(ref _lastCheckpointTicks)) < interval)
+        if (_client.Time.GetElapsedTime(Volatile.Read(ref _lastCheckpointTicks)) < interval)
             return;
-        lock (_writeLock)
+        if (!_writeLock.TryEnter())
+            return;
+        try
         {
             if (!_deleted && !_indexBroken && _pendingChanges > 0)
                 CheckpointLocked();
+        }
+        finally
+        {
+            _writeLock.Exit();
         }
     }
 
@@ -263,7 +272,7 @@ public sealed partial class Collection
         _index = index;
         _checkpointSequence = sequence;
         _pendingChanges = replayed;
-        _lastCheckpointTicks = Stopwatch.GetTimestamp();
+        _lastCheckpointTicks = _client.Time.GetTimestamp();
         int threshold = _client.Options.Checkpoints.AfterReplayOf;
         if (!readOnly && threshold > 0 && replayed >= threshold)
             CheckpointLocked();
@@ -364,7 +373,7 @@ public sealed partial class Collection
         });
         Volatile.Write(ref _checkpointSequence, sequence);
         Volatile.Write(ref _pendingChanges, 0);
-        Volatile.Write(ref _lastCheckpointTicks, Stopwatch.GetTimestamp());
+        Volatile.Write(ref _lastCheckpointTicks, _client.Time.GetTimestamp());
     }
 
     private void ThrowIfGone()
