@@ -21,11 +21,21 @@ namespace NativeHnsw.Storage;
 /// <c>$eq</c>. <c>$ne</c> is exactly <c>not $eq</c> and <c>$nin</c> exactly <c>not $in</c>: a record that lacks the
 /// key, or holds a value of another type, matches them — Chroma's behaviour since 0.5.12 (before it, records lacking
 /// the key did not match). A record without metadata matches only <c>$ne</c>/<c>$nin</c>.</para>
+/// <para>Limits: filters nest at most <see cref="MaxDepth"/> levels (a comparison is one level, each <c>$and</c>/<c>$or</c>
+/// around it one more); a deeper one is refused where it is built or parsed, with <see cref="FilterSyntaxException"/>
+/// naming the depth. Lists (<c>$in</c>, <c>$nin</c>) and <c>$and</c>/<c>$or</c> members have no limit of their own.</para>
 /// </remarks>
 public sealed class Where
 {
     private readonly Where[] _children;
     private readonly object[] _values;
+
+    /// <summary>
+    /// How deeply filters may nest: a comparison is depth 1, an <c>$and</c>/<c>$or</c> one more than its deepest member.
+    /// Deeper filters are refused (<see cref="FilterSyntaxException"/>): they are translated to nested SQL and walked
+    /// recursively, and 100 levels is far beyond any filter written by hand or generated from a query language.
+    /// </summary>
+    public const int MaxDepth = 100;
 
     private Where(WhereKind kind, Where[] children, string? key, WhereOperator op, object[] values)
     {
@@ -34,7 +44,14 @@ public sealed class Where
         Key = key;
         Operator = op;
         _values = values;
+        int deepest = 0;
+        foreach (var child in children)
+            deepest = Math.Max(deepest, child.Depth);
+        Depth = deepest + 1;
     }
+
+    /// <summary>1 for a comparison; one more than the deepest member for <c>$and</c>/<c>$or</c>; at most <see cref="MaxDepth"/>.</summary>
+    public int Depth { get; }
 
     public WhereKind Kind { get; }
 
@@ -57,11 +74,13 @@ public sealed class Where
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json);
+            // Deep enough for any filter within MaxDepth (two JSON levels per $and/$or, three for a list comparison),
+            // so the depth check below, which names the filter's depth, is the one that refuses a deep filter.
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 2 * MaxDepth + 8 });
         }
         catch (JsonException e)
         {
-            throw new FilterSyntaxException("$", $"not valid JSON: {e.Message}", e);
+            throw new FilterSyntaxException("$", $"not valid JSON (or nested far deeper than the {MaxDepth} levels a filter may have): {e.Message}", e);
         }
         using (document)
             return FromJson(document.RootElement);
@@ -154,7 +173,17 @@ public sealed class Where
             if (filters[i] is null)
                 throw new FilterSyntaxException($"$.{name}[{i}]", "null filter");
         }
-        return new Where(kind, (Where[])filters.Clone(), null, default, []);
+        return CheckDepth(new Where(kind, (Where[])filters.Clone(), null, default, []), "$");
+    }
+
+    private static Where CheckDepth(Where where, string path)
+    {
+        if (where.Depth > MaxDepth)
+        {
+            throw new FilterSyntaxException(path, string.Create(CultureInfo.InvariantCulture,
+                $"the filter nests {where.Depth} levels deep ($and/$or inside $and/$or); at most {MaxDepth} are supported"));
+        }
+        return where;
     }
 
     private static Where Compare(string key, WhereOperator op, object value)
@@ -225,7 +254,7 @@ public sealed class Where
                 int i = 0;
                 foreach (var item in property.Value.EnumerateArray())
                     children.Add(ParseFilter(item, $"{at}[{i++}]"));
-                parts.Add(new Where(property.Name == "$and" ? WhereKind.And : WhereKind.Or, [.. children], null, default, []));
+                parts.Add(CheckDepth(new Where(property.Name == "$and" ? WhereKind.And : WhereKind.Or, [.. children], null, default, []), at));
             }
             else if (property.Name.StartsWith('$'))
             {
@@ -242,7 +271,7 @@ public sealed class Where
         {
             0 => throw new FilterSyntaxException(path, "an empty filter object"),
             1 => parts[0],
-            _ => new Where(WhereKind.And, [.. parts], null, default, []),
+            _ => CheckDepth(new Where(WhereKind.And, [.. parts], null, default, []), path),
         };
     }
 
