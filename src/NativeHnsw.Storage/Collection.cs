@@ -42,6 +42,7 @@ public sealed partial class Collection
 
     /// <summary>Bumped after every commit that changes this collection's records; keys <see cref="_filterCache"/>.</summary>
     private long _dataVersion;
+    private long _filteredGraphSearches;
     private readonly FilterCache _filterCache = new();
 
     private Collection(PersistentClient client, long id, string name, CollectionOptions options)
