@@ -162,12 +162,9 @@ public sealed partial class PersistentClient : IDisposable
                 {
                     try
                     {
-                        return StoreDatabase.Scalar<long>(Database.Writer, """
-                            INSERT INTO collections(name, dimensions, metric, m, ef_construction, default_ef, seed)
-                            VALUES (@n, @d, @metric, @m, @efc, @ef, @seed) RETURNING id;
-                            """,
-                            ("@n", name), ("@d", options.Dimensions), ("@metric", (int)options.Metric), ("@m", options.M),
-                            ("@efc", options.EfConstruction), ("@ef", options.DefaultEf), ("@seed", unchecked((long)options.Seed)));
+                        return StoreDatabase.Scalar<long>(Database.Writer,
+                            $"INSERT INTO collections(name, {CollectionRows.Columns()}) VALUES (@n, {CollectionRows.Values}) RETURNING id;",
+                            [("@n", name), .. CollectionRows.Parameters(options)]);
                     }
                     catch (SqliteException e) when (e.SqliteErrorCode == 19)
                     {
@@ -441,20 +438,12 @@ public sealed partial class PersistentClient : IDisposable
         {
             using var connection = Database.OpenReader();
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT id, dimensions, metric, m, ef_construction, default_ef, seed FROM collections WHERE name = @n;";
+            command.CommandText = $"SELECT id, {CollectionRows.Columns()} FROM collections WHERE name = @n;";
             command.Parameters.AddWithValue("@n", name);
             using var reader = command.ExecuteReader();
             if (!reader.Read())
                 return ((long, CollectionOptions)?)null;
-            var options = new CollectionOptions
-            {
-                Dimensions = reader.GetInt32(1),
-                Metric = (DistanceMetric)reader.GetInt32(2),
-                M = reader.GetInt32(3),
-                EfConstruction = reader.GetInt32(4),
-                DefaultEf = reader.GetInt32(5),
-                Seed = unchecked((ulong)reader.GetInt64(6)),
-            };
+            var options = CollectionRows.Read(reader, 1);
             return (reader.GetInt64(0), options);
         });
         if (found is not { } row)
