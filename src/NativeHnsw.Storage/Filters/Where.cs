@@ -105,6 +105,43 @@ public sealed class Where
 
     public static Where Nin(string key, params object[] values) => Compare(key, WhereOperator.Nin, values);
 
+    /// <summary>Records whose document contains <paramref name="text"/> (ordinal, case-sensitive; any script).</summary>
+    public static Where DocumentContains(string text) => Document(WhereOperator.Contains, text, "$");
+
+    /// <summary>Records whose document does not contain <paramref name="text"/>, or that have no document.</summary>
+    public static Where DocumentNotContains(string text) => Document(WhereOperator.NotContains, text, "$");
+
+    /// <summary>Records whose document matches the .NET regular expression <paramref name="pattern"/> (culture-invariant; evaluated with a time limit of <see cref="RegexTimeout"/> per document).</summary>
+    public static Where DocumentRegex(string pattern) => Document(WhereOperator.Regex, pattern, "$");
+
+    /// <summary>Records whose document does not match <paramref name="pattern"/>, or that have no document.</summary>
+    public static Where DocumentNotRegex(string pattern) => Document(WhereOperator.NotRegex, pattern, "$");
+
+    /// <summary>How long one <c>$regex</c> may run on one document before the filter fails with <see cref="StoreException"/>.</summary>
+    public static TimeSpan RegexTimeout { get; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Parses Chroma's <c>where_document</c> JSON: <c>{"$contains": text}</c>, <c>$not_contains</c>, <c>$regex</c>,
+    /// <c>$not_regex</c>, and <c>{"$and": […]}</c>/<c>{"$or": […]}</c> of those. The result is a <see cref="Where"/>,
+    /// so it combines with a metadata filter through <see cref="And"/>.
+    /// </summary>
+    /// <exception cref="FilterSyntaxException">Not JSON, or not that syntax; the message names the place.</exception>
+    public static Where ParseDocument(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 2 * MaxDepth + 8 });
+        }
+        catch (JsonException e)
+        {
+            throw new FilterSyntaxException("$", $"not valid JSON (or nested far deeper than the {MaxDepth} levels a filter may have): {e.Message}", e);
+        }
+        using (document)
+            return ParseDocumentFilter(document.RootElement, "$");
+    }
+
     public static Where And(params Where[] filters) => Logical(WhereKind.And, filters);
 
     public static Where Or(params Where[] filters) => Logical(WhereKind.Or, filters);
@@ -121,7 +158,14 @@ public sealed class Where
     private void Write(Utf8JsonWriter writer)
     {
         writer.WriteStartObject();
-        if (Kind == WhereKind.Comparison)
+        if (Kind == WhereKind.Document)
+        {
+            writer.WritePropertyName(DocumentKey);
+            writer.WriteStartObject();
+            writer.WriteString(OperatorName(Operator), (string)_values[0]);
+            writer.WriteEndObject();
+        }
+        else if (Kind == WhereKind.Comparison)
         {
             writer.WritePropertyName(Key!);
             writer.WriteStartObject();
@@ -159,8 +203,80 @@ public sealed class Where
         WhereOperator.Lt => "$lt",
         WhereOperator.Lte => "$lte",
         WhereOperator.In => "$in",
-        _ => "$nin",
+        WhereOperator.Nin => "$nin",
+        WhereOperator.Contains => "$contains",
+        WhereOperator.NotContains => "$not_contains",
+        WhereOperator.Regex => "$regex",
+        _ => "$not_regex",
     };
+
+    /// <summary>The key under which a metadata filter holds a document test (Chroma's name for the document field).</summary>
+    public const string DocumentKey = "#document";
+
+    private static Where Document(WhereOperator op, string text, string path)
+    {
+        if (text is null)
+            throw new FilterSyntaxException(path, $"{OperatorName(op)} takes a string, got null");
+        if (op is WhereOperator.Regex or WhereOperator.NotRegex)
+        {
+            try
+            {
+                _ = new System.Text.RegularExpressions.Regex(text, System.Text.RegularExpressions.RegexOptions.CultureInvariant, RegexTimeout);
+            }
+            catch (ArgumentException e)
+            {
+                throw new FilterSyntaxException(path, $"{OperatorName(op)}: not a valid regular expression: {e.Message}", e);
+            }
+        }
+        return new Where(WhereKind.Document, [], null, op, [text]);
+    }
+
+    private static Where ParseDocumentFilter(JsonElement element, string path)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+            throw new FilterSyntaxException(path, $"expected an object, got {JsonKind(element)}");
+        var parts = new List<Where>();
+        foreach (var property in element.EnumerateObject())
+        {
+            string at = $"{path}.{property.Name}";
+            switch (property.Name)
+            {
+                case "$and" or "$or":
+                    if (property.Value.ValueKind != JsonValueKind.Array || property.Value.GetArrayLength() == 0)
+                        throw new FilterSyntaxException(at, $"{property.Name} takes a non-empty list of document filters");
+                    var children = new List<Where>();
+                    int i = 0;
+                    foreach (var item in property.Value.EnumerateArray())
+                        children.Add(ParseDocumentFilter(item, $"{at}[{i++}]"));
+                    parts.Add(CheckDepth(new Where(property.Name == "$and" ? WhereKind.And : WhereKind.Or, [.. children], null, default, []), at));
+                    break;
+                default:
+                    parts.Add(ParseDocumentOperator(property, at));
+                    break;
+            }
+        }
+        return parts.Count switch
+        {
+            0 => throw new FilterSyntaxException(path, "an empty document filter object"),
+            1 => parts[0],
+            _ => CheckDepth(new Where(WhereKind.And, [.. parts], null, default, []), path),
+        };
+    }
+
+    private static Where ParseDocumentOperator(JsonProperty property, string path)
+    {
+        WhereOperator op = property.Name switch
+        {
+            "$contains" => WhereOperator.Contains,
+            "$not_contains" => WhereOperator.NotContains,
+            "$regex" => WhereOperator.Regex,
+            "$not_regex" => WhereOperator.NotRegex,
+            _ => throw new FilterSyntaxException(path, $"unknown document operator '{property.Name}' (expected $contains, $not_contains, $regex, $not_regex, $and or $or)"),
+        };
+        if (property.Value.ValueKind != JsonValueKind.String)
+            throw new FilterSyntaxException(path, $"{property.Name} takes a string, got {JsonKind(property.Value)}");
+        return Document(op, property.Value.GetString()!, path);
+    }
 
     private static Where Logical(WhereKind kind, Where[] filters)
     {
@@ -255,6 +371,11 @@ public sealed class Where
                 foreach (var item in property.Value.EnumerateArray())
                     children.Add(ParseFilter(item, $"{at}[{i++}]"));
                 parts.Add(CheckDepth(new Where(property.Name == "$and" ? WhereKind.And : WhereKind.Or, [.. children], null, default, []), at));
+            }
+            else if (property.Name == DocumentKey)
+            {
+                // {"#document": {"$contains": "x"}}, or a whole where_document filter under the key.
+                parts.Add(ParseDocumentFilter(property.Value, at));
             }
             else if (property.Name.StartsWith('$'))
             {

@@ -166,7 +166,8 @@ internal static class WhereSql
     };
 
     private static bool IsNegation(Where where) =>
-        where.Kind == WhereKind.Comparison && where.Operator is WhereOperator.Ne or WhereOperator.Nin;
+        (where.Kind == WhereKind.Comparison && where.Operator is WhereOperator.Ne or WhereOperator.Nin)
+        || (where.Kind == WhereKind.Document && where.Operator is WhereOperator.NotContains or WhereOperator.NotRegex);
 
     /// <summary>A compound select cannot be an operand of another; a subquery in FROM can.</summary>
     private static string Operand((string Sql, bool Compound) set) => set.Compound ? "SELECT r FROM (" + set.Sql + ")" : set.Sql;
@@ -174,6 +175,8 @@ internal static class WhereSql
     /// <summary>The rows whose value under the key satisfies the comparison, with $ne read as $eq and $nin as $in.</summary>
     private static string Positive(Where where, SqliteCommand command, ref int next)
     {
+        if (where.Kind == WhereKind.Document)
+            return DocumentPositive(where, command, ref next);
         string key = Add(command, ref next, where.Key!);
         object first = where.Values[0];
         int kind = MetadataRows.KindOf(first);
@@ -197,6 +200,31 @@ internal static class WhereSql
                 break;
         }
         return $"SELECT record AS r FROM metadata WHERE collection = @c AND key = {key} AND kind = {kind} AND value {test}";
+    }
+
+    /// <summary>
+    /// The rows whose document contains the text (for <c>$contains</c>/<c>$not_contains</c>) or matches the pattern
+    /// (<c>$regex</c>/<c>$not_regex</c>). A text of three or more characters is looked up in the trigram index
+    /// (<c>documents_fts</c>), whose phrase match finds every document holding the text; <c>instr</c> then checks each
+    /// candidate exactly. A shorter text has no trigram to look up and is found by <c>instr</c> over the collection's
+    /// documents; a pattern by the <see cref="StoreDatabase.RegexFunction"/> over them.
+    /// </summary>
+    private static string DocumentPositive(Where where, SqliteCommand command, ref int next)
+    {
+        string text = (string)where.Values[0];
+        string value = Add(command, ref next, text);
+        if (where.Operator is WhereOperator.Regex or WhereOperator.NotRegex)
+            return $"SELECT row_id AS r FROM records WHERE collection = @c AND document IS NOT NULL AND {StoreDatabase.RegexFunction}({value}, document)";
+        int characters = 0;
+        foreach (var _ in text.EnumerateRunes())
+        {
+            if (++characters >= 3)
+                break;
+        }
+        if (characters < 3)
+            return $"SELECT row_id AS r FROM records WHERE collection = @c AND instr(document, {value}) > 0";
+        string phrase = Add(command, ref next, "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
+        return $"SELECT d.row_id AS r FROM documents_fts JOIN records d ON d.row_id = documents_fts.rowid WHERE documents_fts MATCH {phrase} AND d.collection = @c AND instr(d.document, {value}) > 0";
     }
 
     /// <summary>
