@@ -45,15 +45,45 @@ public sealed partial class Collection
     private long _filteredGraphSearches;
     private readonly FilterCache _filterCache = new();
 
-    private Collection(PersistentClient client, long id, string name, CollectionOptions options)
+    private volatile string _name;
+    private volatile IReadOnlyDictionary<string, object>? _metadata;
+
+    private Collection(PersistentClient client, long id, string name, CollectionOptions options, IReadOnlyDictionary<string, object>? metadata)
     {
         _client = client;
         _id = id;
-        Name = name;
+        _name = name;
+        _metadata = metadata;
         Options = options;
     }
 
-    public string Name { get; }
+    /// <summary>The collection's name (changed by <see cref="Modify"/>).</summary>
+    public string Name => _name;
+
+    /// <summary>
+    /// The collection's own metadata, as given at creation or by <see cref="Modify"/> (null when none); Chroma's
+    /// <c>hnsw:</c> keys are not kept here but in <see cref="Options"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, object>? Metadata => _metadata;
+
+    /// <summary>
+    /// Renames the collection (when <paramref name="name"/> is given) and replaces its metadata (when
+    /// <paramref name="metadata"/> is given; an empty map removes it), in one transaction, as Chroma's modify does.
+    /// </summary>
+    /// <exception cref="CollectionExistsException">Another collection has that name.</exception>
+    /// <exception cref="ArgumentException">A bad name or metadata, or an <c>hnsw:</c> key (options are fixed at creation).</exception>
+    public void Modify(string? name = null, IReadOnlyDictionary<string, object?>? metadata = null)
+    {
+        ThrowIfGone();
+        _client.ModifyCollection(this, name, metadata);
+    }
+
+    internal void Renamed(string name, IReadOnlyDictionary<string, object>? metadata, bool setMetadata)
+    {
+        _name = name;
+        if (setMetadata)
+            _metadata = metadata;
+    }
 
     public CollectionOptions Options { get; }
 
@@ -86,9 +116,9 @@ public sealed partial class Collection
         }
     }
 
-    internal static Collection Open(PersistentClient client, long id, string name, CollectionOptions options)
+    internal static Collection Open(PersistentClient client, long id, string name, CollectionOptions options, IReadOnlyDictionary<string, object>? metadata)
     {
-        var collection = new Collection(client, id, name, options);
+        var collection = new Collection(client, id, name, options, metadata);
         collection.Recover();
         return collection;
     }

@@ -148,9 +148,21 @@ public sealed partial class PersistentClient : IDisposable
 
     /// <summary>Creates a collection with fixed options.</summary>
     /// <exception cref="CollectionExistsException">A collection of that name exists.</exception>
-    public Collection CreateCollection(string name, CollectionOptions options)
+    public Collection CreateCollection(string name, CollectionOptions options) => CreateCollection(name, options, null);
+
+    /// <summary>
+    /// Creates a collection with fixed options and metadata. Chroma's <c>hnsw:</c> keys in the metadata map onto the
+    /// options (<c>hnsw:space</c> "cosine", "l2" or "ip"; <c>hnsw:M</c>; <c>hnsw:construction_ef</c>;
+    /// <c>hnsw:search_ef</c>) and override them; other <c>hnsw:</c> keys are refused. The other keys are stored as
+    /// <see cref="Collection.Metadata"/> (string, integer, float or bool values).
+    /// </summary>
+    /// <exception cref="CollectionExistsException">A collection of that name exists.</exception>
+    /// <exception cref="ArgumentException">A bad name, option or metadata entry.</exception>
+    public Collection CreateCollection(string name, CollectionOptions options, IReadOnlyDictionary<string, object?>? metadata)
     {
         ValidateName(name);
+        ArgumentNullException.ThrowIfNull(options);
+        options = CollectionMetadata.Apply(name, options, metadata, out var user);
         ValidateOptions(options);
         lock (_gate)
         {
@@ -163,8 +175,8 @@ public sealed partial class PersistentClient : IDisposable
                     try
                     {
                         return StoreDatabase.Scalar<long>(Database.Writer,
-                            $"INSERT INTO collections(name, {CollectionRows.Columns()}) VALUES (@n, {CollectionRows.Values}) RETURNING id;",
-                            [("@n", name), .. CollectionRows.Parameters(options)]);
+                            $"INSERT INTO collections(name, {CollectionRows.Columns()}, metadata) VALUES (@n, {CollectionRows.Values}, @meta) RETURNING id;",
+                            [("@n", name), ("@meta", MetadataValues.ToJson(user)), .. CollectionRows.Parameters(options)]);
                     }
                     catch (SqliteException e) when (e.SqliteErrorCode == 19)
                     {
@@ -177,7 +189,7 @@ public sealed partial class PersistentClient : IDisposable
             string folder = Layout.CollectionFolder(id);
             if (Directory.Exists(folder))
                 Directory.Delete(folder, recursive: true);
-            var collection = Collection.Open(this, id, name, options);
+            var collection = Collection.Open(this, id, name, options, user);
             _open[name] = collection;
             PublishOpenLocked();
             return collection;
@@ -194,17 +206,27 @@ public sealed partial class PersistentClient : IDisposable
 
     /// <summary>The collection of that name, created with <paramref name="options"/> when there is none.</summary>
     /// <exception cref="CollectionExistsException">It exists with other dimensions, metric or HNSW parameters.</exception>
-    public Collection GetOrCreateCollection(string name, CollectionOptions options)
+    public Collection GetOrCreateCollection(string name, CollectionOptions options) => GetOrCreateCollection(name, options, null);
+
+    /// <summary>
+    /// Chroma's get-or-create: the collection of that name, returned unchanged when it exists (its metadata is not
+    /// replaced by <paramref name="metadata"/>), or created with <paramref name="options"/> and
+    /// <paramref name="metadata"/> (see <see cref="CreateCollection(string, CollectionOptions, IReadOnlyDictionary{string, object?}?)"/>).
+    /// </summary>
+    /// <exception cref="CollectionExistsException">It exists with other dimensions, metric or HNSW parameters (after the <c>hnsw:</c> keys are applied).</exception>
+    public Collection GetOrCreateCollection(string name, CollectionOptions options, IReadOnlyDictionary<string, object?>? metadata)
     {
         ValidateName(name);
-        ValidateOptions(options);
+        ArgumentNullException.ThrowIfNull(options);
+        var effective = CollectionMetadata.Apply(name, options, metadata, out _);
+        ValidateOptions(effective);
         var existing = TryOpen(name);
         if (existing is null)
         {
             ThrowIfReadOnly($"creating collection '{name}'");
             try
             {
-                return CreateCollection(name, options);
+                return CreateCollection(name, options, metadata);
             }
             catch (CollectionExistsException)
             {
@@ -214,9 +236,49 @@ public sealed partial class PersistentClient : IDisposable
                     throw;
             }
         }
-        if (existing.Options != options)
-            throw new CollectionExistsException(Path, name, $"exists with other options ({existing.Options}) than the ones asked for ({options}).");
+        if (existing.Options != effective)
+            throw new CollectionExistsException(Path, name, $"exists with other options ({existing.Options}) than the ones asked for ({effective}).");
         return existing;
+    }
+
+    /// <summary>Renames a collection and/or replaces its metadata; see <see cref="Collection.Modify"/>.</summary>
+    internal void ModifyCollection(Collection collection, string? name, IReadOnlyDictionary<string, object?>? metadata)
+    {
+        if (name is not null)
+            ValidateName(name);
+        var user = metadata is null ? null : CollectionMetadata.UserOnly(collection.Name, metadata);
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            ThrowIfReadOnly($"modifying collection '{collection.Name}'");
+            string oldName = collection.Name;
+            string newName = name ?? oldName;
+            if (newName != oldName && _opening.ContainsKey(newName))
+                throw new CollectionExistsException(Path, newName, "exists already.");
+            Database.Run(() =>
+            {
+                lock (Database.WriterLock)
+                {
+                    try
+                    {
+                        string sql = metadata is null
+                            ? "UPDATE collections SET name = @n WHERE id = @id;"
+                            : "UPDATE collections SET name = @n, metadata = @meta WHERE id = @id;";
+                        Database.Execute(sql, ("@n", newName), ("@meta", MetadataValues.ToJson(user)), ("@id", collection.Id));
+                    }
+                    catch (SqliteException e) when (e.SqliteErrorCode == 19)
+                    {
+                        throw new CollectionExistsException(Path, newName, "exists already.");
+                    }
+                }
+            });
+            collection.Renamed(newName, user, setMetadata: metadata is not null);
+            if (newName != oldName && _open.Remove(oldName))
+            {
+                _open[newName] = collection;
+                PublishOpenLocked();
+            }
+        }
     }
 
     /// <summary>The names of every collection, in ordinal order.</summary>
@@ -438,17 +500,18 @@ public sealed partial class PersistentClient : IDisposable
         {
             using var connection = Database.OpenReader();
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT id, {CollectionRows.Columns()} FROM collections WHERE name = @n;";
+            command.CommandText = $"SELECT id, {CollectionRows.Columns()}, metadata FROM collections WHERE name = @n;";
             command.Parameters.AddWithValue("@n", name);
             using var reader = command.ExecuteReader();
             if (!reader.Read())
-                return ((long, CollectionOptions)?)null;
+                return ((long, CollectionOptions, Dictionary<string, object>?)?)null;
             var options = CollectionRows.Read(reader, 1);
-            return (reader.GetInt64(0), options);
+            var metadata = reader.IsDBNull(7) ? null : MetadataValues.FromJson(reader.GetString(7));
+            return (reader.GetInt64(0), options, metadata);
         });
         if (found is not { } row)
             return null;
-        return Database.Run(() => Collection.Open(this, row.Item1, name, row.Item2));
+        return Database.Run(() => Collection.Open(this, row.Item1, name, row.Item2, row.Item3));
     }
 
     /// <summary>Caller holds <see cref="_gate"/>.</summary>

@@ -11,7 +11,7 @@ namespace NativeHnsw.Storage.Internal;
 /// Schema (format version 3):
 /// <code>
 /// store_info(key TEXT PRIMARY KEY, value TEXT)       format_version
-/// collections(id INTEGER PRIMARY KEY AUTOINCREMENT, name UNIQUE, dimensions, metric, m, ef_construction, default_ef, seed)
+/// collections(id INTEGER PRIMARY KEY AUTOINCREMENT, name UNIQUE, dimensions, metric, m, ef_construction, default_ef, seed, metadata TEXT (JSON; version 3))
 /// records(row_id INTEGER PRIMARY KEY AUTOINCREMENT, collection, id TEXT, vector BLOB (float32 LE), document TEXT, metadata TEXT (JSON), UNIQUE(collection, id))
 /// changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, collection, op (1 upsert, 2 delete), record (a row_id))
 /// metadata(record, key, collection, kind (0 string, 1 number, 2 bool), value (no affinity), PRIMARY KEY(record, key)) WITHOUT ROWID
@@ -298,7 +298,7 @@ internal sealed class StoreDatabase : IDisposable
             CREATE TABLE collections(
                 id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE,
                 dimensions INTEGER NOT NULL, metric INTEGER NOT NULL, m INTEGER NOT NULL,
-                ef_construction INTEGER NOT NULL, default_ef INTEGER NOT NULL, seed INTEGER NOT NULL);
+                ef_construction INTEGER NOT NULL, default_ef INTEGER NOT NULL, seed INTEGER NOT NULL, metadata TEXT);
             CREATE TABLE records(
                 row_id INTEGER PRIMARY KEY AUTOINCREMENT, collection INTEGER NOT NULL, id TEXT NOT NULL,
                 vector BLOB NOT NULL, document TEXT, metadata TEXT, UNIQUE(collection, id));
@@ -352,10 +352,12 @@ internal sealed class StoreDatabase : IDisposable
         END;
         """);
 
-    /// <summary>Version 2 → 3: the document index, derived from <c>records.document</c> and filled by FTS5's rebuild, in one transaction.</summary>
+    /// <summary>Version 2 → 3: collection metadata (a nullable column) and the document index, derived from <c>records.document</c> and filled by FTS5's rebuild, in one transaction.</summary>
     private void MigrateFromVersion2()
     {
         using var transaction = Writer.BeginTransaction(deferred: false);
+        if (Scalar<long>(Writer, transaction, "SELECT COUNT(*) FROM pragma_table_info('collections') WHERE name = 'metadata';") == 0)
+            Execute(transaction, "ALTER TABLE collections ADD COLUMN metadata TEXT;");
         CreateDocumentIndex(transaction);
         Execute(transaction, "INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');");
         Execute(transaction, "UPDATE store_info SET value = @v WHERE key = 'format_version';", ("@v", FormatVersion.ToString(CultureInfo.InvariantCulture)));
