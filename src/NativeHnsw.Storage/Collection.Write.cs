@@ -279,7 +279,7 @@ public sealed partial class Collection
         string sql = "collection = @c";
         if (ids is not null)
         {
-            command.Parameters.AddWithValue("@ids", JsonSerializer.Serialize(ids));
+            command.Parameters.AddWithValue("@ids", JsonSerializer.Serialize(ids, StoreJsonContext.Default.IReadOnlyListString));
             sql += " AND id IN (SELECT value FROM json_each(@ids))";
         }
         if (where is not null)
