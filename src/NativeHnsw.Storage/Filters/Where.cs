@@ -70,20 +70,8 @@ public sealed class Where
     /// <exception cref="FilterSyntaxException">Not JSON, or not the documented syntax; the message names the place.</exception>
     public static Where Parse(string json)
     {
-        ArgumentNullException.ThrowIfNull(json);
-        JsonDocument document;
-        try
-        {
-            // Deep enough for any filter within MaxDepth (two JSON levels per $and/$or, three for a list comparison),
-            // so the depth check below, which names the filter's depth, is the one that refuses a deep filter.
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 2 * MaxDepth + 8 });
-        }
-        catch (JsonException e)
-        {
-            throw new FilterSyntaxException("$", $"not valid JSON (or nested far deeper than the {MaxDepth} levels a filter may have): {e.Message}", e);
-        }
-        using (document)
-            return FromJson(document.RootElement);
+        using var document = ParseJson(json);
+        return FromJson(document.RootElement);
     }
 
     /// <inheritdoc cref="Parse"/>
@@ -128,18 +116,8 @@ public sealed class Where
     /// <exception cref="FilterSyntaxException">Not JSON, or not that syntax; the message names the place.</exception>
     public static Where ParseDocument(string json)
     {
-        ArgumentNullException.ThrowIfNull(json);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 2 * MaxDepth + 8 });
-        }
-        catch (JsonException e)
-        {
-            throw new FilterSyntaxException("$", $"not valid JSON (or nested far deeper than the {MaxDepth} levels a filter may have): {e.Message}", e);
-        }
-        using (document)
-            return ParseDocumentFilter(document.RootElement, "$");
+        using var document = ParseJson(json);
+        return ParseDocumentFilter(document.RootElement, "$");
     }
 
     public static Where And(params Where[] filters) => Logical(WhereKind.And, filters);
@@ -290,6 +268,21 @@ public sealed class Where
                 throw new FilterSyntaxException($"$.{name}[{i}]", "null filter");
         }
         return CheckDepth(new Where(kind, (Where[])filters.Clone(), null, default, []), "$");
+    }
+
+    private static JsonDocument ParseJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try
+        {
+            // Deep enough for any filter within MaxDepth (two JSON levels per $and/$or, three for a list comparison),
+            // so the depth check, which names the filter's depth, is the one that refuses a deep filter.
+            return JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 2 * MaxDepth + 8 });
+        }
+        catch (JsonException e)
+        {
+            throw new FilterSyntaxException("$", $"not valid JSON (or nested far deeper than the {MaxDepth} levels a filter may have): {e.Message}", e);
+        }
     }
 
     private static Where CheckDepth(Where where, string path)

@@ -238,20 +238,7 @@ internal static class WhereSql
         {
             writer.WriteStartArray();
             foreach (object value in values)
-            {
-                switch (MetadataRows.StoredValue(value))
-                {
-                    case string text:
-                        writer.WriteStringValue(text);
-                        break;
-                    case long integer:
-                        writer.WriteNumberValue(integer);
-                        break;
-                    case double real:
-                        writer.WriteRawValue(MetadataValues.FloatText(real));
-                        break;
-                }
-            }
+                MetadataValues.WriteValue(writer, MetadataRows.StoredValue(value));
             writer.WriteEndArray();
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
