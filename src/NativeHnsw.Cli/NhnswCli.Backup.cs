@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using NativeHnsw.Backup;
+using NativeHnsw.Storage;
 using Spectre.Console;
 
 namespace NativeHnsw.Cli;
@@ -18,7 +19,7 @@ public static partial class NhnswCli
         {
             string source = parsed.GetValue(index)!;
             using var folder = OpenTarget(parsed.GetValue(target)!);
-            if (StoreBackup.IsStore(source))
+            if (StoreFolder.IsStore(source))
             {
                 bool delta = parsed.GetValue(incremental);
                 using var client = StoreBackup.OpenForBackup(source, out bool readOnly);

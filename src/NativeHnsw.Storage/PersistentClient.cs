@@ -19,7 +19,7 @@ namespace NativeHnsw.Storage;
 /// </remarks>
 public sealed partial class PersistentClient : IDisposable
 {
-    private readonly FileStream? _lock;
+    private readonly StoreLock? _lock;
     private readonly Dictionary<string, Collection> _open = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly Timer? _timer;
@@ -39,14 +39,7 @@ public sealed partial class PersistentClient : IDisposable
         if (File.Exists(Layout.Root))
             throw new StoreException($"{Layout.Root}: is a file; a store is a folder.");
         Directory.CreateDirectory(Layout.Root);
-        try
-        {
-            _lock = new FileStream(Layout.LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
-        }
-        catch (IOException e)
-        {
-            throw new StoreLockedException(Layout.Root, e);
-        }
+        _lock = StoreLock.Acquire(Layout.Root);
         try
         {
             Database = StoreDatabase.Open(Layout.DatabaseFile, Options.Durability);

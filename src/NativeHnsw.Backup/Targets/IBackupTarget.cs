@@ -1,7 +1,7 @@
 namespace NativeHnsw.Backup;
 
 /// <summary>
-/// Where backups live: a local folder today; S3-compatible object storage later. A target shows a backup only once
+/// Where backups live: a local folder (<see cref="LocalFolderTarget"/>) or S3-compatible object storage (<see cref="S3Target"/>). A target shows a backup only once
 /// it is whole: files go to a staging place first and the manifest is written last, and only then does the
 /// backup appear in <see cref="ListIds"/>.
 /// </summary>

@@ -11,8 +11,8 @@ namespace NativeHnsw.Backup;
 /// </summary>
 public static class StoreBackup
 {
-    /// <summary>The database file's name and role inside a backup.</summary>
-    public const string DatabaseFileName = "store.db";
+    /// <summary>The database file's name and role inside a backup (the name it has in a store folder).</summary>
+    public const string DatabaseFileName = StoreFolder.DatabaseFileName;
 
     public const string DatabaseRole = "database";
 
@@ -130,8 +130,8 @@ public static class StoreBackup
     public static PersistentClient OpenForBackup(string storeFolder, out bool readOnly)
     {
         ArgumentException.ThrowIfNullOrEmpty(storeFolder);
-        if (!IsStore(storeFolder))
-            throw new StoreException($"{Path.GetFullPath(storeFolder)}: not a store (no {DatabaseFileName}).");
+        if (!StoreFolder.IsStore(storeFolder))
+            throw new StoreException($"{Path.GetFullPath(storeFolder)}: not a store (no {StoreFolder.DatabaseFileName}).");
         var options = new StoreOptions { Checkpoints = new CheckpointPolicy { Interval = null, OnDispose = false, AfterReplayOf = 0 } };
         try
         {
@@ -145,14 +145,11 @@ public static class StoreBackup
         }
     }
 
-    /// <summary>True when <paramref name="path"/> is a store folder (it holds <c>store.db</c>).</summary>
-    public static bool IsStore(string path) => Directory.Exists(path) && File.Exists(Path.Combine(path, DatabaseFileName));
-
     private static BackupManifest Upload(StoreSnapshot snapshot, string source, DateTimeOffset createdUtc, IBackupTarget target, BackupOptions options)
     {
         string id = BackupManifest.NewId(createdUtc);
         using var writer = target.Begin(id);
-        var files = new List<BackupFileEntry> { Write(writer, snapshot.Folder, "store.db", DatabaseFileName, DatabaseRole, options) };
+        var files = new List<BackupFileEntry> { Write(writer, snapshot.Folder, StoreFolder.DatabaseFileName, DatabaseFileName, DatabaseRole, options) };
         var collections = new List<StoreCollectionSummary>();
         foreach (var c in snapshot.Collections)
         {

@@ -124,7 +124,7 @@ public static class StoreRestore
             return path;
         }
         if (file.Role == StoreBackup.DatabaseRole)
-            return Path.Combine(staging, StoreBackup.DatabaseFileName);
+            return Path.Combine(staging, StoreFolder.DatabaseFileName);
         if (file.Role == StoreBackup.CheckpointRole)
         {
             var owner = link.Store!.Collections.FirstOrDefault(c => c.CheckpointFile == file.Name)
@@ -200,42 +200,19 @@ public static class StoreRestore
 
     private static void Switch(BackupManifest backup, string staging, string live)
     {
-        if (!Directory.Exists(live))
-        {
-            Move(backup, staging, live);
-            DirectorySync.Flush(Path.GetDirectoryName(live)!);
-            return;
-        }
         CheckRestorable(backup, live);
-        string old = Path.Combine(Path.GetDirectoryName(live)!, $".{Path.GetFileName(live)}.old-{Guid.NewGuid():N}");
-        FileStream? held = null;
         try
         {
-            try
-            {
-                held = new FileStream(Path.Combine(live, "LOCK"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
-            }
-            catch (IOException e)
-            {
-                throw new BackupException(backup.Id, $"the store '{live}' is open in a client (its LOCK is held); close it and restore again. Nothing was changed.", e);
-            }
-            Move(backup, live, old);
-            try
-            {
-                Move(backup, staging, live);
-            }
-            catch
-            {
-                Directory.Move(old, live);
-                throw;
-            }
+            StoreFolder.Replace(staging, live);
         }
-        finally
+        catch (StoreLockedException e)
         {
-            held?.Dispose();
+            throw new BackupException(backup.Id, $"the store '{live}' is open in a client (its LOCK is held); close it and restore again. Nothing was changed.", e);
         }
-        DirectorySync.Flush(Path.GetDirectoryName(live)!);
-        StoreBackup.TryDeleteFolder(old);
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupException(backup.Id, $"cannot switch '{live}' to the restored copy: {e.Message}", e);
+        }
     }
 
     /// <summary>The live path must be absent, an empty folder, or a store: the switch deletes what it replaces.</summary>
@@ -243,20 +220,6 @@ public static class StoreRestore
     {
         if (File.Exists(live))
             throw new BackupException(backup.Id, $"cannot restore a store onto '{live}': it is a file");
-        if (Directory.Exists(live) && !StoreBackup.IsStore(live) && Directory.EnumerateFileSystemEntries(live).Any())
-            throw new BackupException(backup.Id, $"cannot restore a store onto '{live}': it is a folder that holds files but no {StoreBackup.DatabaseFileName}, so it is not a store (restoring would replace it)");
-    }
-
-    private static void Move(BackupManifest backup, string from, string to)
-    {
-        try
-        {
-            Directory.Move(from, to);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BackupException(backup.Id, $"cannot rename '{from}' to '{to}': {e.Message}", e);
-        }
-    }
-
-}
+        if (Directory.Exists(live) && !StoreFolder.IsStore(live) && Directory.EnumerateFileSystemEntries(live).Any())
+            throw new BackupException(backup.Id, $"cannot restore a store onto '{live}': it is a folder that holds files but no {StoreFolder.DatabaseFileName}, so it is not a store (restoring would replace it)");
+    }}
