@@ -58,10 +58,25 @@ public static partial class NhnswCli
             // problem; StoreException (a store in use, damaged or newer) names the store.
             stderr.WriteLine($"error: {e.Message}");
             if (json)
-                JsonOutput.Write(stdout, new { ok = false, error = e.Message, backupId = (e as BackupException)?.BackupId });
+                JsonOutput.Write(stdout, new { ok = false, error = e.Message, errorKind = ErrorKind(e), backupId = (e as BackupException)?.BackupId });
             return Failed;
         }
     }
+
+    /// <summary>What failed, for scripts: one word per exception family.</summary>
+    private static string ErrorKind(Exception e) => e switch
+    {
+        BackupIntegrityException => "integrity",
+        BackupChainException => "brokenChain",
+        BackupNotFoundException => "notFound",
+        BackupTargetException => "targetUnavailable",
+        BackupStoreInUseException or NativeHnsw.Storage.StoreLockedException => "storeInUse",
+        BackupDestinationException => "destination",
+        BackupMismatchException => "mismatch",
+        IndexFormatException => "indexDamaged",
+        NativeHnsw.Storage.StoreException => "store",
+        _ => "io",
+    };
 
     private static RootCommand BuildCommands(Context context)
     {

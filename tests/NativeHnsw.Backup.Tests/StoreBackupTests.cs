@@ -102,7 +102,7 @@ public sealed class StoreBackupTests
             after = Everything(client);
 
             // A client holds the store: refused, nothing changed.
-            var locked = Assert.Throws<BackupException>(() => StoreRestore.Restore(target, BackupSelector.Latest, live));
+            var locked = Assert.Throws<BackupStoreInUseException>(() => StoreRestore.Restore(target, BackupSelector.Latest, live));
             Assert.Contains("LOCK", locked.Message, StringComparison.Ordinal);
             Assert.Equal(manifest.Id, locked.BackupId);
             Assert.Equal(after, Everything(client));
@@ -112,7 +112,7 @@ public sealed class StoreBackupTests
         byte[] bytes = File.ReadAllBytes(db);
         bytes[bytes.Length / 2] ^= 0x40;
         File.WriteAllBytes(db, bytes);
-        var tampered = Assert.Throws<BackupException>(() => StoreRestore.Restore(target, BackupSelector.Latest, live));
+        var tampered = Assert.Throws<BackupIntegrityException>(() => StoreRestore.Restore(target, BackupSelector.Latest, live));
         Assert.Contains("SHA-256", tampered.Message, StringComparison.Ordinal);
         Assert.Equal(manifest.Id, tampered.BackupId);
 
@@ -153,7 +153,7 @@ public sealed class StoreBackupTests
         Directory.CreateDirectory(dir.File("home"));
         File.WriteAllText(dir.File("home/notes.txt"), "keep me");
 
-        var e = Assert.Throws<BackupException>(() => StoreRestore.Restore(target, BackupSelector.Latest, dir.File("home")));
+        var e = Assert.Throws<BackupMismatchException>(() => StoreRestore.Restore(target, BackupSelector.Latest, dir.File("home")));
 
         Assert.Contains("not a store", e.Message, StringComparison.Ordinal);
         Assert.Equal("keep me", File.ReadAllText(dir.File("home/notes.txt")));
@@ -175,7 +175,7 @@ public sealed class StoreBackupTests
             before = Everything(client);
         }
 
-        var e = Assert.Throws<BackupException>(() => StoreRestore.Restore(new FailingTarget(folder, failAfterBytes: 20_000), BackupSelector.Latest, live));
+        var e = Assert.Throws<BackupDestinationException>(() => StoreRestore.Restore(new FailingTarget(folder, failAfterBytes: 20_000), BackupSelector.Latest, live));
 
         Assert.Equal(manifest.Id, e.BackupId);
         Assert.Contains("No space left on device", e.Message, StringComparison.Ordinal);

@@ -96,12 +96,12 @@ public sealed class StoreIncrementalTests
 
         string deltaFile = Path.Combine(dir.File("backups"), first.Id, first.FileWithRole(StoreDelta.Role).Name);
         File.AppendAllText(deltaFile, " ");
-        var tampered = Assert.Throws<BackupException>(() => StoreRestore.Restore(target, BackupSelector.Latest, live));
+        var tampered = Assert.Throws<BackupIntegrityException>(() => StoreRestore.Restore(target, BackupSelector.Latest, live));
         Assert.Equal(first.Id, tampered.BackupId);
         Assert.Contains("bytes", tampered.Message, StringComparison.Ordinal);
 
         target.Delete(first.Id);
-        var broken = Assert.Throws<BackupException>(() => StoreRestore.Restore(target, BackupSelector.Latest, live));
+        var broken = Assert.Throws<BackupChainException>(() => StoreRestore.Restore(target, BackupSelector.Latest, live));
         Assert.Equal(second.Id, broken.BackupId);
         Assert.Contains("broken chain", broken.Message, StringComparison.Ordinal);
         Assert.Equal(before, Snapshot(live));

@@ -1,13 +1,18 @@
 namespace NativeHnsw.Backup;
 
 /// <summary>
-/// A backup that cannot be written, read, verified or restored: missing, partial, tampered with, from a newer
-/// tool, or a chain with a missing link. The message names the backup and the problem; any live data the
-/// operation would have replaced is untouched when this is thrown.
+/// The base of every backup failure: catch it for "the backup operation failed", or one of its sealed kinds to tell
+/// them apart — <see cref="BackupIntegrityException"/> (damaged, tampered with, partial, newer),
+/// <see cref="BackupChainException"/> (an incremental's chain is broken), <see cref="BackupNotFoundException"/> (no such
+/// backup), <see cref="BackupTargetException"/> (the folder or object store cannot be reached, read or written),
+/// <see cref="BackupStoreInUseException"/> (the store to restore over is open), <see cref="BackupDestinationException"/>
+/// (the place a restore writes cannot be written or switched) and <see cref="BackupMismatchException"/> (the request
+/// does not fit the backup or destination). The message names the backup and the problem; any live data the operation
+/// would have replaced is untouched when one is thrown.
 /// </summary>
-public sealed class BackupException : IOException
+public abstract class BackupException : IOException
 {
-    public BackupException(string? backupId, string problem, Exception? innerException = null)
+    private protected BackupException(string? backupId, string problem, Exception? innerException)
         : base(backupId is null ? problem : $"Backup '{backupId}': {problem}", innerException)
     {
         BackupId = backupId;

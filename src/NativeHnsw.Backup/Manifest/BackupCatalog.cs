@@ -61,7 +61,7 @@ public sealed class BackupCatalog
         }
         var candidates = selector.AtOrBefore is { } t ? Backups.Where(b => b.CreatedUtc <= t) : Backups;
         return candidates.LastOrDefault()
-            ?? throw new BackupException(null, Backups.Count == 0
+            ?? throw new BackupNotFoundException(null, Backups.Count == 0
                 ? $"there are no backups in '{Target.Description}'"
                 : $"no backup in '{Target.Description}' matches: {selector} (the oldest is {Backups[0].Id} at {Backups[0].CreatedUtc:yyyy-MM-dd'T'HH:mm:ss'Z'})");
     }
@@ -78,12 +78,12 @@ public sealed class BackupCatalog
         {
             string parentId = current.Parent!;
             if (!seen.Add(parentId))
-                throw new BackupException(backup.Id, $"broken chain: '{parentId}' appears twice (a loop)");
+                throw new BackupChainException(backup.Id, $"broken chain: '{parentId}' appears twice (a loop)");
             var parent = Backups.FirstOrDefault(b => b.Id == parentId);
             if (parent is null)
             {
                 var problem = Problems.FirstOrDefault(p => p.BackupId == parentId);
-                throw new BackupException(backup.Id, problem is null
+                throw new BackupChainException(backup.Id, problem is null
                     ? $"broken chain: parent '{parentId}' of '{current.Id}' is missing"
                     : $"broken chain: parent '{parentId}' of '{current.Id}' is unusable: {problem.Problem}", problem);
             }

@@ -55,9 +55,9 @@ public static class StoreBackup
         var parent = parentId is not null
             ? catalog.Select(BackupSelector.ById(parentId))
             : catalog.Backups.LastOrDefault(b => b.SourceKind == BackupSourceKind.Store)
-              ?? throw new BackupException(null, $"{target.Description} holds no store backup to chain an incremental to; take a full backup first");
+              ?? throw new BackupChainException(null, $"{target.Description} holds no store backup to chain an incremental to; take a full backup first");
         if (parent.SourceKind != BackupSourceKind.Store)
-            throw new BackupException(parent.Id, "is not a store backup; an incremental of a store cannot chain to it");
+            throw new BackupMismatchException(parent.Id, "is not a store backup; an incremental of a store cannot chain to it");
         var parentState = ReadState(target, parent);
         var createdUtc = (options.CreatedUtc ?? DateTimeOffset.UtcNow).ToUniversalTime();
         // An incremental sorts after its parent (ids and order have millisecond resolution).
@@ -209,7 +209,7 @@ public static class StoreBackup
         using (var source = target.OpenRead(backup.Id, entry.Name))
             got = HashingCopy.Copy(source, buffer);
         if (got.Length != entry.Length || got.Sha256 != entry.Sha256)
-            throw new BackupException(backup.Id, $"file '{entry.Name}' fails its length or SHA-256 check: tampered with or damaged; take a full backup instead");
+            throw new BackupIntegrityException(backup.Id, $"file '{entry.Name}' fails its length or SHA-256 check: tampered with or damaged; take a full backup instead");
         return StoreState.Read(buffer.ToArray(), backup.Id);
     }
 

@@ -28,7 +28,7 @@ public sealed class LocalFolderTarget : IBackupTarget
     public IReadOnlyList<string> ListIds()
     {
         if (File.Exists(Root))
-            throw new BackupException(null, $"the backup target '{Root}' is a file, not a folder");
+            throw new BackupTargetException(null, $"the backup target '{Root}' is a file, not a folder");
         if (!Directory.Exists(Root))
             return [];
         try
@@ -41,7 +41,7 @@ public sealed class LocalFolderTarget : IBackupTarget
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BackupException(null, $"cannot list the backup folder '{Root}': {e.Message}", e);
+            throw new BackupTargetException(null, $"cannot list the backup folder '{Root}': {e.Message}", e);
         }
     }
 
@@ -49,7 +49,7 @@ public sealed class LocalFolderTarget : IBackupTarget
     {
         string folder = FolderOf(id);
         if (!Directory.Exists(folder))
-            throw new BackupException(id, $"does not exist in '{Root}'");
+            throw new BackupNotFoundException(id, $"does not exist in '{Root}'");
         string path = Path.Combine(folder, BackupManifest.FileName);
         byte[] bytes;
         try
@@ -58,11 +58,11 @@ public sealed class LocalFolderTarget : IBackupTarget
         }
         catch (FileNotFoundException e)
         {
-            throw new BackupException(id, $"is partial: it has no {BackupManifest.FileName} (an interrupted or hand-copied backup)", e);
+            throw new BackupIntegrityException(id, $"is partial: it has no {BackupManifest.FileName} (an interrupted or hand-copied backup)", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BackupException(id, $"cannot read {path}: {e.Message}", e);
+            throw new BackupTargetException(id, $"cannot read {path}: {e.Message}", e);
         }
         return BackupManifest.Parse(bytes, id);
     }
@@ -70,7 +70,7 @@ public sealed class LocalFolderTarget : IBackupTarget
     public Stream OpenRead(string id, string fileName)
     {
         if (!BackupManifest.IsValidName(fileName))
-            throw new BackupException(id, $"'{fileName}' is not a valid file name");
+            throw new BackupMismatchException(id, $"'{fileName}' is not a valid file name");
         string path = Path.Combine(FolderOf(id), fileName);
         try
         {
@@ -78,11 +78,11 @@ public sealed class LocalFolderTarget : IBackupTarget
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new BackupException(id, $"file '{fileName}' is missing from {FolderOf(id)}", e);
+            throw new BackupIntegrityException(id, $"file '{fileName}' is missing from {FolderOf(id)}", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BackupException(id, $"cannot open '{fileName}': {e.Message}", e);
+            throw new BackupTargetException(id, $"cannot open '{fileName}': {e.Message}", e);
         }
     }
 
@@ -90,7 +90,7 @@ public sealed class LocalFolderTarget : IBackupTarget
     {
         string folder = FolderOf(id);
         if (Directory.Exists(folder))
-            throw new BackupException(id, $"already exists in '{Root}'");
+            throw new BackupMismatchException(id, $"already exists in '{Root}'");
         string staging = Path.Combine(Root, StagingPrefix + id + "-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
@@ -98,7 +98,7 @@ public sealed class LocalFolderTarget : IBackupTarget
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BackupException(id, $"cannot create a staging folder in '{Root}': {e.Message}", e);
+            throw new BackupTargetException(id, $"cannot create a staging folder in '{Root}': {e.Message}", e);
         }
         return new LocalFolderWriter(this, id, staging);
     }
@@ -107,7 +107,7 @@ public sealed class LocalFolderTarget : IBackupTarget
     {
         string folder = FolderOf(id);
         if (!Directory.Exists(folder))
-            throw new BackupException(id, $"does not exist in '{Root}'");
+            throw new BackupNotFoundException(id, $"does not exist in '{Root}'");
         string doomed = Path.Combine(Root, DeletingPrefix + id + "-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
@@ -117,14 +117,14 @@ public sealed class LocalFolderTarget : IBackupTarget
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BackupException(id, $"cannot delete: {e.Message}", e);
+            throw new BackupTargetException(id, $"cannot delete: {e.Message}", e);
         }
     }
 
     internal string FolderOf(string id)
     {
         if (!BackupManifest.IsValidName(id))
-            throw new BackupException(id, "is not a valid backup id (letters, digits, '.', '_', '-', not starting with '.')");
+            throw new BackupMismatchException(id, "is not a valid backup id (letters, digits, '.', '_', '-', not starting with '.')");
         return Path.Combine(Root, id);
     }
 }

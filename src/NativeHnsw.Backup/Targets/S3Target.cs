@@ -81,17 +81,17 @@ public sealed class S3Target : IBackupTarget, IDisposable
         byte[] bytes;
         try
         {
-            using var stream = OpenRead(id, BackupManifest.FileName);
+            using var stream = new ResponseStream(Call(id, $"read its {BackupManifest.FileName}", () => _client.GetObjectAsync(Options.Bucket, KeyOf(id, BackupManifest.FileName))));
             using var buffer = new MemoryStream();
             stream.CopyTo(buffer);
             bytes = buffer.ToArray();
         }
-        catch (BackupException e) when (e.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.NotFound })
+        catch (BackupNotFoundException e)
         {
             bool anyFile = Call(id, "list its files", () => _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Options.Bucket, Prefix = KeyOf(id, ""), MaxKeys = 1 })).KeyCount > 0;
-            throw new BackupException(id, anyFile
-                ? $"is partial in {Description}: it has no {BackupManifest.FileName} (an interrupted upload)"
-                : $"does not exist in {Description}", e);
+            if (anyFile)
+                throw new BackupIntegrityException(id, $"is partial in {Description}: it has no {BackupManifest.FileName} (an interrupted upload)", e);
+            throw new BackupNotFoundException(id, $"does not exist in {Description}", e);
         }
         return BackupManifest.Parse(bytes, id);
     }
@@ -99,8 +99,15 @@ public sealed class S3Target : IBackupTarget, IDisposable
     public Stream OpenRead(string id, string fileName)
     {
         CheckId(id);
-        var response = Call(id, $"read '{fileName}'", () => _client.GetObjectAsync(Options.Bucket, KeyOf(id, fileName)));
-        return new ResponseStream(response);
+        try
+        {
+            var response = Call(id, $"read '{fileName}'", () => _client.GetObjectAsync(Options.Bucket, KeyOf(id, fileName)));
+            return new ResponseStream(response);
+        }
+        catch (BackupNotFoundException e)
+        {
+            throw new BackupIntegrityException(id, $"file '{fileName}' is missing from {Description}", e);
+        }
     }
 
     public IBackupWriter Begin(string id)
@@ -146,35 +153,35 @@ public sealed class S3Target : IBackupTarget, IDisposable
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode == "NoSuchBucket")
         {
-            throw new BackupException(id, $"cannot {what}: bucket '{Options.Bucket}' does not exist ({Description})", e);
+            throw new BackupTargetException(id, $"cannot {what}: bucket '{Options.Bucket}' does not exist ({Description})", e);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
-            throw new BackupException(id, $"cannot {what}: it does not exist in {Description}", e);
+            throw new BackupNotFoundException(id, $"cannot {what}: it does not exist in {Description}", e);
         }
         catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized
             || e.ErrorCode is "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "AccessDenied")
         {
-            throw new BackupException(id, $"cannot {what}: access denied by {Description} ({e.ErrorCode}): wrong access key or secret, or no permission on the bucket", e);
+            throw new BackupTargetException(id, $"cannot {what}: access denied by {Description} ({e.ErrorCode}): wrong access key or secret, or no permission on the bucket", e);
         }
         catch (AmazonServiceException e) when (e.StatusCode == 0 || e.InnerException is HttpRequestException or IOException or TaskCanceledException)
         {
-            throw new BackupException(id, $"cannot {what}: the object store {Description} is unreachable: {e.InnerException?.Message ?? e.Message}", e);
+            throw new BackupTargetException(id, $"cannot {what}: the object store {Description} is unreachable: {e.InnerException?.Message ?? e.Message}", e);
         }
         catch (AmazonServiceException e)
         {
-            throw new BackupException(id, $"cannot {what}: {Description} answered {(int)e.StatusCode} {e.ErrorCode}: {e.Message}", e);
+            throw new BackupTargetException(id, $"cannot {what}: {Description} answered {(int)e.StatusCode} {e.ErrorCode}: {e.Message}", e);
         }
         catch (Exception e) when (e is AmazonClientException or HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException)
         {
-            throw new BackupException(id, $"cannot {what}: the object store {Description} is unreachable: {e.Message}", e);
+            throw new BackupTargetException(id, $"cannot {what}: the object store {Description} is unreachable: {e.Message}", e);
         }
     }
 
     private static void CheckId(string id)
     {
         if (!BackupManifest.IsValidName(id))
-            throw new BackupException(id, "is not a valid backup id");
+            throw new BackupMismatchException(id, "is not a valid backup id");
     }
 
     /// <summary>The body of a GET, disposing the response with it.</summary>
