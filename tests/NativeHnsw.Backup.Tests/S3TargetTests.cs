@@ -75,7 +75,7 @@ public sealed class S3TargetTests(S3rverFixture s3) : IClassFixture<S3rverFixtur
         using (var client = new PersistentClient(dir.File("store"), quiet))
         {
             var docs = client.GetOrCreateCollection("docs", new CollectionOptions { Dimensions = 8 });
-            StoreBackupTests.Fill(docs, 200, seed: 6);
+            TestStores.Fill(docs, 200, seed: 6);
             StoreBackup.Backup(client, target, new BackupOptions { CreatedUtc = s_origin });
             docs.Delete(["r3", "r4"]);
             docs.Upsert("new", [.. Enumerable.Repeat(0.5f, 8)], "fresh");

@@ -16,8 +16,8 @@ public sealed class StoreBackupTests
         Dictionary<string, List<string>> before;
         using (var client = new PersistentClient(live, s_quiet))
         {
-            Fill(client.GetOrCreateCollection("docs", new CollectionOptions { Dimensions = 8 }), 300, seed: 1);
-            Fill(client.GetOrCreateCollection("other", new CollectionOptions { Dimensions = 4, Metric = DistanceMetric.L2 }), 40, seed: 2);
+            TestStores.Fill(client.GetOrCreateCollection("docs", new CollectionOptions { Dimensions = 8 }), 300, seed: 1);
+            TestStores.Fill(client.GetOrCreateCollection("other", new CollectionOptions { Dimensions = 4, Metric = DistanceMetric.L2 }), 40, seed: 2);
             before = Everything(client);
             manifest = StoreBackup.Backup(client, target);
             // The live data moves on.
@@ -55,7 +55,7 @@ public sealed class StoreBackupTests
                 for (int i = 0; !stop.IsCancellationRequested && i < 5_000; i++)
                 {
                     // One transaction: the new record and the counter that names it.
-                    docs.Upsert(["r" + i, "counter"], [Vector(random, 4), Vector(random, 4)], [null, i.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                    docs.Upsert(["r" + i, "counter"], [TestStores.Vector(random, 4), TestStores.Vector(random, 4)], [null, i.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
                     Volatile.Write(ref written, i + 1);
                 }
             });
@@ -96,7 +96,7 @@ public sealed class StoreBackupTests
         using (var client = new PersistentClient(live, s_quiet))
         {
             var docs = client.GetOrCreateCollection("docs", new CollectionOptions { Dimensions = 8 });
-            Fill(docs, 100, seed: 3);
+            TestStores.Fill(docs, 100, seed: 3);
             manifest = StoreBackup.Backup(client, target);
             docs.Delete(["r5"]);
             after = Everything(client);
@@ -129,7 +129,7 @@ public sealed class StoreBackupTests
         var target = new LocalFolderTarget(dir.File("backups"));
         using (var client = new PersistentClient(live, s_quiet))
         {
-            Fill(client.GetOrCreateCollection("docs", new CollectionOptions { Dimensions = 8 }), 50, seed: 4);
+            TestStores.Fill(client.GetOrCreateCollection("docs", new CollectionOptions { Dimensions = 8 }), 50, seed: 4);
             StoreBackup.Backup(client, target);
         }
         StoreBackup.Backup(live, target);
@@ -169,7 +169,7 @@ public sealed class StoreBackupTests
         BackupManifest manifest;
         using (var client = new PersistentClient(live, s_quiet))
         {
-            Fill(client.GetOrCreateCollection("docs", new CollectionOptions { Dimensions = 8 }), 400, seed: 8);
+            TestStores.Fill(client.GetOrCreateCollection("docs", new CollectionOptions { Dimensions = 8 }), 400, seed: 8);
             manifest = StoreBackup.Backup(client, folder);
             client.GetCollection("docs").Delete(["r9"]);
             before = Everything(client);
@@ -241,18 +241,6 @@ public sealed class StoreBackupTests
         }
     }
 
-    internal static void Fill(Collection collection, int count, int seed)
-    {
-        var random = new Random(seed);
-        var ids = Enumerable.Range(0, count).Select(i => "r" + i).ToList();
-        var vectors = ids.Select(_ => Vector(random, collection.Options.Dimensions)).ToList();
-        var documents = ids.Select(id => (string?)("doc " + id)).ToList();
-        var metadatas = ids.Select((_, i) => (IReadOnlyDictionary<string, object?>?)new Dictionary<string, object?> { ["i"] = (long)i, ["even"] = i % 2 == 0, ["f"] = i / 4.0 }).ToList();
-        collection.Add(ids, vectors, documents, metadatas);
-    }
-
-    internal static float[] Vector(Random random, int dims) => [.. Enumerable.Range(0, dims).Select(_ => (float)(random.NextDouble() * 2 - 1))];
-
     /// <summary>Every record of every collection, and exact query answers, as comparable strings.</summary>
     internal static Dictionary<string, List<string>> Everything(PersistentClient client)
     {
@@ -268,7 +256,7 @@ public sealed class StoreBackupTests
             var random = new Random(99);
             for (int q = 0; q < 5 && records.Count > 0; q++)
             {
-                var hits = collection.Query(Vector(random, collection.Options.Dimensions), k: 5, where: everyone, include: Include.Distances);
+                var hits = collection.Query(TestStores.Vector(random, collection.Options.Dimensions), k: 5, where: everyone, include: Include.Distances);
                 lines.Add("query " + string.Join(",", hits.Select(h => h.Id)));
             }
             all[name] = lines;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using NativeHnsw.Cli;
 
-namespace NativeHnsw.Backup.Tests;
+namespace NativeHnsw.Cli.Tests;
 
 /// <summary>The real entry point, in-process: exit codes 0 / 1 / 2, and <c>--json</c> output that parses.</summary>
 public sealed class CliTests
@@ -126,7 +126,7 @@ public sealed class CliTests
         using var dir = new TempDirectory();
         string store = dir.File("store");
         using (var client = new NativeHnsw.Storage.PersistentClient(store))
-            StoreBackupTests.Fill(client.GetOrCreateCollection("docs", new NativeHnsw.Storage.CollectionOptions { Dimensions = 4 }), 30, seed: 5);
+            TestStores.Fill(client.GetOrCreateCollection("docs", new NativeHnsw.Storage.CollectionOptions { Dimensions = 4 }), 30, seed: 5);
         string backups = dir.File("backups");
 
         var backup = Run("backup", store, "--target", backups, "--json");
