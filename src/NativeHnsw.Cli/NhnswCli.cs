@@ -129,7 +129,7 @@ public static partial class NhnswCli
 
     private static string Utc(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    private static string Bytes(long n) => n switch
+    internal static string Bytes(long n) => n switch
     {
         < 1 << 10 => n.ToString(CultureInfo.InvariantCulture) + " B",
         < 1 << 20 => (n / 1024.0).ToString("F1", CultureInfo.InvariantCulture) + " KiB",
