@@ -249,8 +249,15 @@ public sealed class BackupRestoreTests
         File.WriteAllBytes(live, bytes);
         var target = new LocalFolderTarget(dir.File("backups"));
 
-        Assert.Throws<IndexFormatException>(() => IndexBackup.BackupFile(live, target));
-        Assert.Empty(target.ListIds());
+        Directory.CreateDirectory(dir.File("tmp"));
+        var e = Assert.Throws<IndexFormatException>(() => IndexBackup.BackupFile(live, target, new BackupOptions { TempDirectory = dir.File("tmp") }));
+
+        // The user's file is named, never the temporary snapshot it was verified through.
+        Assert.Equal(Path.GetFullPath(live), e.FilePath);
+        Assert.Contains(Path.GetFullPath(live), e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(dir.File("tmp"), e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(dir.File("tmp")));
+        Assert.False(Directory.Exists(target.Root) && Directory.EnumerateFileSystemEntries(target.Root).Any());
     }
 
     [Fact]

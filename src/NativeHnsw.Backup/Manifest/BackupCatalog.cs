@@ -2,16 +2,18 @@ namespace NativeHnsw.Backup;
 
 /// <summary>
 /// The backups of a target as read from their manifests, oldest first. A manifest that cannot be read (tampered
-/// with, newer version) is not dropped silently: it is listed in <see cref="Problems"/>, and selecting it by id
-/// throws its problem.
+/// with, newer version) or is missing beside a backup's files (a partial backup) is not dropped silently: it is
+/// listed in <see cref="Problems"/>, and selecting it by id throws its problem. <see cref="Check"/> goes further and
+/// finds backups whose files are gone or whose chain is broken.
 /// </summary>
 public sealed class BackupCatalog
 {
-    private BackupCatalog(IBackupTarget target, IReadOnlyList<BackupManifest> backups, IReadOnlyList<BackupException> problems)
+    private BackupCatalog(IBackupTarget target, IReadOnlyList<BackupManifest> backups, IReadOnlyList<BackupException> problems, IReadOnlyList<string> partial)
     {
         Target = target;
         Backups = backups;
         Problems = problems;
+        PartialIds = partial;
     }
 
     public IBackupTarget Target { get; }
@@ -19,8 +21,11 @@ public sealed class BackupCatalog
     /// <summary>Readable backups, oldest first (by creation time, then id).</summary>
     public IReadOnlyList<BackupManifest> Backups { get; }
 
-    /// <summary>Backups whose manifest could not be used, each naming the backup and the problem.</summary>
+    /// <summary>Backups whose manifest could not be used (partial ones included), each naming the backup and the problem.</summary>
     public IReadOnlyList<BackupException> Problems { get; }
+
+    /// <summary>The ids among <see cref="Problems"/> that have files but no manifest: interrupted (or still running) writes.</summary>
+    public IReadOnlyList<string> PartialIds { get; }
 
     /// <exception cref="BackupException">The target cannot be listed.</exception>
     public static BackupCatalog Load(IBackupTarget target)
@@ -28,7 +33,9 @@ public sealed class BackupCatalog
         ArgumentNullException.ThrowIfNull(target);
         var backups = new List<BackupManifest>();
         var problems = new List<BackupException>();
-        foreach (string id in target.ListIds())
+        var complete = target.ListIds();
+        var partial = target.ListPartialIds().Except(complete, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        foreach (string id in complete.Concat(partial))
         {
             try
             {
@@ -40,7 +47,71 @@ public sealed class BackupCatalog
             }
         }
         backups.Sort(CompareByTime);
-        return new BackupCatalog(target, backups, problems);
+        return new BackupCatalog(target, backups, problems, partial);
+    }
+
+    /// <summary>
+    /// Checks every readable backup against its target, oldest first: each file its manifest lists is present with
+    /// that length (the SHA-256 is checked by a restore or a drill, which read the bytes), and an incremental's chain
+    /// reaches a full backup through parents that are readable and whole.
+    /// </summary>
+    /// <exception cref="BackupException">The target cannot be listed.</exception>
+    public IReadOnlyList<BackupHealth> Check()
+    {
+        var damage = new Dictionary<string, BackupException>(StringComparer.Ordinal);
+        foreach (var backup in Backups)
+        {
+            if (FindDamage(backup) is { } problem)
+                damage[backup.Id] = problem;
+        }
+        var health = new List<BackupHealth>(Backups.Count);
+        foreach (var backup in Backups)
+        {
+            if (damage.TryGetValue(backup.Id, out var own))
+            {
+                health.Add(new BackupHealth(backup, BackupState.Damaged, own));
+                continue;
+            }
+            BackupException? broken = null;
+            try
+            {
+                foreach (var link in ChainOf(backup))
+                {
+                    if (link.Id != backup.Id && damage.TryGetValue(link.Id, out var parentDamage))
+                    {
+                        broken = new BackupChainException(backup.Id, $"broken chain: '{link.Id}', which it depends on, is damaged: {parentDamage.Problem}", parentDamage);
+                        break;
+                    }
+                }
+            }
+            catch (BackupChainException e)
+            {
+                broken = e;
+            }
+            health.Add(broken is null ? new BackupHealth(backup, BackupState.Ok, null) : new BackupHealth(backup, BackupState.BrokenChain, broken));
+        }
+        return health;
+    }
+
+    private BackupIntegrityException? FindDamage(BackupManifest backup)
+    {
+        IReadOnlyDictionary<string, long> present;
+        try
+        {
+            present = Target.ListFiles(backup.Id);
+        }
+        catch (BackupNotFoundException e)
+        {
+            return new BackupIntegrityException(backup.Id, "its files are gone (deleted while listed)", e);
+        }
+        foreach (var file in backup.Files)
+        {
+            if (!present.TryGetValue(file.Name, out long length))
+                return new BackupIntegrityException(backup.Id, $"damaged: file '{file.Name}' is missing");
+            if (length != file.Length)
+                return new BackupIntegrityException(backup.Id, $"damaged: file '{file.Name}' is {length} bytes, the manifest says {file.Length} (truncated or tampered with)");
+        }
+        return null;
     }
 
     /// <summary>The backup <paramref name="selector"/> picks.</summary>

@@ -14,6 +14,21 @@ public interface IBackupTarget
     /// <exception cref="BackupException">The target cannot be reached or listed.</exception>
     IReadOnlyList<string> ListIds();
 
+    /// <summary>Ids of backups that have files but no manifest: interrupted (or still running) writes, hand copies.</summary>
+    /// <exception cref="BackupException">The target cannot be reached or listed.</exception>
+    IReadOnlyList<string> ListPartialIds();
+
+    /// <summary>The files a backup holds (the manifest not included), by name, with their lengths.</summary>
+    /// <exception cref="BackupException">The backup does not exist, or the target cannot be listed.</exception>
+    IReadOnlyDictionary<string, long> ListFiles(string id);
+
+    /// <summary>
+    /// Removes what writers and deletions that never finished left behind (a killed process), once nothing was written
+    /// to it for <paramref name="minimumAge"/> as of <paramref name="now"/>; on a dry run only reports it.
+    /// </summary>
+    /// <returns>What was (or would be) removed, one name each.</returns>
+    IReadOnlyList<string> SweepLeftovers(TimeSpan minimumAge, DateTimeOffset now, bool dryRun);
+
     /// <summary>Reads and validates one backup's manifest (<see cref="BackupManifest.Parse"/>).</summary>
     /// <exception cref="BackupException">The backup is missing, partial, or its manifest is unreadable or newer.</exception>
     BackupManifest ReadManifest(string id);

@@ -25,24 +25,63 @@ public sealed class LocalFolderTarget : IBackupTarget
 
     public string Description => Root;
 
-    public IReadOnlyList<string> ListIds()
+    /// <exception cref="BackupTargetException">The folder does not exist, is a file, or cannot be listed.</exception>
+    public IReadOnlyList<string> ListIds() => [.. BackupFolders().Where(HasManifest)];
+
+    public IReadOnlyList<string> ListPartialIds() => [.. BackupFolders().Where(id => !HasManifest(id))];
+
+    public IReadOnlyDictionary<string, long> ListFiles(string id)
     {
-        if (File.Exists(Root))
-            throw new BackupTargetException(null, $"the backup target '{Root}' is a file, not a folder");
-        if (!Directory.Exists(Root))
-            return [];
+        string folder = FolderOf(id);
         try
         {
-            return [.. Directory.EnumerateDirectories(Root)
-                .Select(Path.GetFileName)
-                .OfType<string>()
-                .Where(name => BackupManifest.IsValidName(name) && File.Exists(Path.Combine(Root, name, BackupManifest.FileName)))
-                .Order(StringComparer.Ordinal)];
+            return new DirectoryInfo(folder).EnumerateFiles()
+                .Where(f => f.Name != BackupManifest.FileName)
+                .ToDictionary(f => f.Name, f => f.Length, StringComparer.Ordinal);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new BackupNotFoundException(id, $"does not exist in '{Root}'", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BackupTargetException(null, $"cannot list the backup folder '{Root}': {e.Message}", e);
+            throw new BackupTargetException(id, $"cannot list its files in '{folder}': {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Deletes the hidden <c>.staging-…</c> and <c>.deleting-…</c> folders of writers and deletions that never finished
+    /// (a killed process): only those in which nothing was written for <paramref name="minimumAge"/>, so a writer still
+    /// at work keeps its folder. A folder without a manifest under a backup's name is left alone (it is reported as
+    /// partial; it may be a hand copy).
+    /// </summary>
+    public IReadOnlyList<string> SweepLeftovers(TimeSpan minimumAge, DateTimeOffset now, bool dryRun)
+    {
+        if (!Directory.Exists(Root))
+            return [];
+        var swept = new List<string>();
+        try
+        {
+            foreach (var dir in new DirectoryInfo(Root).EnumerateDirectories())
+            {
+                if (!dir.Name.StartsWith(StagingPrefix, StringComparison.Ordinal) && !dir.Name.StartsWith(DeletingPrefix, StringComparison.Ordinal))
+                    continue;
+                if (now - LastWrite(dir) < minimumAge)
+                    continue;
+                if (!dryRun)
+                    dir.Delete(recursive: true);
+                swept.Add(dir.Name);
+            }
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Removed meanwhile (its own writer or deletion finished): nothing left to sweep.
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupTargetException(null, $"cannot sweep leftover folders in '{Root}': {e.Message}", e);
+        }
+        return swept;
     }
 
     public BackupManifest ReadManifest(string id)
@@ -112,12 +151,49 @@ public sealed class LocalFolderTarget : IBackupTarget
         try
         {
             Directory.Move(folder, doomed);
+            // A rename keeps the folder's time; the sweep judges a .deleting- folder by when its deletion began.
+            Directory.SetLastWriteTimeUtc(doomed, DateTime.UtcNow);
             DirectorySync.Flush(Root);
             Directory.Delete(doomed, recursive: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new BackupTargetException(id, $"cannot delete: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The newest write time of a folder and everything in it: how long ago its writer last did anything.</summary>
+    private static DateTimeOffset LastWrite(DirectoryInfo dir)
+    {
+        var newest = dir.LastWriteTimeUtc;
+        foreach (var entry in dir.EnumerateFileSystemInfos("*", SearchOption.AllDirectories))
+        {
+            if (entry.LastWriteTimeUtc > newest)
+                newest = entry.LastWriteTimeUtc;
+        }
+        return new DateTimeOffset(newest, TimeSpan.Zero);
+    }
+
+    private bool HasManifest(string id) => File.Exists(Path.Combine(Root, id, BackupManifest.FileName));
+
+    /// <summary>The folders named as backups (hidden ones never are), sorted.</summary>
+    private IEnumerable<string> BackupFolders()
+    {
+        if (File.Exists(Root))
+            throw new BackupTargetException(null, $"the backup target '{Root}' is a file, not a folder");
+        if (!Directory.Exists(Root))
+            throw new BackupTargetException(null, $"the backup folder '{Root}' does not exist");
+        try
+        {
+            return [.. Directory.EnumerateDirectories(Root)
+                .Select(Path.GetFileName)
+                .OfType<string>()
+                .Where(BackupManifest.IsValidName)
+                .Order(StringComparer.Ordinal)];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupTargetException(null, $"cannot list the backup folder '{Root}': {e.Message}", e);
         }
     }
 
