@@ -21,6 +21,7 @@ public sealed partial class HnswIndex
     /// The file is a consistent point-in-time view: searches keep running during the save, while adds,
     /// replacements, deletes and unmarks wait until it is written (they need the lock the save holds).
     /// The same index saved twice gives byte-identical files. A read-only (mapped) index can be saved too.
+    /// A symbolic link is followed: its final target is replaced and the link kept (<see cref="IO.DurableFile"/>).
     /// </remarks>
     /// <exception cref="IOException">The file could not be written; the target is left as it was.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -68,7 +69,7 @@ public sealed partial class HnswIndex
     public static unsafe HnswIndex Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var loaded = IndexReader.Read(path);
+        var loaded = IndexReader.Read(path, buildsLabelMap: true);
         var header = loaded.Header;
         var storage = loaded.Storage;
         try
@@ -134,7 +135,7 @@ public sealed partial class HnswIndex
     public static IndexVerification Verify(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var loaded = IndexReader.Read(path);
+        var loaded = IndexReader.Read(path, buildsLabelMap: false);
         loaded.Storage.Dispose();
         var h = loaded.Header;
         return new IndexVerification(path, $"{IndexFormat.MajorVersion}.{IndexFormat.MinorVersion}", h.FileLength, h.Options,

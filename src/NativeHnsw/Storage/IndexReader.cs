@@ -17,16 +17,41 @@ namespace NativeHnsw.Storage;
 /// </remarks>
 internal static unsafe class IndexReader
 {
+    /// <summary>Vector bytes hashed and checked together: small enough to stay in L2 between the two.</summary>
+    private const int PieceBytes = 64 << 10;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static LoadedIndex Read(string path)
+    public static LoadedIndex Read(string path, bool buildsLabelMap)
     {
         using var stream = IndexFile.OpenRead(path);
         var handle = stream.SafeFileHandle;
         var header = IndexHeader.Read(handle, path);
-        var storage = NativeGraphStorage.Allocate(header.Options.Dimensions, header.Options.M, Math.Max(header.NodeCount, 16), Math.Max(header.UpperUsed, 64));
+        int nodeCapacity = Math.Max(header.NodeCount, 16);
+        long upperCapacity = Math.Max(header.UpperUsed, 64);
+        long required = RequiredBytes(header, nodeCapacity, upperCapacity, buildsLabelMap);
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (required > available)
+            throw new IndexTooLargeException(path, required, available);
+        NativeGraphStorage storage;
+        int[] labelIndex;
         try
         {
-            var labelIndex = GC.AllocateUninitializedArray<int>(header.LabelCount, pinned: true);
+            storage = NativeGraphStorage.Allocate(header.Options.Dimensions, header.Options.M, nodeCapacity, upperCapacity);
+        }
+        catch (OutOfMemoryException e)
+        {
+            throw new IndexTooLargeException(path, required, -1, e);
+        }
+        try
+        {
+            try
+            {
+                labelIndex = GC.AllocateUninitializedArray<int>(header.LabelCount, pinned: true);
+            }
+            catch (OutOfMemoryException e)
+            {
+                throw new IndexTooLargeException(path, required, -1, e);
+            }
             fixed (int* labels = labelIndex)
             {
                 long position = header.Size;
@@ -48,6 +73,8 @@ internal static unsafe class IndexReader
                     // A section a later minor version added: checked for damage, then ignored.
                     if (destination is null)
                         CheckUnknown(handle, path, section, scratch ??= new byte[IndexFile.ChunkBytes]);
+                    else if (section.Id == SectionId.Vectors)
+                        ReadVectors(handle, path, section, header.Options, storage.Vectors);
                     else
                         ReadSection(handle, path, section, destination);
                     position = section.End;
@@ -63,6 +90,21 @@ internal static unsafe class IndexReader
         }
     }
 
+    /// <summary>
+    /// Memory a load takes, from the header alone: the blocks, the label index, the validator's level
+    /// per node and (for Load) the label map. Checked against what the process may use before any of
+    /// it is allocated, so a file too large to load is refused at once with a message, never with an
+    /// <see cref="OutOfMemoryException"/> after minutes of reading.
+    /// </summary>
+    private static long RequiredBytes(IndexHeader header, int nodeCapacity, long upperCapacity, bool buildsLabelMap)
+    {
+        var o = header.Options;
+        long perNode = (long)o.Dimensions * sizeof(float) + (1 + 2L * o.M) * sizeof(int) + sizeof(long) + sizeof(byte) + sizeof(int);
+        // A Dictionary<long, int> entry is 24 bytes (hash, next, key, value, padded) plus a 4-byte bucket.
+        long perLabel = sizeof(int) + (buildsLabelMap ? 28 : 0);
+        return nodeCapacity * perNode + upperCapacity * sizeof(int) + header.LabelCount * perLabel + header.NodeCount;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ReadSection(SafeFileHandle handle, string path, SectionEntry section, byte* destination)
     {
@@ -76,6 +118,41 @@ internal static unsafe class IndexReader
             done += n;
         }
         CheckHash(path, section, hash.GetCurrentHashAsUInt64());
+    }
+
+    /// <summary>
+    /// The vectors, hashed and checked row by row (finite; unit length under cosine) in one pass: each piece of
+    /// whole rows is hashed and checked while it is in cache, so the check costs no second trip through memory.
+    /// A bad row is reported only after the checksum matched, so damage still reads as a checksum mismatch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReadVectors(SafeFileHandle handle, string path, SectionEntry section, HnswOptions options, float* destination)
+    {
+        int dims = options.Dimensions;
+        bool cosine = options.Metric == DistanceMetric.Cosine;
+        int rowBytes = dims * sizeof(float);
+        int rowsPerPiece = Math.Max(1, PieceBytes / rowBytes);
+        long pieceBytes = (long)rowsPerPiece * rowBytes;
+        long chunkBytes = Math.Max(1, IndexFile.ChunkBytes / pieceBytes) * pieceBytes;
+        var hash = new XxHash3();
+        long badNode = -1;
+        byte* bytes = (byte*)destination;
+        for (long done = 0; done < section.Length;)
+        {
+            int n = (int)Math.Min(chunkBytes, section.Length - done);
+            IndexFile.ReadExactly(handle, new Span<byte>(bytes + done, n), section.Offset + done, path, section.Name);
+            for (int at = 0; at < n; at += (int)pieceBytes)
+            {
+                int length = (int)Math.Min(pieceBytes, n - at);
+                hash.Append(new ReadOnlySpan<byte>(bytes + done + at, length));
+                if (badNode < 0 && GraphValidator.FirstBadRow((float*)(bytes + done + at), length / rowBytes, dims, cosine) is int bad and >= 0)
+                    badNode = (done + at) / rowBytes + bad;
+            }
+            done += n;
+        }
+        CheckHash(path, section, hash.GetCurrentHashAsUInt64());
+        if (badNode >= 0)
+            throw GraphValidator.BadRow(path, section, (int)badNode, destination + badNode * dims, dims);
     }
 
     private static void CheckUnknown(SafeFileHandle handle, string path, SectionEntry section, byte[] scratch)

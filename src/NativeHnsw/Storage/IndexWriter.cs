@@ -3,13 +3,14 @@ using System.Buffers;
 using System.IO.Hashing;
 using NativeHnsw.Graph;
 using Microsoft.Win32.SafeHandles;
+using NativeHnsw.IO;
 
 namespace NativeHnsw.Storage;
 
 /// <summary>
-/// Writes an index file atomically: the bytes go to a temporary file in the target's folder,
-/// which is fsynced, renamed over the target, and the folder fsynced. A crash at any instant
-/// leaves either the old file or the new one, whole. The caller guarantees the graph does not
+/// Writes an index file atomically through <see cref="DurableFile"/>: the bytes go to a temporary
+/// file in the (link-resolved) target's folder, which is fsynced, renamed over the target, and the
+/// folder fsynced. A crash at any instant leaves either the old file or the new one, whole. The caller guarantees the graph does not
 /// change while it is written (HnswIndex holds its grow lock's write side).
 /// </summary>
 internal static unsafe class IndexWriter
@@ -17,53 +18,41 @@ internal static unsafe class IndexWriter
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Write(string path, IndexHeader layout, GraphStorage storage, int* labelIndex)
     {
-        string full = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no folder.", nameof(path));
-        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        SweepOrphans(directory, Path.GetFileName(full));
+        using var replacement = DurableFile.BeginReplace(path, layout.FileLength);
+        var handle = replacement.Handle;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(IndexFile.ChunkBytes);
         try
         {
-            using (var handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, layout.FileLength))
+            var sections = layout.Sections;
+            var checksums = new ulong[sections.Length];
+            for (int i = 0; i < sections.Length; i++)
             {
-                var sections = layout.Sections;
-                var checksums = new ulong[sections.Length];
-                for (int i = 0; i < sections.Length; i++)
+                var s = sections[i];
+                long paddingStart = i == 0 ? s.Offset : sections[i - 1].End;
+                WriteZeros(handle, paddingStart, s.Offset - paddingStart, buffer);
+                checksums[i] = s.Id switch
                 {
-                    var s = sections[i];
-                    long paddingStart = i == 0 ? s.Offset : sections[i - 1].End;
-                    WriteZeros(handle, paddingStart, s.Offset - paddingStart, buffer);
-                    checksums[i] = s.Id switch
-                    {
-                        SectionId.Links0 => WriteLinks0(handle, s, storage, buffer),
-                        SectionId.Vectors => WriteRaw(handle, s, (byte*)storage.Vectors),
-                        SectionId.UpperLinks => WriteRaw(handle, s, (byte*)storage.UpperLinks),
-                        SectionId.UpperOffsets => WriteRaw(handle, s, (byte*)storage.UpperOffsets),
-                        SectionId.Labels => WriteRaw(handle, s, (byte*)storage.Labels),
-                        SectionId.States => WriteRaw(handle, s, storage.States),
-                        SectionId.LabelIndex => WriteRaw(handle, s, (byte*)labelIndex),
-                        _ => throw new InvalidOperationException($"This version writes no section {s.Id}."),
-                    };
-                }
-                // The header goes last, now that the checksums are known; it and the padding up to the first section.
-                var header = layout.WithChecksums(checksums);
-                var head = new byte[sections[0].Offset];
-                header.WriteTo(head);
-                RandomAccess.Write(handle, head, 0);
-                RandomAccess.FlushToDisk(handle);
+                    SectionId.Links0 => WriteLinks0(handle, s, storage, buffer),
+                    SectionId.Vectors => WriteRaw(handle, s, (byte*)storage.Vectors),
+                    SectionId.UpperLinks => WriteRaw(handle, s, (byte*)storage.UpperLinks),
+                    SectionId.UpperOffsets => WriteRaw(handle, s, (byte*)storage.UpperOffsets),
+                    SectionId.Labels => WriteRaw(handle, s, (byte*)storage.Labels),
+                    SectionId.States => WriteRaw(handle, s, storage.States),
+                    SectionId.LabelIndex => WriteRaw(handle, s, (byte*)labelIndex),
+                    _ => throw new InvalidOperationException($"This version writes no section {s.Id}."),
+                };
             }
-            File.Move(temp, full, overwrite: true);
-            DirectorySync.Flush(directory);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
+            // The header goes last, now that the checksums are known; it and the padding up to the first section.
+            var header = layout.WithChecksums(checksums);
+            var head = new byte[sections[0].Offset];
+            header.WriteTo(head);
+            RandomAccess.Write(handle, head, 0);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+        replacement.Commit();
     }
 
     /// <summary>Straight from native memory to the file, chunk by chunk, hashing as it goes: no copy of ours.</summary>
@@ -122,63 +111,5 @@ internal static unsafe class IndexWriter
         var zeros = buffer.AsSpan(0, (int)length);
         zeros.Clear();
         RandomAccess.Write(handle, zeros, offset);
-    }
-
-    /// <summary>
-    /// Deletes temporary files that saves of the same target left when their process died mid-write:
-    /// each is as large as the index, and a service that crashes repeatedly would otherwise fill its disk.
-    /// A file whose process still runs (or whose id was reused by a live process) is left alone.
-    /// </summary>
-    private static void SweepOrphans(string directory, string name)
-    {
-        string prefix = "." + name + ".";
-        try
-        {
-            foreach (string file in Directory.EnumerateFiles(directory, prefix + "*.tmp"))
-            {
-                string middle = Path.GetFileName(file)[prefix.Length..];
-                int dot = middle.IndexOf('.', StringComparison.Ordinal);
-                if (dot > 0 && int.TryParse(middle.AsSpan(0, dot), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)
-                    && pid != Environment.ProcessId && !IsProcessAlive(pid))
-                    TryDelete(file);
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
-
-    private static bool IsProcessAlive(int pid)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 }
