@@ -1,3 +1,5 @@
+using NativeHnsw.IO;
+
 namespace NativeHnsw.Storage;
 
 /// <summary>
@@ -38,7 +40,7 @@ public static class StoreFolder
         if (!Directory.Exists(live))
         {
             Directory.Move(staged, live);
-            DirectorySync.Flush(parent);
+            DurableFile.SyncDirectory(parent);
             return;
         }
         string old = Path.Combine(parent, $".{Path.GetFileName(live)}.old-{Guid.NewGuid():N}");
@@ -55,7 +57,7 @@ public static class StoreFolder
                 throw;
             }
         }
-        DirectorySync.Flush(parent);
+        DurableFile.SyncDirectory(parent);
         try
         {
             Directory.Delete(old, recursive: true);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using NativeHnsw.Backup.Internal;
-using NativeHnsw.Storage;
+using NativeHnsw.IO;
 using static NativeHnsw.Backup.RestoreCommon;
 
 namespace NativeHnsw.Backup;
@@ -85,7 +85,7 @@ public static class IndexRestore
                 {
                     File.Move(staging, livePath, overwrite: true);
                     switched = true;
-                    DirectorySync.Flush(folder);
+                    DurableFile.SyncDirectory(folder);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException && !switched)
                 {

@@ -1,5 +1,4 @@
-using NativeHnsw.Backup.Internal;
-using NativeHnsw.Storage;
+using NativeHnsw.IO;
 
 namespace NativeHnsw.Backup;
 
@@ -153,7 +152,7 @@ public sealed class LocalFolderTarget : IBackupTarget
             Directory.Move(folder, doomed);
             // A rename keeps the folder's time; the sweep judges a .deleting- folder by when its deletion began.
             Directory.SetLastWriteTimeUtc(doomed, DateTime.UtcNow);
-            DirectorySync.Flush(Root);
+            DurableFile.SyncDirectory(Root);
             Directory.Delete(doomed, recursive: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

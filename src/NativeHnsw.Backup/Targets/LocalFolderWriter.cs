@@ -1,5 +1,5 @@
 using NativeHnsw.Backup.Internal;
-using NativeHnsw.Storage;
+using NativeHnsw.IO;
 
 namespace NativeHnsw.Backup;
 
@@ -42,11 +42,11 @@ internal sealed class LocalFolderWriter : BackupWriter
                 file.Write(manifest.ToUtf8Json());
                 file.Flush(flushToDisk: true);
             }
-            DirectorySync.Flush(_staging);
+            DurableFile.SyncDirectory(_staging);
             if (Directory.Exists(final))
                 throw new BackupMismatchException(Id, $"already exists in '{_target.Root}'");
             Directory.Move(_staging, final);
-            DirectorySync.Flush(_target.Root);
+            DurableFile.SyncDirectory(_target.Root);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not BackupException)
         {
