@@ -7,42 +7,13 @@ public sealed class WriterContractTests(S3rverFixture s3) : IClassFixture<S3rver
 
     [Theory]
     [MemberData(nameof(Targets))]
-    public void Commit_ManifestListsAFileNeverWritten_Refused_NothingListed(string kind)
-    {
-        using var dir = new TempDirectory();
-        var target = Open(kind, dir);
-        using var owned = target as IDisposable;
-        string id = NewId();
-        using (var writer = target.Begin(id))
-        {
-            var written = Write(writer, "a.bin", [1, 2, 3]);
-            var ghost = new BackupFileEntry("b.bin", "data", 3, new string('0', 64));
-
-            var e = Assert.Throws<InvalidOperationException>(() => writer.Commit(Manifest(id, written, ghost)));
-
-            Assert.Contains("b.bin", e.Message, StringComparison.Ordinal);
-        }
-        Assert.DoesNotContain(id, target.ListIds());
-    }
+    public void Commit_ManifestListsAFileNeverWritten_Refused_NothingListed(string kind) =>
+        AssertCommitRefused(kind, written => [written, new BackupFileEntry("b.bin", "data", 3, new string('0', 64))], "b.bin");
 
     [Theory]
     [MemberData(nameof(Targets))]
-    public void Commit_ManifestClaimsOtherBytes_Refused_NothingListed(string kind)
-    {
-        using var dir = new TempDirectory();
-        var target = Open(kind, dir);
-        using var owned = target as IDisposable;
-        string id = NewId();
-        using (var writer = target.Begin(id))
-        {
-            var written = Write(writer, "a.bin", [1, 2, 3]);
-
-            var e = Assert.Throws<InvalidOperationException>(() => writer.Commit(Manifest(id, written with { Sha256 = new string('f', 64) })));
-
-            Assert.Contains("a.bin", e.Message, StringComparison.Ordinal);
-        }
-        Assert.DoesNotContain(id, target.ListIds());
-    }
+    public void Commit_ManifestClaimsOtherBytes_Refused_NothingListed(string kind) =>
+        AssertCommitRefused(kind, written => [written with { Sha256 = new string('f', 64) }], "a.bin");
 
     [Theory]
     [MemberData(nameof(Targets))]
@@ -89,6 +60,23 @@ public sealed class WriterContractTests(S3rverFixture s3) : IClassFixture<S3rver
         Assert.Throws<InvalidOperationException>(() => Write(writer, "b.bin", [1]));
         Assert.Contains(id, target.ListIds());
         Assert.Equal(a, Assert.Single(target.ReadManifest(id).Files));
+    }
+
+    private void AssertCommitRefused(string kind, Func<BackupFileEntry, BackupFileEntry[]> listed, string named)
+    {
+        using var dir = new TempDirectory();
+        var target = Open(kind, dir);
+        using var owned = target as IDisposable;
+        string id = NewId();
+        using (var writer = target.Begin(id))
+        {
+            var written = Write(writer, "a.bin", [1, 2, 3]);
+
+            var e = Assert.Throws<InvalidOperationException>(() => writer.Commit(Manifest(id, listed(written))));
+
+            Assert.Contains(named, e.Message, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain(id, target.ListIds());
     }
 
     private IBackupTarget Open(string kind, TempDirectory dir)
