@@ -13,7 +13,7 @@ namespace NativeHnsw.Cli;
 internal sealed class CliUi(IAnsiConsole console, bool json)
 {
     /// <summary>The unit of byte counts (formatted as KiB, MiB, …).</summary>
-    public const string BytesUnit = "bytes";
+    public const string BytesUnit = BackupProgress.Bytes;
 
     /// <summary>Plain progress lines are written for byte steps of at least this size; smaller ones finish at once.</summary>
     internal const long PlainLineMinimumBytes = 16L << 20;
@@ -36,10 +36,10 @@ internal sealed class CliUi(IAnsiConsole console, bool json)
 
     /// <summary>Runs a backup or restore step, its progress in bytes per file, and reports its time.</summary>
     public T Step<T>(string title, Func<IProgress<BackupProgress>?, T> work) =>
-        Step(title, BytesUnit, progress => work(new Reporter<BackupProgress>(p => progress.Report(new StepProgress(p.Step, p.Done, p.Total)))));
+        CountedStep(title, progress => work(new Reporter<BackupProgress>(p => progress.Report(new StepProgress(p.Step, p.Done, p.Total, p.Unit)))));
 
-    /// <summary>Runs a long step whose progress is counted in <paramref name="unit"/> (<see cref="BytesUnit"/> or a noun such as "vectors") and reports its time.</summary>
-    public T Step<T>(string title, string unit, Func<IProgress<StepProgress>, T> work)
+    /// <summary>Runs a long step that reports its progress in counts, and reports its time.</summary>
+    public T CountedStep<T>(string title, Func<IProgress<StepProgress>, T> work)
     {
         long start = Stopwatch.GetTimestamp();
         T result;
@@ -49,9 +49,10 @@ internal sealed class CliUi(IAnsiConsole console, bool json)
         }
         else if (Console.Profile.Capabilities.Interactive)
         {
+            var counts = new CountColumn();
             result = Console.Progress()
                 .AutoClear(true)
-                .Columns(new SpinnerColumn(), new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new CountColumn(unit), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .Columns(new SpinnerColumn(), new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), counts, new ElapsedTimeColumn(), new RemainingTimeColumn())
                 .Start(context =>
                 {
                     var task = context.AddTask(Markup.Escape(title), maxValue: 1.0);
@@ -59,6 +60,7 @@ internal sealed class CliUi(IAnsiConsole console, bool json)
                     var value = work(new Reporter<StepProgress>(p =>
                     {
                         task.IsIndeterminate = false;
+                        counts.Unit = p.Unit;
                         task.Description = Markup.Escape(p.Phase is null ? title : $"{title}: {p.Phase}");
                         task.MaxValue = Math.Max(p.Total, 1);
                         task.Value = Math.Clamp(p.Done, 0, task.MaxValue);
@@ -69,7 +71,7 @@ internal sealed class CliUi(IAnsiConsole console, bool json)
         }
         else
         {
-            result = work(new PlainLines(this, title, unit));
+            result = work(new PlainLines(this, title));
         }
         Line($"[grey]{Markup.Escape(title)}: {Stopwatch.GetElapsedTime(start).TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} s[/]");
         return result;
@@ -83,14 +85,14 @@ internal sealed class CliUi(IAnsiConsole console, bool json)
     }
 
     /// <summary>Progress for a console that is not a terminal: one line each time a phase passes another tenth of its total.</summary>
-    private sealed class PlainLines(CliUi ui, string title, string unit) : IProgress<StepProgress>
+    private sealed class PlainLines(CliUi ui, string title) : IProgress<StepProgress>
     {
         private (string? Phase, long Total) _current = (null, -1);
         private long _tenths;
 
         public void Report(StepProgress value)
         {
-            if (value.Total <= 0 || (unit == BytesUnit && value.Total < PlainLineMinimumBytes))
+            if (value.Total <= 0 || (value.Unit == BytesUnit && value.Total < PlainLineMinimumBytes))
                 return;
             if (_current != (value.Phase, value.Total))
             {
@@ -103,7 +105,7 @@ internal sealed class CliUi(IAnsiConsole console, bool json)
             _tenths = tenths;
             string name = value.Phase is null ? title : $"{title}: {value.Phase}";
             long done = Math.Clamp(value.Done, 0, value.Total);
-            string of = unit == BytesUnit ? $"{NhnswCli.Bytes(done)} of {NhnswCli.Bytes(value.Total)}" : $"{Count(done)} of {Count(value.Total)} {unit}";
+            string of = value.Unit == BytesUnit ? $"{NhnswCli.Bytes(done)} of {NhnswCli.Bytes(value.Total)}" : $"{Count(done)} of {Count(value.Total)} {value.Unit}";
             ui.Line(Markup.Escape($"{name}: {done * 100 / value.Total} % ({of})"));
         }
     }

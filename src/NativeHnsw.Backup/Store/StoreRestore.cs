@@ -69,8 +69,13 @@ public static class StoreRestore
                 if (deltas.Count > 0)
                 {
                     clock.Restart();
-                    foreach (var (delta, path) in deltas)
-                        StoreDelta.Apply(client, delta, path);
+                    // Each incremental is applied whole; a long chain moves the bar one link at a time.
+                    for (int i = 0; i < deltas.Count; i++)
+                    {
+                        options.Progress?.Report(new BackupProgress("apply", i, deltas.Count, "incrementals"));
+                        StoreDelta.Apply(client, deltas[i].Backup, deltas[i].Path);
+                    }
+                    options.Progress?.Report(new BackupProgress("apply", deltas.Count, deltas.Count, "incrementals"));
                     steps.Add(Step("apply", $"{deltas.Count} incremental(s) applied in order", clock));
                 }
                 clock.Restart();
