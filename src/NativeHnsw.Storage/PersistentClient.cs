@@ -22,7 +22,7 @@ namespace NativeHnsw.Storage;
 /// </remarks>
 public sealed partial class PersistentClient : IDisposable
 {
-    private readonly FileStream? _lock;
+    private readonly StoreLock? _lock;
     private readonly Dictionary<string, Collection> _open = new(StringComparer.Ordinal);
 
     /// <summary>Recoveries under way, by name: a second caller waits for the first one's result instead of recovering again.</summary>
@@ -58,14 +58,7 @@ public sealed partial class PersistentClient : IDisposable
         if (File.Exists(Layout.Root))
             throw new StoreException($"{Layout.Root}: is a file; a store is a folder.");
         Directory.CreateDirectory(Layout.Root);
-        try
-        {
-            _lock = new FileStream(Layout.LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
-        }
-        catch (IOException e)
-        {
-            throw new StoreLockedException(Layout.Root, e);
-        }
+        _lock = StoreLock.Acquire(Layout.Root);
         try
         {
             Database = StoreDatabase.Open(Layout.DatabaseFile, Options.Durability);
