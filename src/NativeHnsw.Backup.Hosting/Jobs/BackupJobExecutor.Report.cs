@@ -26,6 +26,21 @@ public sealed partial class BackupJobExecutor
         return CostReport(policy, targets);
     }
 
+    /// <summary>For each source and tier, the newest backup whose manifest reads (what <c>nhnsw schedule status</c> shows).</summary>
+    public static IReadOnlyList<TierBackup> NewestByTier(BackupPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        using var targets = new PolicyTargets(policy);
+        var catalog = PolicyCatalog.Load(policy, targets);
+        var tierOf = policy.Targets.ToDictionary(t => t.Name, t => t.Tier, StringComparer.Ordinal);
+        return [.. catalog.Entries
+            .Where(e => e.SourceName is not null)
+            .GroupBy(e => (e.SourceName!, tierOf[e.TargetName]))
+            .Select(g => g.MaxBy(e => (e.Manifest.CreatedUtc, e.Manifest.Id))!)
+            .Select(e => new TierBackup(e.SourceName!, tierOf[e.TargetName], e.TargetName, e.Manifest.Id, e.Manifest.CreatedUtc, e.Manifest.Kind == BackupKind.Incremental))
+            .OrderBy(b => b.Source, StringComparer.Ordinal).ThenBy(b => b.Tier, StringComparer.Ordinal)];
+    }
+
     private static List<TargetCost> CostReport(BackupPolicy policy, PolicyTargets targets)
     {
         var rows = new List<TargetCost>();
