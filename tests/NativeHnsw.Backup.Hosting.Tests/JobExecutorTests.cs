@@ -148,8 +148,13 @@ public sealed class JobExecutorTests : IDisposable
         AddToStore(40, 5);
         _time.Advance(TimeSpan.FromHours(1));
         Run(JobType.Incremental);
+        Run(JobType.Offsite);
+        Assert.Equal(3, In("off").Count);
+        // Young offsite copies sit in the cold tier; a tier move never pulls them back to hot.
+        Assert.Empty(Run(JobType.Tiers).Events);
         _time.Advance(TimeSpan.FromDays(6));
-        Assert.DoesNotContain(Run(JobType.Tiers).Events, e => e.Kind == JobEventKind.BackupMade);
+        Assert.Empty(Run(JobType.Tiers).Events);
+        Assert.Equal(3, In("off").Count);
         _time.Advance(TimeSpan.FromDays(1));
         var moved = Run(JobType.Tiers);
         Assert.Equal(JobOutcome.Succeeded, moved.Outcome);

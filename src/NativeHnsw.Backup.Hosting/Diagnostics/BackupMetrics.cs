@@ -28,7 +28,7 @@ public sealed class BackupMetrics : IDisposable
         _backups = Meter.CreateCounter<long>("nhnsw.backup.backups", "{backup}", "Backups committed (snapshots, incrementals, verified copies), by source, kind and job.");
         _failures = Meter.CreateCounter<long>("nhnsw.backup.failures", "{failure}", "Backups or job runs that failed, by job and source.");
         _bytes = Meter.CreateCounter<long>("nhnsw.backup.bytes", "By", "Bytes written to targets, by source and job.");
-        _scrubFailures = Meter.CreateCounter<long>("nhnsw.backup.scrub.failures", "{file}", "Backups a scrub found damaged, by source.");
+        _scrubFailures = Meter.CreateCounter<long>("nhnsw.backup.scrub.failures", "{backup}", "Backups a scrub found damaged, by source.");
         _duration = Meter.CreateHistogram<double>("nhnsw.backup.job.duration", "s", "Wall time of each job run, by job, type and outcome.");
         Meter.CreateObservableGauge("nhnsw.backup.rpo", ObserveRpo, "s", "Age of the newest good backup of each source: the data a loss now would cost.");
         Meter.CreateObservableGauge("nhnsw.backup.drill.rto", ObserveRto, "s", "Restore time the last drill of each source measured.");

@@ -29,7 +29,7 @@ public sealed partial class BackupJobExecutor
     }
 
     /// <summary>
-    /// Tier moves. A chain (a full backup and the incrementals on it in one target) moves as a whole, when its newest
+    /// Tier moves, only toward colder tiers. A chain (a full backup and the incrementals on it in one target) moves as a whole, when its newest
     /// member's age puts it in another tier: to the first target of that tier (in policy order), each backup copied and
     /// verified there before the chain is deleted from where it was (newest first). A chain is never split across tiers,
     /// so every target can restore every backup it lists.
@@ -47,7 +47,9 @@ public sealed partial class BackupJobExecutor
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     string? tier = policy.TierFor(now - chain[^1].Manifest.CreatedUtc);
-                    if (tier is null || tier == from.Tier)
+                    // Only ever toward colder tiers (later rules): an offsite copy in a cold target is not pulled back
+                    // into a hot one because it is young, and a target whose tier has no rule is left alone.
+                    if (tier is null || RankOf(policy, tier) <= RankOf(policy, from.Tier))
                         continue;
                     var to = policy.Targets.FirstOrDefault(t => t.Tier == tier);
                     if (to is null)
@@ -79,6 +81,17 @@ public sealed partial class BackupJobExecutor
             }
         }
         return JobRunResult.From(events, Summary(events, "moved"));
+    }
+
+    /// <summary>The position of a tier's first rule (colder tiers come later); int.MaxValue when no rule names it, so nothing moves from it.</summary>
+    private static int RankOf(BackupPolicy policy, string tier)
+    {
+        for (int i = 0; i < policy.Tiers.Count; i++)
+        {
+            if (policy.Tiers[i].Tier == tier)
+                return i;
+        }
+        return int.MaxValue;
     }
 
     /// <summary>Groups one target's backups of one source into chains (a full and its descendants), each oldest first.</summary>
