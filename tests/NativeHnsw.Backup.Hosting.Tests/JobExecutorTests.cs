@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using NativeHnsw.Storage;
 
 namespace NativeHnsw.Backup.Hosting.Tests;
 
@@ -8,7 +7,6 @@ namespace NativeHnsw.Backup.Hosting.Tests;
 public sealed class JobExecutorTests : IDisposable
 {
     private static readonly DateTimeOffset s_start = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
-    private static readonly StoreOptions s_quiet = new() { Checkpoints = new CheckpointPolicy { Interval = null }, Log = _ => { } };
 
     private readonly TempDirectory _dir = new();
     private readonly FakeTimeProvider _time = new(s_start);
@@ -18,13 +16,7 @@ public sealed class JobExecutorTests : IDisposable
     public JobExecutorTests()
     {
         _executor = new BackupJobExecutor(_time, NullLogger<BackupJobExecutor>.Instance);
-        string index = _dir.File("docs.hnsw");
-        var data = Datasets.Gaussian(300, 8, seed: 7);
-        using (var built = new HnswIndex(new HnswOptions { Dimensions = 8, M = 8, EfConstruction = 32, Seed = 7 }))
-        {
-            built.AddRange(Datasets.RowLabels(300), data, maxDegreeOfParallelism: 1);
-            built.Save(index);
-        }
+        string index = TestSources.SaveIndex(_dir.File("docs.hnsw"));
         AddToStore(0, 40);
         _policy = new BackupPolicy
         {
@@ -51,14 +43,7 @@ public sealed class JobExecutorTests : IDisposable
     private JobRunResult Run(JobType type, BackupPolicy? policy = null) =>
         _executor.Run(policy ?? _policy, new JobPolicy { Name = type.ToString().ToLowerInvariant(), Type = type, Cron = "0 * * * *" }, CancellationToken.None);
 
-    private void AddToStore(int from, int count)
-    {
-        using var client = new PersistentClient(_dir.File("store"), s_quiet);
-        var docs = client.GetOrCreateCollection("docs", new CollectionOptions { Dimensions = 4 });
-        var random = new Random(from);
-        for (int i = from; i < from + count; i++)
-            docs.Add($"r{i}", [.. Enumerable.Range(0, 4).Select(_ => (float)random.NextDouble())], $"doc {i}");
-    }
+    private void AddToStore(int from, int count) => TestSources.AddToStore(_dir.File("store"), from, count);
 
     private List<BackupManifest> In(string target) => [.. BackupCatalog.Load(new LocalFolderTarget(_dir.File(target))).Backups];
 

@@ -78,4 +78,27 @@ public sealed class MetricsTests
         listener.RecordObservableInstruments();
         Assert.Equal(1500, doubles["nhnsw.backup.rpo/docs"], 3);
     }
+
+    [Fact]
+    public async Task Rpo_CountsBackupsFoundInTheTargetsAtStart()
+    {
+        using var dir = new TempDirectory();
+        var start = new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+        var executor = new ScriptedExecutor { Newest = [new TierBackup("docs", "hot", "hot", "b0", start.AddHours(-3), false)] };
+        var policy = SchedulerHarness.Policy(dir.File("t"), new JobPolicy { Name = "snap", Type = JobType.Snapshot, Cron = "0 2 * * *" });
+        await using var h = new SchedulerHarness(policy, new FakeTimeProvider(start), executor, dir.File("state.json"));
+        double? rpo = null;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, h.Metrics.Meter) && instrument.Name == "nhnsw.backup.rpo")
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((_, v, _, _) => rpo = v);
+        listener.Start();
+        await h.StartAsync();
+        await h.IdleAsync();
+        listener.RecordObservableInstruments();
+        Assert.Equal(3 * 3600, rpo!.Value, 3);
+    }
 }

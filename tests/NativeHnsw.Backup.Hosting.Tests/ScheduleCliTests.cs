@@ -70,12 +70,7 @@ public sealed class ScheduleCliTests
     public void ScheduleStatus_ShowsNewestBackupPerTier_AndOverdueJobs()
     {
         using var dir = new TempDirectory();
-        string index = dir.File("docs.hnsw");
-        using (var built = new HnswIndex(new HnswOptions { Dimensions = 4, M = 8, EfConstruction = 32, Seed = 1 }))
-        {
-            built.AddRange(Datasets.RowLabels(50), Datasets.Gaussian(50, 4, seed: 1), maxDegreeOfParallelism: 1);
-            built.Save(index);
-        }
+        string index = TestSources.SaveIndex(dir.File("docs.hnsw"), count: 50, dimensions: 4);
         var policy = SchedulerHarness.Policy(dir.File("hot"), new JobPolicy { Name = "nightly", Type = JobType.Snapshot, Cron = "0 2 * * *" });
         policy = policy with { Sources = [policy.Sources[0] with { Path = index }] };
         string file = dir.File("p.json");

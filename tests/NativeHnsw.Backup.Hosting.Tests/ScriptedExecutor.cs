@@ -34,5 +34,9 @@ internal sealed class ScriptedExecutor : IBackupJobExecutor
         }
     }
 
+    public IReadOnlyList<TierBackup> Newest { get; set; } = [];
+
+    public IReadOnlyList<TierBackup> NewestBackups(BackupPolicy policy) => Newest;
+
     public IReadOnlyList<TargetPolicy> TargetsWritten(BackupPolicy policy, JobPolicy job) => WritesTargets ? policy.Targets : [];
 }

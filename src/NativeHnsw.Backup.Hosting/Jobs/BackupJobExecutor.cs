@@ -55,6 +55,8 @@ public sealed partial class BackupJobExecutor : IBackupJobExecutor
         };
     }
 
+    public IReadOnlyList<TierBackup> NewestBackups(BackupPolicy policy) => NewestByTier(policy);
+
     /// <summary>
     /// Checks each target's quota against what it already stores (the part of policy validation that needs the targets).
     /// </summary>

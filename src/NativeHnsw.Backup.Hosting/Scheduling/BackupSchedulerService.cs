@@ -83,6 +83,7 @@ public sealed class BackupSchedulerService : BackgroundService
         }
         lock (_gate)
             _state = loaded with { Jobs = jobs };
+        await SeedNewestBackupsAsync(policy).ConfigureAwait(false);
         _metrics.Bind(() => State.Sources, _time);
         Save(stateFile);
         _logger.LogInformation("Backup scheduler {Runner} started: {Jobs} jobs, state in {StateFile}", RunnerName, schedules.Count, stateFile.Path);
@@ -192,6 +193,30 @@ public sealed class BackupSchedulerService : BackgroundService
         foreach (var e in result.Events.Where(e => e.Kind is JobEventKind.BackupFailed or JobEventKind.DrillFailed or JobEventKind.Skipped))
             _logger.Log(e.Kind == JobEventKind.Skipped ? LogLevel.Information : LogLevel.Error, "Job {Job}, source {Source}: {Kind}: {Message}", job.Name, e.Source, e.Kind, e.Message);
         JobCompleted?.Invoke(job, result);
+    }
+
+    private async Task SeedNewestBackupsAsync(BackupPolicy policy)
+    {
+        IReadOnlyList<TierBackup> newest;
+        try
+        {
+            newest = await Task.Run(() => _executor.NewestBackups(policy)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PolicyException)
+        {
+            // A target that cannot be listed now fails its jobs later, loudly; the gauges start from the state file.
+            _logger.LogWarning(e, "Cannot read the targets' catalogs at start; the RPO gauge starts from the state file");
+            return;
+        }
+        var now = _time.GetUtcNow();
+        Update(s =>
+        {
+            foreach (var b in newest)
+            {
+                var e = new JobEvent(b.Source, JobEventKind.BackupMade, b.BackupId, BackupCreatedUtc: b.CreatedUtc, Target: b.Target);
+                s.Sources[b.Source] = Apply(s.Sources.GetValueOrDefault(b.Source) ?? new SourceState(), e, now);
+            }
+        });
     }
 
     private static SourceState Apply(SourceState s, JobEvent e, DateTimeOffset now) => e.Kind switch

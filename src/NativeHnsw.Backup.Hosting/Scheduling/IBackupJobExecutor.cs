@@ -12,4 +12,10 @@ public interface IBackupJobExecutor
 
     /// <summary>The targets <paramref name="job"/> writes, moves or prunes: the scheduler holds their leases while it runs.</summary>
     IReadOnlyList<TargetPolicy> TargetsWritten(BackupPolicy policy, JobPolicy job);
+
+    /// <summary>
+    /// The newest readable backup of each source in each tier, read from the targets when the scheduler starts, so the
+    /// RPO gauge is right from the first collection, also for backups taken by hand or by another runner.
+    /// </summary>
+    IReadOnlyList<TierBackup> NewestBackups(BackupPolicy policy);
 }
