@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -98,5 +100,42 @@ public sealed class FolderLeaseTests
         gate.Set();
         Assert.Equal(JobOutcome.Succeeded, (await first.CompletedAsync()).Result.Outcome);
         Assert.Null(FolderLease.Read(dir.File("target")));
+    }
+
+    [Fact]
+    public void TwoProcessesRacing_NeverBothHoldIt()
+    {
+        using var dir = new TempDirectory();
+        string child = LocateChild();
+        var processes = new[] { "alpha", "beta" }.Select(holder =>
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (string arg in new[] { child, dir.Path, holder, "2", "3000" })
+                start.ArgumentList.Add(arg);
+            return Process.Start(start)!;
+        }).ToList();
+        var results = new List<(int Acquired, int Violations)>();
+        foreach (var p in processes)
+        {
+            string output = p.StandardOutput.ReadToEnd();
+            string errors = p.StandardError.ReadToEnd();
+            Assert.True(p.WaitForExit(120_000), "the lease child did not finish");
+            Assert.True(p.ExitCode == 0, $"the lease child exited {p.ExitCode}: {errors}");
+            var parts = output.Trim().Split(' ');
+            results.Add((int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture)));
+            p.Dispose();
+        }
+        Assert.All(results, r => Assert.Equal(0, r.Violations));
+        Assert.All(results, r => Assert.True(r.Acquired > 0, "each process should win the lease sometimes, or the race was not exercised"));
+    }
+
+    /// <summary>The child's build output: tests/NativeHnsw.Backup.Hosting.LeaseChild/bin/&lt;configuration&gt;/&lt;framework&gt;/.</summary>
+    private static string LocateChild()
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var tests = output.Parent!.Parent!.Parent!.Parent!;
+        string path = Path.Combine(tests.FullName, "NativeHnsw.Backup.Hosting.LeaseChild", "bin", output.Parent.Name, output.Name, "NativeHnsw.Backup.Hosting.LeaseChild.dll");
+        Assert.True(File.Exists(path), $"The lease child was not built at {path}; build tests/NativeHnsw.Backup.Hosting.Tests, which builds it.");
+        return path;
     }
 }
