@@ -181,4 +181,19 @@ public sealed class SchedulerTests
         Assert.Equal("disk on fire", h.Service.State.Jobs["hourly"].LastMessage);
         Assert.Equal(s_start.AddHours(2), await h.IdleAsync());
     }
+
+    [Fact]
+    public async Task QuotaBelowWhatIsStored_RefusesThePolicyAtStart()
+    {
+        using var dir = new TempDirectory();
+        IndexBackup.BackupFile(TestSources.SaveIndex(dir.File("docs.hnsw")), new LocalFolderTarget(dir.File("t")));
+        var policy = SchedulerHarness.Policy(dir.File("t"), Hourly());
+        policy = policy with { Targets = [policy.Targets[0] with { QuotaGb = 1e-6 }] };
+        var executor = new ScriptedExecutor();
+        await using var h = new SchedulerHarness(policy, new FakeTimeProvider(s_start), executor, dir.File("state.json"));
+        await h.StartAsync();
+        var e = await Assert.ThrowsAsync<PolicyException>(() => h.Service.ExecuteTask!);
+        Assert.Equal("$.targets[0].quotaGb", e.JsonPath);
+        Assert.Empty(executor.Runs);
+    }
 }

@@ -63,6 +63,9 @@ public sealed class BackupSchedulerService : BackgroundService
         // StartAsync returns at the first await: loading state must not hold up the host's start.
         await Task.Yield();
         var policy = _options.ResolvePolicy();
+        // The part of validation that needs the targets: a quota below what a target already stores refuses the policy
+        // here, as 'nhnsw policy check' does, and stops the host with the field's JSON path.
+        await Task.Run(() => BackupJobExecutor.CheckQuotas(policy, _options.PolicyFile), stoppingToken).ConfigureAwait(false);
         var stateFile = new SchedulerStateFile(_options.ResolveStateFile(policy));
         var schedules = policy.Jobs.Select(j => new JobSchedule(j, policy.TimeZone)).ToList();
         var runNow = new HashSet<string>(StringComparer.Ordinal);
