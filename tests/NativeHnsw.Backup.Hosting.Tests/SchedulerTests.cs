@@ -196,4 +196,17 @@ public sealed class SchedulerTests
         Assert.Equal("$.targets[0].quotaGb", e.JsonPath);
         Assert.Empty(executor.Runs);
     }
+
+    [Fact]
+    public async Task InvalidPolicyObject_IsRefusedAtStart_NamingTheField()
+    {
+        using var dir = new TempDirectory();
+        var policy = SchedulerHarness.Policy(dir.File("t"), Hourly() with { Cron = "0 * * *" });
+        var executor = new ScriptedExecutor();
+        await using var h = new SchedulerHarness(policy, new FakeTimeProvider(s_start), executor, dir.File("state.json"));
+        await h.StartAsync();
+        var e = await Assert.ThrowsAsync<PolicyException>(() => h.Service.ExecuteTask!);
+        Assert.Equal("$.jobs[0].cron", e.JsonPath);
+        Assert.False(File.Exists(dir.File("state.json")));
+    }
 }

@@ -18,12 +18,19 @@ public sealed class BackupSchedulerOptions
     /// <summary>This runner's name in leases and logs; default <c>nhnsw-HOST-PID-RANDOM</c>, unique per instance.</summary>
     public string? RunnerName { get; set; }
 
-    /// <summary>The policy these options name, loaded if need be.</summary>
-    /// <exception cref="PolicyException">The file is bad.</exception>
-    public BackupPolicy ResolvePolicy() =>
-        Policy ?? (PolicyFile is not null
+    /// <summary>The policy these options name, loaded if need be, and validated either way.</summary>
+    /// <exception cref="PolicyException">The policy is bad.</exception>
+    public BackupPolicy ResolvePolicy()
+    {
+        if (Policy is { } policy)
+        {
+            policy.Validate();
+            return policy;
+        }
+        return PolicyFile is not null
             ? BackupPolicy.Load(PolicyFile)
-            : throw new InvalidOperationException("Set BackupSchedulerOptions.Policy or PolicyFile."));
+            : throw new InvalidOperationException("Set BackupSchedulerOptions.Policy or PolicyFile.");
+    }
 
     /// <summary>The state file these options and <paramref name="policy"/> name.</summary>
     public string ResolveStateFile(BackupPolicy policy) =>
