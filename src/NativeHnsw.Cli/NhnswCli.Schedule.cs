@@ -56,11 +56,13 @@ public static partial class NhnswCli
 
         var runPolicy = PolicyOption();
         var runState = StateOption();
+        var shutdown = new Option<int>("--shutdown-timeout") { Description = "seconds a stop waits for the running job before abandoning it (nothing partial is left visible either way)", DefaultValueFactory = _ => 30 };
         var runJson = JsonOption();
-        var run = new Command("run", "Run the scheduler in the foreground until SIGINT or SIGTERM (the same service AddNativeHnswBackups adds to a host). With --json, logs are JSON lines.") { runPolicy, runState, runJson };
+        var run = new Command("run", "Run the scheduler in the foreground until SIGINT or SIGTERM (the same service AddNativeHnswBackups adds to a host). With --json, logs are JSON lines.") { runPolicy, runState, shutdown, runJson };
         run.SetAction(parsed =>
         {
             string file = parsed.GetValue(runPolicy)!;
+            int waitSeconds = NonNegative("--shutdown-timeout", parsed.GetValue(shutdown));
             LoadPolicy(context, file, quotas: true);
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Path.GetDirectoryName(Path.GetFullPath(file)) });
             builder.Logging.ClearProviders();
@@ -68,6 +70,7 @@ public static partial class NhnswCli
                 builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
             else
                 builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss'Z' "; });
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(waitSeconds));
             builder.Services.AddNativeHnswBackups(o =>
             {
                 o.PolicyFile = file;
