@@ -90,6 +90,8 @@ public static partial class NhnswCli
         root.Subcommands.Add(RestoreCommand(context));
         root.Subcommands.Add(DrillCommand(context));
         root.Subcommands.Add(PruneCommand(context));
+        root.Subcommands.Add(PolicyCommand(context));
+        root.Subcommands.Add(ScheduleCommand(context));
         return root;
     }
 
