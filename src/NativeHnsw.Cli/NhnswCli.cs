@@ -75,6 +75,7 @@ public static partial class NhnswCli
         root.Subcommands.Add(RestoreCommand(context));
         root.Subcommands.Add(DrillCommand(context));
         root.Subcommands.Add(PruneCommand(context));
+        root.Subcommands.Add(StoreCommand(context));
         return root;
     }
 
