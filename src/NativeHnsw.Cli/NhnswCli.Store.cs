@@ -114,7 +114,8 @@ public static partial class NhnswCli
             for (int i = 0; i < hits.Count; i++)
             {
                 var h = hits[i];
-                string document = h.Document is null ? "" : h.Document.Length <= 80 ? h.Document : h.Document[..79] + "…";
+                string document = h.Document is null ? "" : h.Document.ReplaceLineEndings(" ");
+                document = document.Length <= 80 ? document : document[..79] + "…";
                 string metadata = h.Metadata is null ? "" : string.Join(", ", h.Metadata.Select(p => $"{p.Key}={Convert.ToString(p.Value, CultureInfo.InvariantCulture)}"));
                 table.AddRow((i + 1).ToString(CultureInfo.InvariantCulture), Markup.Escape(h.Id), h.Distance.ToString("F4", CultureInfo.InvariantCulture), Markup.Escape(document), Markup.Escape(metadata));
             }
