@@ -136,7 +136,7 @@ internal sealed class FilterTranslator : FilterTranslatorBase
     {
         string or bool => value,
         int or long or short or byte or sbyte or ushort or uint => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
-        float f => (double)f,
+        float f => FloatValues.ToStored(f),
         double d => d,
         _ => throw Unsupported(node, $"values of type {value.GetType().Name} are not supported in filters (use string, bool, an integer or a floating-point number)"),
     };

@@ -98,7 +98,13 @@ public sealed class NativeHnswCollection<TKey, TRecord> : VectorStoreCollection<
             }
             if (existing is not null && (existing.Options.Dimensions != options.Dimensions || existing.Options.Metric != options.Metric))
                 throw new VectorStoreException($"collection '{Name}' exists with {existing.Options.Dimensions} dimensions and metric {existing.Options.Metric}; "
-                    + $"the record definition asks for {options.Dimensions} and {options.Metric}.");
+                    + $"the record definition asks for {options.Dimensions} and {options.Metric}.")
+                {
+                    VectorStoreSystemName = NativeHnswVectorStore.SystemName,
+                    VectorStoreName = _client.Path,
+                    CollectionName = Name,
+                    OperationName = "EnsureCollectionExists",
+                };
             return 0;
         });
         return Task.CompletedTask;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
 using Microsoft.Extensions.VectorData.ProviderServices;
@@ -30,8 +29,7 @@ internal sealed class RecordMapper(CollectionModel model, string collection)
         foreach (var data in Model.DataProperties)
         {
             object? value = data.GetValueAsObject(record);
-            // float → double through its shortest text, so 0.1f reads back as 0.1f and filters on 0.1f match it.
-            metadata[data.StorageName] = value is float f ? double.Parse(f.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : value;
+            metadata[data.StorageName] = value is float f ? FloatValues.ToStored(f) : value;
         }
         return metadata;
     }

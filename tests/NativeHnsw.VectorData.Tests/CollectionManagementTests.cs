@@ -3,32 +3,19 @@ using NativeHnsw.Storage;
 
 namespace NativeHnsw.VectorData.Tests;
 
-public sealed class CollectionManagementTests : IDisposable
+public sealed class CollectionManagementTests : StoreTest
 {
-    private readonly TempDirectory _dir = new();
-    private readonly NativeHnswVectorStore _store;
-
-    public CollectionManagementTests() => _store = new NativeHnswVectorStore(_dir.File("store"));
-
-    public void Dispose()
-    {
-        _store.Dispose();
-        _dir.Dispose();
-    }
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task EnsureExists_CreatesOnceAndListsIt()
     {
-        var products = _store.GetCollection<string, Product>("products");
+        var products = Store.GetCollection<string, Product>("products");
         Assert.False(await products.CollectionExistsAsync(Ct));
-        Assert.False(await _store.CollectionExistsAsync("products", Ct));
+        Assert.False(await Store.CollectionExistsAsync("products", Ct));
         await products.EnsureCollectionExistsAsync(Ct);
         await products.EnsureCollectionExistsAsync(Ct);
         Assert.True(await products.CollectionExistsAsync(Ct));
-        Assert.Equal(["products"], await _store.ListCollectionNamesAsync(Ct).ToListAsync(Ct));
-        var created = _store.Client.GetCollection("products").Options;
+        Assert.Equal(["products"], await Store.ListCollectionNamesAsync(Ct).ToListAsync(Ct));
+        var created = Store.Client.GetCollection("products").Options;
         Assert.Equal(4, created.Dimensions);
         Assert.Equal(DistanceMetric.Cosine, created.Metric);
     }
@@ -36,20 +23,20 @@ public sealed class CollectionManagementTests : IDisposable
     [Fact]
     public async Task EnsureDeleted_RemovesAndIsIdempotent()
     {
-        var products = _store.GetCollection<string, Product>("products");
+        var products = Store.GetCollection<string, Product>("products");
         await products.EnsureCollectionExistsAsync(Ct);
         await products.EnsureCollectionDeletedAsync(Ct);
         await products.EnsureCollectionDeletedAsync(Ct);
-        await _store.EnsureCollectionDeletedAsync("never-created", Ct);
+        await Store.EnsureCollectionDeletedAsync("never-created", Ct);
         Assert.False(await products.CollectionExistsAsync(Ct));
-        Assert.Empty(await _store.ListCollectionNamesAsync(Ct).ToListAsync(Ct));
+        Assert.Empty(await Store.ListCollectionNamesAsync(Ct).ToListAsync(Ct));
     }
 
     [Fact]
     public async Task EnsureExists_WithOtherDimensions_ThrowsVectorStoreException()
     {
-        _store.Client.CreateCollection("products", new CollectionOptions { Dimensions = 8 });
-        var products = _store.GetCollection<string, Product>("products");
+        Store.Client.CreateCollection("products", new CollectionOptions { Dimensions = 8 });
+        var products = Store.GetCollection<string, Product>("products");
         var e = await Assert.ThrowsAsync<VectorStoreException>(() => products.EnsureCollectionExistsAsync(Ct));
         Assert.Contains("8 dimensions", e.Message, StringComparison.Ordinal);
     }
@@ -57,7 +44,7 @@ public sealed class CollectionManagementTests : IDisposable
     [Fact]
     public async Task Operations_OnMissingCollection_ThrowVectorStoreExceptionNamingIt()
     {
-        var products = _store.GetCollection<string, Product>("absent");
+        var products = Store.GetCollection<string, Product>("absent");
         var e = await Assert.ThrowsAsync<VectorStoreException>(() => products.GetAsync("x", cancellationToken: Ct));
         Assert.Equal("absent", e.CollectionName);
         Assert.Equal("Get", e.OperationName);
@@ -68,18 +55,18 @@ public sealed class CollectionManagementTests : IDisposable
     [Fact]
     public void Metadata_IsReported()
     {
-        var metadata = (VectorStoreMetadata?)_store.GetService(typeof(VectorStoreMetadata));
+        var metadata = (VectorStoreMetadata?)Store.GetService(typeof(VectorStoreMetadata));
         Assert.Equal(NativeHnswVectorStore.SystemName, metadata!.VectorStoreSystemName);
-        var products = _store.GetCollection<string, Product>("products");
+        var products = Store.GetCollection<string, Product>("products");
         var collectionMetadata = (VectorStoreCollectionMetadata?)products.GetService(typeof(VectorStoreCollectionMetadata));
         Assert.Equal("products", collectionMetadata!.CollectionName);
-        Assert.Same(_store.Client, products.GetService(typeof(PersistentClient)));
+        Assert.Same(Store.Client, products.GetService(typeof(PersistentClient)));
     }
 
     [Fact]
     public async Task Store_FromPath_SurvivesReopen()
     {
-        string path = _dir.File("reopened");
+        string path = Dir.File("reopened");
         using (var first = new NativeHnswVectorStore(path))
         {
             var c = first.GetCollection<int, KeyedRecord<int>>("keys");
@@ -94,14 +81,14 @@ public sealed class CollectionManagementTests : IDisposable
     [Fact]
     public void Schema_Unsupported_IsRefusedWhenTheCollectionIsObtained()
     {
-        var dates = Assert.ThrowsAny<Exception>(() => _store.GetCollection<string, WithDate>("d"));
+        var dates = Assert.ThrowsAny<Exception>(() => Store.GetCollection<string, WithDate>("d"));
         Assert.Contains("DateTime", dates.Message, StringComparison.Ordinal);
-        Assert.ThrowsAny<Exception>(() => _store.GetCollection<string, TwoVectors>("v"));
-        var hamming = Assert.Throws<NotSupportedException>(() => _store.GetCollection<string, HammingRecord>("h"));
+        Assert.ThrowsAny<Exception>(() => Store.GetCollection<string, TwoVectors>("v"));
+        var hamming = Assert.Throws<NotSupportedException>(() => Store.GetCollection<string, HammingRecord>("h"));
         Assert.Contains("HammingDistance", hamming.Message, StringComparison.Ordinal);
-        var flat = Assert.Throws<NotSupportedException>(() => _store.GetCollection<string, FlatRecord>("f"));
+        var flat = Assert.Throws<NotSupportedException>(() => Store.GetCollection<string, FlatRecord>("f"));
         Assert.Contains("Flat", flat.Message, StringComparison.Ordinal);
-        var key = Assert.Throws<NotSupportedException>(() => _store.GetCollection<DateTime, DateKeyed>("k"));
+        var key = Assert.Throws<NotSupportedException>(() => Store.GetCollection<DateTime, DateKeyed>("k"));
         Assert.Contains("string, Guid, int, long", key.Message, StringComparison.Ordinal);
     }
 

@@ -3,24 +3,11 @@ using NativeHnsw.Storage;
 
 namespace NativeHnsw.VectorData.Tests;
 
-public sealed class RecordTests : IDisposable
+public sealed class RecordTests : StoreTest
 {
-    private readonly TempDirectory _dir = new();
-    private readonly NativeHnswVectorStore _store;
-
-    public RecordTests() => _store = new NativeHnswVectorStore(_dir.File("store"));
-
-    public void Dispose()
-    {
-        _store.Dispose();
-        _dir.Dispose();
-    }
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private async Task<VectorStoreCollection<string, Product>> Products()
     {
-        var c = _store.GetCollection<string, Product>("products");
+        var c = Store.GetCollection<string, Product>("products");
         await c.EnsureCollectionExistsAsync(Ct);
         return c;
     }
@@ -42,7 +29,7 @@ public sealed class RecordTests : IDisposable
             (back.Name, back.Stock, back.Sold, back.Price, back.Rating, back.InStock, back.Discount, back.Category));
         Assert.Equal([0.1f, 0.2f, 0.3f, 0.4f], back.Embedding.ToArray());
         // The storage name is the metadata key the store holds.
-        var stored = _store.Client.GetCollection("products").Get(["p1"])[0];
+        var stored = Store.Client.GetCollection("products").Get(["p1"])[0];
         Assert.Equal("Lamp", stored.Metadata!["product_name"]);
     }
 
@@ -75,7 +62,7 @@ public sealed class RecordTests : IDisposable
         Assert.Null(back.Discount);
         Assert.Null(back.Category);
         Assert.Equal([1f, 0, 0, 0], back.Embedding.ToArray());
-        Assert.Equal(1, _store.Client.GetCollection("products").Count());
+        Assert.Equal(1, Store.Client.GetCollection("products").Count());
     }
 
     [Fact]
@@ -90,7 +77,7 @@ public sealed class RecordTests : IDisposable
         Assert.Equal("last wins", some.Single(p => p.Id == "p3").Name);
         await c.DeleteAsync(["p1", "p2", "missing"], Ct);
         await c.DeleteAsync("p4", Ct);
-        Assert.Equal(17, _store.Client.GetCollection("products").Count());
+        Assert.Equal(17, Store.Client.GetCollection("products").Count());
         Assert.Null(await c.GetAsync("p2", cancellationToken: Ct));
     }
 
@@ -102,7 +89,7 @@ public sealed class RecordTests : IDisposable
         bad.Embedding = new float[] { 1, 2, 3 };
         var e = await Assert.ThrowsAsync<ArgumentException>(() => c.UpsertAsync([Sample("ok"), bad], Ct));
         Assert.Contains("3 dimensions", e.Message, StringComparison.Ordinal);
-        Assert.Equal(0, _store.Client.GetCollection("products").Count());
+        Assert.Equal(0, Store.Client.GetCollection("products").Count());
     }
 
     [Fact]
@@ -123,13 +110,13 @@ public sealed class RecordTests : IDisposable
         await RoundTrip("g", new[] { Guid.NewGuid(), new Guid("00000000-0000-0000-0000-000000000001") });
         await RoundTrip("i", new[] { 0, -1, int.MaxValue, int.MinValue });
         await RoundTrip("l", new[] { 0L, -5L, long.MaxValue, long.MinValue });
-        Assert.Equal(["-1", "-2147483648", "0", "2147483647"], _store.Client.GetCollection("i").Get().Select(r => r.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(["-1", "-2147483648", "0", "2147483647"], Store.Client.GetCollection("i").Get().Select(r => r.Id).Order(StringComparer.Ordinal));
     }
 
     private async Task RoundTrip<TKey>(string name, TKey[] keys)
         where TKey : notnull
     {
-        var c = _store.GetCollection<TKey, KeyedRecord<TKey>>(name);
+        var c = Store.GetCollection<TKey, KeyedRecord<TKey>>(name);
         await c.EnsureCollectionExistsAsync(Ct);
         await c.UpsertAsync(keys.Select(k => new KeyedRecord<TKey> { Key = k, Text = $"{k}", Vector = [1, 2, 3] }), Ct);
         foreach (var k in keys)
@@ -141,7 +128,7 @@ public sealed class RecordTests : IDisposable
     [Fact]
     public async Task GuidKey_LeftEmpty_IsGeneratedAndWrittenBack()
     {
-        var c = _store.GetCollection<Guid, KeyedRecord<Guid>>("auto");
+        var c = Store.GetCollection<Guid, KeyedRecord<Guid>>("auto");
         await c.EnsureCollectionExistsAsync(Ct);
         var record = new KeyedRecord<Guid> { Text = "new", Vector = [1, 0, 0] };
         await c.UpsertAsync(record, Ct);
@@ -152,9 +139,9 @@ public sealed class RecordTests : IDisposable
     [Fact]
     public async Task IntCollection_OverAStringId_ThrowsNamingTheId()
     {
-        _store.Client.CreateCollection("mixed", new CollectionOptions { Dimensions = 3 });
-        _store.Client.GetCollection("mixed").Add("not-a-number", [1, 2, 3]);
-        var c = _store.GetCollection<int, KeyedRecord<int>>("mixed");
+        Store.Client.CreateCollection("mixed", new CollectionOptions { Dimensions = 3 });
+        Store.Client.GetCollection("mixed").Add("not-a-number", [1, 2, 3]);
+        var c = Store.GetCollection<int, KeyedRecord<int>>("mixed");
         var e = await Assert.ThrowsAsync<VectorStoreException>(async () => await c.GetAsync(r => true, 10, cancellationToken: Ct).ToListAsync(Ct));
         Assert.Contains("'not-a-number'", e.Message, StringComparison.Ordinal);
     }
@@ -163,7 +150,7 @@ public sealed class RecordTests : IDisposable
     public async Task StoredValue_ThatDoesNotFitTheProperty_ThrowsNamingIt()
     {
         var c = await Products();
-        _store.Client.GetCollection("products").Add("odd", [1, 0, 0, 0], metadata: new Dictionary<string, object?> { ["Stock"] = "many" });
+        Store.Client.GetCollection("products").Add("odd", [1, 0, 0, 0], metadata: new Dictionary<string, object?> { ["Stock"] = "many" });
         var e = await Assert.ThrowsAsync<VectorStoreException>(() => c.GetAsync("odd", cancellationToken: Ct));
         Assert.Contains("'Stock'", e.Message, StringComparison.Ordinal);
     }
@@ -182,9 +169,9 @@ public sealed class RecordTests : IDisposable
                 new VectorStoreVectorProperty("Vec", typeof(ReadOnlyMemory<float>), 2) { DistanceFunction = DistanceFunction.EuclideanDistance },
             ],
         };
-        var c = _store.GetDynamicCollection("dynamic", definition);
+        var c = Store.GetDynamicCollection("dynamic", definition);
         await c.EnsureCollectionExistsAsync(Ct);
-        Assert.Equal(DistanceMetric.L2, _store.Client.GetCollection("dynamic").Options.Metric);
+        Assert.Equal(DistanceMetric.L2, Store.Client.GetCollection("dynamic").Options.Metric);
         await c.UpsertAsync(
         [
             new Dictionary<string, object?> { ["Key"] = 1L, ["Title"] = "one", ["Year"] = 2001, ["Score"] = 0.5, ["Vec"] = new ReadOnlyMemory<float>([0f, 0f]) },

@@ -4,21 +4,8 @@ using NativeHnsw.Embeddings;
 
 namespace NativeHnsw.VectorData.Tests;
 
-public sealed class SearchTests : IDisposable
+public sealed class SearchTests : StoreTest
 {
-    private readonly TempDirectory _dir = new();
-    private readonly NativeHnswVectorStore _store;
-
-    public SearchTests() => _store = new NativeHnswVectorStore(_dir.File("store"));
-
-    public void Dispose()
-    {
-        _store.Dispose();
-        _dir.Dispose();
-    }
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private static readonly float[][] s_vectors =
     [
         [1, 0, 0], [0.9f, 0.1f, 0], [0, 1, 0], [0, 0, 1], [-1, 0, 0], [2, 2, 0], [0.5f, 0.5f, 0.5f],
@@ -70,7 +57,7 @@ public sealed class SearchTests : IDisposable
                 new VectorStoreVectorProperty(nameof(KeyedRecord<int>.Vector), typeof(float[]), 3) { DistanceFunction = function },
             ],
         };
-        var c = _store.GetCollection<int, KeyedRecord<int>>("by-" + function.ToLowerInvariant(), definition);
+        var c = Store.GetCollection<int, KeyedRecord<int>>("by-" + function.ToLowerInvariant(), definition);
         await c.EnsureCollectionExistsAsync(Ct);
         await c.UpsertAsync(s_vectors.Select((v, i) => new KeyedRecord<int> { Key = i, Text = $"r{i}", Vector = v }), Ct);
         var hits = await c.SearchAsync(s_query, s_vectors.Length, cancellationToken: Ct).ToListAsync(Ct);
@@ -89,7 +76,7 @@ public sealed class SearchTests : IDisposable
     [Fact]
     public async Task Search_TopSkipIncludeVectors_Behave()
     {
-        var c = _store.GetCollection<int, KeyedRecord<int>>("paging");
+        var c = Store.GetCollection<int, KeyedRecord<int>>("paging");
         await c.EnsureCollectionExistsAsync(Ct);
         await c.UpsertAsync(s_vectors.Select((v, i) => new KeyedRecord<int> { Key = i, Text = $"r{i}", Vector = v }), Ct);
         var all = await c.SearchAsync(new ReadOnlyMemory<float>(s_query), 7, cancellationToken: Ct).Select(h => h.Record.Key).ToListAsync(Ct);
@@ -104,7 +91,7 @@ public sealed class SearchTests : IDisposable
     [Fact]
     public async Task Search_StringWithoutGenerator_IsRefused()
     {
-        var c = _store.GetCollection<int, KeyedRecord<int>>("no-generator");
+        var c = Store.GetCollection<int, KeyedRecord<int>>("no-generator");
         await c.EnsureCollectionExistsAsync(Ct);
         await Assert.ThrowsAsync<NotSupportedException>(async () => await c.SearchAsync("text", 1, cancellationToken: Ct).ToListAsync(Ct));
     }
@@ -113,7 +100,7 @@ public sealed class SearchTests : IDisposable
     public async Task StringVectorProperty_IsEmbeddedOnUpsertAndSearch()
     {
         var generator = new LetterEmbeddingGenerator();
-        using var store = new NativeHnswVectorStore(_store.Client, new NativeHnswVectorStoreOptions { EmbeddingGenerator = generator });
+        using var store = new NativeHnswVectorStore(Store.Client, new NativeHnswVectorStoreOptions { EmbeddingGenerator = generator });
         var c = store.GetCollection<int, TextRecord>("texts");
         await c.EnsureCollectionExistsAsync(Ct);
         await c.UpsertAsync(
@@ -124,7 +111,7 @@ public sealed class SearchTests : IDisposable
         ], Ct);
         Assert.Equal(1, generator.Calls);
         // The embedded text is kept as the record's document, the vector as the generator made it.
-        var stored = _store.Client.GetCollection("texts").Get(["2"], include: Storage.Include.All)[0];
+        var stored = Store.Client.GetCollection("texts").Get(["2"], include: Storage.Include.All)[0];
         Assert.Equal("zzzz yyyy", stored.Document);
         Assert.Equal(LetterEmbeddingGenerator.Embed("zzzz yyyy"), stored.Embedding);
 
@@ -139,7 +126,7 @@ public sealed class SearchTests : IDisposable
     public async Task MiniLm_AsTheStoreGenerator_FindsTheSentenceAboutTheQuery()
     {
         using var miniLm = new MiniLmEmbeddingGenerator();
-        using var store = new NativeHnswVectorStore(_store.Client, new NativeHnswVectorStoreOptions { EmbeddingGenerator = miniLm });
+        using var store = new NativeHnswVectorStore(Store.Client, new NativeHnswVectorStoreOptions { EmbeddingGenerator = miniLm });
         var definition = new VectorStoreCollectionDefinition
         {
             Properties =
