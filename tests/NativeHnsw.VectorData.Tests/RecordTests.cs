@@ -187,4 +187,25 @@ public sealed class RecordTests : StoreTest
         Assert.Equal(5.0, near[1].Score!.Value, 5);
         Assert.Null(near[1].Record["Score"]);
     }
+
+    [Fact]
+    public async Task DynamicCollection_RecordWithoutAProperty_StoresItAsNull()
+    {
+        var definition = new VectorStoreCollectionDefinition
+        {
+            Properties =
+            [
+                new VectorStoreKeyProperty("Key", typeof(string)),
+                new VectorStoreDataProperty("Title", typeof(string)),
+                new VectorStoreVectorProperty("Vec", typeof(float[]), 2),
+            ],
+        };
+        var c = Store.GetDynamicCollection("sparse", definition);
+        await c.EnsureCollectionExistsAsync(Ct);
+        await c.UpsertAsync(new Dictionary<string, object?> { ["Key"] = "k", ["Vec"] = new float[] { 1, 2 } }, Ct);
+        var back = await c.GetAsync("k", cancellationToken: Ct);
+        Assert.Null(back!["Title"]);
+        var noVector = await Assert.ThrowsAnyAsync<Exception>(() => c.UpsertAsync(new Dictionary<string, object?> { ["Key"] = "v" }, Ct));
+        Assert.Contains("Vec", noVector.Message, StringComparison.Ordinal);
+    }
 }
