@@ -117,12 +117,16 @@ public static class RagApp
         {
             var hit = hits[i];
             string heading = hit.Metadata?.GetValueOrDefault("heading") is string h ? $" — {h}" : "";
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{i + 1}] {hit.Metadata?["source"]}#{hit.Metadata?["chunk"]}{heading}  (distance {hit.Distance:F3})"));
+            // A collection not written by ingest may lack the sample's metadata: its ids stand in.
+            string label = hit.Metadata?.GetValueOrDefault("source") is string source
+                ? string.Create(CultureInfo.InvariantCulture, $"{source}#{hit.Metadata.GetValueOrDefault("chunk")}")
+                : hit.Id;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{i + 1}] {label}{heading}  (distance {hit.Distance:F3})"));
             foreach (string line in (hit.Document ?? "").Split('\n'))
                 output.WriteLine("    " + line);
             output.WriteLine();
         }
-        var sources = hits.Select(h => h.Metadata?["source"] as string).Where(s => s is not null).Distinct(StringComparer.Ordinal);
+        var sources = hits.Select(h => h.Metadata?.GetValueOrDefault("source") as string ?? h.Id).Distinct(StringComparer.Ordinal);
         output.WriteLine("Sources: " + string.Join(", ", sources));
     }
 

@@ -74,6 +74,22 @@ public sealed class RagSampleTests : IDisposable
     }
 
     [Fact]
+    public void Ask_OverACollectionWithoutSourceMetadata_LabelsHitsByTheirIds()
+    {
+        string store = _dir.File("store");
+        using (var client = new PersistentClient(store))
+        using (var embedder = new MiniLmEmbeddingGenerator())
+        {
+            var docs = client.CreateCollection(RagApp.DefaultCollection, new CollectionOptions { Dimensions = MiniLmEmbeddingGenerator.Dimensions });
+            docs.Add(["plain"], embedder.Embed(["Penguins live in the southern hemisphere."], TestContext.Current.CancellationToken), ["Penguins live in the southern hemisphere."]);
+        }
+        var ask = Run("ask", store, "where do penguins live", "--k", "1");
+        Assert.True(ask.Code == 0, ask.Err);
+        Assert.Contains("[1] plain  (distance", ask.Out, StringComparison.Ordinal);
+        Assert.Contains("Sources: plain", ask.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BadArguments_ExitNonZeroWithAMessage()
     {
         Assert.Equal(2, Run("frobnicate").Code);
