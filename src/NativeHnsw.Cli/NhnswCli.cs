@@ -92,6 +92,7 @@ public static partial class NhnswCli
         root.Subcommands.Add(PruneCommand(context));
         root.Subcommands.Add(PolicyCommand(context));
         root.Subcommands.Add(ScheduleCommand(context));
+        root.Subcommands.Add(StoreCommand(context));
         return root;
     }
 
