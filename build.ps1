@@ -22,7 +22,8 @@ $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 
 # The native comparison engines (FAISS C API, hnswlib) and the cmake build of native/.
-$NativePackages = @('cmake', 'g++', 'make', 'libfaiss-dev', 'libhnswlib-dev', 'libopenblas-dev')
+# libgomp1 is what USearch's libusearch_c.so (from NuGet) needs at load time.
+$NativePackages = @('cmake', 'g++', 'make', 'libfaiss-dev', 'libhnswlib-dev', 'libopenblas-dev', 'libgomp1')
 # s3rver runs under Node.js (npx); the S3 backup tests start it on loopback. Asked for only when npx is missing, since
 # Node.js may come from elsewhere (NodeSource's nodejs package carries npm itself).
 $TestPackages = @('nodejs', 'npm')
