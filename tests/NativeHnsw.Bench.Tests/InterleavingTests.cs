@@ -6,6 +6,7 @@ using NativeHnsw.Bench.Reports;
 using NativeHnsw.Interop;
 using NativeHnsw.Testing;
 using Spectre.Console;
+using NativeHnsw.Data;
 
 namespace NativeHnsw.Bench.Tests;
 

@@ -51,7 +51,7 @@ public static class BenchCli
             int invoked = parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
             return invoked != 0 ? invoked : exitCode;
         }
-        catch (BenchInputException e)
+        catch (Exception e) when (e is BenchInputException or NativeHnsw.Data.VectorFileException)
         {
             stderr.WriteLine($"error: {e.Message}");
             return BadInput;

@@ -5,7 +5,7 @@ using NativeHnsw.Bench.Measurements;
 using NativeHnsw.Bench.Reports;
 using NativeHnsw.Interop;
 using NativeHnsw.Storage;
-using NativeHnsw.Testing;
+using NativeHnsw.Data;
 
 namespace NativeHnsw.Bench.Engines;
 
@@ -131,7 +131,7 @@ public sealed class EngineBench
 
     private void Build(List<Participant> engines)
     {
-        var labels = Datasets.RowLabels(_dataset.Base.Count);
+        var labels = SyntheticVectors.RowLabels(_dataset.Base.Count);
         if (_settings.BuildOneThread && _settings.Threads > 1)
         {
             foreach (var p in engines.Where(p => p.OnlyEf is null))

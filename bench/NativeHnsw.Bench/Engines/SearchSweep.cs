@@ -3,6 +3,7 @@ using NativeHnsw.Bench.Data;
 using NativeHnsw.Bench.Measurements;
 using NativeHnsw.Bench.Reports;
 using NativeHnsw.Interop;
+using NativeHnsw.Data;
 
 namespace NativeHnsw.Bench.Engines;
 

@@ -5,7 +5,7 @@ using NativeHnsw.Bench.Measurements;
 using NativeHnsw.Bench.Reports;
 using NativeHnsw.Interop;
 using NativeHnsw.Storage;
-using NativeHnsw.Testing;
+using NativeHnsw.Data;
 
 namespace NativeHnsw.Bench.Persistence;
 
@@ -28,7 +28,7 @@ public static class PeerPersistence
         ArgumentNullException.ThrowIfNull(ui);
         ArgumentNullException.ThrowIfNull(notes);
         int size = data.Length / options.Dimensions;
-        var labels = Datasets.RowLabels(size);
+        var labels = SyntheticVectors.RowLabels(size);
         var built = new List<(string Name, VectorEngineFactory Factory, IVectorEngine Engine, double Build, string File)>();
         try
         {

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using NativeHnsw.Bench.Cli;
 using NativeHnsw.Bench.Measurements;
 using NativeHnsw.Bench.Reports;
-using NativeHnsw.Testing;
+using NativeHnsw.Data;
 
 namespace NativeHnsw.Bench.Persistence;
 
@@ -33,7 +33,7 @@ public static class PersistenceMode
             if (engines.Count > 0)
             {
                 var options = new HnswOptions { Dimensions = settings.Dimensions, Metric = settings.Metric, M = settings.M, EfConstruction = efc, InitialCapacity = size };
-                float[] data = ui.Step(ReportTables.F($"{size:N0}: generate {size:N0} × {settings.Dimensions} gaussian (again, for the engines)"), _ => Datasets.Gaussian(size, settings.Dimensions, settings.Seed));
+                float[] data = ui.Step(ReportTables.F($"{size:N0}: generate {size:N0} × {settings.Dimensions} gaussian (again, for the engines)"), _ => SyntheticVectors.Gaussian(size, settings.Dimensions, settings.Seed));
                 peers.AddRange(PeerPersistence.Run(engines, options, data, settings.Threads, settings.Repeats, ui, workDirectory, notes));
             }
         }
@@ -49,13 +49,13 @@ public static class PersistenceMode
     private static PersistenceSizeResult RunSize(PersistenceSettings s, ConsoleUi ui, string workDirectory, int size, int efc)
     {
         var options = new HnswOptions { Dimensions = s.Dimensions, Metric = s.Metric, M = s.M, EfConstruction = efc, InitialCapacity = size };
-        float[] data = ui.Step(ReportTables.F($"{size:N0}: generate {size:N0} × {s.Dimensions} gaussian"), _ => Datasets.Gaussian(size, s.Dimensions, s.Seed));
-        float[] query = Datasets.Gaussian(1, s.Dimensions, s.Seed + 1_000_003);
+        float[] data = ui.Step(ReportTables.F($"{size:N0}: generate {size:N0} × {s.Dimensions} gaussian"), _ => SyntheticVectors.Gaussian(size, s.Dimensions, s.Seed));
+        float[] query = SyntheticVectors.Gaussian(1, s.Dimensions, s.Seed + 1_000_003);
         using var index = new HnswIndex(options);
         double build = ui.Step(ReportTables.F($"{size:N0}: build, {s.Threads} threads, ef_construction={efc}"), _ =>
         {
             long start = Stopwatch.GetTimestamp();
-            index.AddRange(Datasets.RowLabels(size), data, s.Threads);
+            index.AddRange(SyntheticVectors.RowLabels(size), data, s.Threads);
             return Stopwatch.GetElapsedTime(start).TotalSeconds;
         });
         data = [];
