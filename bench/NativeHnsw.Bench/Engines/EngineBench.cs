@@ -4,7 +4,6 @@ using NativeHnsw.Bench.Data;
 using NativeHnsw.Bench.Measurements;
 using NativeHnsw.Bench.Reports;
 using NativeHnsw.Interop;
-using NativeHnsw.Storage;
 using NativeHnsw.Data;
 
 namespace NativeHnsw.Bench.Engines;
@@ -18,9 +17,6 @@ namespace NativeHnsw.Bench.Engines;
 /// </summary>
 public sealed class EngineBench
 {
-    /// <summary>Builds are fed in this many slices, so their progress shows vectors inserted.</summary>
-    private const int BuildSlices = 20;
-
     private readonly CompareSettings _settings;
     private readonly Dataset _dataset;
     private readonly int[][] _truth;
@@ -154,17 +150,8 @@ public sealed class EngineBench
 
     private BuildResult Build(IVectorEngine engine, long[] labels, int threads, Action<long> report)
     {
-        int n = labels.Length;
-        int slice = Math.Max(1, (n + BuildSlices - 1) / BuildSlices);
-        long start = Stopwatch.GetTimestamp();
-        for (int from = 0; from < n; from += slice)
-        {
-            int count = Math.Min(slice, n - from);
-            engine.AddBatch(labels.AsMemory(from, count), _dataset.Base.Data.AsMemory(from * _dataset.Base.Dimensions, count * _dataset.Base.Dimensions), threads);
-            report(from + count);
-        }
-        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return new BuildResult(threads, seconds, n / seconds);
+        double seconds = SlicedBuild.Run(engine, labels, _dataset.Base.Data, _dataset.Base.Dimensions, threads, report);
+        return new BuildResult(threads, seconds, labels.Length / seconds);
     }
 
     private IReadOnlyDictionary<string, IReadOnlyList<SearchPoint>> Sweep(List<Participant> engines)
@@ -268,13 +255,10 @@ public sealed class EngineBench
     {
         File.Delete(p.File);
         long start = Stopwatch.GetTimestamp();
-        p.Engine!.Save(p.File);
         if (fsync)
-        {
-            using (var stream = new FileStream(p.File, FileMode.Open, FileAccess.Write))
-                stream.Flush(flushToDisk: true);
-            DirectorySync.Flush(Path.GetDirectoryName(Path.GetFullPath(p.File))!);
-        }
+            Persistence.PeerPersistence.SaveAndFsync(p.Engine!, p.File);
+        else
+            p.Engine!.Save(p.File);
         return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 

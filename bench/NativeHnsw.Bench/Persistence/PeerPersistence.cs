@@ -44,18 +44,8 @@ public static class PeerPersistence
                 }
                 var engine = factory.Create(options);
                 built.Add((name, factory, engine, 0, Path.Combine(workDirectory, ReportTables.F($"{name.ToLowerInvariant()}-{size}.index"))));
-                double seconds = ui.Step(ReportTables.F($"{size:N0}: {name}: build, {threads} threads"), size, "vectors", report =>
-                {
-                    int slice = Math.Max(1, size / 20);
-                    long start = Stopwatch.GetTimestamp();
-                    for (int from = 0; from < size; from += slice)
-                    {
-                        int count = Math.Min(slice, size - from);
-                        engine.AddBatch(labels.AsMemory(from, count), data.AsMemory(from * options.Dimensions, count * options.Dimensions), threads);
-                        report(from + count);
-                    }
-                    return Stopwatch.GetElapsedTime(start).TotalSeconds;
-                });
+                double seconds = ui.Step(ReportTables.F($"{size:N0}: {name}: build, {threads} threads"), size, "vectors",
+                    report => SlicedBuild.Run(engine, labels, data, options.Dimensions, threads, report));
                 built[^1] = built[^1] with { Build = seconds };
             }
             var save = built.ToDictionary(b => b.Name, _ => new List<double>());

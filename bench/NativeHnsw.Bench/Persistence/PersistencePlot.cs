@@ -10,11 +10,6 @@ namespace NativeHnsw.Bench.Persistence;
 /// </summary>
 public static class PersistencePlot
 {
-    private static readonly Color[] s_palette =
-    [
-        Color.FromHex("#1f77b4"), Color.FromHex("#d62728"), Color.FromHex("#2ca02c"), Color.FromHex("#9467bd"), Color.FromHex("#ff7f0e"),
-    ];
-
     public static void Write(string path, PersistenceReport report, int width = 1000, int height = 640)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -23,7 +18,7 @@ public static class PersistencePlot
         foreach (var engine in report.Engines.GroupBy(r => r.Engine))
         {
             var rows = engine.OrderBy(r => r.Size).ToArray();
-            var color = s_palette[colour++ % s_palette.Length];
+            var color = ChartStyle.Palette[colour++ % ChartStyle.Palette.Count];
             Line(plot, rows, r => r.DurableSaveMs.Median, color, LinePattern.Solid, ReportTables.F($"{engine.Key} save{(rows[0].SavesWithFsync ? "" : " + fsync")}"));
             Line(plot, rows, r => r.LoadMs.Median, color, LinePattern.Dashed, ReportTables.F($"{engine.Key} load"));
             var opened = rows.Where(r => r.OpenMs is not null).ToArray();
@@ -33,7 +28,7 @@ public static class PersistencePlot
         // One tick per measured size: the sizes are few and rarely powers of ten.
         var sizes = report.Engines.Select(r => r.Size).Distinct().Order().ToArray();
         plot.Axes.Bottom.SetTicks(sizes.Select(n => Math.Log10(n)).ToArray(), sizes.Select(n => ReportTables.F($"{n:N0}")).ToArray());
-        plot.Axes.Left.TickGenerator = LogTicks("G3");
+        plot.Axes.Left.TickGenerator = ChartStyle.LogTicks("G3");
         plot.Axes.Bottom.Label.Text = "vectors (log scale)";
         plot.Axes.Left.Label.Text = "milliseconds (median, log scale)";
         plot.Title(ReportTables.F($"Save, load and open against index size: {report.Dimensions}-d, M={report.M}, {report.Metric}"));
@@ -53,10 +48,4 @@ public static class PersistencePlot
         line.MarkerSize = 6;
     }
 
-    private static ScottPlot.TickGenerators.NumericAutomatic LogTicks(string format) => new()
-    {
-        MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-        IntegerTicksOnly = true,
-        LabelFormatter = v => Math.Pow(10, v).ToString(format, System.Globalization.CultureInfo.InvariantCulture),
-    };
 }
