@@ -211,6 +211,21 @@ public sealed class EditCommandTests
     }
 
     [Fact]
+    public void Add_ZeroVectorUnderCosine_Exit2NamesRowAndLabel()
+    {
+        using var dir = new TempDirectory();
+        string index = dir.File("cos.hnsw");
+        Assert.Equal(0, Run("build", index, "--from", WriteTsv(dir, "base.tsv", 50, salt: 0)).Code);
+        byte[] before = Hash(index);
+        string vectors = dir.File("new.tsv");
+        File.WriteAllLines(vectors, ["1\t2\t3\t4", "0\t0\t0\t0"]);
+        AssertBadUsage(Run("add", index, "--from", vectors, "--labels", "70..71"), "new.tsv': Row 1 (label 71)");
+        Assert.Equal(before, Hash(index));
+        using var loaded = HnswIndex.Load(index);
+        Assert.False(loaded.Contains(70));
+    }
+
+    [Fact]
     public void Labels_BadRangeOrMissingFile_Exit2()
     {
         using var dir = new TempDirectory();
