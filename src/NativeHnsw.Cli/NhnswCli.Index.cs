@@ -115,13 +115,14 @@ public static partial class NhnswCli
     private static Command BuildCommand(Context context)
     {
         var output = new Argument<string>("output") { Description = "the index file to write" };
-        var from = new Option<string>("--from") { Description = "vectors: .fvecs, .npy (float32, 2-D), .csv or .tsv; row i gets label i", Required = true };
+        var from = new Option<string>("--from") { Description = "vectors: .fvecs, .npy (float32, 2-D), .csv or .tsv", Required = true };
+        var labels = LabelsOption("the vectors' labels, in row order: a range FIRST..LAST or a text file of one integer a line (default: row i gets label i)");
         var metric = new Option<string>("--metric") { Description = "cosine, l2 or ip", DefaultValueFactory = _ => "cosine" };
         var m = new Option<int>("--m") { Description = "HNSW M", DefaultValueFactory = _ => 16 };
         var efc = new Option<int>("--ef-construction") { Description = "HNSW ef_construction", DefaultValueFactory = _ => 200 };
-        var threads = new Option<int>("--threads") { Description = "build threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = ThreadsOption();
         var json = JsonOption();
-        var command = new Command("build", "Build an index file from a vector file.") { output, from, metric, m, efc, threads, json };
+        var command = new Command("build", "Build an index file from a vector file.") { output, from, labels, metric, m, efc, threads, json };
         command.SetAction(parsed =>
         {
             string source = ExistingFile(parsed.GetValue(from)!);
@@ -132,42 +133,14 @@ public static partial class NhnswCli
             int ef = Positive("--ef-construction", parsed.GetValue(efc), 1 << 16);
             int workers = Positive("--threads", parsed.GetValue(threads), 1024);
             string path = parsed.GetValue(output)!;
-            var vectors = context.Ui.Step("read", _ =>
-            {
-                try
-                {
-                    return NativeHnsw.Data.VectorFiles.Read(source);
-                }
-                catch (NativeHnsw.Data.VectorFileException e)
-                {
-                    throw new CliUsageException(e.Message);
-                }
-            });
-            var (data, count, dims) = (vectors.Data, vectors.Count, vectors.Dimensions);
+            var given = parsed.GetValue(labels) is { } spec ? LabelList.Parse(spec) : null;
+            var vectors = ReadVectors(context, source);
+            var (count, dims) = (vectors.Count, vectors.Dimensions);
+            given?.CheckCount(count, source);
             var options = new HnswOptions { Dimensions = dims, Metric = distance, M = mm, EfConstruction = ef, InitialCapacity = count };
             using var index = new HnswIndex(options);
-            long[] labels = [.. Enumerable.Range(0, count).Select(i => (long)i)];
-            try
-            {
-                context.Ui.CountedStep("build", progress =>
-                {
-                    // AddRange reports no progress: insert in batches and count each one. A batch is large enough that
-                    // the threads rarely wait for one another at its end, small enough for a hundred updates a build.
-                    int batch = BuildBatchSize(count);
-                    progress.Report(new StepProgress(null, 0, count, "vectors"));
-                    for (int start = 0; start < count; start += batch)
-                    {
-                        int n = Math.Min(batch, count - start);
-                        index.AddRange(labels.AsMemory(start, n), data.AsMemory(start * dims, n * dims), workers);
-                        progress.Report(new StepProgress(null, start + n, count, "vectors"));
-                    }
-                    return 0;
-                });
-            }
-            catch (ArgumentException e)
-            {
-                throw new CliUsageException($"'{source}': {e.Message}");
-            }
+            long[] rowLabels = given?.Labels ?? [.. Enumerable.Range(0, count).Select(i => (long)i)];
+            Insert(context, index, rowLabels, vectors, source, workers);
             context.Ui.Step("save", _ =>
             {
                 index.Save(path);
@@ -179,6 +152,53 @@ public static partial class NhnswCli
                 context.Ui.Line($"[green]wrote[/] {Markup.Escape(Path.GetFullPath(path))}: {count:N0} × {dims}, {distance}, M={mm}, ef_construction={ef}");
         });
         return command;
+    }
+
+    private static Option<string?> LabelsOption(string description, bool required = false) => new("--labels") { Description = description, Required = required };
+
+    private static Option<int> ThreadsOption() => new("--threads") { Description = "build threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+
+    /// <summary>Reads a vector file; a malformed one is bad usage whose message names the file and line.</summary>
+    private static NativeHnsw.Data.VectorSet ReadVectors(Context context, string source) => context.Ui.Step("read", _ =>
+    {
+        try
+        {
+            return NativeHnsw.Data.VectorFiles.Read(source);
+        }
+        catch (NativeHnsw.Data.VectorFileException e)
+        {
+            throw new CliUsageException(e.Message);
+        }
+    });
+
+    /// <summary>Inserts <paramref name="vectors"/> under <paramref name="labels"/> (row order), counting progress.</summary>
+    private static void Insert(Context context, HnswIndex index, long[] labels, NativeHnsw.Data.VectorSet vectors, string source, int workers)
+    {
+        var (data, count, dims) = (vectors.Data, vectors.Count, vectors.Dimensions);
+        context.Ui.CountedStep("build", progress =>
+        {
+            // AddRange reports no progress: insert in batches and count each one. A batch is large enough that
+            // the threads rarely wait for one another at its end, small enough for a hundred updates a build.
+            int batch = BuildBatchSize(count);
+            progress.Report(new StepProgress(null, 0, count, "vectors"));
+            for (int start = 0; start < count; start += batch)
+            {
+                int n = Math.Min(batch, count - start);
+                try
+                {
+                    index.AddRange(labels.AsMemory(start, n), data.AsMemory(start * dims, n * dims), workers);
+                }
+                catch (ArgumentException e)
+                {
+                    // AddRange numbers rows within its batch; the offset makes them rows of the file (0-based).
+                    throw new CliUsageException(start == 0
+                        ? $"'{source}': {e.Message}"
+                        : $"'{source}', in rows {start} to {start + n - 1} (rows below count from {start}): {e.Message}");
+                }
+                progress.Report(new StepProgress(null, start + n, count, "vectors"));
+            }
+            return 0;
+        });
     }
 
     internal static int BuildBatchSize(int count) => Math.Clamp(count / 100, 1_000, 50_000);

@@ -85,6 +85,8 @@ public static partial class NhnswCli
         root.Subcommands.Add(VerifyCommand(context));
         root.Subcommands.Add(QueryCommand(context));
         root.Subcommands.Add(BuildCommand(context));
+        root.Subcommands.Add(AddCommand(context));
+        root.Subcommands.Add(DeleteCommand(context));
         root.Subcommands.Add(BackupCommand(context));
         root.Subcommands.Add(BackupsCommand(context));
         root.Subcommands.Add(RestoreCommand(context));
