@@ -11,8 +11,34 @@ namespace NativeHnsw.Graph;
 /// </summary>
 internal static unsafe class GraphSearch
 {
-
-
+    /// <summary>
+    /// A k-nearest search from the entry point (<paramref name="entry"/> on <paramref name="entryLevel"/>)
+    /// for <c>context.Query</c>: descent to level 0, a beam of <paramref name="ef"/> there, then the nearest
+    /// <c>destination.Length</c> written nearest first. Returns how many were written.
+    /// </summary>
+    public static int Nearest<TDistance>(in GraphView graph, int entry, int entryLevel, Span<SearchResult> destination, int ef,
+        bool exclude, Func<long, bool>? filter, SearchContext context)
+        where TDistance : struct, IDistance
+    {
+        if (!graph.IsNode(entry))
+            return 0;
+        fixed (float* query = context.Query)
+        {
+            float distance = TDistance.Compute(ref *query, ref *graph.Vector(entry), graph.Dimensions);
+            int node = Descend<TDistance>(graph, query, entry, ref distance, entryLevel, 0);
+            SearchLevel<TDistance>(graph, query, node, distance, ef, 0, context, exclude, filter);
+        }
+        var results = context.Results;
+        while (results.Count > destination.Length)
+            results.Pop();
+        int count = results.Count;
+        for (int i = count - 1; i >= 0; i--)
+        {
+            var hit = results.Pop();
+            destination[i] = new SearchResult(graph.Label(hit.Node), hit.Distance);
+        }
+        return count;
+    }
 
     /// <summary>
     /// Greedy walk from <paramref name="entry"/> on each level from <paramref name="fromLevel"/>

@@ -1,4 +1,6 @@
 using System.Runtime.ConstrainedExecution;
+using System.Runtime.InteropServices;
+using NativeHnsw.Storage;
 
 namespace NativeHnsw.Graph;
 
@@ -17,6 +19,13 @@ namespace NativeHnsw.Graph;
 /// </remarks>
 internal abstract unsafe class GraphStorage : CriticalFinalizerObject, IDisposable
 {
+    private const int BlockSlots = (int)SectionId.LabelIndex + 1;
+
+    // The one section → block mapping: each block sits at its SectionId. A slot left null is a section
+    // these blocks do not hold (an in-memory index keeps no label index; it is derived at save).
+    private readonly byte*[] _blocks = new byte*[BlockSlots];
+    private readonly long[] _blockBytes = new long[BlockSlots];
+
     // Bit 0: retired. Bits 1..31: lease count.
     private int _state;
     private int _freed;
@@ -35,12 +44,18 @@ internal abstract unsafe class GraphStorage : CriticalFinalizerObject, IDisposab
     public int M0 { get; }
     public int Level0Stride => 1 + M0;
 
-    public float* Vectors { get; protected set; }
-    public int* Links0 { get; protected set; }
-    public long* Labels { get; protected set; }
-    public byte* States { get; protected set; }
-    public int* UpperOffsets { get; protected set; }
-    public int* UpperLinks { get; protected set; }
+    /// <summary>The sections of the file that are graph blocks, in file order: every storage holds these.</summary>
+    public static ReadOnlySpan<SectionId> GraphSections =>
+    [
+        SectionId.Vectors, SectionId.Links0, SectionId.UpperLinks, SectionId.UpperOffsets, SectionId.Labels, SectionId.States,
+    ];
+
+    public float* Vectors => (float*)_blocks[(int)SectionId.Vectors];
+    public int* Links0 => (int*)_blocks[(int)SectionId.Links0];
+    public long* Labels => (long*)_blocks[(int)SectionId.Labels];
+    public byte* States => _blocks[(int)SectionId.States];
+    public int* UpperOffsets => (int*)_blocks[(int)SectionId.UpperOffsets];
+    public int* UpperLinks => (int*)_blocks[(int)SectionId.UpperLinks];
 
     /// <summary>Nodes the blocks have room for.</summary>
     public int NodeCapacity { get; protected set; }
@@ -82,12 +97,81 @@ internal abstract unsafe class GraphStorage : CriticalFinalizerObject, IDisposab
         }
     }
 
+    /// <summary>True for blocks in a read-only mapping: the writing members below throw <see cref="NotSupportedException"/>.</summary>
+    public abstract bool IsReadOnly { get; }
+
+    /// <summary>Labels held, deleted ones included. In-memory blocks: the caller holds the index's allocation lock.</summary>
+    public abstract int LabelCount { get; }
+
+    /// <summary>
+    /// The node holding <paramref name="label"/>, or −1. In-memory blocks: the caller holds the index's
+    /// allocation lock (the label map is shared by every generation of one index's blocks). Mapped blocks:
+    /// the caller holds a lease or the grow lock.
+    /// </summary>
+    public abstract int FindNode(long label);
+
+    /// <summary>Node ids sorted by label, as the file's label index stores them. The caller keeps the graph from changing meanwhile.</summary>
+    public abstract ReadOnlySpan<int> SortedLabelIndex();
+
+    /// <summary>A copy with room for <paramref name="nodeCapacity"/> nodes and <paramref name="upperCapacity"/> pool ints, holding what is used.</summary>
+    public abstract GraphStorage Grow(int nodeCapacity, long upperCapacity, int usedNodes, long usedUpper);
+
+    /// <summary>
+    /// Fills the record of a new node: its vector (already in stored form), label, live state, an empty
+    /// level-0 slot and, at level ≥ 1, a zeroed upper-level record at <paramref name="upperOffset"/>; then
+    /// points the label at it. Returns the node the label named before, or −1. Caller holds the allocation lock.
+    /// </summary>
+    public abstract int AddNode(int node, long label, int level, int upperOffset);
+
+    /// <summary>The row of a node's vector, to be written before <see cref="AddNode"/> publishes it.</summary>
+    public abstract Span<float> WritableVector(int node);
+
+    public abstract void SetState(int node, NodeState state);
+
+    /// <summary>The stored vector of <paramref name="node"/> (bounds-checked).</summary>
+    public ReadOnlySpan<float> Vector(int node) => MemoryMarshal.Cast<byte, float>(Bytes(SectionId.Vectors, (long)node * Dimensions * sizeof(float), Dimensions * sizeof(float)));
+
+    /// <summary>The state of <paramref name="node"/> (bounds-checked).</summary>
+    public NodeState State(int node) => (NodeState)Bytes(SectionId.States, node, 1)[0];
+
+    /// <summary>True when the blocks hold section <paramref name="id"/>.</summary>
+    public bool Holds(SectionId id) => (uint)id < BlockSlots && _blocks[(int)id] != null;
+
+    /// <summary>Bytes in the block of section <paramref name="id"/> (its capacity; a file's section is its used prefix).</summary>
+    public long BlockBytes(SectionId id) => Holds(id) ? _blockBytes[(int)id] : 0;
+
+    /// <summary><paramref name="length"/> bytes of the block of section <paramref name="id"/> from <paramref name="offset"/>, bounds-checked.</summary>
+    public ReadOnlySpan<byte> Bytes(SectionId id, long offset, int length) => new(At(id, offset, length), length);
+
     /// <summary>A view bounded by what has been published: <paramref name="nodeCount"/> nodes and <paramref name="upperUsed"/> pool ints.</summary>
     public GraphView View(int nodeCount, long upperUsed) =>
         new(Vectors, Links0, Labels, States, UpperOffsets, UpperLinks, Math.Min(nodeCount, NodeCapacity), Math.Min(upperUsed, UpperCapacity), Dimensions, M);
 
     /// <summary>Releases the blocks; called exactly once, after retirement and the last lease.</summary>
     protected abstract void Free();
+
+    protected void SetBlock(SectionId id, void* start, long bytes)
+    {
+        _blocks[(int)id] = (byte*)start;
+        _blockBytes[(int)id] = bytes;
+    }
+
+    /// <summary>Forgets every block (after they were freed), returning their starts for the caller to release.</summary>
+    protected byte*[] TakeBlocks()
+    {
+        var blocks = (byte*[])_blocks.Clone();
+        Array.Clear(_blocks);
+        Array.Clear(_blockBytes);
+        return blocks;
+    }
+
+    protected byte* At(SectionId id, long offset, int length)
+    {
+        if (!Holds(id) || offset < 0 || length < 0 || offset > _blockBytes[(int)id] - length)
+            throw new ArgumentOutOfRangeException(nameof(offset), offset,
+                $"{length} bytes at {offset} are outside the {BlockBytes(id)}-byte block of section {id}.");
+        return _blocks[(int)id] + offset;
+    }
 
     private void FreeOnce()
     {

@@ -72,6 +72,13 @@ internal readonly unsafe struct GraphView
         return UpperLinks(node, level);
     }
 
+    /// <summary>The links of <paramref name="node"/> at <paramref name="level"/> as they stand (empty when it has no such level); not for hot paths.</summary>
+    public ReadOnlySpan<int> LinksOf(int node, int level)
+    {
+        int* slot = Links(node, level);
+        return slot == null ? [] : new ReadOnlySpan<int>(slot + 1, LinkCount(slot, level));
+    }
+
     /// <summary>Link count read from a slot, clamped to the level's maximum so a damaged count cannot overrun the slot.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int LinkCount(int* slot, int level)

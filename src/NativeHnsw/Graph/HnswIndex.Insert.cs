@@ -58,14 +58,22 @@ public sealed partial class HnswIndex
 
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
         int dims = Dimensions;
-        Parallel.For(0, n, options,
-            () => _contexts.Get(),
-            (i, _, context) =>
-            {
-                Insert(labels.Span[i], vectors.Span.Slice(i * dims, dims), context);
-                return context;
-            },
-            context => _contexts.Return(context));
+        try
+        {
+            Parallel.For(0, n, options,
+                () => _contexts.Get(),
+                (i, _, context) =>
+                {
+                    Insert(labels.Span[i], vectors.Span.Slice(i * dims, dims), context);
+                    return context;
+                },
+                context => _contexts.Return(context));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(inner => inner is ObjectDisposedException))
+        {
+            // Disposed mid-batch: the caller gets the exception Add would give, not the workers' wrapper.
+            ThrowHelper.ThrowDisposed();
+        }
     }
 
     private void Insert(long label, ReadOnlySpan<float> vector, SearchContext context)
@@ -74,7 +82,7 @@ public sealed partial class HnswIndex
         try
         {
             ThrowIfDisposed();
-            if (!TryAllocate(label, out int node, out int level, out int previous))
+            if (!TryAllocate(label, vector, out int node, out int level, out int previous))
             {
                 // Not enough room: grow outside the read lock, then start over.
                 _growLock.ExitReadLock();
@@ -87,10 +95,9 @@ public sealed partial class HnswIndex
                     _growLock.EnterReadLock();
                 }
                 ThrowIfDisposed();
-                if (!TryAllocate(label, out node, out level, out previous))
+                if (!TryAllocate(label, vector, out node, out level, out previous))
                     throw new InvalidOperationException($"The index is full: it holds at most {MaxNodes} nodes.");
             }
-            PrepareVector(vector, StoredVector(node));
             if (Metric == DistanceMetric.L2)
                 Link<SquaredL2Distance>(node, level, context);
             else
@@ -104,8 +111,12 @@ public sealed partial class HnswIndex
         }
     }
 
-    /// <summary>Claims the next node id and its upper-level record, and points the label at it. Caller holds the grow read lock.</summary>
-    private unsafe bool TryAllocate(long label, out int node, out int level, out int previous)
+    /// <summary>
+    /// Claims the next node id and its upper-level record, stores the vector, and points the label at it.
+    /// The vector is in place before the label names the node, so a concurrent GetVector of a label being
+    /// replaced reads its old vector or its new one, never a row not yet written. Caller holds the grow read lock.
+    /// </summary>
+    private bool TryAllocate(long label, ReadOnlySpan<float> vector, out int node, out int level, out int previous)
     {
         var storage = _storage;
         lock (_allocLock)
@@ -117,50 +128,29 @@ public sealed partial class HnswIndex
             if (node >= storage.NodeCapacity || _upperUsed + upperInts > storage.UpperCapacity || node >= MaxNodes)
                 return false;
 
-            storage.Labels[node] = label;
-            storage.States[node] = (byte)NodeState.Live;
-            storage.Links0[(nint)node * storage.Level0Stride] = 0;
-            if (level == 0)
+            PrepareVector(vector, storage.WritableVector(node));
+            int offset = checked((int)_upperUsed);
+            previous = storage.AddNode(node, label, level, offset);
+            _upperUsed += upperInts;
+            // A deleted label comes back to life through its new node.
+            if (previous >= 0 && storage.State(previous) == NodeState.Deleted)
             {
-                storage.UpperOffsets[node] = -1;
+                _deletedCount--;
+                _hiddenCount--;
             }
-            else
-            {
-                int offset = checked((int)_upperUsed);
-                new Span<int>(storage.UpperLinks + offset, upperInts).Clear();
-                storage.UpperLinks[offset] = level;
-                storage.UpperOffsets[node] = offset;
-                _upperUsed += upperInts;
-            }
-            if (_labelToNode.TryGetValue(label, out previous))
-            {
-                if ((NodeState)storage.States[previous] == NodeState.Deleted)
-                {
-                    // The deleted label comes back to life through its new node.
-                    _deletedCount--;
-                    _hiddenCount--;
-                }
-            }
-            else
-            {
-                previous = -1;
-            }
-            _labelToNode[label] = node;
             Volatile.Write(ref _count, node + 1);
             return true;
         }
     }
 
-    private unsafe void Supersede(int previous)
+    private void Supersede(int previous)
     {
         lock (_allocLock)
         {
-            _storage.States[previous] = (byte)NodeState.Superseded;
+            _storage.SetState(previous, NodeState.Superseded);
             _hiddenCount++;
         }
     }
-
-    private unsafe Span<float> StoredVector(int node) => new(_storage.Vectors + (nint)node * Dimensions, Dimensions);
 
     /// <summary>
     /// The level of a node: −ln(U)·mL with mL = 1/ln(M), U drawn from a hash of (seed, node id) so a
@@ -176,7 +166,7 @@ public sealed partial class HnswIndex
         return (int)Math.Min(MaxLevel, -Math.Log(u) * _levelScale);
     }
 
-    private unsafe void Link<TDistance>(int node, int level, SearchContext context)
+    private void Link<TDistance>(int node, int level, SearchContext context)
         where TDistance : struct, IDistance
     {
         long entry = Volatile.Read(ref _entry);
@@ -203,38 +193,7 @@ public sealed partial class HnswIndex
         try
         {
             var graph = _storage.View(Volatile.Read(ref _count), _upperUsed);
-            float* query = graph.Vector(node);
-            int entryNode = EntryNode(entry);
-            int topLevel = EntryLevel(entry);
-            float entryDistance = TDistance.Compute(ref *query, ref *graph.Vector(entryNode), Dimensions);
-            if (level < topLevel)
-                entryNode = GraphSearch.Descend<TDistance>(graph, query, entryNode, ref entryDistance, topLevel, level);
-
-            // First the node's own links at every level, then the reverse links that make it
-            // reachable. Were it reachable earlier, another insert could descend onto it and start
-            // a level-0 search from a node that has no level-0 links yet, and be left linked to it alone.
-            int linkedTop = Math.Min(level, topLevel);
-            for (int l = linkedTop; l >= 0; l--)
-            {
-                GraphSearch.SearchLevel<TDistance>(graph, query, entryNode, entryDistance, _options.EfConstruction, l, context, exclude: false, filter: null);
-                var found = WithoutNode(context.DrainResultsAscending(), node);
-                var selected = context.SelectedAt(l);
-                if (found.IsEmpty)
-                {
-                    context.SetSelectedCount(l, 0);
-                    continue;
-                }
-                entryNode = found[0].Node;
-                entryDistance = found[0].Distance;
-                int kept = GraphSearch.SelectNeighbors<TDistance>(graph, found, _options.M, selected);
-                context.SetSelectedCount(l, kept);
-                SetLinks(graph, node, l, selected[..kept]);
-            }
-            for (int l = linkedTop; l >= 0; l--)
-            {
-                foreach (var neighbor in context.SelectedAt(l)[..context.SelectedCount(l)])
-                    AddLink<TDistance>(graph, neighbor.Node, l, node, neighbor.Distance, context);
-            }
+            GraphLinker.Connect<TDistance>(graph, node, level, EntryNode(entry), EntryLevel(entry), _options.EfConstruction, _stripes, context);
             if (holdsEntry)
                 Volatile.Write(ref _entry, PackEntry(node, level));
         }
@@ -243,84 +202,5 @@ public sealed partial class HnswIndex
             if (holdsEntry)
                 _entryLock.Exit();
         }
-    }
-
-    /// <summary>A concurrent insert can reach the node being inserted; it must not become its own neighbor.</summary>
-    private static Span<Neighbor> WithoutNode(Span<Neighbor> found, int node)
-    {
-        for (int i = 0; i < found.Length; i++)
-        {
-            if (found[i].Node == node)
-            {
-                found[(i + 1)..].CopyTo(found[i..]);
-                return found[..^1];
-            }
-        }
-        return found;
-    }
-
-    /// <summary>Writes the new node's own links at a level; nobody links to it before this is done.</summary>
-    private unsafe void SetLinks(in GraphView graph, int node, int level, ReadOnlySpan<Neighbor> selected)
-    {
-        lock (StripeOf(node))
-            WriteSlot(graph.Links(node, level), selected);
-    }
-
-    /// <summary>Adds the reverse link target → newcomer, pruning the target's links by the heuristic when full.</summary>
-    private unsafe void AddLink<TDistance>(in GraphView graph, int target, int level, int newcomer, float distance, SearchContext context)
-        where TDistance : struct, IDistance
-    {
-        lock (StripeOf(target))
-        {
-            int* slot = graph.Links(target, level);
-            if (slot == null)
-                return;
-            int count = graph.LinkCount(slot, level);
-            int max = level == 0 ? _options.M * 2 : _options.M;
-            for (int i = 1; i <= count; i++)
-            {
-                if (slot[i] == newcomer)
-                    return;
-            }
-            if (count < max)
-            {
-                slot[count + 1] = newcomer;
-                Volatile.Write(ref *slot, count + 1);
-                return;
-            }
-            var pool = context.Scratch.AsSpan();
-            float* vector = graph.Vector(target);
-            float* four = stackalloc float[4];
-            int j = 0;
-            for (; j + 4 <= count; j += 4)
-            {
-                int* links = slot + 1 + j;
-                TDistance.Compute4(vector, graph.Vector(links[0]), graph.Vector(links[1]), graph.Vector(links[2]), graph.Vector(links[3]), Dimensions, four);
-                for (int t = 0; t < 4; t++)
-                    pool[j + t] = new Neighbor(four[t], links[t]);
-            }
-            for (; j < count; j++)
-                pool[j] = new Neighbor(TDistance.Compute(ref *vector, ref *graph.Vector(slot[j + 1]), Dimensions), slot[j + 1]);
-            pool[count] = new Neighbor(distance, newcomer);
-            Prune<TDistance>(graph, slot, level, pool[..(count + 1)]);
-        }
-    }
-
-    private unsafe void Prune<TDistance>(in GraphView graph, int* slot, int level, Span<Neighbor> candidates)
-        where TDistance : struct, IDistance
-    {
-        candidates.Sort(Neighbor.ByDistance);
-        int max = level == 0 ? _options.M * 2 : _options.M;
-        Span<Neighbor> kept = stackalloc Neighbor[max];
-        int count = GraphSearch.SelectNeighbors<TDistance>(graph, candidates, max, kept);
-        WriteSlot(slot, kept[..count]);
-    }
-
-    /// <summary>Links first, count last: a lock-free reader sees either the old count or a slot whose links are all valid ids.</summary>
-    private static unsafe void WriteSlot(int* slot, ReadOnlySpan<Neighbor> links)
-    {
-        for (int i = 0; i < links.Length; i++)
-            slot[i + 1] = links[i].Node;
-        Volatile.Write(ref *slot, links.Length);
     }
 }

@@ -1,5 +1,4 @@
 using NativeHnsw.Graph;
-using NativeHnsw.Storage;
 
 namespace NativeHnsw;
 
@@ -8,11 +7,29 @@ public sealed partial class HnswIndex
     /// <summary>True when <paramref name="label"/> is in the index and not deleted.</summary>
     public bool Contains(long label)
     {
-        ThrowIfDisposed();
-        if (_mapped is not null)
-            return ContainsMapped(label);
-        lock (_allocLock)
-            return _labelToNode.TryGetValue(label, out int node) && StateOf(node) == NodeState.Live;
+        while (true)
+        {
+            ThrowIfDisposed();
+            lock (_allocLock)
+            {
+                // The lookup and the state read run under a lease: growth and Dispose free blocks without
+                // taking this lock. Under it, the blocks in _storage hold every node the label map names.
+                var storage = _storage;
+                if (storage.TryAcquire())
+                {
+                    try
+                    {
+                        int node = storage.FindNode(label);
+                        return node >= 0 && storage.State(node) == NodeState.Live;
+                    }
+                    finally
+                    {
+                        storage.Release();
+                    }
+                }
+            }
+            // Retired between the read and the lease: by growth (the next blocks are published), or by Dispose.
+        }
     }
 
     /// <summary>
@@ -28,7 +45,7 @@ public sealed partial class HnswIndex
 
     /// <summary>Copies the stored vector of <paramref name="label"/> (unit length under cosine) into <paramref name="destination"/>.</summary>
     /// <exception cref="LabelNotFoundException">The label was never added.</exception>
-    public unsafe void GetVector(long label, Span<float> destination)
+    public void GetVector(long label, Span<float> destination)
     {
         if (destination.Length != Dimensions)
             ThrowHelper.ThrowDimensionMismatch(Dimensions, destination.Length, nameof(destination));
@@ -37,7 +54,7 @@ public sealed partial class HnswIndex
         {
             ThrowIfDisposed();
             int node = NodeOf(label);
-            StoredVector(node).CopyTo(destination);
+            _storage.Vector(node).CopyTo(destination);
         }
         finally
         {
@@ -55,6 +72,7 @@ public sealed partial class HnswIndex
 
     private void SetDeleted(long label, bool deleted)
     {
+        ThrowIfDisposed();
         ThrowIfReadOnly();
         _growLock.EnterReadLock();
         try
@@ -63,16 +81,16 @@ public sealed partial class HnswIndex
             lock (_allocLock)
             {
                 int node = NodeOf(label);
-                var state = StateOf(node);
+                var state = _storage.State(node);
                 if (deleted && state == NodeState.Live)
                 {
-                    SetState(node, NodeState.Deleted);
+                    _storage.SetState(node, NodeState.Deleted);
                     _deletedCount++;
                     _hiddenCount++;
                 }
                 else if (!deleted && state == NodeState.Deleted)
                 {
-                    SetState(node, NodeState.Live);
+                    _storage.SetState(node, NodeState.Live);
                     _deletedCount--;
                     _hiddenCount--;
                 }
@@ -84,39 +102,15 @@ public sealed partial class HnswIndex
         }
     }
 
+    /// <summary>The node of a label that must be present. Caller holds the grow lock (so the blocks outlive the lookup).</summary>
     private int NodeOf(long label)
     {
-        if (_mapped is not null)
-        {
-            int found = _mapped.FindNode(label);
-            if (found < 0)
-                ThrowHelper.ThrowLabelNotFound(label, nameof(label));
-            return found;
-        }
         lock (_allocLock)
         {
-            if (!_labelToNode.TryGetValue(label, out int node))
+            int node = _storage.FindNode(label);
+            if (node < 0)
                 ThrowHelper.ThrowLabelNotFound(label, nameof(label));
             return node;
         }
     }
-
-    /// <summary>Label lookup in the mapped file's own sorted label index: no map is built at open.</summary>
-    private unsafe bool ContainsMapped(long label)
-    {
-        var storage = AcquireStorage();
-        try
-        {
-            int node = ((MappedGraphStorage)storage).FindNode(label);
-            return node >= 0 && (NodeState)storage.States[node] == NodeState.Live;
-        }
-        finally
-        {
-            storage.Release();
-        }
-    }
-
-    private unsafe NodeState StateOf(int node) => (NodeState)_storage.States[node];
-
-    private unsafe void SetState(int node, NodeState state) => _storage.States[node] = (byte)state;
 }

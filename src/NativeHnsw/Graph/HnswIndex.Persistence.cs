@@ -6,11 +6,8 @@ namespace NativeHnsw;
 
 public sealed partial class HnswIndex
 {
-    /// <summary>Set when the index searches a memory-mapped file in place; such an index is read-only.</summary>
-    private MappedGraphStorage? _mapped;
-
     /// <summary>True for an index from <see cref="Open"/>: searches and label lookups work, changes throw <see cref="NotSupportedException"/>.</summary>
-    public bool IsReadOnly => _mapped is not null;
+    public bool IsReadOnly => _storage.IsReadOnly;
 
     /// <summary>
     /// Writes the index to <paramref name="path"/> atomically (docs/FORMAT.md): a temporary file in the
@@ -21,10 +18,11 @@ public sealed partial class HnswIndex
     /// The file is a consistent point-in-time view: searches keep running during the save, while adds,
     /// replacements, deletes and unmarks wait until it is written (they need the lock the save holds).
     /// The same index saved twice gives byte-identical files. A read-only (mapped) index can be saved too.
+    /// A symbolic link is followed: its final target is replaced and the link kept (<see cref="IO.DurableFile"/>).
     /// </remarks>
     /// <exception cref="IOException">The file could not be written; the target is left as it was.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public unsafe void Save(string path)
+    public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         _growLock.EnterWriteLock();
@@ -32,26 +30,9 @@ public sealed partial class HnswIndex
         {
             ThrowIfDisposed();
             var storage = _storage;
-            if (_mapped is not null)
-            {
-                var header = _mapped.Header;
-                var layout = IndexHeader.ForIndex(_options, header.NodeCount, header.LabelCount, header.DeletedCount, header.HiddenCount, header.UpperUsed, header.PackedEntry);
-                IndexWriter.Write(path, layout, storage, _mapped.LabelIndex);
-                return;
-            }
-            var labels = new long[_labelToNode.Count];
-            var nodes = new int[labels.Length];
-            int i = 0;
-            foreach (var (label, node) in _labelToNode)
-            {
-                labels[i] = label;
-                nodes[i] = node;
-                i++;
-            }
-            Array.Sort(labels, nodes);
-            var shape = IndexHeader.ForIndex(_options, _count, labels.Length, _deletedCount, _hiddenCount, _upperUsed, Volatile.Read(ref _entry));
-            fixed (int* labelIndex = nodes)
-                IndexWriter.Write(path, shape, storage, labelIndex);
+            var labelIndex = storage.SortedLabelIndex();
+            var layout = IndexHeader.ForIndex(_options, _count, labelIndex.Length, _deletedCount, _hiddenCount, _upperUsed, Volatile.Read(ref _entry));
+            IndexWriter.Write(path, layout, storage, labelIndex);
         }
         finally
         {
@@ -65,10 +46,10 @@ public sealed partial class HnswIndex
     /// </summary>
     /// <exception cref="IndexFormatException">The file is missing, unreadable, of an unsupported version, truncated or damaged.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe HnswIndex Load(string path)
+    public static HnswIndex Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var loaded = IndexReader.Read(path);
+        var loaded = IndexReader.Read(path, buildsLabelMap: true);
         var header = loaded.Header;
         var storage = loaded.Storage;
         try
@@ -81,9 +62,7 @@ public sealed partial class HnswIndex
                 _hiddenCount = header.HiddenCount,
                 _deletedCount = header.DeletedCount,
             };
-            index._labelToNode.EnsureCapacity(header.LabelCount);
-            foreach (int node in loaded.LabelIndex)
-                index._labelToNode.Add(storage.Labels[node], node);
+            storage.MapLabels(loaded.LabelIndex);
             return index;
         }
         catch
@@ -115,7 +94,6 @@ public sealed partial class HnswIndex
                 _entry = header.PackedEntry,
                 _hiddenCount = header.HiddenCount,
                 _deletedCount = header.DeletedCount,
-                _mapped = storage,
             };
         }
         catch
@@ -134,7 +112,7 @@ public sealed partial class HnswIndex
     public static IndexVerification Verify(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var loaded = IndexReader.Read(path);
+        var loaded = IndexReader.Read(path, buildsLabelMap: false);
         loaded.Storage.Dispose();
         var h = loaded.Header;
         return new IndexVerification(path, $"{IndexFormat.MajorVersion}.{IndexFormat.MinorVersion}", h.FileLength, h.Options,
@@ -142,21 +120,18 @@ public sealed partial class HnswIndex
     }
 
     /// <summary>A node as the graph holds it: label, state and the links of each level (level 0 first). For tests and tools.</summary>
-    internal unsafe (long Label, byte State, int[][] Links) DescribeNode(int node)
+    internal (long Label, byte State, int[][] Links) DescribeNode(int node)
     {
-        var storage = AcquireStorage();
+        var storage = AcquirePublished(out _, out int count, out long upperUsed);
         try
         {
-            var graph = storage.View(Volatile.Read(ref _count), Volatile.Read(ref _upperUsed));
+            var graph = storage.View(count, upperUsed);
             if (!graph.IsNode(node))
                 throw new ArgumentOutOfRangeException(nameof(node), node, $"Nodes are 0..{graph.NodeCount - 1}.");
             int level = Math.Max(0, graph.Level(node));
             var links = new int[level + 1][];
             for (int l = 0; l <= level; l++)
-            {
-                int* slot = graph.Links(node, l);
-                links[l] = slot == null ? [] : new ReadOnlySpan<int>(slot + 1, graph.LinkCount(slot, l)).ToArray();
-            }
+                links[l] = graph.LinksOf(node, l).ToArray();
             return (graph.Label(node), (byte)graph.State(node), links);
         }
         finally

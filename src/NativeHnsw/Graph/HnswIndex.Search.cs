@@ -37,48 +37,23 @@ public sealed partial class HnswIndex
         ValidateVector(query, nameof(query), "Query");
         int beam = Math.Max(ef == 0 ? _options.DefaultEf : ef, destination.Length);
 
-        var storage = AcquireStorage();
+        var storage = AcquirePublished(out long entry, out int count, out long upperUsed);
         var context = _contexts.Get();
         try
         {
+            if (entry < 0)
+                return 0;
+            var graph = storage.View(count, upperUsed);
             PrepareVector(query, context.Query);
+            bool exclude = filter is not null || Volatile.Read(ref _hiddenCount) > 0;
             return Metric == DistanceMetric.L2
-                ? SearchCore<SquaredL2Distance>(storage, destination, beam, filter, context)
-                : SearchCore<DotDistance>(storage, destination, beam, filter, context);
+                ? GraphSearch.Nearest<SquaredL2Distance>(graph, EntryNode(entry), EntryLevel(entry), destination, beam, exclude, filter, context)
+                : GraphSearch.Nearest<DotDistance>(graph, EntryNode(entry), EntryLevel(entry), destination, beam, exclude, filter, context);
         }
         finally
         {
             _contexts.Return(context);
             storage.Release();
         }
-    }
-
-    private unsafe int SearchCore<TDistance>(GraphStorage storage, Span<SearchResult> destination, int ef, Func<long, bool>? filter, SearchContext context)
-        where TDistance : struct, IDistance
-    {
-        long entry = Volatile.Read(ref _entry);
-        if (entry < 0)
-            return 0;
-        var graph = storage.View(Volatile.Read(ref _count), Volatile.Read(ref _upperUsed));
-        int node = EntryNode(entry);
-        if (!graph.IsNode(node))
-            return 0;
-        bool exclude = filter is not null || Volatile.Read(ref _hiddenCount) > 0;
-        fixed (float* query = context.Query)
-        {
-            float distance = TDistance.Compute(ref *query, ref *graph.Vector(node), Dimensions);
-            node = GraphSearch.Descend<TDistance>(graph, query, node, ref distance, EntryLevel(entry), 0);
-            GraphSearch.SearchLevel<TDistance>(graph, query, node, distance, ef, 0, context, exclude, filter);
-        }
-        var results = context.Results;
-        while (results.Count > destination.Length)
-            results.Pop();
-        int count = results.Count;
-        for (int i = count - 1; i >= 0; i--)
-        {
-            var hit = results.Pop();
-            destination[i] = new SearchResult(graph.Label(hit.Node), hit.Distance);
-        }
-        return count;
     }
 }

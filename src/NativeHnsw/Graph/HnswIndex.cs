@@ -9,7 +9,9 @@ namespace NativeHnsw;
 /// A hierarchical navigable small world graph over float vectors, searched with SIMD kernels.
 /// </summary>
 /// <remarks>
-/// Thread safety: any number of concurrent searches, concurrent with adds, deletes and growth.
+/// Thread safety: every member may be called from any number of threads, concurrently with adds,
+/// deletes, growth, saves and Dispose; once Dispose has begun, every call but a property read throws
+/// ObjectDisposedException, and none reads freed memory.
 /// Labels are the caller's 64-bit ids. Adding a label that is already present replaces its vector:
 /// the old node stays in the graph as a hidden waypoint (so paths through it keep working) and the
 /// new vector answers for the label from then on; the old node's space is reclaimed only by a rebuild.
@@ -30,7 +32,6 @@ public sealed partial class HnswIndex : IDisposable
     private readonly Lock _allocLock = new();
     private readonly Lock _entryLock = new();
     private readonly Lock[] _stripes;
-    private readonly Dictionary<long, int> _labelToNode = [];
     private readonly DefaultObjectPool<SearchContext> _contexts;
 
     private GraphStorage _storage;
@@ -77,7 +78,7 @@ public sealed partial class HnswIndex : IDisposable
         get
         {
             lock (_allocLock)
-                return (_mapped is null ? _labelToNode.Count : _mapped.Header.LabelCount) - _deletedCount;
+                return _storage.LabelCount - _deletedCount;
         }
     }
 
@@ -136,8 +137,6 @@ public sealed partial class HnswIndex : IDisposable
 
     private static int EntryLevel(long entry) => (int)(entry >> 32);
 
-    private Lock StripeOf(int node) => _stripes[node & (StripeCount - 1)];
-
     private void ThrowIfDisposed()
     {
         if (Volatile.Read(ref _disposed) != 0)
@@ -146,7 +145,7 @@ public sealed partial class HnswIndex : IDisposable
 
     private void ThrowIfReadOnly()
     {
-        if (_mapped is not null)
+        if (_storage.IsReadOnly)
             ThrowHelper.ThrowReadOnly();
     }
 
@@ -169,13 +168,32 @@ public sealed partial class HnswIndex : IDisposable
         }
     }
 
+    /// <summary>
+    /// A lease on the current blocks with the published state they hold: the entry point, node count and
+    /// pool use are read while those blocks are current, so every node they name is in them. (Read after
+    /// growth had moved on, they could name a node only the next blocks hold.)
+    /// </summary>
+    private GraphStorage AcquirePublished(out long entry, out int count, out long upperUsed)
+    {
+        while (true)
+        {
+            var storage = AcquireStorage();
+            entry = Volatile.Read(ref _entry);
+            count = Volatile.Read(ref _count);
+            upperUsed = Volatile.Read(ref _upperUsed);
+            if (ReferenceEquals(Volatile.Read(ref _storage), storage))
+                return storage;
+            storage.Release();
+        }
+    }
+
     private void Grow(int minNodes, long minUpper)
     {
         _growLock.EnterWriteLock();
         try
         {
             ThrowIfDisposed();
-            var current = (NativeGraphStorage)_storage;
+            var current = _storage;
             if (current.NodeCapacity >= minNodes && current.UpperCapacity >= minUpper)
                 return;
             // Grow only what ran out: the upper-level pool can fill before the node blocks do, and
@@ -186,7 +204,7 @@ public sealed partial class HnswIndex : IDisposable
             long upper = current.UpperCapacity >= minUpper && current.UpperCapacity >= ExpectedUpperInts(nodes)
                 ? current.UpperCapacity
                 : Math.Max(minUpper, Math.Max(current.UpperCapacity * 2, ExpectedUpperInts(nodes)));
-            var next = current.CopyWithCapacity(nodes, upper, _count, _upperUsed);
+            var next = current.Grow(nodes, upper, _count, _upperUsed);
             Volatile.Write(ref _storage, next);
             current.Dispose();
         }

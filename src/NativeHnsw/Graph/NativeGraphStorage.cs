@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using NativeHnsw.Storage;
 
 namespace NativeHnsw.Graph;
 
@@ -7,19 +8,23 @@ internal sealed unsafe class NativeGraphStorage : GraphStorage
 {
     private const nuint Alignment = 64;
 
-    private NativeGraphStorage(int dimensions, int m, int nodeCapacity, long upperCapacity)
+    // label → node, shared by every generation of one index's blocks (growth hands it on); guarded by
+    // the index's allocation lock.
+    private readonly Dictionary<long, int> _labelMap;
+
+    private NativeGraphStorage(int dimensions, int m, int nodeCapacity, long upperCapacity, Dictionary<long, int> labelMap)
         : base(dimensions, m)
     {
+        _labelMap = labelMap;
         try
         {
             NodeCapacity = nodeCapacity;
             UpperCapacity = upperCapacity;
-            Vectors = (float*)Alloc((nuint)nodeCapacity * (nuint)dimensions * sizeof(float));
-            Links0 = (int*)Alloc((nuint)nodeCapacity * (nuint)Level0Stride * sizeof(int));
-            Labels = (long*)Alloc((nuint)nodeCapacity * sizeof(long));
-            States = (byte*)Alloc((nuint)nodeCapacity);
-            UpperOffsets = (int*)Alloc((nuint)nodeCapacity * sizeof(int));
-            UpperLinks = (int*)Alloc((nuint)upperCapacity * sizeof(int));
+            foreach (var id in GraphSections)
+            {
+                long bytes = BytesOf(id, nodeCapacity, upperCapacity);
+                SetBlock(id, Alloc((nuint)bytes), bytes);
+            }
         }
         catch
         {
@@ -30,47 +35,101 @@ internal sealed unsafe class NativeGraphStorage : GraphStorage
     }
 
     public static NativeGraphStorage Allocate(int dimensions, int m, int nodeCapacity, long upperCapacity) =>
-        new(dimensions, m, Math.Max(nodeCapacity, 1), Math.Max(upperCapacity, 1));
+        new(dimensions, m, Math.Max(nodeCapacity, 1), Math.Max(upperCapacity, 1), []);
 
-    /// <summary>A larger copy holding the first <paramref name="usedNodes"/> nodes and <paramref name="usedUpper"/> pool ints.</summary>
-    public NativeGraphStorage CopyWithCapacity(int nodeCapacity, long upperCapacity, int usedNodes, long usedUpper)
+    public override bool IsReadOnly => false;
+
+    public override int LabelCount => _labelMap.Count;
+
+    public override int FindNode(long label) => _labelMap.TryGetValue(label, out int node) ? node : -1;
+
+    /// <summary>Builds the label map from a file's label index (node ids sorted by label), once, before the index is shared.</summary>
+    public void MapLabels(ReadOnlySpan<int> labelIndex)
     {
-        var next = new NativeGraphStorage(Dimensions, M, nodeCapacity, upperCapacity);
-        Copy(Vectors, next.Vectors, (nuint)usedNodes * (nuint)Dimensions * sizeof(float));
-        Copy(Links0, next.Links0, (nuint)usedNodes * (nuint)Level0Stride * sizeof(int));
-        Copy(Labels, next.Labels, (nuint)usedNodes * sizeof(long));
-        Copy(States, next.States, (nuint)usedNodes);
-        Copy(UpperOffsets, next.UpperOffsets, (nuint)usedNodes * sizeof(int));
-        Copy(UpperLinks, next.UpperLinks, (nuint)usedUpper * sizeof(int));
+        _labelMap.EnsureCapacity(labelIndex.Length);
+        foreach (int node in labelIndex)
+            _labelMap.Add(Labels[node], node);
+    }
+
+    public override ReadOnlySpan<int> SortedLabelIndex()
+    {
+        var labels = new long[_labelMap.Count];
+        var nodes = new int[labels.Length];
+        int i = 0;
+        foreach (var (label, node) in _labelMap)
+        {
+            labels[i] = label;
+            nodes[i] = node;
+            i++;
+        }
+        Array.Sort(labels, nodes);
+        return nodes;
+    }
+
+    public override GraphStorage Grow(int nodeCapacity, long upperCapacity, int usedNodes, long usedUpper)
+    {
+        var next = new NativeGraphStorage(Dimensions, M, nodeCapacity, upperCapacity, _labelMap);
+        foreach (var id in GraphSections)
+        {
+            long bytes = BytesOf(id, usedNodes, usedUpper);
+            if (bytes > 0)
+                Buffer.MemoryCopy(At(id, 0, 0), next.At(id, 0, 0), bytes, bytes);
+        }
         return next;
     }
 
+    public override int AddNode(int node, long label, int level, int upperOffset)
+    {
+        if ((uint)node >= (uint)NodeCapacity || (level > 0 && (upperOffset < 0 || upperOffset + 1 + (long)level * (1 + M) > UpperCapacity)))
+            throw new ArgumentOutOfRangeException(nameof(node), node, $"Node {node} at level {level} (pool offset {upperOffset}) does not fit blocks of {NodeCapacity} nodes and {UpperCapacity} pool ints.");
+        Labels[node] = label;
+        States[node] = (byte)NodeState.Live;
+        Links0[(nint)node * Level0Stride] = 0;
+        if (level == 0)
+        {
+            UpperOffsets[node] = -1;
+        }
+        else
+        {
+            new Span<int>(UpperLinks + upperOffset, 1 + level * (1 + M)).Clear();
+            UpperLinks[upperOffset] = level;
+            UpperOffsets[node] = upperOffset;
+        }
+        if (!_labelMap.TryGetValue(label, out int previous))
+            previous = -1;
+        _labelMap[label] = node;
+        return previous;
+    }
+
+    public override Span<float> WritableVector(int node) => MemoryMarshal.Cast<byte, float>(WritableBytes(SectionId.Vectors, (long)node * Dimensions * sizeof(float), Dimensions * sizeof(float)));
+
+    public override void SetState(int node, NodeState state) => WritableBytes(SectionId.States, node, 1)[0] = (byte)state;
+
+    /// <summary><paramref name="length"/> writable bytes of the block of section <paramref name="id"/> from <paramref name="offset"/>, bounds-checked.</summary>
+    public Span<byte> WritableBytes(SectionId id, long offset, int length) => new(At(id, offset, length), length);
+
     protected override void Free()
     {
-        NativeMemory.AlignedFree(Vectors);
-        NativeMemory.AlignedFree(Links0);
-        NativeMemory.AlignedFree(Labels);
-        NativeMemory.AlignedFree(States);
-        NativeMemory.AlignedFree(UpperOffsets);
-        NativeMemory.AlignedFree(UpperLinks);
-        Vectors = null;
-        Links0 = null;
-        Labels = null;
-        States = null;
-        UpperOffsets = null;
-        UpperLinks = null;
+        foreach (byte* block in TakeBlocks())
+            NativeMemory.AlignedFree(block);
     }
+
+    /// <summary>Bytes the block of a graph section takes for <paramref name="nodes"/> nodes and <paramref name="upper"/> pool ints.</summary>
+    private long BytesOf(SectionId id, long nodes, long upper) => id switch
+    {
+        SectionId.Vectors => nodes * Dimensions * sizeof(float),
+        SectionId.Links0 => nodes * Level0Stride * sizeof(int),
+        SectionId.Labels => nodes * sizeof(long),
+        SectionId.States => nodes,
+        SectionId.UpperOffsets => nodes * sizeof(int),
+        SectionId.UpperLinks => upper * sizeof(int),
+        _ => throw new ArgumentOutOfRangeException(nameof(id), id, "Not a graph block."),
+    };
 
     private static void* Alloc(nuint bytes)
     {
         // Rounded up to the alignment so a block's tail never shares a cache line with a neighbour block.
         nuint size = Math.Max((bytes + Alignment - 1) & ~(Alignment - 1), Alignment);
         return NativeMemory.AlignedAlloc(size, Alignment);
-    }
-
-    private static void Copy(void* from, void* to, nuint bytes)
-    {
-        if (bytes > 0)
-            Buffer.MemoryCopy(from, to, bytes, bytes);
     }
 }

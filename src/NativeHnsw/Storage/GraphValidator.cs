@@ -9,19 +9,19 @@ namespace NativeHnsw.Storage;
 /// The graph's invariants, checked over blocks already read into memory: node states known,
 /// counts as the header says, upper-level records tiling the pool in node order with levels in
 /// range, every link count within M0 or M, every link id a node (not the node itself) that has
-/// the level, the entry point on the top level, vectors finite, and the label index a sorted
-/// bijection onto the nodes that are not superseded. Throws at the first violation, naming the
+/// the level, unused level-0 slots zero, the entry point on the top level, and the label index a
+/// sorted bijection onto the nodes that are not superseded, which holds every superseded node's
+/// label. Vector rows are checked as they are read (<see cref="FirstBadRow"/>). Throws at the first violation, naming the
 /// section and the node.
 /// </summary>
 internal static unsafe class GraphValidator
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static GraphSummary Check(string path, IndexHeader header, GraphStorage storage, int* labelIndex)
+    public static GraphSummary Check(string path, IndexHeader header, GraphStorage storage, ReadOnlySpan<int> labelIndex)
     {
         int n = header.NodeCount;
         int m = header.Options.M;
         int m0 = 2 * m;
-        int dims = header.Options.Dimensions;
 
         // States and the counts derived from them.
         var statesAt = header.Section(SectionId.States);
@@ -79,12 +79,7 @@ internal static unsafe class GraphValidator
                 linkCount += CheckSlot(path, view.Links(node, level), m, node, level, n, levels, upperAt);
         }
 
-        var vectorsAt = header.Section(SectionId.Vectors);
-        for (int node = 0; node < n; node++)
-        {
-            if (!TensorPrimitives.IsFiniteAll(new ReadOnlySpan<float>(storage.Vectors + (long)node * dims, dims)))
-                throw Fail(path, vectorsAt, $"node {node}'s vector has a NaN or infinite component");
-        }
+        // Vector rows were checked by CheckRows as they were read, in the pass that hashed them.
 
         // Label index: strictly ascending labels of distinct, non-superseded nodes; as many as there are such nodes.
         var indexAt = header.Section(SectionId.LabelIndex);
@@ -98,7 +93,66 @@ internal static unsafe class GraphValidator
             if (i > 0 && storage.Labels[node] <= storage.Labels[labelIndex[i - 1]])
                 throw Fail(path, indexAt, $"entry {i} (label {storage.Labels[node]}) is not above entry {i - 1} (label {storage.Labels[labelIndex[i - 1]]})");
         }
+
+        // A superseded node is an old vector of a label that was added again, so some indexed node holds its label.
+        if (header.LabelCount < n)
+        {
+            for (int node = 0; node < n; node++)
+            {
+                if (storage.States[node] == (byte)NodeState.Superseded && !IsIndexed(storage.Labels[node], storage.Labels, labelIndex, header.LabelCount))
+                    throw Fail(path, statesAt, $"node {node} is superseded, but no node in the label index holds its label {storage.Labels[node]}");
+            }
+        }
         return new GraphSummary(topLevel, linkCount);
+    }
+
+    /// <summary>
+    /// The first of the whole rows in <paramref name="rows"/> that breaks the vectors rule (every component finite; under
+    /// cosine, unit length within <see cref="IndexFormat.UnitNormTolerance"/>), or −1. One sum of squares per
+    /// row decides both rules: it is finite whenever every component is, and the rare non-finite sum of finite
+    /// components (an overflow) is told apart by a second look at that row alone.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int FirstBadRow(ReadOnlySpan<float> rows, int dims, bool cosine)
+    {
+        int count = rows.Length / dims;
+        for (int row = 0; row < count; row++)
+        {
+            var vector = rows.Slice(row * dims, dims);
+            float sum = TensorPrimitives.SumOfSquares(vector);
+            bool good = cosine ? MathF.Abs(sum - 1f) <= IndexFormat.UnitNormTolerance : float.IsFinite(sum) || TensorPrimitives.IsFiniteAll(vector);
+            if (!good)
+                return row;
+        }
+        return -1;
+    }
+
+    /// <summary>The error for a row <see cref="FirstBadRow"/> found.</summary>
+    public static IndexFormatException BadRow(string path, SectionEntry vectors, int node, ReadOnlySpan<float> vector)
+    {
+        int dims = vector.Length;
+        string problem = TensorPrimitives.IsFiniteAll(vector)
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"node {node}'s vector has squared length {TensorPrimitives.SumOfSquares(vector)}; under cosine stored rows are unit length (squared length within {IndexFormat.UnitNormTolerance} of 1)")
+            : $"node {node}'s vector has a NaN or infinite component";
+        return new IndexFormatException(path, vectors.Name, vectors.Offset + (long)node * dims * sizeof(float), problem);
+    }
+
+    private static bool IsIndexed(long label, long* labels, ReadOnlySpan<int> labelIndex, int count)
+    {
+        int lo = 0, hi = count - 1;
+        while (lo <= hi)
+        {
+            int mid = (int)(((uint)lo + (uint)hi) >> 1);
+            long found = labels[labelIndex[mid]];
+            if (found == label)
+                return true;
+            if (found < label)
+                lo = mid + 1;
+            else
+                hi = mid - 1;
+        }
+        return false;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -117,6 +171,9 @@ internal static unsafe class GraphValidator
             if (levels[target] < level)
                 throw Fail(path, section, $"node {node} links at level {level} to node {target}, whose level is {levels[target]}");
         }
+        // Level-0 slots past the count are zero (the file is deterministic); upper-level ones are unspecified.
+        if (level == 0 && new ReadOnlySpan<int>(slot + 1 + count, max - count).IndexOfAnyExcept(0) is int unused and >= 0)
+            throw Fail(path, section, $"node {node}'s unused level-0 link slot {count + unused} holds {slot[1 + count + unused]}, not 0");
         return count;
     }
 

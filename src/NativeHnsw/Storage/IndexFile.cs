@@ -12,8 +12,8 @@ internal static class IndexFile
     {
         try
         {
-            if (Directory.Exists(path))
-                throw new IndexFormatException(path, null, -1, "the path is a folder, not an index file");
+            if (FileKind.DescribeIfNotRegular(path) is string kind)
+                throw new IndexFormatException(path, null, -1, $"the path is {kind}, not an index file");
             // bufferSize 0: reads go straight to the OS (RandomAccess); FileShare.Delete lets a later save rename over a file still open here.
             return new FileStream(path, FileMode.Open, FileAccess.Read, share | FileShare.Delete, bufferSize: 0, FileOptions.None);
         }

@@ -241,6 +241,20 @@ internal sealed class IndexHeader
         if (nodeCount == 0 ? entryNode != -1 || entryLevel != -1
                            : (uint)entryNode >= (uint)nodeCount || entryLevel is < 0 or > HnswIndex.MaxLevel)
             throw Fail(path, EntryNodeAt, Inv($"entry point (node {entryNode}, level {entryLevel}) is invalid for {nodeCount} nodes"));
+        // The pool holds one record per node with a level: 1 + ℓ·(1 + M) ints, ℓ at most the entry level. So the
+        // header alone bounds it, and an absurd size is refused before anything is allocated or read.
+        if (nodeCount > 0)
+        {
+            long largestRecord = 1 + (long)entryLevel * (1 + m);
+            if (entryLevel == 0 ? upperUsed != 0 : upperUsed < largestRecord || upperUsed > nodeCount * largestRecord)
+                throw Fail(path, UpperUsedAt, entryLevel == 0
+                    ? Inv($"upper-level pool size {upperUsed} ints is not 0, yet the top level is 0")
+                    : Inv($"upper-level pool size {upperUsed} ints is outside {largestRecord}..{nodeCount * largestRecord}, what {nodeCount} nodes with levels up to {entryLevel} (M = {m}) can fill"));
+        }
+        else if (upperUsed != 0)
+        {
+            throw Fail(path, UpperUsedAt, Inv($"upper-level pool size {upperUsed} ints is not 0 in an empty index"));
+        }
         if (declaredLength != fileLength)
             throw Fail(path, FileLengthAt, Inv($"truncated or extended: the header records {declaredLength} bytes, the file has {fileLength}"));
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using NativeHnsw.Graph;
 using Microsoft.Win32.SafeHandles;
 
@@ -15,46 +16,60 @@ namespace NativeHnsw.Storage;
 /// 10k × 128, a load took 8–30 ms until promoted and 1.3 ms fully optimised. The hot methods of load,
 /// save and validation are therefore compiled optimised from the first call (AggressiveOptimization).
 /// </remarks>
-internal static unsafe class IndexReader
+internal static class IndexReader
 {
+    /// <summary>Vector bytes hashed and checked together: small enough to stay in L2 between the two.</summary>
+    private const int PieceBytes = 64 << 10;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static LoadedIndex Read(string path)
+    public static LoadedIndex Read(string path, bool buildsLabelMap)
     {
         using var stream = IndexFile.OpenRead(path);
         var handle = stream.SafeFileHandle;
         var header = IndexHeader.Read(handle, path);
-        var storage = NativeGraphStorage.Allocate(header.Options.Dimensions, header.Options.M, Math.Max(header.NodeCount, 16), Math.Max(header.UpperUsed, 64));
+        int nodeCapacity = Math.Max(header.NodeCount, 16);
+        long upperCapacity = Math.Max(header.UpperUsed, 64);
+        long required = RequiredBytes(header, nodeCapacity, upperCapacity, buildsLabelMap);
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (required > available)
+            throw new IndexTooLargeException(path, required, available);
+        NativeGraphStorage storage;
+        int[] labelIndex;
         try
         {
-            var labelIndex = GC.AllocateUninitializedArray<int>(header.LabelCount, pinned: true);
-            fixed (int* labels = labelIndex)
+            storage = NativeGraphStorage.Allocate(header.Options.Dimensions, header.Options.M, nodeCapacity, upperCapacity);
+        }
+        catch (OutOfMemoryException e)
+        {
+            throw new IndexTooLargeException(path, required, -1, e);
+        }
+        try
+        {
+            try
             {
-                long position = header.Size;
-                byte[]? scratch = null;
-                foreach (var section in header.Sections)
-                {
-                    CheckPadding(handle, path, position, section);
-                    byte* destination = section.Id switch
-                    {
-                        SectionId.Vectors => (byte*)storage.Vectors,
-                        SectionId.Links0 => (byte*)storage.Links0,
-                        SectionId.UpperLinks => (byte*)storage.UpperLinks,
-                        SectionId.UpperOffsets => (byte*)storage.UpperOffsets,
-                        SectionId.Labels => (byte*)storage.Labels,
-                        SectionId.States => storage.States,
-                        SectionId.LabelIndex => (byte*)labels,
-                        _ => null,
-                    };
-                    // A section a later minor version added: checked for damage, then ignored.
-                    if (destination is null)
-                        CheckUnknown(handle, path, section, scratch ??= new byte[IndexFile.ChunkBytes]);
-                    else
-                        ReadSection(handle, path, section, destination);
-                    position = section.End;
-                }
-                var summary = GraphValidator.Check(path, header, storage, labels);
-                return new LoadedIndex(header, storage, labelIndex, summary);
+                labelIndex = GC.AllocateUninitializedArray<int>(header.LabelCount, pinned: true);
             }
+            catch (OutOfMemoryException e)
+            {
+                throw new IndexTooLargeException(path, required, -1, e);
+            }
+            long position = header.Size;
+            byte[]? scratch = null;
+            foreach (var section in header.Sections)
+            {
+                CheckPadding(handle, path, position, section);
+                // The label index goes to the array the label map is built from, the graph sections to
+                // their blocks; a section a later minor version added is checked for damage, then ignored.
+                if (section.Id == SectionId.Vectors)
+                    ReadVectors(handle, path, section, header.Options, storage);
+                else if (section.Id == SectionId.LabelIndex || storage.Holds(section.Id))
+                    ReadSection(handle, path, section, storage, labelIndex);
+                else
+                    CheckUnknown(handle, path, section, scratch ??= new byte[IndexFile.ChunkBytes]);
+                position = section.End;
+            }
+            var summary = GraphValidator.Check(path, header, storage, labelIndex);
+            return new LoadedIndex(header, storage, labelIndex, summary);
         }
         catch
         {
@@ -63,19 +78,72 @@ internal static unsafe class IndexReader
         }
     }
 
+    /// <summary>
+    /// Memory a load takes, from the header alone: the blocks, the label index, the validator's level
+    /// per node and (for Load) the label map. Checked against what the process may use before any of
+    /// it is allocated, so a file too large to load is refused at once with a message, never with an
+    /// <see cref="OutOfMemoryException"/> after minutes of reading.
+    /// </summary>
+    private static long RequiredBytes(IndexHeader header, int nodeCapacity, long upperCapacity, bool buildsLabelMap)
+    {
+        var o = header.Options;
+        long perNode = (long)o.Dimensions * sizeof(float) + (1 + 2L * o.M) * sizeof(int) + sizeof(long) + sizeof(byte) + sizeof(int);
+        // A Dictionary<long, int> entry is 24 bytes (hash, next, key, value, padded) plus a 4-byte bucket.
+        long perLabel = sizeof(int) + (buildsLabelMap ? 28 : 0);
+        return nodeCapacity * perNode + upperCapacity * sizeof(int) + header.LabelCount * perLabel + header.NodeCount;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ReadSection(SafeFileHandle handle, string path, SectionEntry section, byte* destination)
+    private static void ReadSection(SafeFileHandle handle, string path, SectionEntry section, NativeGraphStorage storage, int[] labelIndex)
     {
         var hash = new XxHash3();
         for (long done = 0; done < section.Length;)
         {
+            // Chunks are whole ints (the chunk size and the label index's length are multiples of four).
             int n = (int)Math.Min(IndexFile.ChunkBytes, section.Length - done);
-            var span = new Span<byte>(destination + done, n);
+            var span = section.Id == SectionId.LabelIndex
+                ? MemoryMarshal.AsBytes(labelIndex.AsSpan((int)(done / sizeof(int)), n / sizeof(int)))
+                : storage.WritableBytes(section.Id, done, n);
             IndexFile.ReadExactly(handle, span, section.Offset + done, path, section.Name);
             hash.Append(span);
             done += n;
         }
         CheckHash(path, section, hash.GetCurrentHashAsUInt64());
+    }
+
+    /// <summary>
+    /// The vectors, hashed and checked row by row (finite; unit length under cosine) in one pass: each piece of
+    /// whole rows is hashed and checked while it is in cache, so the check costs no second trip through memory.
+    /// A bad row is reported only after the checksum matched, so damage still reads as a checksum mismatch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReadVectors(SafeFileHandle handle, string path, SectionEntry section, HnswOptions options, NativeGraphStorage storage)
+    {
+        int dims = options.Dimensions;
+        bool cosine = options.Metric == DistanceMetric.Cosine;
+        int rowBytes = dims * sizeof(float);
+        int rowsPerPiece = Math.Max(1, PieceBytes / rowBytes);
+        long pieceBytes = (long)rowsPerPiece * rowBytes;
+        long chunkBytes = Math.Max(1, IndexFile.ChunkBytes / pieceBytes) * pieceBytes;
+        var hash = new XxHash3();
+        long badNode = -1;
+        for (long done = 0; done < section.Length;)
+        {
+            int n = (int)Math.Min(chunkBytes, section.Length - done);
+            var chunk = storage.WritableBytes(SectionId.Vectors, done, n);
+            IndexFile.ReadExactly(handle, chunk, section.Offset + done, path, section.Name);
+            for (int at = 0; at < n; at += (int)pieceBytes)
+            {
+                var piece = chunk.Slice(at, (int)Math.Min(pieceBytes, n - at));
+                hash.Append(piece);
+                if (badNode < 0 && GraphValidator.FirstBadRow(MemoryMarshal.Cast<byte, float>(piece), dims, cosine) is int bad and >= 0)
+                    badNode = (done + at) / rowBytes + bad;
+            }
+            done += n;
+        }
+        CheckHash(path, section, hash.GetCurrentHashAsUInt64());
+        if (badNode >= 0)
+            throw GraphValidator.BadRow(path, section, (int)badNode, storage.Vector((int)badNode));
     }
 
     private static void CheckUnknown(SafeFileHandle handle, string path, SectionEntry section, byte[] scratch)

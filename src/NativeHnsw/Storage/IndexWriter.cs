@@ -1,80 +1,71 @@
 using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using NativeHnsw.Graph;
 using Microsoft.Win32.SafeHandles;
+using NativeHnsw.IO;
 
 namespace NativeHnsw.Storage;
 
 /// <summary>
-/// Writes an index file atomically: the bytes go to a temporary file in the target's folder,
-/// which is fsynced, renamed over the target, and the folder fsynced. A crash at any instant
-/// leaves either the old file or the new one, whole. The caller guarantees the graph does not
+/// Writes an index file atomically through <see cref="DurableFile"/>: the bytes go to a temporary
+/// file in the (link-resolved) target's folder, which is fsynced, renamed over the target, and the
+/// folder fsynced. A crash at any instant leaves either the old file or the new one, whole. The caller guarantees the graph does not
 /// change while it is written (HnswIndex holds its grow lock's write side).
 /// </summary>
-internal static unsafe class IndexWriter
+internal static class IndexWriter
 {
+    /// <param name="path">The target; see <see cref="DurableFile"/>.</param>
+    /// <param name="layout">The header to write (checksums are filled in).</param>
+    /// <param name="storage">The graph blocks.</param>
+    /// <param name="labelIndex">Node ids sorted by label: an in-memory index derives it from its label map, a mapped one has it in its file.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Write(string path, IndexHeader layout, GraphStorage storage, int* labelIndex)
+    public static void Write(string path, IndexHeader layout, GraphStorage storage, ReadOnlySpan<int> labelIndex)
     {
-        string full = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no folder.", nameof(path));
-        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        SweepOrphans(directory, Path.GetFileName(full));
+        using var replacement = DurableFile.BeginReplace(path, layout.FileLength);
+        var handle = replacement.Handle;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(IndexFile.ChunkBytes);
         try
         {
-            using (var handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, layout.FileLength))
+            var sections = layout.Sections;
+            var checksums = new ulong[sections.Length];
+            for (int i = 0; i < sections.Length; i++)
             {
-                var sections = layout.Sections;
-                var checksums = new ulong[sections.Length];
-                for (int i = 0; i < sections.Length; i++)
-                {
-                    var s = sections[i];
-                    long paddingStart = i == 0 ? s.Offset : sections[i - 1].End;
-                    WriteZeros(handle, paddingStart, s.Offset - paddingStart, buffer);
-                    checksums[i] = s.Id switch
-                    {
-                        SectionId.Links0 => WriteLinks0(handle, s, storage, buffer),
-                        SectionId.Vectors => WriteRaw(handle, s, (byte*)storage.Vectors),
-                        SectionId.UpperLinks => WriteRaw(handle, s, (byte*)storage.UpperLinks),
-                        SectionId.UpperOffsets => WriteRaw(handle, s, (byte*)storage.UpperOffsets),
-                        SectionId.Labels => WriteRaw(handle, s, (byte*)storage.Labels),
-                        SectionId.States => WriteRaw(handle, s, storage.States),
-                        SectionId.LabelIndex => WriteRaw(handle, s, (byte*)labelIndex),
-                        _ => throw new InvalidOperationException($"This version writes no section {s.Id}."),
-                    };
-                }
-                // The header goes last, now that the checksums are known; it and the padding up to the first section.
-                var header = layout.WithChecksums(checksums);
-                var head = new byte[sections[0].Offset];
-                header.WriteTo(head);
-                RandomAccess.Write(handle, head, 0);
-                RandomAccess.FlushToDisk(handle);
+                var s = sections[i];
+                long paddingStart = i == 0 ? s.Offset : sections[i - 1].End;
+                WriteZeros(handle, paddingStart, s.Offset - paddingStart, buffer);
+                if (s.Id != SectionId.LabelIndex && !storage.Holds(s.Id))
+                    throw new InvalidOperationException($"This version writes no section {s.Id}.");
+                checksums[i] = s.Id == SectionId.Links0
+                    ? WriteLinks0(handle, s, storage, buffer)
+                    : WriteRaw(handle, s, storage, labelIndex);
             }
-            File.Move(temp, full, overwrite: true);
-            DirectorySync.Flush(directory);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
+            // The header goes last, now that the checksums are known; it and the padding up to the first section.
+            var header = layout.WithChecksums(checksums);
+            var head = new byte[sections[0].Offset];
+            header.WriteTo(head);
+            RandomAccess.Write(handle, head, 0);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+        replacement.Commit();
     }
 
     /// <summary>Straight from native memory to the file, chunk by chunk, hashing as it goes: no copy of ours.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static ulong WriteRaw(SafeFileHandle handle, SectionEntry section, byte* source)
+    private static ulong WriteRaw(SafeFileHandle handle, SectionEntry section, GraphStorage storage, ReadOnlySpan<int> labelIndex)
     {
         var hash = new XxHash3();
         for (long done = 0; done < section.Length;)
         {
+            // Chunks are whole ints (the chunk size and the label index's length are multiples of four).
             int n = (int)Math.Min(IndexFile.ChunkBytes, section.Length - done);
-            var span = new ReadOnlySpan<byte>(source + done, n);
+            var span = section.Id == SectionId.LabelIndex
+                ? MemoryMarshal.AsBytes(labelIndex.Slice((int)(done / sizeof(int)), n / sizeof(int)))
+                : storage.Bytes(section.Id, done, n);
             hash.Append(span);
             RandomAccess.Write(handle, span, section.Offset + done);
             done += n;
@@ -98,16 +89,14 @@ internal static unsafe class IndexWriter
         {
             int count = (int)Math.Min(perChunk, records - first);
             var chunk = buffer.AsSpan(0, count * recordBytes);
-            new ReadOnlySpan<byte>((byte*)(storage.Links0 + first * stride), chunk.Length).CopyTo(chunk);
-            fixed (byte* b = chunk)
+            storage.Bytes(SectionId.Links0, first * recordBytes, chunk.Length).CopyTo(chunk);
+            var ints = MemoryMarshal.Cast<byte, int>(chunk);
+            for (int r = 0; r < count; r++)
             {
-                int* record = (int*)b;
-                for (int r = 0; r < count; r++, record += stride)
-                {
-                    uint links = (uint)record[0];
-                    if (links <= (uint)storage.M0)
-                        new Span<int>(record + 1 + links, storage.M0 - (int)links).Clear();
-                }
+                var record = ints.Slice(r * stride, stride);
+                uint links = (uint)record[0];
+                if (links <= (uint)storage.M0)
+                    record[(1 + (int)links)..].Clear();
             }
             hash.Append(chunk);
             RandomAccess.Write(handle, chunk, section.Offset + first * recordBytes);
@@ -122,63 +111,5 @@ internal static unsafe class IndexWriter
         var zeros = buffer.AsSpan(0, (int)length);
         zeros.Clear();
         RandomAccess.Write(handle, zeros, offset);
-    }
-
-    /// <summary>
-    /// Deletes temporary files that saves of the same target left when their process died mid-write:
-    /// each is as large as the index, and a service that crashes repeatedly would otherwise fill its disk.
-    /// A file whose process still runs (or whose id was reused by a live process) is left alone.
-    /// </summary>
-    private static void SweepOrphans(string directory, string name)
-    {
-        string prefix = "." + name + ".";
-        try
-        {
-            foreach (string file in Directory.EnumerateFiles(directory, prefix + "*.tmp"))
-            {
-                string middle = Path.GetFileName(file)[prefix.Length..];
-                int dot = middle.IndexOf('.', StringComparison.Ordinal);
-                if (dot > 0 && int.TryParse(middle.AsSpan(0, dot), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)
-                    && pid != Environment.ProcessId && !IsProcessAlive(pid))
-                    TryDelete(file);
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
-
-    private static bool IsProcessAlive(int pid)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 }

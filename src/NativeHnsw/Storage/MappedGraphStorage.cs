@@ -34,13 +34,13 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
         _nodeCount = header.NodeCount;
         NodeCapacity = header.NodeCount;
         UpperCapacity = header.UpperUsed;
-        Vectors = (float*)At(SectionId.Vectors);
-        Links0 = (int*)At(SectionId.Links0);
-        UpperLinks = (int*)At(SectionId.UpperLinks);
-        UpperOffsets = (int*)At(SectionId.UpperOffsets);
-        Labels = (long*)At(SectionId.Labels);
-        States = At(SectionId.States);
-        LabelIndex = (int*)At(SectionId.LabelIndex);
+        foreach (var section in header.Sections)
+        {
+            // A section a later minor version added has no block here: it is never read.
+            if (section.Id is >= SectionId.Vectors and <= SectionId.LabelIndex)
+                SetBlock(section.Id, mapping + section.Offset, section.Length);
+        }
+        LabelIndex = (int*)At(SectionId.LabelIndex, 0, 0);
     }
 
     public IndexHeader Header { get; }
@@ -81,12 +81,26 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
         }
     }
 
+    public override bool IsReadOnly => true;
+
+    public override int LabelCount => Header.LabelCount;
+
+    public override ReadOnlySpan<int> SortedLabelIndex() => new(LabelIndex, Header.LabelCount);
+
+    public override GraphStorage Grow(int nodeCapacity, long upperCapacity, int usedNodes, long usedUpper) => throw ReadOnly();
+
+    public override int AddNode(int node, long label, int level, int upperOffset) => throw ReadOnly();
+
+    public override Span<float> WritableVector(int node) => throw ReadOnly();
+
+    public override void SetState(int node, NodeState state) => throw ReadOnly();
+
     /// <summary>
     /// Binary search of the label index: the node holding <paramref name="label"/>, or −1. Each node id
     /// read is checked before it is used to read a label, so a damaged index throws instead of reading
     /// outside the mapping.
     /// </summary>
-    public int FindNode(long label)
+    public override int FindNode(long label)
     {
         int lo = 0, hi = Header.LabelCount - 1;
         while (lo <= hi)
@@ -107,6 +121,8 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
         return -1;
     }
 
+    private static NotSupportedException ReadOnly() => new("The blocks of a mapped index file are read-only.");
+
     protected override void Free()
     {
         // May run on the finalizer thread, after the view's own SafeHandle was finalized; the pointer
@@ -114,6 +130,7 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
         if (_base is null)
             return;
         _base = null;
+        TakeBlocks();
         try
         {
             _view.SafeMemoryMappedViewHandle.ReleasePointer();
@@ -124,6 +141,4 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
         {
         }
     }
-
-    private byte* At(SectionId id) => _base + Header.Section(id).Offset;
 }

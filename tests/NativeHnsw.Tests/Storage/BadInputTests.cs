@@ -162,11 +162,98 @@ public sealed class BadInputTests : IDisposable
     public void EntryPointOffTopLevel_WithValidChecksums_VerifyThrows()
     {
         var bytes = ValidBytes();
-        FileCraft.WriteInt32(bytes, 76, 0);
+        // The entry point moved to a node without upper levels: the header alone cannot tell.
+        var offsets = FileCraft.Find(bytes, 4);
+        int levelZeroNode = Enumerable.Range(0, 300).First(node => BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan((int)offsets.Offset + node * 4)) == -1);
+        FileCraft.WriteInt32(bytes, 72, levelZeroNode);
         FileCraft.ResealHeader(bytes);
         var bytesPath = Write("entry.nhnsw", bytes);
         var e = Assert.Throws<IndexFormatException>(() => HnswIndex.Verify(bytesPath));
         Assert.Contains("entry point", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public async Task Fifo_FailsAtOnceNamingIt(string operation)
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "named pipes are checked on Linux");
+        string path = _folder.File("pipe.nhnsw");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+        var run = Task.Run(() => Run(operation, path), TestContext.Current.CancellationToken);
+        if (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken)) != run)
+        {
+            // Unblock the reader stuck in open(2) so the test process can end.
+            await using var writer = new FileStream(path, FileMode.Open, FileAccess.Write);
+            Assert.Fail($"{operation} of a FIFO blocked instead of failing");
+        }
+        Assert.Contains("named pipe (FIFO)", (await run).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public void Device_FailsNamingIt(string operation)
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "devices are checked on Linux");
+        foreach (string device in new[] { "/dev/zero", "/dev/null" })
+            Assert.Contains("character device", Run(operation, device).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("load")]
+    [InlineData("verify")]
+    public void SparseFileDeclaringMaxNodes_ThrowsTooLarge_NotOutOfMemory(string operation)
+    {
+        var options = new HnswOptions { Dimensions = 1, Metric = DistanceMetric.L2, M = 2 };
+        var layout = NativeHnsw.Storage.IndexHeader.ForIndex(options, HnswIndex.MaxNodes, HnswIndex.MaxNodes, 0, 0, 0, packedEntry: 0);
+        string path = WriteSparse("max-nodes.nhnsw", layout);
+        var e = Assert.Throws<IndexTooLargeException>(() =>
+        {
+            if (operation == "load")
+                HnswIndex.Load(path).Dispose();
+            else
+                HnswIndex.Verify(path);
+        });
+        Assert.Equal(path, e.FilePath);
+        Assert.Contains("HnswIndex.Open", e.Message, StringComparison.Ordinal);
+        Assert.True(e.RequiredBytes > (long)HnswIndex.MaxNodes * 40, $"required {e.RequiredBytes}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public void SparseFileDeclaringHugePool_HeaderRejectsItBeforeReading(string operation)
+    {
+        // 1,000 nodes with levels up to 3 at M = 4 fill at most 1,000 × 16 ints; this header claims 2^31 (8.6 GB).
+        var options = new HnswOptions { Dimensions = 8, Metric = DistanceMetric.L2, M = 4 };
+        var layout = NativeHnsw.Storage.IndexHeader.ForIndex(options, 1_000, 1_000, 0, 0, upperUsed: 1L << 31, packedEntry: 3L << 32);
+        var e = Run(operation, WriteSparse("huge-pool.nhnsw", layout));
+        Assert.Equal("header", e.Section);
+        Assert.Contains("upper-level pool size 2147483648 ints is outside 16..16000", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public void PoolWithTopLevelZero_HeaderRejectsIt(string operation)
+    {
+        var options = new HnswOptions { Dimensions = 8, Metric = DistanceMetric.L2, M = 4 };
+        var layout = NativeHnsw.Storage.IndexHeader.ForIndex(options, 10, 10, 0, 0, upperUsed: 9, packedEntry: 0);
+        var e = Run(operation, WriteSparse("pool-level0.nhnsw", layout));
+        Assert.Contains("the top level is 0", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A header as the writer lays it out (zero checksums), then a hole up to the length it declares.</summary>
+    private string WriteSparse(string name, NativeHnsw.Storage.IndexHeader layout)
+    {
+        string path = _folder.File(name);
+        var head = new byte[layout.Size];
+        layout.WriteTo(head);
+        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+        file.Write(head);
+        file.SetLength(layout.FileLength);
+        return path;
     }
 
     private byte[] ValidBytes()

@@ -16,7 +16,6 @@ public sealed class CrashSafetyTests
     [Fact]
     public async Task Save_KilledAtRandomMoments_TargetIsAlwaysOldOrNewAndLoads()
     {
-        string child = LocateChild();
         using var folder = new TempDirectory();
         string first = folder.File("first.nhnsw"), second = folder.File("second.nhnsw"), target = folder.File("target.nhnsw");
         // ~1.3 MB each, so a save spans many writes and a random kill usually lands inside one.
@@ -30,15 +29,7 @@ public sealed class CrashSafetyTests
         int sawFirst = 0, sawSecond = 0;
         for (int attempt = 0; attempt < Kills; attempt++)
         {
-            var start = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (string arg in new[] { child, first, second, target })
-                start.ArgumentList.Add(arg);
-            using var process = Process.Start(start)!;
+            using var process = Process.Start(CrashChildProcess.StartInfo(first, second, target))!;
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(60));
             string? line = await process.StandardOutput.ReadLineAsync(timeout.Token);
@@ -71,17 +62,5 @@ public sealed class CrashSafetyTests
         using var index = new HnswIndex(new HnswOptions { Dimensions = dims, Metric = DistanceMetric.L2, EfConstruction = 32, Seed = (ulong)seed });
         index.AddRange(Datasets.RowLabels(2_000), Datasets.Gaussian(2_000, dims, seed));
         index.Save(path);
-    }
-
-    /// <summary>The child's build output, next to this assembly's: tests/NativeHnsw.CrashChild/bin/&lt;configuration&gt;/&lt;framework&gt;/.</summary>
-    private static string LocateChild()
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string framework = output.Name;
-        string configuration = output.Parent!.Name;
-        var tests = output.Parent.Parent!.Parent!.Parent!;
-        string path = Path.Combine(tests.FullName, "NativeHnsw.CrashChild", "bin", configuration, framework, "NativeHnsw.CrashChild.dll");
-        Assert.True(File.Exists(path), $"The crash child was not built at {path}; build tests/NativeHnsw.Tests, which builds it.");
-        return path;
     }
 }

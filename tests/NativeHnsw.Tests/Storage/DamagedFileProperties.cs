@@ -70,6 +70,90 @@ public sealed class DamagedFileProperties : IDisposable
         Assert.Equal(loaded.Count, HnswIndex.Verify(path).Count);
     }
 
+    public static TheoryData<string> CosineRows() => new() { "zero", "max", "double", "half" };
+
+    [Theory]
+    [MemberData(nameof(CosineRows))]
+    public void CosineRowNotUnitLength_ChecksumsRecomputed_LoadAndVerifyReject(string row)
+    {
+        var bytes = Golden();
+        int dims = BitConverter.ToInt32(bytes, 24);
+        var vectors = FileCraft.Find(bytes, 1);
+        long at = vectors.Offset + 17L * dims * sizeof(float);
+        for (int i = 0; i < dims; i++)
+        {
+            float value = BitConverter.ToSingle(bytes, (int)at + i * 4);
+            value = row switch { "zero" => 0f, "max" => float.MaxValue, "double" => 2 * value, _ => value / 2 };
+            BitConverter.TryWriteBytes(bytes.AsSpan((int)at + i * 4), value);
+        }
+        FileCraft.Reseal(bytes);
+        var e = AssertRejected(bytes, "row-" + row);
+        Assert.Equal("vectors", e.Section);
+        Assert.Contains("node 17's vector has squared length", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CosineRowWithinTolerance_IsAccepted()
+    {
+        var bytes = Golden();
+        var vectors = FileCraft.Find(bytes, 1);
+        // One component nudged by 1e-5: the squared length moves by far less than the 1e-3 tolerance.
+        float value = BitConverter.ToSingle(bytes, (int)vectors.Offset);
+        BitConverter.TryWriteBytes(bytes.AsSpan((int)vectors.Offset), value + 1e-5f);
+        FileCraft.Reseal(bytes);
+        string path = _folder.File("nudged.nhnsw");
+        File.WriteAllBytes(path, bytes);
+        using var loaded = HnswIndex.Load(path);
+        _ = HnswIndex.Verify(path);
+    }
+
+    [Fact]
+    public void UnusedLevel0SlotNotZero_ChecksumsRecomputed_LoadAndVerifyReject()
+    {
+        var bytes = Golden();
+        int m0 = 2 * BitConverter.ToInt32(bytes, 28);
+        var links0 = FileCraft.Find(bytes, 2);
+        int stride = 1 + m0;
+        int node = Enumerable.Range(0, BitConverter.ToInt32(bytes, 48))
+            .First(n => BitConverter.ToInt32(bytes, (int)links0.Offset + n * stride * 4) < m0);
+        int count = BitConverter.ToInt32(bytes, (int)links0.Offset + node * stride * 4);
+        // A valid node id, so that only the zero rule is broken.
+        FileCraft.WriteInt32(bytes, links0.Offset + ((long)node * stride + 1 + count) * 4, node == 0 ? 1 : 0);
+        FileCraft.Reseal(bytes);
+        var e = AssertRejected(bytes, "slot");
+        Assert.Equal("links0", e.Section);
+        Assert.Contains($"node {node}'s unused level-0 link slot {count}", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SupersededNodeWithUnindexedLabel_ChecksumsRecomputed_LoadAndVerifyReject()
+    {
+        var bytes = Golden();
+        int n = BitConverter.ToInt32(bytes, 48);
+        var states = FileCraft.Find(bytes, 6);
+        var labels = FileCraft.Find(bytes, 5);
+        int node = Enumerable.Range(0, n).First(i => bytes[states.Offset + i] == 2);
+        var held = Enumerable.Range(0, n).Select(i => BitConverter.ToInt64(bytes, (int)labels.Offset + i * 8)).ToHashSet();
+        long orphan = Enumerable.Range(1, 1000).Select(i => (long)i * 7_919).First(l => !held.Contains(l));
+        FileCraft.WriteInt64(bytes, labels.Offset + node * 8L, orphan);
+        FileCraft.Reseal(bytes);
+        var e = AssertRejected(bytes, "superseded");
+        Assert.Contains($"node {node} is superseded, but no node in the label index holds its label {orphan}", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Load and Verify reject the file with a format error; Open maps it and searches safely.</summary>
+    private IndexFormatException AssertRejected(byte[] bytes, string name)
+    {
+        string path = _folder.File(name + ".nhnsw");
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.Throws<IndexFormatException>(() => HnswIndex.Load(path).Dispose());
+        Assert.Equal(e.Message, Assert.Throws<IndexFormatException>(() => HnswIndex.Verify(path)).Message);
+        ExerciseMapped(path, new Random(1));
+        return e;
+    }
+
+    private static byte[] Golden() => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "golden-v1.nhnsw"));
+
     internal static byte[] BuildValid()
     {
         using var folder = new TempDirectory();
@@ -133,7 +217,7 @@ public sealed class DamagedFileProperties : IDisposable
     }
 
     /// <summary>Searches, lookups and filters on a mapped damaged file: any outcome but a crash, a hang or a foreign exception.</summary>
-    private static void ExerciseMapped(string path, Random random)
+    internal static void ExerciseMapped(string path, Random random)
     {
         HnswIndex index;
         try
