@@ -40,6 +40,36 @@ public sealed partial class HnswIndex
         Export(graph => HnswlibWriter.Write(path, graph));
     }
 
+    /// <summary>
+    /// Reads a FAISS <c>write_index</c> file holding an IndexHNSWFlat (IHNf over IxF2 or IxFI), bare or inside an
+    /// IndexIDMap / IndexIDMap2 whose ids become the labels (bare: labels are FAISS's sequential ids), into a new
+    /// in-memory index link for link; FAISS's efSearch becomes <see cref="HnswOptions.DefaultEf"/>.
+    /// </summary>
+    /// <param name="path">The FAISS file.</param>
+    /// <param name="metric">Null: the file's (L2 or inner product). <see cref="DistanceMetric.Cosine"/> for an inner-product
+    /// index over unit-length rows (FAISS cannot tell); a metric the file's does not serve throws <see cref="ArgumentException"/>.</param>
+    /// <exception cref="IndexFormatException">The file is not a well-formed FAISS IndexHNSWFlat; the message names the field and its offset.</exception>
+    /// <exception cref="IndexTooLargeException">The index would not fit in the memory the process may use.</exception>
+    public static HnswIndex ImportFaiss(string path, DistanceMetric? metric = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (metric is { } value && !Enum.IsDefined(value))
+            throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown distance metric.");
+        return FaissReader.Read(path, metric);
+    }
+
+    /// <summary>
+    /// Writes the index as a FAISS <c>write_index</c> file, atomically, that FAISS 1.7.x reads with <c>read_index</c>:
+    /// an IndexIDMap with our labels as ids around an IndexHNSWFlat (METRIC_L2 for L2, METRIC_INNER_PRODUCT otherwise;
+    /// under cosine the rows are unit length and FAISS's callers must normalise their queries), efSearch = DefaultEf.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The index holds deleted or superseded nodes: FAISS has no delete marks.</exception>
+    public void ExportFaiss(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        Export(graph => FaissWriter.Write(path, graph));
+    }
+
     /// <summary>An index over blocks an importer filled; the label index names the node of every label, sorted by label.</summary>
     internal static HnswIndex FromImported(HnswOptions options, NativeGraphStorage storage, int count, long upperUsed, long entry,
         int hiddenCount, int deletedCount, ReadOnlySpan<int> labelIndex)

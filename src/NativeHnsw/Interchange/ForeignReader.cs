@@ -12,7 +12,7 @@ namespace NativeHnsw.Interchange;
 /// </summary>
 internal sealed class ForeignReader : IDisposable
 {
-    private const int WindowBytes = 64 << 10;
+    private const int WindowBytes = 256 << 10;
 
     private readonly FileStream _stream;
     private readonly SafeFileHandle _handle;

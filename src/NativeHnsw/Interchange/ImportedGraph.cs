@@ -45,6 +45,8 @@ internal sealed class ImportedGraph : IDisposable
         {
             throw new IndexTooLargeException(reader.Path, required, -1, e);
         }
+        // Every node starts live (FAISS has no delete marks; hnswlib's are applied as its records are read).
+        _storage.WritableBytes(SectionId.States, 0, n).Clear();
         long position = 0;
         for (int node = 0; node < n; node++)
         {
