@@ -75,6 +75,8 @@ public static partial class NhnswCli
         root.Subcommands.Add(RestoreCommand(context));
         root.Subcommands.Add(DrillCommand(context));
         root.Subcommands.Add(PruneCommand(context));
+        root.Subcommands.Add(ImportCommand(context));
+        root.Subcommands.Add(ExportCommand(context));
         return root;
     }
 

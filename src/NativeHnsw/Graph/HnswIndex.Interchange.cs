@@ -70,6 +70,16 @@ public sealed partial class HnswIndex
         Export(graph => FaissWriter.Write(path, graph));
     }
 
+    /// <summary>
+    /// Tells from its first bytes whether <paramref name="path"/> is an hnswlib or a FAISS index file (null: neither, or
+    /// one of ours, or unreadable). A quick look for tools; only an import checks the whole file.
+    /// </summary>
+    public static ForeignFileKind? IdentifyForeignFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return ForeignProbe.Identify(path);
+    }
+
     /// <summary>An index over blocks an importer filled; the label index names the node of every label, sorted by label.</summary>
     internal static HnswIndex FromImported(HnswOptions options, NativeGraphStorage storage, int count, long upperUsed, long entry,
         int hiddenCount, int deletedCount, ReadOnlySpan<int> labelIndex)
