@@ -8,17 +8,7 @@ namespace NativeHnsw.Tests;
 /// </summary>
 internal static class CrashChildProcess
 {
-    /// <summary>tests/NativeHnsw.CrashChild/bin/&lt;configuration&gt;/&lt;framework&gt;/NativeHnsw.CrashChild.dll, built with this project.</summary>
-    public static string Locate()
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string framework = output.Name;
-        string configuration = output.Parent!.Name;
-        var tests = output.Parent.Parent!.Parent!.Parent!;
-        string path = Path.Combine(tests.FullName, "NativeHnsw.CrashChild", "bin", configuration, framework, "NativeHnsw.CrashChild.dll");
-        Assert.True(File.Exists(path), $"The crash child was not built at {path}; build tests/NativeHnsw.Tests, which builds it.");
-        return path;
-    }
+    public static string Locate() => ChildProjects.Locate("NativeHnsw.CrashChild");
 
     public static ProcessStartInfo StartInfo(params string[] arguments)
     {

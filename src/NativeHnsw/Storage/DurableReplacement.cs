@@ -33,7 +33,10 @@ public sealed class DurableReplacement : IDisposable
     /// fsyncs the temporary file (all writes to it, through any handle), renames it over the target and fsyncs
     /// the folder. After it returns the new contents survive a crash or a power cut.
     /// </summary>
-    /// <exception cref="IOException">The flush or the rename failed; the target is left as it was and the temporary file is deleted on dispose.</exception>
+    /// <exception cref="IOException">
+    /// The flush or the rename failed: the target is left as it was and the temporary file is deleted on dispose. Or the
+    /// folder's fsync failed after the rename: the target holds the new contents, but a power cut may still undo the rename.
+    /// </exception>
     /// <exception cref="InvalidOperationException">Already committed or disposed.</exception>
     public void Commit()
     {

@@ -11,8 +11,8 @@ namespace NativeHnsw.Storage;
 /// range, every link count within M0 or M, every link id a node (not the node itself) that has
 /// the level, unused level-0 slots zero, the entry point on the top level, and the label index a
 /// sorted bijection onto the nodes that are not superseded, which holds every superseded node's
-/// label. Vector rows are checked as they are read (<see cref="FirstBadRow"/>). Throws at the first violation, naming the
-/// section and the node.
+/// label. Vector rows are checked as they are read (<see cref="FirstBadRow"/>). Throws at the
+/// first violation, naming the section and the node.
 /// </summary>
 internal static unsafe class GraphValidator
 {
@@ -79,7 +79,7 @@ internal static unsafe class GraphValidator
                 linkCount += CheckSlot(path, view.Links(node, level), m, node, level, n, levels, upperAt);
         }
 
-        // Vector rows were checked by CheckRows as they were read, in the pass that hashed them.
+        // Vector rows were checked (FirstBadRow) as IndexReader read them, in the pass that hashed them.
 
         // Label index: strictly ascending labels of distinct, non-superseded nodes; as many as there are such nodes.
         var indexAt = header.Section(SectionId.LabelIndex);

@@ -7,8 +7,9 @@ using Microsoft.Win32.SafeHandles;
 namespace NativeHnsw.Storage;
 
 /// <summary>
-/// Reads a whole index file into native memory: header checked, every section read straight
-/// into its block and hashed on the way, every padding byte checked zero, then the graph's
+/// Reads a whole index file into native memory: header checked, the memory it needs checked
+/// against what the process may use, every section read straight into its block and hashed on the
+/// way (vector rows checked in the same pass), every padding byte checked zero, then the graph's
 /// invariants checked. Nothing damaged gets past it: the result is safe to modify.
 /// </summary>
 /// <remarks>

@@ -19,7 +19,7 @@ public sealed class CrashTests
     [Fact]
     public async Task Writes_KilledAtRandomMoments_AcknowledgedKeptNoHalfBatchIndexAgrees()
     {
-        string child = LocateChild();
+        string child = ChildProjects.Locate("NativeHnsw.Storage.CrashChild");
         using var folder = new TempDirectory();
         var random = new Random(Seed);
         var state = new Dictionary<string, (float[] Vector, string Document, string Metadata)>(StringComparer.Ordinal);
@@ -93,17 +93,5 @@ public sealed class CrashTests
                 return false;
         }
         return true;
-    }
-
-    /// <summary>The child's build output: tests/NativeHnsw.Storage.CrashChild/bin/&lt;configuration&gt;/&lt;framework&gt;/.</summary>
-    private static string LocateChild()
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string framework = output.Name;
-        string configuration = output.Parent!.Name;
-        var tests = output.Parent.Parent!.Parent!.Parent!;
-        string path = Path.Combine(tests.FullName, "NativeHnsw.Storage.CrashChild", "bin", configuration, framework, "NativeHnsw.Storage.CrashChild.dll");
-        Assert.True(File.Exists(path), $"The crash child was not built at {path}; build tests/NativeHnsw.Storage.Tests, which builds it.");
-        return path;
     }
 }

@@ -36,15 +36,27 @@ internal static class FileCraft
 
     public static int HeaderSize(byte[] file) => TableAt + Sections(file).Length * EntrySize + 8;
 
-    /// <summary>Recomputes every section checksum and then the header checksum, making any edit look intact.</summary>
+    /// <summary>
+    /// Recomputes every checksum the table's entries can be hashed for, then the header's, making any edit look
+    /// intact: it then fails only the rules it breaks. Entries that point outside the file (a damaged table) are
+    /// left as they are, so this works on any mutation.
+    /// </summary>
     public static void Reseal(byte[] file)
     {
-        foreach (var s in Sections(file))
+        if (file.Length < TableAt)
+            return;
+        int count = Math.Clamp(BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(SectionCountAt)), 0, 64);
+        int size = TableAt + count * EntrySize + 8;
+        if (size > file.Length)
+            return;
+        for (int i = 0; i < count; i++)
         {
-            ulong hash = XxHash3.HashToUInt64(file.AsSpan((int)s.Offset, (int)s.Length));
-            BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(s.EntryAt + 24), hash);
+            int at = TableAt + i * EntrySize;
+            long offset = ReadInt64(file, at + 8), length = ReadInt64(file, at + 16);
+            if (offset >= 0 && length >= 0 && offset <= file.Length && length <= file.Length - offset)
+                BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(at + 24), XxHash3.HashToUInt64(file.AsSpan((int)offset, (int)length)));
         }
-        ResealHeader(file);
+        BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(size - 8), XxHash3.HashToUInt64(file.AsSpan(0, size - 8)));
     }
 
     public static void ResealHeader(byte[] file)
@@ -52,6 +64,10 @@ internal static class FileCraft
         int size = HeaderSize(file);
         BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(size - 8), XxHash3.HashToUInt64(file.AsSpan(0, size - 8)));
     }
+
+    public static int ReadInt32(byte[] file, long offset) => BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan((int)offset));
+
+    public static long ReadInt64(byte[] file, long offset) => BinaryPrimitives.ReadInt64LittleEndian(file.AsSpan((int)offset));
 
     public static void WriteInt32(byte[] file, long offset, int value) => BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan((int)offset), value);
 

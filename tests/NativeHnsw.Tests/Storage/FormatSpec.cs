@@ -241,28 +241,6 @@ internal static class FormatSpec
         return true;
     }
 
-    /// <summary>
-    /// Recomputes every checksum the table's entries can be hashed for, then the header's: an edit then
-    /// fails only the rules it breaks, not the checksums. Entries outside the file are left as they are.
-    /// </summary>
-    public static void Reseal(byte[] f)
-    {
-        if (f.Length < 128)
-            return;
-        int s = Math.Clamp(I32(f, 88), 0, 64);
-        int size = 136 + 32 * s;
-        if (size > f.Length)
-            return;
-        for (int i = 0; i < s; i++)
-        {
-            int at = 128 + 32 * i;
-            long offset = I64(f, at + 8), length = I64(f, at + 16);
-            if (offset >= 0 && length >= 0 && offset <= f.Length && length <= f.Length - offset)
-                BinaryPrimitives.WriteUInt64LittleEndian(f.AsSpan(at + 24), XxHash3.HashToUInt64(f.AsSpan((int)offset, (int)length)));
-        }
-        BinaryPrimitives.WriteUInt64LittleEndian(f.AsSpan(size - 8), XxHash3.HashToUInt64(f.AsSpan(0, size - 8)));
-    }
-
     private static Verdict Invalid(out string reason, string why)
     {
         reason = why;

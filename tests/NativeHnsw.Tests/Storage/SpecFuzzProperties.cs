@@ -146,7 +146,7 @@ public sealed class SpecFuzzProperties : IDisposable
             }
         }
         if (random.Next(10) != 0)
-            FormatSpec.Reseal(f);
+            FileCraft.Reseal(f);
         return f;
     }
 
@@ -154,7 +154,7 @@ public sealed class SpecFuzzProperties : IDisposable
     {
         var sections = FileCraft.Sections(f);
         var section = sections[random.Next(sections.Length)];
-        int n = I32(f, 48), m = I32(f, 28), dims = I32(f, 24);
+        int n = FileCraft.ReadInt32(f, 48), m = FileCraft.ReadInt32(f, 28), dims = FileCraft.ReadInt32(f, 24);
         switch (mutation)
         {
             case Mutation.FlipBit:
@@ -176,9 +176,9 @@ public sealed class SpecFuzzProperties : IDisposable
             {
                 int at = 12 + 4 * random.Next((96 - 12) / 4);
                 if (at is 64 or 80 && random.Next(2) == 0)
-                    FileCraft.WriteInt64(f, at, at == 80 ? f.Length + random.Next(-2, 3) : I64(f, 64) + random.Next(-2, 3));
+                    FileCraft.WriteInt64(f, at, at == 80 ? f.Length + random.Next(-2, 3) : FileCraft.ReadInt64(f, 64) + random.Next(-2, 3));
                 else
-                    FileCraft.WriteInt32(f, at, random.Next(3) == 0 ? I32(f, at) + random.Next(-2, 3) : Interesting(random, n, m));
+                    FileCraft.WriteInt32(f, at, random.Next(3) == 0 ? FileCraft.ReadInt32(f, at) + random.Next(-2, 3) : Interesting(random, n, m));
                 return f;
             }
             case Mutation.VectorComponent when n > 0:
@@ -246,7 +246,7 @@ public sealed class SpecFuzzProperties : IDisposable
                 var links0 = FileCraft.Find(f, 2);
                 int stride = 1 + 2 * m;
                 long slot = links0.Offset + 4L * stride * random.Next(n);
-                int count = I32(f, slot);
+                int count = FileCraft.ReadInt32(f, slot);
                 if (random.Next(2) == 0)
                     FileCraft.WriteInt32(f, slot, count + (random.Next(2) == 0 ? 1 : -1));
                 else
@@ -259,8 +259,8 @@ public sealed class SpecFuzzProperties : IDisposable
                 int node = random.Next(n);
                 long value = random.Next(3) switch
                 {
-                    0 => I64(f, labels.Offset + 8L * random.Next(n)),
-                    1 => I64(f, labels.Offset + 8L * node) + random.Next(-1, 2),
+                    0 => FileCraft.ReadInt64(f, labels.Offset + 8L * random.Next(n)),
+                    1 => FileCraft.ReadInt64(f, labels.Offset + 8L * node) + random.Next(-1, 2),
                     _ => random.NextInt64(),
                 };
                 FileCraft.WriteInt64(f, labels.Offset + 8L * node, value);
@@ -299,8 +299,4 @@ public sealed class SpecFuzzProperties : IDisposable
 
     private static int Setting(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) ? value : fallback;
-
-    private static int I32(byte[] f, long at) => BinaryPrimitives.ReadInt32LittleEndian(f.AsSpan((int)at));
-
-    private static long I64(byte[] f, long at) => BinaryPrimitives.ReadInt64LittleEndian(f.AsSpan((int)at));
 }
