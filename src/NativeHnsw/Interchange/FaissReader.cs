@@ -37,7 +37,7 @@ internal static class FaissReader
     {
         var header = ReadHeader(reader, "IHNf");
         if (outer is { } o && (o.Dimensions != header.Dimensions || o.Count != header.Count || o.MetricType != header.MetricType))
-            throw Bad(reader, "IHNf header", header.At,
+            throw reader.BadField("IHNf header", header.At,
                 $"(d {header.Dimensions}, ntotal {header.Count}, metric {header.MetricType}) differs from the id map's (d {o.Dimensions}, ntotal {o.Count}, metric {o.MetricType})");
         var metric = MetricOf(reader, header, requested);
         int n = header.Count;
@@ -46,53 +46,53 @@ internal static class FaissReader
         long probasAt = reader.Position;
         ulong probas = reader.ReadUInt64("assign_probas");
         if (probas > 1024)
-            throw Bad(reader, "assign_probas", probasAt, $"has {probas} levels, far more than an index can use");
+            throw reader.BadField("assign_probas", probasAt, $"has {probas} levels, far more than an index can use");
         reader.Skip((long)probas * sizeof(double), "assign_probas");
 
         long cumAt = reader.Position;
         ulong cumLength = reader.ReadUInt64("cum_nneighbor_per_level");
         if (cumLength is < 2 or > HnswIndex.MaxLevel + 2)
-            throw Bad(reader, "cum_nneighbor_per_level", cumAt, $"has {cumLength} entries; an index has 1..{HnswIndex.MaxLevel + 1} levels, so 2..{HnswIndex.MaxLevel + 2}");
+            throw reader.BadField("cum_nneighbor_per_level", cumAt, $"has {cumLength} entries; an index has 1..{HnswIndex.MaxLevel + 1} levels, so 2..{HnswIndex.MaxLevel + 2}");
         var cum = new int[cumLength];
         for (int i = 0; i < cum.Length; i++)
             cum[i] = reader.ReadInt32("cum_nneighbor_per_level");
         int m0 = cum[1];
         int m = m0 / 2;
         if (cum[0] != 0 || m0 % 2 != 0 || m is < 2 or > HnswOptions.MaxM)
-            throw Bad(reader, "cum_nneighbor_per_level", cumAt + 8,
+            throw reader.BadField("cum_nneighbor_per_level", cumAt + 8,
                 $"starts {cum[0]}, {cum[1]}; it must start 0, 2·M with M between 2 and {HnswOptions.MaxM} (FAISS's set_default_probas)");
         for (int l = 1; l + 1 < cum.Length; l++)
         {
             if (cum[l + 1] - cum[l] != m)
-                throw Bad(reader, "cum_nneighbor_per_level", cumAt + 8 + 4L * (l + 1),
+                throw reader.BadField("cum_nneighbor_per_level", cumAt + 8 + 4L * (l + 1),
                     $"gives level {l} {cum[l + 1] - cum[l]} neighbors; our graph has M = {m} at every level above 0 (2·M at level 0)");
         }
 
         long levelsAt = reader.Position;
         ulong levelCount = reader.ReadUInt64("levels");
         if (levelCount != (ulong)n)
-            throw Bad(reader, "levels", levelsAt, $"has {levelCount} entries for ntotal {n}");
+            throw reader.BadField("levels", levelsAt, $"has {levelCount} entries for ntotal {n}");
         reader.Require(4L * n, "levels");
         var levels = new byte[n];
         for (int i = 0; i < n; i++)
         {
             int level = reader.ReadInt32("levels");
             if (level < 1 || level >= cum.Length)
-                throw Bad(reader, "levels", levelsAt + 8 + 4L * i, $"gives node {i} level {level}; FAISS levels run 1..{cum.Length - 1} here");
+                throw reader.BadField("levels", levelsAt + 8 + 4L * i, $"gives node {i} level {level}; FAISS levels run 1..{cum.Length - 1} here");
             levels[i] = (byte)(level - 1);
         }
 
         long offsetsAt = reader.Position;
         ulong offsetCount = reader.ReadUInt64("offsets");
         if (offsetCount != (ulong)n + 1)
-            throw Bad(reader, "offsets", offsetsAt, $"has {offsetCount} entries; ntotal {n} needs {n + 1}");
+            throw reader.BadField("offsets", offsetsAt, $"has {offsetCount} entries; ntotal {n} needs {n + 1}");
         reader.Require(8L * (n + 1), "offsets");
         ulong expected = 0;
         for (int i = 0; i <= n; i++)
         {
             ulong offset = reader.ReadUInt64("offsets");
             if (offset != expected)
-                throw Bad(reader, "offsets", offsetsAt + 8 + 8L * i, $"entry {i} is {offset}; the levels before it give {expected}");
+                throw reader.BadField("offsets", offsetsAt + 8 + 8L * i, $"entry {i} is {offset}; the levels before it give {expected}");
             if (i < n)
                 expected += (ulong)cum[levels[i] + 1];
         }
@@ -100,7 +100,7 @@ internal static class FaissReader
         long neighborsAt = reader.Position;
         ulong neighborCount = reader.ReadUInt64("neighbors");
         if (neighborCount != expected)
-            throw Bad(reader, "neighbors", neighborsAt, $"has {neighborCount} entries; the offsets end at {expected}");
+            throw reader.BadField("neighbors", neighborsAt, $"has {neighborCount} entries; the offsets end at {expected}");
         reader.Require((long)neighborCount * sizeof(int), "neighbors");
 
         using var graph = new ImportedGraph(reader, header.Dimensions, m, metric, levels);
@@ -131,9 +131,9 @@ internal static class FaissReader
         int efSearch = reader.ReadInt32("efSearch");
         reader.ReadInt32("upper_beam");
         if (efConstruction is < 1 or > 1 << 16)
-            throw Bad(reader, "efConstruction", efcAt, $"is {efConstruction}, outside 1..65536");
+            throw reader.BadField("efConstruction", efcAt, $"is {efConstruction}, outside 1..65536");
         if (efSearch is < 1 or > 1 << 16)
-            throw Bad(reader, "efSearch", efsAt, $"is {efSearch}, outside 1..65536");
+            throw reader.BadField("efSearch", efsAt, $"is {efSearch}, outside 1..65536");
 
         // The storage: an IndexFlat of the same metric holding the vectors.
         long storageAt = reader.Position;
@@ -143,13 +143,13 @@ internal static class FaissReader
         var flat = ReadHeader(reader, Name(storage));
         if (flat.Dimensions != header.Dimensions || flat.Count != n || flat.MetricType != header.MetricType
             || (storage == FlatL2) != (header.MetricType == MetricL2))
-            throw Bad(reader, Name(storage) + " header", flat.At,
+            throw reader.BadField(Name(storage) + " header", flat.At,
                 $"(d {flat.Dimensions}, ntotal {flat.Count}, metric {flat.MetricType}) does not match the HNSW's (d {header.Dimensions}, ntotal {n}, metric {header.MetricType})");
         long codesAt = reader.Position;
         ulong codes = reader.ReadUInt64("codes");
         ulong floats = (ulong)n * (ulong)header.Dimensions;
         if (codes != floats)
-            throw Bad(reader, "codes", codesAt, $"holds {codes} floats; ntotal {n} × d {header.Dimensions} needs {floats}");
+            throw reader.BadField("codes", codesAt, $"holds {codes} floats; ntotal {n} × d {header.Dimensions} needs {floats}");
         ReadVectors(reader, graph, n);
 
         if (outer is not null)
@@ -157,7 +157,7 @@ internal static class FaissReader
             long mapAt = reader.Position;
             ulong mapped = reader.ReadUInt64("id_map");
             if (mapped != (ulong)n)
-                throw Bad(reader, "id_map", mapAt, $"has {mapped} ids for ntotal {n}");
+                throw reader.BadField("id_map", mapAt, $"has {mapped} ids for ntotal {n}");
             reader.Require(8L * n, "id_map");
             for (int node = 0; node < n; node++)
                 graph.SetLabel(node, reader.ReadInt64("id_map"));
@@ -218,23 +218,20 @@ internal static class FaissReader
         long metricAt = reader.Position;
         int metricType = reader.ReadInt32(owner + " metric_type");
         if (d is < 1 or > HnswOptions.MaxDimensions)
-            throw Bad(reader, owner + " d", at, $"is {d}, outside 1..{HnswOptions.MaxDimensions}");
+            throw reader.BadField(owner + " d", at, $"is {d}, outside 1..{HnswOptions.MaxDimensions}");
         if (ntotal < 0 || ntotal > HnswIndex.MaxNodes)
-            throw Bad(reader, owner + " ntotal", at + 4, $"is {ntotal}, outside 0..{HnswIndex.MaxNodes}");
+            throw reader.BadField(owner + " ntotal", at + 4, $"is {ntotal}, outside 0..{HnswIndex.MaxNodes}");
         // Every node takes at least its vector, level and offset: a count the file cannot hold is refused before it sizes anything.
         if (ntotal * (4L * d + 12) > reader.Length)
-            throw Bad(reader, owner + " ntotal", at + 4, $"says {ntotal} vectors of {d} floats, more than the file's {reader.Length} bytes can hold");
+            throw reader.BadField(owner + " ntotal", at + 4, $"says {ntotal} vectors of {d} floats, more than the file's {reader.Length} bytes can hold");
         if (metricType is not (MetricL2 or MetricInnerProduct))
-            throw Bad(reader, owner + " metric_type", metricAt, $"is {metricType}; only L2 (1) and inner product (0) map to our metrics");
+            throw reader.BadField(owner + " metric_type", metricAt, $"is {metricType}; only L2 (1) and inner product (0) map to our metrics");
         return new Header(at, d, (int)ntotal, metricType);
     }
 
     private static IndexFormatException Unsupported(ForeignReader reader, uint fourcc, long at, string where) =>
         reader.Fail("fourcc", at, string.Create(CultureInfo.InvariantCulture,
             $"FAISS index type '{Name(fourcc)}' (0x{fourcc:x8}, {Describe(fourcc)}) {where} cannot be imported: only IndexHNSWFlat (IHNf over IxF2 or IxFI), bare or in an IndexIDMap (IxMp, IxM2)"));
-
-    private static IndexFormatException Bad(ForeignReader reader, string field, long offset, FormattableString problem) =>
-        reader.Fail(field, offset, field + " " + problem.ToString(CultureInfo.InvariantCulture));
 
     private readonly record struct Header(long At, int Dimensions, int Count, int MetricType);
 }

@@ -119,4 +119,8 @@ internal sealed class ForeignReader : IDisposable
     }
 
     public IndexFormatException Fail(string field, long offset, string problem) => new(Path, field, offset, problem);
+
+    /// <summary>An error about a field's value, the problem worded after the field's name ("maxM is 0; …").</summary>
+    public IndexFormatException BadField(string field, long offset, FormattableString problem) =>
+        Fail(field, offset, field + " " + problem.ToString(CultureInfo.InvariantCulture));
 }

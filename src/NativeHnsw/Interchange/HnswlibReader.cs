@@ -34,41 +34,41 @@ internal static class HnswlibReader
         ulong efConstruction = reader.ReadUInt64("ef_construction");
 
         if (offsetLevel0 != 0)
-            throw Bad(reader, "offsetLevel0", OffsetLevel0At, $"is {offsetLevel0}; hnswlib always writes 0");
+            throw reader.BadField("offsetLevel0", OffsetLevel0At, $"is {offsetLevel0}; hnswlib always writes 0");
         if (maxM is < 2 or > HnswOptions.MaxM)
-            throw Bad(reader, "maxM", MaxMAt, $"is {maxM}; an imported index needs M between 2 and {HnswOptions.MaxM}");
+            throw reader.BadField("maxM", MaxMAt, $"is {maxM}; an imported index needs M between 2 and {HnswOptions.MaxM}");
         if (m != maxM)
-            throw Bad(reader, "M", MAt, $"is {m} but maxM is {maxM}; hnswlib sets them equal");
+            throw reader.BadField("M", MAt, $"is {m} but maxM is {maxM}; hnswlib sets them equal");
         if (maxM0 != 2 * maxM)
-            throw Bad(reader, "maxM0", MaxM0At, $"is {maxM0}; hnswlib sets it to 2·maxM = {2 * maxM}, the only level-0 width our graph has");
+            throw reader.BadField("maxM0", MaxM0At, $"is {maxM0}; hnswlib sets it to 2·maxM = {2 * maxM}, the only level-0 width our graph has");
         ulong links0Bytes = (ulong)ListBytes((long)maxM0);
         if (offsetData != links0Bytes)
-            throw Bad(reader, "offsetData", OffsetDataAt, $"is {offsetData}; with maxM0 = {maxM0} the level-0 links take {links0Bytes} bytes");
+            throw reader.BadField("offsetData", OffsetDataAt, $"is {offsetData}; with maxM0 = {maxM0} the level-0 links take {links0Bytes} bytes");
         if (labelOffset <= offsetData || (labelOffset - offsetData) % sizeof(float) != 0)
-            throw Bad(reader, "label_offset", LabelOffsetAt, $"is {labelOffset}; the vector between offsetData {offsetData} and it must be a whole number of floats");
+            throw reader.BadField("label_offset", LabelOffsetAt, $"is {labelOffset}; the vector between offsetData {offsetData} and it must be a whole number of floats");
         ulong dims = (labelOffset - offsetData) / sizeof(float);
         if (dims > HnswOptions.MaxDimensions)
-            throw Bad(reader, "label_offset", LabelOffsetAt, $"gives {dims} dimensions, more than the {HnswOptions.MaxDimensions} an index holds");
+            throw reader.BadField("label_offset", LabelOffsetAt, $"gives {dims} dimensions, more than the {HnswOptions.MaxDimensions} an index holds");
         if (expectedDimensions > 0 && dims != (ulong)expectedDimensions)
-            throw Bad(reader, "label_offset", LabelOffsetAt, $"gives {dims} dimensions; the caller expected {expectedDimensions}");
+            throw reader.BadField("label_offset", LabelOffsetAt, $"gives {dims} dimensions; the caller expected {expectedDimensions}");
         if (sizePer != labelOffset + sizeof(ulong))
-            throw Bad(reader, "size_data_per_element", SizeDataPerElementAt, $"is {sizePer}; links, vector and label take {labelOffset + sizeof(ulong)} bytes");
+            throw reader.BadField("size_data_per_element", SizeDataPerElementAt, $"is {sizePer}; links, vector and label take {labelOffset + sizeof(ulong)} bytes");
         if (count > (ulong)HnswIndex.MaxNodes)
-            throw Bad(reader, "cur_element_count", ElementCountAt, $"is {count}, more than the {HnswIndex.MaxNodes} nodes an index holds");
+            throw reader.BadField("cur_element_count", ElementCountAt, $"is {count}, more than the {HnswIndex.MaxNodes} nodes an index holds");
         // Each element takes its record and at least its 4-byte upper-list size: a count the file cannot hold is refused here.
         ulong body = (ulong)(reader.Length - HeaderSize);
         if (count * (sizePer + sizeof(uint)) > body)
-            throw Bad(reader, "cur_element_count", ElementCountAt,
+            throw reader.BadField("cur_element_count", ElementCountAt,
                 $"says {count} elements of {sizePer} + 4 bytes, but the file has {body} bytes after the header");
         if (maxElements < count)
-            throw Bad(reader, "max_elements", MaxElementsAt, $"is {maxElements}, fewer than cur_element_count {count}");
+            throw reader.BadField("max_elements", MaxElementsAt, $"is {maxElements}, fewer than cur_element_count {count}");
         if (efConstruction is < 1 or > 1 << 16)
-            throw Bad(reader, "ef_construction", EfConstructionAt, $"is {efConstruction}, outside 1..65536");
+            throw reader.BadField("ef_construction", EfConstructionAt, $"is {efConstruction}, outside 1..65536");
         if (!double.IsFinite(mult) || mult <= 0)
-            throw Bad(reader, "mult", MultAt, $"is {mult.ToString(CultureInfo.InvariantCulture)}, not a positive level multiplier");
+            throw reader.BadField("mult", MultAt, $"is {mult.ToString(CultureInfo.InvariantCulture)}, not a positive level multiplier");
         int n = (int)count;
         if (n == 0 ? maxLevel != -1 : maxLevel is < 0 or > HnswIndex.MaxLevel)
-            throw Bad(reader, "maxlevel", MaxLevelAt, n == 0 ? (FormattableString)$"is {maxLevel}; an empty index has -1" : $"is {maxLevel}, outside 0..{HnswIndex.MaxLevel}");
+            throw reader.BadField("maxlevel", MaxLevelAt, n == 0 ? (FormattableString)$"is {maxLevel}; an empty index has -1" : $"is {maxLevel}, outside 0..{HnswIndex.MaxLevel}");
 
         var options = new HnswOptions
         {
@@ -94,7 +94,7 @@ internal static class HnswlibReader
             long at = reader.Position;
             uint bytes = reader.ReadUInt32("linkListSize");
             if (bytes % perLevel != 0 || bytes / perLevel > HnswIndex.MaxLevel)
-                throw Bad(reader, "linkListSize", at,
+                throw reader.BadField("linkListSize", at,
                     $"of element {node} is {bytes}; it must be a multiple of {perLevel} (one level of maxM {mm} links) for at most {HnswIndex.MaxLevel} levels");
             reader.Skip(bytes, "link lists");
             levels[node] = (byte)(bytes / perLevel);
@@ -115,7 +115,7 @@ internal static class HnswlibReader
                 var list = reader.Take((int)perLevel, "link lists");
                 int linkCount = BinaryPrimitives.ReadUInt16LittleEndian(list);
                 if (linkCount > mm)
-                    throw Bad(reader, "link lists", at, $"element {node} has {linkCount} links at level {level}, more than maxM {mm}");
+                    throw reader.BadField("link lists", at, $"element {node} has {linkCount} links at level {level}, more than maxM {mm}");
                 var ids = MemoryMarshal.Cast<byte, int>(list.Slice(sizeof(uint), linkCount * sizeof(int)));
                 ids.CopyTo(links);
                 graph.SetLinks(node, level, links.AsSpan(0, linkCount), "link lists", at + sizeof(uint));
@@ -125,7 +125,7 @@ internal static class HnswlibReader
         ReadRecords(reader, graph, n, (long)sizePer, (int)offsetData, (int)labelOffset, mm);
         int entryNode = n == 0 ? -1 : (int)entryPoint;
         if (n > 0 && entryPoint >= (uint)n)
-            throw Bad(reader, "enterpoint_node", EntryPointAt, $"is {entryPoint}; element ids are 0..{n - 1}");
+            throw reader.BadField("enterpoint_node", EntryPointAt, $"is {entryPoint}; element ids are 0..{n - 1}");
         return graph.Finish(options, entryNode, maxLevel, "maxlevel", MaxLevelAt);
     }
 
@@ -153,7 +153,7 @@ internal static class HnswlibReader
                     long at = chunkAt + r * sizePer;
                     int linkCount = BinaryPrimitives.ReadUInt16LittleEndian(record);
                     if (linkCount > m0)
-                        throw Bad(reader, "level-0 records", at, $"element {node} has {linkCount} level-0 links, more than maxM0 {m0}");
+                        throw reader.BadField("level-0 records", at, $"element {node} has {linkCount} level-0 links, more than maxM0 {m0}");
                     MemoryMarshal.Cast<byte, int>(record.Slice(sizeof(uint), linkCount * sizeof(int))).CopyTo(links);
                     graph.SetLinks(node, 0, links.AsSpan(0, linkCount), "level-0 records", at + sizeof(uint));
                     graph.SetDeleted(node, (record[2] & DeleteMark) != 0);
@@ -169,7 +169,4 @@ internal static class HnswlibReader
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
-
-    private static IndexFormatException Bad(ForeignReader reader, string field, long offset, FormattableString problem) =>
-        reader.Fail(field, offset, field + " " + problem.ToString(CultureInfo.InvariantCulture));
 }
