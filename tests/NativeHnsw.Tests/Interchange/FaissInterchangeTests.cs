@@ -120,6 +120,47 @@ public sealed class FaissInterchangeTests : IDisposable
         Assert.Contains("do not tile", Import(longer).Problem);
     }
 
+    [Fact]
+    public void IdMap2AndBareHnswFlat_Import_LabelsFromTheMapOrSequential()
+    {
+        using var index = new HnswIndex(new HnswOptions { Dimensions = 3, Metric = DistanceMetric.L2, M = 4, EfConstruction = 30 });
+        var data = Datasets.Gaussian(40, 3, seed: 2);
+        index.AddRange(Datasets.RowLabels(40).Select(i => 500 + i).ToArray(), data);
+        string path = _folder.File("map.faiss");
+        index.ExportFaiss(path);
+        var bytes = File.ReadAllBytes(path);
+
+        var map2 = (byte[])bytes.Clone();
+        Encoding.ASCII.GetBytes("IxM2").CopyTo(map2, 0);
+        File.WriteAllBytes(path, map2);
+        using (var imported = HnswIndex.ImportFaiss(path))
+            GraphAssert.SameGraph(index, imported, compareOptions: false);
+
+        // Without the wrapper: its header before, its id map (u64 count + 40 ids) after.
+        File.WriteAllBytes(path, bytes[37..^(8 + 8 * 40)]);
+        using var bare = HnswIndex.ImportFaiss(path);
+        Assert.Equal(40, bare.Count);
+        for (int i = 0; i < 40; i++)
+            Assert.Equal(data.AsSpan(i * 3, 3).ToArray(), bare.GetVector(i));
+    }
+
+    [Fact]
+    public void IdentifyForeignFile_TellsFormats_NotOurOwnOrNoise()
+    {
+        using var index = HnswlibInterchangeTests.Build(DistanceMetric.L2, 4, count: 30, dims: 3, seed: 1);
+        string faiss = _folder.File("a.faiss"), hnswlib = _folder.File("a.hnswlib"), own = _folder.File("a.nhnsw"), noise = _folder.File("noise");
+        index.ExportFaiss(faiss);
+        index.ExportHnswlib(hnswlib);
+        index.Save(own);
+        File.WriteAllBytes(noise, Enumerable.Range(0, 300).Select(i => (byte)(i * 7)).ToArray());
+        Assert.Equal(("faiss", true), (HnswIndex.IdentifyForeignFile(faiss)!.Library, HnswIndex.IdentifyForeignFile(faiss)!.Importable));
+        Assert.Equal("hnswlib", HnswIndex.IdentifyForeignFile(hnswlib)!.Library);
+        Assert.Contains("30 elements of 3 dimensions, M 4", HnswIndex.IdentifyForeignFile(hnswlib)!.Description);
+        Assert.Null(HnswIndex.IdentifyForeignFile(own));
+        Assert.Null(HnswIndex.IdentifyForeignFile(noise));
+        Assert.Null(HnswIndex.IdentifyForeignFile(_folder.File("missing")));
+    }
+
     private byte[] ExportSmall()
     {
         using var index = HnswlibInterchangeTests.Build(DistanceMetric.L2, 4, count: 60, dims: 3, seed: 11);
