@@ -141,9 +141,18 @@ public static partial class NhnswCli
             long[] labels = [.. Enumerable.Range(0, count).Select(i => (long)i)];
             try
             {
-                context.Ui.Step("build", _ =>
+                context.Ui.CountedStep("build", progress =>
                 {
-                    index.AddRange(labels, data, workers);
+                    // AddRange reports no progress: insert in batches and count each one. A batch is large enough that
+                    // the threads rarely wait for one another at its end, small enough for a hundred updates a build.
+                    int batch = BuildBatchSize(count);
+                    progress.Report(new StepProgress(null, 0, count, "vectors"));
+                    for (int start = 0; start < count; start += batch)
+                    {
+                        int n = Math.Min(batch, count - start);
+                        index.AddRange(labels.AsMemory(start, n), data.AsMemory(start * dims, n * dims), workers);
+                        progress.Report(new StepProgress(null, start + n, count, "vectors"));
+                    }
                     return 0;
                 });
             }
@@ -163,6 +172,8 @@ public static partial class NhnswCli
         });
         return command;
     }
+
+    internal static int BuildBatchSize(int count) => Math.Clamp(count / 100, 1_000, 50_000);
 
     private static float[] ParseVector(string text)
     {

@@ -93,17 +93,17 @@ public sealed partial record BackupManifest
                 || v.ValueKind != JsonValueKind.Number
                 || !v.TryGetInt32(out version))
             {
-                throw new BackupException(backupId, "the manifest has no numeric formatVersion; it is not a NativeHnsw backup manifest");
+                throw new BackupIntegrityException(backupId, "the manifest has no numeric formatVersion; it is not a NativeHnsw backup manifest");
             }
         }
         catch (JsonException e)
         {
-            throw new BackupException(backupId, "the manifest is not valid JSON (truncated or tampered with): " + e.Message, e);
+            throw new BackupIntegrityException(backupId, "the manifest is not valid JSON (truncated or tampered with): " + e.Message, e);
         }
         if (version > CurrentFormatVersion)
-            throw new BackupException(backupId, $"the manifest is format version {version}, newer than this tool understands ({CurrentFormatVersion}); upgrade nhnsw (this is NativeHnsw.Backup {LibraryVersion})");
+            throw new BackupIntegrityException(backupId, $"the manifest is format version {version}, newer than this tool understands ({CurrentFormatVersion}); upgrade nhnsw (this is NativeHnsw.Backup {LibraryVersion})");
         if (version < 1)
-            throw new BackupException(backupId, $"the manifest has an invalid format version {version}");
+            throw new BackupIntegrityException(backupId, $"the manifest has an invalid format version {version}");
 
         BackupManifest? manifest;
         try
@@ -112,66 +112,66 @@ public sealed partial record BackupManifest
         }
         catch (JsonException e)
         {
-            throw new BackupException(backupId, "the manifest cannot be read: " + e.Message, e);
+            throw new BackupIntegrityException(backupId, "the manifest cannot be read: " + e.Message, e);
         }
         if (manifest is null)
-            throw new BackupException(backupId, "the manifest is empty (null)");
+            throw new BackupIntegrityException(backupId, "the manifest is empty (null)");
         manifest.Validate(backupId);
         return manifest;
     }
 
     /// <summary>The entry of the file with <paramref name="role"/>; throws naming the backup when there is none.</summary>
     public BackupFileEntry FileWithRole(string role) =>
-        Files.FirstOrDefault(f => f.Role == role) ?? throw new BackupException(Id, $"the manifest lists no '{role}' file");
+        Files.FirstOrDefault(f => f.Role == role) ?? throw new BackupIntegrityException(Id, $"the manifest lists no '{role}' file");
 
     internal void Validate(string backupId)
     {
         if (Id != backupId)
-            throw new BackupException(backupId, $"the manifest names itself '{Id}', not '{backupId}' (moved or tampered with)");
+            throw new BackupIntegrityException(backupId, $"the manifest names itself '{Id}', not '{backupId}' (moved or tampered with)");
         if (!IsValidName(Id))
-            throw new BackupException(backupId, "the manifest's id is not a valid backup name");
+            throw new BackupIntegrityException(backupId, "the manifest's id is not a valid backup name");
         if (CreatedUtc.Offset != TimeSpan.Zero)
-            throw new BackupException(backupId, "createdUtc must be in UTC");
+            throw new BackupIntegrityException(backupId, "createdUtc must be in UTC");
         if (Kind == BackupKind.Full && Parent is not null)
-            throw new BackupException(backupId, "a full backup cannot have a parent");
+            throw new BackupIntegrityException(backupId, "a full backup cannot have a parent");
         if (Kind == BackupKind.Incremental && !IsValidName(Parent))
-            throw new BackupException(backupId, "an incremental backup must name a valid parent");
+            throw new BackupIntegrityException(backupId, "an incremental backup must name a valid parent");
         if (Files is null || Files.Count == 0)
-            throw new BackupException(backupId, "the manifest lists no files");
+            throw new BackupIntegrityException(backupId, "the manifest lists no files");
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in Files)
         {
             if (file is null || !IsValidName(file.Name) || file.Name == FileName)
-                throw new BackupException(backupId, $"the manifest lists an invalid file name '{file?.Name}'");
+                throw new BackupIntegrityException(backupId, $"the manifest lists an invalid file name '{file?.Name}'");
             if (!seen.Add(file.Name))
-                throw new BackupException(backupId, $"the manifest lists '{file.Name}' twice");
+                throw new BackupIntegrityException(backupId, $"the manifest lists '{file.Name}' twice");
             if (file.Length < 0)
-                throw new BackupException(backupId, $"the manifest gives '{file.Name}' a negative length");
+                throw new BackupIntegrityException(backupId, $"the manifest gives '{file.Name}' a negative length");
             if (file.Sha256 is null || !Sha256Hex().IsMatch(file.Sha256))
-                throw new BackupException(backupId, $"the manifest's SHA-256 of '{file.Name}' is not 64 lowercase hex digits");
+                throw new BackupIntegrityException(backupId, $"the manifest's SHA-256 of '{file.Name}' is not 64 lowercase hex digits");
             if (string.IsNullOrEmpty(file.Role))
-                throw new BackupException(backupId, $"the manifest gives '{file.Name}' no role");
+                throw new BackupIntegrityException(backupId, $"the manifest gives '{file.Name}' no role");
         }
         if (SourceKind == BackupSourceKind.Index && Index is null)
-            throw new BackupException(backupId, "an index backup's manifest has no index summary");
+            throw new BackupIntegrityException(backupId, "an index backup's manifest has no index summary");
         if (SourceKind == BackupSourceKind.Store && Store is null)
-            throw new BackupException(backupId, "a store backup's manifest has no store summary");
+            throw new BackupIntegrityException(backupId, "a store backup's manifest has no store summary");
         if (Store is { } store)
         {
             if (store.Sequence < 0 || store.Collections is null || store.Collections.Any(c => c is null || c.Records < 0 || c.Dimensions < 1 || c.SampleIds is null))
-                throw new BackupException(backupId, "the manifest's store summary is inconsistent");
+                throw new BackupIntegrityException(backupId, "the manifest's store summary is inconsistent");
             foreach (var c in store.Collections)
             {
                 if ((c.CheckpointFile is null) != (c.CheckpointPath is null)
                     || (c.CheckpointPath is not null && !CheckpointPathPattern().IsMatch(c.CheckpointPath))
                     || (c.CheckpointFile is not null && !seen.Contains(c.CheckpointFile)))
-                    throw new BackupException(backupId, $"the manifest's checkpoint of collection '{c.Name}' is malformed or not among its files");
+                    throw new BackupIntegrityException(backupId, $"the manifest's checkpoint of collection '{c.Name}' is malformed or not among its files");
             }
         }
         if (Index is { } index && (index.Dimensions < 1 || index.Count < 0 || index.NodeCount < index.Count || index.DeletedCount < 0))
-            throw new BackupException(backupId, "the manifest's index counts are inconsistent");
+            throw new BackupIntegrityException(backupId, "the manifest's index counts are inconsistent");
         if (Probe is { } probe && (probe.K < 1 || probe.Ef < 1 || probe.Expected is null || probe.Expected.Any(e => e is null)))
-            throw new BackupException(backupId, "the manifest's probe queries are malformed");
+            throw new BackupIntegrityException(backupId, "the manifest's probe queries are malformed");
     }
 
     private static string ReadLibraryVersion()

@@ -120,7 +120,7 @@ internal static class StoreDelta
         }
         catch (JsonException e)
         {
-            throw new BackupException(backup.Id, $"its {FileName} is not valid JSON: {e.Message}", e);
+            throw new BackupIntegrityException(backup.Id, $"its {FileName} is not valid JSON: {e.Message}", e);
         }
         using (document)
         {
@@ -128,9 +128,9 @@ internal static class StoreDelta
             {
                 var root = document.RootElement;
                 if (root.GetProperty("format").GetInt32() != 1)
-                    throw new BackupException(backup.Id, $"its {FileName} is of a format this tool does not understand");
+                    throw new BackupIntegrityException(backup.Id, $"its {FileName} is of a format this tool does not understand");
                 if (root.GetProperty("parent").GetString() != backup.Parent)
-                    throw new BackupException(backup.Id, $"its {FileName} was made against another parent than the manifest's '{backup.Parent}'");
+                    throw new BackupChainException(backup.Id, $"its {FileName} was made against another parent than the manifest's '{backup.Parent}'");
                 foreach (var name in root.GetProperty("dropped").EnumerateArray())
                     client.DeleteCollection(name.GetString()!);
                 foreach (var c in root.GetProperty("collections").EnumerateArray())
@@ -138,7 +138,7 @@ internal static class StoreDelta
             }
             catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or StoreException or ArgumentException)
             {
-                throw new BackupException(backup.Id, $"its {FileName} cannot be applied: {e.Message}", e);
+                throw new BackupIntegrityException(backup.Id, $"its {FileName} cannot be applied: {e.Message}", e);
             }
         }
     }

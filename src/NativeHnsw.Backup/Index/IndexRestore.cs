@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using NativeHnsw.Backup.Internal;
-using NativeHnsw.Storage;
+using NativeHnsw.IO;
 using static NativeHnsw.Backup.RestoreCommon;
 
 namespace NativeHnsw.Backup;
@@ -32,9 +32,9 @@ public static class IndexRestore
         steps.Add(Step("select", DescribeSelection(selector, backup, chain.Count), clock));
 
         if (chain.Count > 1)
-            throw new BackupException(backup.Id, $"is incremental (a chain of {chain.Count}); this version restores full backups only");
+            throw new BackupMismatchException(backup.Id, $"is incremental (a chain of {chain.Count}); this version restores full backups only");
         if (backup.SourceKind != BackupSourceKind.Index || backup.Index is null || backup.Probe is null)
-            throw new BackupException(backup.Id, $"is a {backup.SourceKind.ToString().ToLowerInvariant()} backup, not an index backup");
+            throw new BackupMismatchException(backup.Id, $"is a {backup.SourceKind.ToString().ToLowerInvariant()} backup, not an index backup");
         var indexEntry = backup.FileWithRole(IndexBackup.IndexRole);
 
         string folder = Path.GetDirectoryName(livePath)!;
@@ -60,7 +60,7 @@ public static class IndexRestore
             }
             catch (IndexFormatException e)
             {
-                throw new BackupException(backup.Id, $"the index file fails verification: {e.Problem}" + (e.Section is null ? "" : $" (section {e.Section})"), e);
+                throw new BackupIntegrityException(backup.Id, $"the index file fails verification: {e.Problem}" + (e.Section is null ? "" : $" (section {e.Section})"), e);
             }
             steps.Add(Step("verify", $"index format {verification.FormatVersion}: every section checksum and graph invariant holds", clock));
 
@@ -74,7 +74,7 @@ public static class IndexRestore
                 clock.Restart();
                 string? mismatch = Probe.Check(index, backup.Probe);
                 if (mismatch is not null)
-                    throw new BackupException(backup.Id, "the restored index does not answer as the backed-up one did: " + mismatch);
+                    throw new BackupIntegrityException(backup.Id, "the restored index does not answer as the backed-up one did: " + mismatch);
                 steps.Add(Step("queries", $"{backup.Probe.Expected.Count} sample queries (k={backup.Probe.K}) answer exactly as recorded", clock));
             }
 
@@ -85,11 +85,11 @@ public static class IndexRestore
                 {
                     File.Move(staging, livePath, overwrite: true);
                     switched = true;
-                    DirectorySync.Flush(folder);
+                    DurableFile.SyncDirectory(folder);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException && !switched)
                 {
-                    throw new BackupException(backup.Id, $"cannot switch '{livePath}' to the restored copy: {e.Message}", e);
+                    throw new BackupDestinationException(backup.Id, $"cannot switch '{livePath}' to the restored copy: {e.Message}", e);
                 }
                 steps.Add(Step("switch", $"renamed over {livePath}", clock));
             }
@@ -146,14 +146,14 @@ public static class IndexRestore
                 }
                 catch (IOException e) when (e is not BackupException)
                 {
-                    throw new BackupException(backup.Id, $"cannot write the restored copy '{destinationPath}' (disk full?): {e.Message}", e);
+                    throw new BackupDestinationException(backup.Id, $"cannot write the restored copy '{destinationPath}' (disk full?): {e.Message}", e);
                 }
             }
         }
         if (got.Length != file.Length)
-            throw new BackupException(backup.Id, $"file '{file.Name}' is {got.Length} bytes, the manifest says {file.Length} (truncated or tampered with)");
+            throw new BackupIntegrityException(backup.Id, $"file '{file.Name}' is {got.Length} bytes, the manifest says {file.Length} (truncated or tampered with)");
         if (got.Sha256 != file.Sha256)
-            throw new BackupException(backup.Id, $"file '{file.Name}' fails its SHA-256 check (got {got.Sha256[..16]}…, the manifest says {file.Sha256[..16]}…): tampered with or damaged");
+            throw new BackupIntegrityException(backup.Id, $"file '{file.Name}' fails its SHA-256 check (got {got.Sha256[..16]}…, the manifest says {file.Sha256[..16]}…): tampered with or damaged");
         return got.Length;
     }
 
@@ -165,7 +165,7 @@ public static class IndexRestore
         }
         catch (IndexFormatException e)
         {
-            throw new BackupException(backup.Id, $"the restored index cannot be opened: {e.Problem}", e);
+            throw new BackupIntegrityException(backup.Id, $"the restored index cannot be opened: {e.Problem}", e);
         }
     }
 
@@ -187,7 +187,7 @@ public static class IndexRestore
             FormatVersion = expected.FormatVersion,
         };
         if (actual != expected)
-            throw new BackupException(backup.Id, $"the restored index does not match the manifest: it has {actual}, the manifest says {expected}");
+            throw new BackupIntegrityException(backup.Id, $"the restored index does not match the manifest: it has {actual}, the manifest says {expected}");
     }
 
 

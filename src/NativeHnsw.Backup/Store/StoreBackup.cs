@@ -11,8 +11,8 @@ namespace NativeHnsw.Backup;
 /// </summary>
 public static class StoreBackup
 {
-    /// <summary>The database file's name and role inside a backup.</summary>
-    public const string DatabaseFileName = "store.db";
+    /// <summary>The database file's name and role inside a backup (the name it has in a store folder).</summary>
+    public const string DatabaseFileName = StoreFolder.DatabaseFileName;
 
     public const string DatabaseRole = "database";
 
@@ -55,9 +55,9 @@ public static class StoreBackup
         var parent = parentId is not null
             ? catalog.Select(BackupSelector.ById(parentId))
             : catalog.Backups.LastOrDefault(b => b.SourceKind == BackupSourceKind.Store)
-              ?? throw new BackupException(null, $"{target.Description} holds no store backup to chain an incremental to; take a full backup first");
+              ?? throw new BackupChainException(null, $"{target.Description} holds no store backup to chain an incremental to; take a full backup first");
         if (parent.SourceKind != BackupSourceKind.Store)
-            throw new BackupException(parent.Id, "is not a store backup; an incremental of a store cannot chain to it");
+            throw new BackupMismatchException(parent.Id, "is not a store backup; an incremental of a store cannot chain to it");
         var parentState = ReadState(target, parent);
         var createdUtc = (options.CreatedUtc ?? DateTimeOffset.UtcNow).ToUniversalTime();
         // An incremental sorts after its parent (ids and order have millisecond resolution).
@@ -130,8 +130,8 @@ public static class StoreBackup
     public static PersistentClient OpenForBackup(string storeFolder, out bool readOnly)
     {
         ArgumentException.ThrowIfNullOrEmpty(storeFolder);
-        if (!IsStore(storeFolder))
-            throw new StoreException($"{Path.GetFullPath(storeFolder)}: not a store (no {DatabaseFileName}).");
+        if (!StoreFolder.IsStore(storeFolder))
+            throw new StoreException($"{Path.GetFullPath(storeFolder)}: not a store (no {StoreFolder.DatabaseFileName}).");
         var options = new StoreOptions { Checkpoints = new CheckpointPolicy { Interval = null, OnDispose = false, AfterReplayOf = 0 } };
         try
         {
@@ -145,14 +145,11 @@ public static class StoreBackup
         }
     }
 
-    /// <summary>True when <paramref name="path"/> is a store folder (it holds <c>store.db</c>).</summary>
-    public static bool IsStore(string path) => Directory.Exists(path) && File.Exists(Path.Combine(path, DatabaseFileName));
-
     private static BackupManifest Upload(StoreSnapshot snapshot, string source, DateTimeOffset createdUtc, IBackupTarget target, BackupOptions options)
     {
         string id = BackupManifest.NewId(createdUtc);
         using var writer = target.Begin(id);
-        var files = new List<BackupFileEntry> { Write(writer, snapshot.Folder, "store.db", DatabaseFileName, DatabaseRole, options) };
+        var files = new List<BackupFileEntry> { Write(writer, snapshot.Folder, StoreFolder.DatabaseFileName, DatabaseFileName, DatabaseRole, options) };
         var collections = new List<StoreCollectionSummary>();
         foreach (var c in snapshot.Collections)
         {
@@ -212,7 +209,7 @@ public static class StoreBackup
         using (var source = target.OpenRead(backup.Id, entry.Name))
             got = HashingCopy.Copy(source, buffer);
         if (got.Length != entry.Length || got.Sha256 != entry.Sha256)
-            throw new BackupException(backup.Id, $"file '{entry.Name}' fails its length or SHA-256 check: tampered with or damaged; take a full backup instead");
+            throw new BackupIntegrityException(backup.Id, $"file '{entry.Name}' fails its length or SHA-256 check: tampered with or damaged; take a full backup instead");
         return StoreState.Read(buffer.ToArray(), backup.Id);
     }
 

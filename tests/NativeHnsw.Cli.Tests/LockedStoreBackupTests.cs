@@ -2,7 +2,7 @@ using System.Text.Json;
 using NativeHnsw.Cli;
 using NativeHnsw.Storage;
 
-namespace NativeHnsw.Backup.Tests;
+namespace NativeHnsw.Cli.Tests;
 
 /// <summary><c>nhnsw backup</c> of a store another client (a service) has open: read through a read-only open, beside its writes.</summary>
 public sealed class LockedStoreBackupTests
@@ -22,7 +22,7 @@ public sealed class LockedStoreBackupTests
         int written = 0;
         void WriteOne()
         {
-            var v = StoreBackupTests.Vector(random, 6);
+            var v = TestStores.Vector(random, 6);
             vectors.Add(v);
             live.Add("r" + written.ToString(System.Globalization.CultureInfo.InvariantCulture), v);
             written++;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using NativeHnsw.Cli;
 
-namespace NativeHnsw.Backup.Tests;
+namespace NativeHnsw.Cli.Tests;
 
 /// <summary><c>nhnsw import</c>, <c>nhnsw export</c>, and <c>nhnsw info</c> on a foreign file, in-process.</summary>
 public sealed class InterchangeCliTests : IDisposable

@@ -34,7 +34,15 @@ public static class IndexBackup
                 long total = source.Length;
                 HashingCopy.Copy(source, copy, Report(options.Progress, "snapshot", total));
             }
-            return Upload(snapshot, Path.GetFullPath(indexPath), createdUtc, target, options);
+            try
+            {
+                return Upload(snapshot, Path.GetFullPath(indexPath), createdUtc, target, options);
+            }
+            catch (IndexFormatException e) when (Path.GetFullPath(e.FilePath) == Path.GetFullPath(snapshot))
+            {
+                // The snapshot is a byte copy of the user's file: its damage is the file's, and the file is what to name.
+                throw new IndexFormatException(Path.GetFullPath(indexPath), e.Section, e.Offset, e.Problem, e);
+            }
         }
         finally
         {

@@ -34,7 +34,7 @@ public static class StoreRestore
         foreach (var link in chain)
         {
             if (link.SourceKind != BackupSourceKind.Store || link.Store is null)
-                throw new BackupException(link.Id, $"is a {link.SourceKind.ToString().ToLowerInvariant()} backup, not a store backup");
+                throw new BackupMismatchException(link.Id, $"is a {link.SourceKind.ToString().ToLowerInvariant()} backup, not a store backup");
         }
         CheckRestorable(backup, live);
 
@@ -69,8 +69,13 @@ public static class StoreRestore
                 if (deltas.Count > 0)
                 {
                     clock.Restart();
-                    foreach (var (delta, path) in deltas)
-                        StoreDelta.Apply(client, delta, path);
+                    // Each incremental is applied whole; a long chain moves the bar one link at a time.
+                    for (int i = 0; i < deltas.Count; i++)
+                    {
+                        options.Progress?.Report(new BackupProgress("apply", i, deltas.Count, "incrementals"));
+                        StoreDelta.Apply(client, deltas[i].Backup, deltas[i].Path);
+                    }
+                    options.Progress?.Report(new BackupProgress("apply", deltas.Count, deltas.Count, "incrementals"));
                     steps.Add(Step("apply", $"{deltas.Count} incremental(s) applied in order", clock));
                 }
                 clock.Restart();
@@ -124,11 +129,11 @@ public static class StoreRestore
             return path;
         }
         if (file.Role == StoreBackup.DatabaseRole)
-            return Path.Combine(staging, StoreBackup.DatabaseFileName);
+            return Path.Combine(staging, StoreFolder.DatabaseFileName);
         if (file.Role == StoreBackup.CheckpointRole)
         {
             var owner = link.Store!.Collections.FirstOrDefault(c => c.CheckpointFile == file.Name)
-                ?? throw new BackupException(link.Id, $"file '{file.Name}' is a checkpoint of no collection in the manifest");
+                ?? throw new BackupIntegrityException(link.Id, $"file '{file.Name}' is a checkpoint of no collection in the manifest");
             return Path.Combine(staging, owner.CheckpointPath!.Replace('/', Path.DirectorySeparatorChar));
         }
         return null;
@@ -142,7 +147,7 @@ public static class StoreRestore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BackupException(backup.Id, $"cannot create the staging folder '{folder}': {e.Message}", e);
+            throw new BackupDestinationException(backup.Id, $"cannot create the staging folder '{folder}': {e.Message}", e);
         }
     }
 
@@ -154,7 +159,7 @@ public static class StoreRestore
         }
         catch (StoreException e)
         {
-            throw new BackupException(backup.Id, $"the restored store cannot be opened: {e.Message}", e);
+            throw new BackupIntegrityException(backup.Id, $"the restored store cannot be opened: {e.Message}", e);
         }
     }
 
@@ -163,16 +168,16 @@ public static class StoreRestore
         var names = client.ListCollections();
         var expected = summary.Collections.Select(c => c.Name).Order(StringComparer.Ordinal).ToList();
         if (!names.SequenceEqual(expected, StringComparer.Ordinal))
-            throw new BackupException(backup.Id, $"the restored store has collections [{string.Join(", ", names)}], the manifest says [{string.Join(", ", expected)}]");
+            throw new BackupIntegrityException(backup.Id, $"the restored store has collections [{string.Join(", ", names)}], the manifest says [{string.Join(", ", expected)}]");
         foreach (var c in summary.Collections)
         {
             var collection = client.GetCollection(c.Name);
             var o = collection.Options;
             if (o.Dimensions != c.Dimensions || o.Metric != c.Metric || o.M != c.M || o.EfConstruction != c.EfConstruction || o.DefaultEf != c.DefaultEf || o.Seed != c.Seed)
-                throw new BackupException(backup.Id, $"collection '{c.Name}' is restored with options {o}, not as the manifest says");
+                throw new BackupIntegrityException(backup.Id, $"collection '{c.Name}' is restored with options {o}, not as the manifest says");
             int count = collection.Count();
             if (count != c.Records)
-                throw new BackupException(backup.Id, $"collection '{c.Name}' has {count} records after the restore, the manifest says {c.Records}");
+                throw new BackupIntegrityException(backup.Id, $"collection '{c.Name}' has {count} records after the restore, the manifest says {c.Records}");
         }
     }
 
@@ -186,12 +191,12 @@ public static class StoreRestore
             var collection = client.GetCollection(c.Name);
             var found = collection.Get(c.SampleIds, include: Include.Embeddings);
             if (found.Count != c.SampleIds.Count)
-                throw new BackupException(backup.Id, $"collection '{c.Name}': {c.SampleIds.Count - found.Count} of the sample records are missing after the restore");
+                throw new BackupIntegrityException(backup.Id, $"collection '{c.Name}': {c.SampleIds.Count - found.Count} of the sample records are missing after the restore");
             foreach (var record in found)
             {
                 var hits = collection.Query(record.Embedding!, k: 1, include: Include.None);
                 if (hits.Count == 0 || hits[0].Distance > 1e-3f)
-                    throw new BackupException(backup.Id, $"collection '{c.Name}': a query by record '{record.Id}''s own vector does not find it (the restored index does not answer)");
+                    throw new BackupIntegrityException(backup.Id, $"collection '{c.Name}': a query by record '{record.Id}''s own vector does not find it (the restored index does not answer)");
                 checkedCount++;
             }
         }
@@ -200,63 +205,26 @@ public static class StoreRestore
 
     private static void Switch(BackupManifest backup, string staging, string live)
     {
-        if (!Directory.Exists(live))
-        {
-            Move(backup, staging, live);
-            DirectorySync.Flush(Path.GetDirectoryName(live)!);
-            return;
-        }
         CheckRestorable(backup, live);
-        string old = Path.Combine(Path.GetDirectoryName(live)!, $".{Path.GetFileName(live)}.old-{Guid.NewGuid():N}");
-        FileStream? held = null;
         try
         {
-            try
-            {
-                held = new FileStream(Path.Combine(live, "LOCK"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
-            }
-            catch (IOException e)
-            {
-                throw new BackupException(backup.Id, $"the store '{live}' is open in a client (its LOCK is held); close it and restore again. Nothing was changed.", e);
-            }
-            Move(backup, live, old);
-            try
-            {
-                Move(backup, staging, live);
-            }
-            catch
-            {
-                Directory.Move(old, live);
-                throw;
-            }
+            StoreFolder.Replace(staging, live);
         }
-        finally
+        catch (StoreLockedException e)
         {
-            held?.Dispose();
+            throw new BackupStoreInUseException(backup.Id, $"the store '{live}' is open in a client (its LOCK is held); close it and restore again. Nothing was changed.", e);
         }
-        DirectorySync.Flush(Path.GetDirectoryName(live)!);
-        StoreBackup.TryDeleteFolder(old);
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupDestinationException(backup.Id, $"cannot switch '{live}' to the restored copy: {e.Message}", e);
+        }
     }
 
     /// <summary>The live path must be absent, an empty folder, or a store: the switch deletes what it replaces.</summary>
     private static void CheckRestorable(BackupManifest backup, string live)
     {
         if (File.Exists(live))
-            throw new BackupException(backup.Id, $"cannot restore a store onto '{live}': it is a file");
-        if (Directory.Exists(live) && !StoreBackup.IsStore(live) && Directory.EnumerateFileSystemEntries(live).Any())
-            throw new BackupException(backup.Id, $"cannot restore a store onto '{live}': it is a folder that holds files but no {StoreBackup.DatabaseFileName}, so it is not a store (restoring would replace it)");
-    }
-
-    private static void Move(BackupManifest backup, string from, string to)
-    {
-        try
-        {
-            Directory.Move(from, to);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BackupException(backup.Id, $"cannot rename '{from}' to '{to}': {e.Message}", e);
-        }
-    }
-
-}
+            throw new BackupMismatchException(backup.Id, $"cannot restore a store onto '{live}': it is a file");
+        if (Directory.Exists(live) && !StoreFolder.IsStore(live) && Directory.EnumerateFileSystemEntries(live).Any())
+            throw new BackupMismatchException(backup.Id, $"cannot restore a store onto '{live}': it is a folder that holds files but no {StoreFolder.DatabaseFileName}, so it is not a store (restoring would replace it)");
+    }}

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using NativeHnsw.Cli;
 
-namespace NativeHnsw.Backup.Tests;
+namespace NativeHnsw.Cli.Tests;
 
 /// <summary>The real entry point, in-process: exit codes 0 / 1 / 2, and <c>--json</c> output that parses.</summary>
 public sealed class CliTests
@@ -102,6 +102,7 @@ public sealed class CliTests
         var error = JsonDocument.Parse(bad.Out).RootElement;
         Assert.False(error.GetProperty("ok").GetBoolean());
         Assert.Equal(id, error.GetProperty("backupId").GetString());
+        Assert.Equal("integrity", error.GetProperty("errorKind").GetString());
         Assert.Equal(live, File.ReadAllBytes(index));
     }
 
@@ -126,7 +127,7 @@ public sealed class CliTests
         using var dir = new TempDirectory();
         string store = dir.File("store");
         using (var client = new NativeHnsw.Storage.PersistentClient(store))
-            StoreBackupTests.Fill(client.GetOrCreateCollection("docs", new NativeHnsw.Storage.CollectionOptions { Dimensions = 4 }), 30, seed: 5);
+            TestStores.Fill(client.GetOrCreateCollection("docs", new NativeHnsw.Storage.CollectionOptions { Dimensions = 4 }), 30, seed: 5);
         string backups = dir.File("backups");
 
         var backup = Run("backup", store, "--target", backups, "--json");
@@ -139,5 +140,84 @@ public sealed class CliTests
         using (var json = JsonDocument.Parse(restore.Out))
             Assert.True(json.RootElement.GetProperty("switched").GetBoolean());
         Assert.Equal(0, Run("drill", "--target", backups, "--scratch", dir.File("scratch")).Code);
+    }
+
+    [Theory]
+    [InlineData("backups")]
+    [InlineData("prune")]
+    [InlineData("restore")]
+    [InlineData("drill")]
+    public void TargetFolderDoesNotExist_Exit2(string command)
+    {
+        using var dir = new TempDirectory();
+        string[] extra = command == "restore" ? ["--to", dir.File("live.hnsw")] : [];
+
+        var result = Run([command, "--target", dir.File("no-such-folder"), .. extra]);
+
+        AssertBadUsage(result, "does not exist");
+        Assert.False(Directory.Exists(dir.File("no-such-folder")));
+    }
+
+    [Fact]
+    public void Backups_DamagedBrokenChainAndPartial_ShownWithReasons_Exit1()
+    {
+        using var dir = new TempDirectory();
+        string store = dir.File("store");
+        string backups = dir.File("backups");
+        using (var client = new NativeHnsw.Storage.PersistentClient(store))
+            TestStores.Fill(client.GetOrCreateCollection("docs", new NativeHnsw.Storage.CollectionOptions { Dimensions = 4 }), 30, seed: 5);
+        string full = BackupId(Run("backup", store, "--target", backups, "--json"));
+        string incremental = BackupId(Run("backup", store, "--target", backups, "--incremental", "--json"));
+        const string partialId = "20250101T000000000Z-abcdef";
+        Directory.CreateDirectory(Path.Combine(backups, partialId));
+        File.WriteAllText(Path.Combine(backups, partialId, "store.db"), "half");
+        File.Delete(Path.Combine(backups, full, "store.db"));
+
+        var text = Run("backups", "--target", backups);
+        var json = Run("backups", "--target", backups, "--json");
+
+        Assert.Equal(NhnswCli.Failed, text.Code);
+        Assert.Contains("damaged", text.Out, StringComparison.Ordinal);
+        Assert.Contains("file 'store.db' is missing", text.Out, StringComparison.Ordinal);
+        Assert.Contains("broken chain", text.Out, StringComparison.Ordinal);
+        Assert.Contains("partial", text.Out, StringComparison.Ordinal);
+        Assert.Equal(NhnswCli.Failed, json.Code);
+        var root = JsonDocument.Parse(json.Out).RootElement;
+        Assert.False(root.GetProperty("ok").GetBoolean());
+        var states = root.GetProperty("backups").EnumerateArray().ToDictionary(b => b.GetProperty("id").GetString()!, b => b.GetProperty("state").GetString());
+        Assert.Equal("damaged", states[full]);
+        Assert.Equal("broken chain", states[incremental]);
+        var partial = Assert.Single(root.GetProperty("problems").EnumerateArray());
+        Assert.Equal(partialId, partial.GetProperty("backupId").GetString());
+        Assert.Equal("partial", partial.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public void Backups_StoreRow_ShowsDimensionsAndMetric()
+    {
+        using var dir = new TempDirectory();
+        string store = dir.File("store");
+        using (var client = new NativeHnsw.Storage.PersistentClient(store))
+        {
+            TestStores.Fill(client.GetOrCreateCollection("docs", new NativeHnsw.Storage.CollectionOptions { Dimensions = 4 }), 10, seed: 5);
+            TestStores.Fill(client.GetOrCreateCollection("more", new NativeHnsw.Storage.CollectionOptions { Dimensions = 7, Metric = DistanceMetric.L2 }), 10, seed: 6);
+        }
+        Assert.Equal(0, Run("backup", store, "--target", dir.File("backups")).Code);
+
+        var text = Run("backups", "--target", dir.File("backups"));
+        var json = Run("backups", "--target", dir.File("backups"), "--json");
+
+        Assert.Equal(0, text.Code);
+        var row = text.Out.Split('\n').Single(l => l.Contains(store, StringComparison.Ordinal));
+        Assert.Contains("4, 7", row, StringComparison.Ordinal);
+        Assert.Contains("Cosine, L2", row, StringComparison.Ordinal);
+        var shapes = JsonDocument.Parse(json.Out).RootElement.GetProperty("backups")[0].GetProperty("collectionShapes");
+        Assert.Equal([4, 7], shapes.EnumerateArray().Select(c => c.GetProperty("dimensions").GetInt32()).Order());
+    }
+
+    private static string BackupId((int Code, string Out, string Err) result)
+    {
+        Assert.True(result.Code == 0, result.Err);
+        return JsonDocument.Parse(result.Out).RootElement.GetProperty("manifest").GetProperty("id").GetString()!;
     }
 }

@@ -19,7 +19,7 @@ internal static class RestoreCommon
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BackupException(backup.Id, $"cannot create the folder '{folder}' to restore into: {e.Message}", e);
+            throw new BackupDestinationException(backup.Id, $"cannot create the folder '{folder}' to restore into: {e.Message}", e);
         }
     }
 }
