@@ -90,6 +90,9 @@ public static partial class NhnswCli
         root.Subcommands.Add(RestoreCommand(context));
         root.Subcommands.Add(DrillCommand(context));
         root.Subcommands.Add(PruneCommand(context));
+        root.Subcommands.Add(PolicyCommand(context));
+        root.Subcommands.Add(ScheduleCommand(context));
+        root.Subcommands.Add(StoreCommand(context));
         root.Subcommands.Add(ImportCommand(context));
         root.Subcommands.Add(ExportCommand(context));
         return root;
