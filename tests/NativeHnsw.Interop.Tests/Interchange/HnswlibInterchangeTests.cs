@@ -26,7 +26,8 @@ public sealed class HnswlibInterchangeTests : IDisposable
         NativeRequirement.Hnswlib();
         var data = ExactData.Base(Count, seed: 1);
         var queries = ExactData.Queries(200, seed: 2);
-        var options = Options(metric, m);
+        // Room for twice the elements, as hnswlib users usually reserve: the file still holds only the added ones.
+        var options = Options(metric, m) with { InitialCapacity = 2 * Count };
         string path = _folder.File("hnswlib.bin");
         using var hnswlib = HnswlibEngine.Create(options);
         hnswlib.AddBatch(Datasets.RowLabels(Count), data, maxDegreeOfParallelism: 1);
