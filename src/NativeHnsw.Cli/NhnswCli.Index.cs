@@ -135,7 +135,18 @@ public static partial class NhnswCli
             int ef = Positive("--ef-construction", parsed.GetValue(efc), 1 << 16);
             int workers = Positive("--threads", parsed.GetValue(threads), 1024);
             string path = parsed.GetValue(output)!;
-            var (data, count, dims) = context.Ui.Step("read", _ => VectorFile.Read(source));
+            var vectors = context.Ui.Step("read", _ =>
+            {
+                try
+                {
+                    return NativeHnsw.Data.VectorFiles.Read(source);
+                }
+                catch (NativeHnsw.Data.VectorFileException e)
+                {
+                    throw new CliUsageException(e.Message);
+                }
+            });
+            var (data, count, dims) = (vectors.Data, vectors.Count, vectors.Dimensions);
             var options = new HnswOptions { Dimensions = dims, Metric = distance, M = mm, EfConstruction = ef, InitialCapacity = count };
             using var index = new HnswIndex(options);
             long[] labels = [.. Enumerable.Range(0, count).Select(i => (long)i)];

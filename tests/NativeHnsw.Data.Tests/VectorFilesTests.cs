@@ -1,10 +1,33 @@
-using NativeHnsw.Bench.Data;
-using NativeHnsw.Testing;
+namespace NativeHnsw.Data.Tests;
 
-namespace NativeHnsw.Bench.Tests;
-
+/// <summary>Every format round-trips, and every kind of bad file is a VectorFileException naming the file and the fault.</summary>
 public sealed class VectorFilesTests
 {
+    [Fact]
+    public void Bvecs_RoundTrip_BytesBecomeFloats()
+    {
+        using var dir = new TempDirectory();
+        byte[] values = [.. Enumerable.Range(0, 4 * 6).Select(i => (byte)(i * 11 % 256))];
+        VectorFiles.WriteBvecs(dir.File("a.bvecs"), values, 6);
+        var read = VectorFiles.Read(dir.File("a.bvecs"));
+        Assert.Equal(6, read.Dimensions);
+        Assert.Equal(values.Select(b => (float)b), read.Data);
+        Assert.Equal(2, VectorFiles.Read(dir.File("a.bvecs"), limit: 2).Count);
+    }
+
+    [Fact]
+    public void Bvecs_Truncated_NamesFileAndRecord()
+    {
+        using var dir = new TempDirectory();
+        VectorFiles.WriteBvecs(dir.File("a.bvecs"), new byte[12], 4);
+        using (var stream = new FileStream(dir.File("a.bvecs"), FileMode.Open))
+            stream.SetLength(stream.Length - 1);
+        var e = Assert.Throws<VectorFileException>(() => VectorFiles.Read(dir.File("a.bvecs")));
+        Assert.Equal(dir.File("a.bvecs"), e.Path);
+        Assert.Contains("record 2", e.Message, StringComparison.Ordinal);
+        Assert.Contains("a.bvecs", e.Message, StringComparison.Ordinal);
+    }
+
     private static VectorSet Sample(int count = 7, int dims = 5, int seed = 3) => new(Datasets.Gaussian(count, dims, seed), dims);
 
     [Fact]
@@ -72,7 +95,7 @@ public sealed class VectorFilesTests
         VectorFiles.WriteFvecs(dir.File("a.fvecs"), Sample());
         var bytes = File.ReadAllBytes(dir.File("a.fvecs"));
         File.WriteAllBytes(dir.File("a.fvecs"), bytes[..^3]);
-        var e = Assert.Throws<BenchInputException>(() => VectorFiles.Read(dir.File("a.fvecs")));
+        var e = Assert.Throws<VectorFileException>(() => VectorFiles.Read(dir.File("a.fvecs")));
         Assert.Contains("truncated", e.Message, StringComparison.Ordinal);
         Assert.Contains("a.fvecs", e.Message, StringComparison.Ordinal);
     }
@@ -87,7 +110,7 @@ public sealed class VectorFilesTests
             stream.Write(BitConverter.GetBytes(3));
             stream.Write(new byte[12]);
         }
-        var e = Assert.Throws<BenchInputException>(() => VectorFiles.Read(dir.File("a.fvecs")));
+        var e = Assert.Throws<VectorFileException>(() => VectorFiles.Read(dir.File("a.fvecs")));
         Assert.Contains("has 3 dimensions, the first has 4", e.Message, StringComparison.Ordinal);
     }
 
@@ -99,7 +122,7 @@ public sealed class VectorFilesTests
         var bytes = File.ReadAllBytes(dir.File("a.npy"));
         string text = System.Text.Encoding.Latin1.GetString(bytes).Replace("<f4", "<f8", StringComparison.Ordinal);
         File.WriteAllBytes(dir.File("a.npy"), System.Text.Encoding.Latin1.GetBytes(text));
-        var e = Assert.Throws<BenchInputException>(() => VectorFiles.Read(dir.File("a.npy")));
+        var e = Assert.Throws<VectorFileException>(() => VectorFiles.Read(dir.File("a.npy")));
         Assert.Contains("float32", e.Message, StringComparison.Ordinal);
     }
 
@@ -108,7 +131,7 @@ public sealed class VectorFilesTests
     {
         using var dir = new TempDirectory();
         File.WriteAllText(dir.File("a.npy"), "not numpy at all");
-        Assert.Contains("NUMPY", Assert.Throws<BenchInputException>(() => VectorFiles.Read(dir.File("a.npy"))).Message, StringComparison.Ordinal);
+        Assert.Contains("NUMPY", Assert.Throws<VectorFileException>(() => VectorFiles.Read(dir.File("a.npy"))).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -116,9 +139,9 @@ public sealed class VectorFilesTests
     {
         using var dir = new TempDirectory();
         File.WriteAllText(dir.File("a.csv"), "1,2,3\n4,5\n");
-        Assert.Contains("line 2", Assert.Throws<BenchInputException>(() => VectorFiles.Read(dir.File("a.csv"))).Message, StringComparison.Ordinal);
+        Assert.Contains("line 2", Assert.Throws<VectorFileException>(() => VectorFiles.Read(dir.File("a.csv"))).Message, StringComparison.Ordinal);
         File.WriteAllText(dir.File("b.csv"), "1,2,3\n4,x,6\n");
-        Assert.Contains("'x'", Assert.Throws<BenchInputException>(() => VectorFiles.Read(dir.File("b.csv"))).Message, StringComparison.Ordinal);
+        Assert.Contains("'x'", Assert.Throws<VectorFileException>(() => VectorFiles.Read(dir.File("b.csv"))).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -126,31 +149,15 @@ public sealed class VectorFilesTests
     {
         using var dir = new TempDirectory();
         File.WriteAllBytes(dir.File("x-ubyte"), new byte[32]);
-        Assert.Contains("magic", Assert.Throws<BenchInputException>(() => VectorFiles.Read(dir.File("x-ubyte"))).Message, StringComparison.Ordinal);
+        Assert.Contains("magic", Assert.Throws<VectorFileException>(() => VectorFiles.Read(dir.File("x-ubyte"))).Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Read_MissingOrUnknownType_ClearError()
     {
         using var dir = new TempDirectory();
-        Assert.Contains("does not exist", Assert.Throws<BenchInputException>(() => VectorFiles.Read(dir.File("nope.fvecs"))).Message, StringComparison.Ordinal);
+        Assert.Contains("does not exist", Assert.Throws<VectorFileException>(() => VectorFiles.Read(dir.File("nope.fvecs"))).Message, StringComparison.Ordinal);
         File.WriteAllText(dir.File("a.bin"), "x");
-        Assert.Contains("unknown vector file type", Assert.Throws<BenchInputException>(() => VectorFiles.Read(dir.File("a.bin"))).Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Loader_HeldOutQueries_DisjointFromBase()
-    {
-        using var dir = new TempDirectory();
-        var set = Sample(50, 4);
-        VectorFiles.WriteFvecs(dir.File("a.fvecs"), set);
-        var data = DatasetLoader.Load(new DatasetRequest(dir.File("a.fvecs"), null, null, 0, 5, 1));
-        Assert.Equal(45, data.Base.Count);
-        Assert.Equal(5, data.Queries.Count);
-        for (int q = 0; q < 5; q++)
-        {
-            for (int b = 0; b < data.Base.Count; b++)
-                Assert.False(data.Queries.Row(q).SequenceEqual(data.Base.Row(b)));
-        }
+        Assert.Contains("unknown vector file type", Assert.Throws<VectorFileException>(() => VectorFiles.Read(dir.File("a.bin"))).Message, StringComparison.Ordinal);
     }
 }

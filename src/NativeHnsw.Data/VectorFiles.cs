@@ -4,29 +4,31 @@ using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace NativeHnsw.Bench.Data;
+namespace NativeHnsw.Data;
 
 /// <summary>
-/// Readers (and, for the ground-truth cache and the tests, writers) of the vector files researchers have:
-/// TEXMEX <c>.fvecs</c>/<c>.ivecs</c>, NumPy <c>.npy</c> (float32, 2-D, C order), <c>.csv</c>/<c>.tsv</c> (one vector a
-/// line) and IDX (MNIST, Fashion-MNIST; raw or gzip). Every malformed file is a <see cref="BenchInputException"/> naming
-/// the file and what is wrong with it.
+/// Readers and writers of the vector files researchers have: TEXMEX <c>.fvecs</c>/<c>.ivecs</c>/<c>.bvecs</c>, NumPy
+/// <c>.npy</c> (float32, 2-D, C order), <c>.csv</c>/<c>.tsv</c> (one vector a line) and IDX (MNIST, Fashion-MNIST; raw
+/// or gzip). Every missing or malformed file is a <see cref="VectorFileException"/> naming the file and what is wrong
+/// with it, and where (record, byte offset, line).
 /// </summary>
 public static class VectorFiles
 {
     /// <summary>The extensions <see cref="Read"/> understands.</summary>
-    public static readonly string[] Extensions = [".fvecs", ".npy", ".csv", ".tsv", ".idx", ".gz"];
+    public static readonly string[] Extensions = [".fvecs", ".bvecs", ".npy", ".csv", ".tsv", ".idx", ".gz"];
 
     /// <summary>Reads a vector file by its extension; <paramref name="limit"/> keeps only the first rows.</summary>
     public static VectorSet Read(string path, int? limit = null)
     {
         if (!File.Exists(path))
-            throw new BenchInputException($"dataset file '{path}' does not exist.");
+            throw new VectorFileException(path, $"vector file '{path}' does not exist.");
         string name = path.ToLowerInvariant();
         try
         {
             if (name.EndsWith(".fvecs", StringComparison.Ordinal))
                 return ReadFvecs(path, limit);
+            if (name.EndsWith(".bvecs", StringComparison.Ordinal))
+                return ReadBvecs(path, limit);
             if (name.EndsWith(".npy", StringComparison.Ordinal))
                 return ReadNpy(path, limit);
             if (name.EndsWith(".csv", StringComparison.Ordinal))
@@ -38,24 +40,24 @@ public static class VectorFiles
         }
         catch (IOException e)
         {
-            throw new BenchInputException($"cannot read '{path}': {e.Message}", e);
+            throw new VectorFileException(path, $"cannot read '{path}': {e.Message}", e);
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new BenchInputException($"cannot read '{path}': {e.Message}", e);
+            throw new VectorFileException(path, $"cannot read '{path}': {e.Message}", e);
         }
         catch (InvalidDataException e)
         {
-            throw new BenchInputException($"'{path}' is not a valid gzip file: {e.Message}", e);
+            throw new VectorFileException(path, $"'{path}' is not a valid gzip file: {e.Message}", e);
         }
-        throw new BenchInputException(
-            $"'{path}': unknown vector file type; use .fvecs, .npy (float32, 2-D), .csv, .tsv or an IDX image file (*-ubyte[.gz]).");
+        throw new VectorFileException(path, 
+            $"'{path}': unknown vector file type; use .fvecs, .bvecs, .npy (float32, 2-D), .csv, .tsv or an IDX image file (*-ubyte[.gz]).");
     }
 
     /// <summary>TEXMEX: each vector is an int32 dimension (little-endian) followed by that many float32 values.</summary>
     public static VectorSet ReadFvecs(string path, int? limit = null)
     {
-        var (rows, dims) = ReadVecs(path, limit, "fvecs");
+        var (rows, dims) = ReadVecs(path, limit, "fvecs", sizeof(float));
         var data = new float[rows.Length * dims];
         for (int r = 0; r < rows.Length; r++)
             MemoryMarshal.Cast<byte, float>(rows[r]).CopyTo(data.AsSpan(r * dims, dims));
@@ -66,12 +68,41 @@ public static class VectorFiles
     public static int[][] ReadIvecs(string path, int? limit = null)
     {
         if (!File.Exists(path))
-            throw new BenchInputException($"file '{path}' does not exist.");
-        var (rows, _) = ReadVecs(path, limit, "ivecs");
+            throw new VectorFileException(path, $"file '{path}' does not exist.");
+        var (rows, _) = ReadVecs(path, limit, "ivecs", sizeof(int));
         var result = new int[rows.Length][];
         for (int r = 0; r < rows.Length; r++)
             result[r] = MemoryMarshal.Cast<byte, int>(rows[r]).ToArray();
         return result;
+    }
+
+    /// <summary>TEXMEX byte vectors (SIFT1B): each row an int32 dimension followed by that many uint8 values, read as floats 0..255.</summary>
+    public static VectorSet ReadBvecs(string path, int? limit = null)
+    {
+        var (rows, dims) = ReadVecs(path, limit, "bvecs", sizeof(byte));
+        var data = new float[rows.Length * dims];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            for (int i = 0; i < dims; i++)
+                data[r * dims + i] = rows[r][i];
+        }
+        return CheckedSet(path, data, dims);
+    }
+
+    /// <summary>Writes byte vectors: <paramref name="values"/> row-major, <paramref name="dimensions"/> per row.</summary>
+    public static void WriteBvecs(string path, ReadOnlySpan<byte> values, int dimensions)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
+        if (values.Length % dimensions != 0)
+            throw new ArgumentException($"{values.Length} bytes are not a whole number of {dimensions}-byte rows.", nameof(values));
+        using var stream = File.Create(path);
+        Span<byte> dim = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(dim, dimensions);
+        for (int offset = 0; offset < values.Length; offset += dimensions)
+        {
+            stream.Write(dim);
+            stream.Write(values.Slice(offset, dimensions));
+        }
     }
 
     public static void WriteFvecs(string path, VectorSet set)
@@ -107,7 +138,7 @@ public static class VectorFiles
         Span<byte> prefix = stackalloc byte[10];
         if (stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false) < prefix.Length
             || prefix[0] != 0x93 || !prefix[1..6].SequenceEqual("NUMPY"u8))
-            throw new BenchInputException($"'{path}' is not a NumPy .npy file (no \\x93NUMPY magic).");
+            throw new VectorFileException(path, $"'{path}' is not a NumPy .npy file (no \\x93NUMPY magic).");
         int major = prefix[6];
         int headerLength;
         if (major == 1)
@@ -122,26 +153,26 @@ public static class VectorFiles
         }
         else
         {
-            throw new BenchInputException($"'{path}': unsupported .npy format version {major}.");
+            throw new VectorFileException(path, $"'{path}': unsupported .npy format version {major}.");
         }
         var headerBytes = new byte[headerLength];
         if (stream.ReadAtLeast(headerBytes, headerLength, throwOnEndOfStream: false) < headerLength)
-            throw new BenchInputException($"'{path}': the .npy header is truncated.");
+            throw new VectorFileException(path, $"'{path}': the .npy header is truncated.");
         string header = Encoding.Latin1.GetString(headerBytes);
         string descr = NpyField(path, header, "descr");
         if (descr.Trim('\'', '"') is not ("<f4" or "=f4" or "f4"))
-            throw new BenchInputException($"'{path}': dtype {descr} is not supported; save the array as float32 (np.float32, '<f4').");
+            throw new VectorFileException(path, $"'{path}': dtype {descr} is not supported; save the array as float32 (np.float32, '<f4').");
         if (NpyField(path, header, "fortran_order") != "False")
-            throw new BenchInputException($"'{path}': Fortran-order arrays are not supported; save with np.ascontiguousarray.");
+            throw new VectorFileException(path, $"'{path}': Fortran-order arrays are not supported; save with np.ascontiguousarray.");
         string shape = NpyField(path, header, "shape").Trim('(', ')');
         var parts = shape.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (parts.Length != 2
             || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out long rows)
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int dims) || dims < 1)
-            throw new BenchInputException($"'{path}': shape ({shape}) is not 2-D (rows, dimensions).");
+            throw new VectorFileException(path, $"'{path}': shape ({shape}) is not 2-D (rows, dimensions).");
         long available = (stream.Length - stream.Position) / 4;
         if (available < rows * dims)
-            throw new BenchInputException($"'{path}': the header says {rows} × {dims} floats but the file holds only {available}.");
+            throw new VectorFileException(path, $"'{path}': the header says {rows} × {dims} floats but the file holds only {available}.");
         int take = (int)Math.Min(rows, limit ?? long.MaxValue);
         var data = new float[checked(take * dims)];
         stream.ReadExactly(MemoryMarshal.AsBytes(data.AsSpan()));
@@ -184,17 +215,17 @@ public static class VectorFiles
             if (dims < 0)
                 dims = fields.Length;
             else if (fields.Length != dims)
-                throw new BenchInputException($"'{path}' line {lineNumber}: {fields.Length} values, but the first vector has {dims}.");
+                throw new VectorFileException(path, $"'{path}' line {lineNumber}: {fields.Length} values, but the first vector has {dims}.");
             for (int i = 0; i < fields.Length; i++)
             {
                 if (!float.TryParse(fields[i], NumberStyles.Float, CultureInfo.InvariantCulture, out float value) || !float.IsFinite(value))
-                    throw new BenchInputException($"'{path}' line {lineNumber}, value {i + 1}: '{fields[i]}' is not a finite number.");
+                    throw new VectorFileException(path, $"'{path}' line {lineNumber}, value {i + 1}: '{fields[i]}' is not a finite number.");
                 values.Add(value);
             }
             rows++;
         }
         if (dims < 0)
-            throw new BenchInputException($"'{path}' holds no vectors.");
+            throw new VectorFileException(path, $"'{path}' holds no vectors.");
         return CheckedSet(path, values.ToArray(), dims);
     }
 
@@ -222,21 +253,21 @@ public static class VectorFiles
         using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
         Span<byte> header = stackalloc byte[16];
         if (stream.ReadAtLeast(header, 16, throwOnEndOfStream: false) < 16)
-            throw new BenchInputException($"'{path}': too short for an IDX image header.");
+            throw new VectorFileException(path, $"'{path}': too short for an IDX image header.");
         uint magic = BinaryPrimitives.ReadUInt32BigEndian(header);
         if (magic != 0x00000803)
-            throw new BenchInputException($"'{path}': IDX magic 0x{magic:X8} is not 0x00000803 (unsigned-byte, 3-D images).");
+            throw new VectorFileException(path, $"'{path}': IDX magic 0x{magic:X8} is not 0x00000803 (unsigned-byte, 3-D images).");
         int count = BinaryPrimitives.ReadInt32BigEndian(header[4..]);
         int height = BinaryPrimitives.ReadInt32BigEndian(header[8..]);
         int width = BinaryPrimitives.ReadInt32BigEndian(header[12..]);
         if (count < 0 || height < 1 || width < 1 || (long)height * width > 65_536)
-            throw new BenchInputException($"'{path}': implausible IDX sizes {count} × {height} × {width}.");
+            throw new VectorFileException(path, $"'{path}': implausible IDX sizes {count} × {height} × {width}.");
         int dims = height * width;
         int take = Math.Min(count, limit ?? int.MaxValue);
         var pixels = new byte[checked(take * dims)];
         int read = stream.ReadAtLeast(pixels, pixels.Length, throwOnEndOfStream: false);
         if (read < pixels.Length)
-            throw new BenchInputException($"'{path}': truncated: {take} images of {dims} pixels expected, {read / dims} found.");
+            throw new VectorFileException(path, $"'{path}': truncated: {take} images of {dims} pixels expected, {read / dims} found.");
         var data = new float[pixels.Length];
         for (int i = 0; i < pixels.Length; i++)
             data[i] = pixels[i];
@@ -257,7 +288,7 @@ public static class VectorFiles
         stream.Write(pixels);
     }
 
-    private static (byte[][] Rows, int Dims) ReadVecs(string path, int? limit, string kind)
+    private static (byte[][] Rows, int Dims) ReadVecs(string path, int? limit, string kind, int elementSize)
     {
         using var stream = File.OpenRead(path);
         long length = stream.Length;
@@ -268,22 +299,22 @@ public static class VectorFiles
         while (offset < length && (limit is null || rows.Count < limit))
         {
             if (stream.ReadAtLeast(prefix, 4, throwOnEndOfStream: false) < 4)
-                throw new BenchInputException($"'{path}': truncated {kind} record at byte {offset}.");
+                throw new VectorFileException(path, $"'{path}': truncated {kind} record at byte {offset}.");
             int d = BinaryPrimitives.ReadInt32LittleEndian(prefix);
             if (d < 1 || d > HnswOptions.MaxDimensions)
-                throw new BenchInputException($"'{path}': {kind} record {rows.Count} at byte {offset} declares {d} dimensions; not a valid .{kind} file.");
+                throw new VectorFileException(path, $"'{path}': {kind} record {rows.Count} at byte {offset} declares {d} dimensions; not a valid .{kind} file.");
             if (dims < 0)
                 dims = d;
             else if (d != dims)
-                throw new BenchInputException($"'{path}': {kind} record {rows.Count} at byte {offset} has {d} dimensions, the first has {dims}.");
-            var row = new byte[d * 4];
+                throw new VectorFileException(path, $"'{path}': {kind} record {rows.Count} at byte {offset} has {d} dimensions, the first has {dims}.");
+            var row = new byte[d * elementSize];
             if (stream.ReadAtLeast(row, row.Length, throwOnEndOfStream: false) < row.Length)
-                throw new BenchInputException($"'{path}': truncated {kind} record {rows.Count} at byte {offset}: the file ends inside it.");
+                throw new VectorFileException(path, $"'{path}': truncated {kind} record {rows.Count} at byte {offset}: the file ends inside it.");
             rows.Add(row);
             offset += 4 + row.Length;
         }
         if (rows.Count == 0)
-            throw new BenchInputException($"'{path}' holds no vectors.");
+            throw new VectorFileException(path, $"'{path}' holds no vectors.");
         return (rows.ToArray(), dims);
     }
 
@@ -291,12 +322,12 @@ public static class VectorFiles
     {
         int at = header.IndexOf($"'{key}'", StringComparison.Ordinal);
         if (at < 0)
-            throw new BenchInputException($"'{path}': the .npy header has no '{key}'.");
+            throw new VectorFileException(path, $"'{path}': the .npy header has no '{key}'.");
         int colon = header.IndexOf(':', at);
         int start = colon + 1;
         int end = key == "shape" ? header.IndexOf(')', start) + 1 : header.IndexOf(',', start);
         if (colon < 0 || end <= start)
-            throw new BenchInputException($"'{path}': cannot parse '{key}' in the .npy header.");
+            throw new VectorFileException(path, $"'{path}': cannot parse '{key}' in the .npy header.");
         return header[start..end].Trim();
     }
 
@@ -305,10 +336,10 @@ public static class VectorFiles
         for (int i = 0; i < data.Length; i++)
         {
             if (!float.IsFinite(data[i]))
-                throw new BenchInputException($"'{path}': vector {i / dims}, component {i % dims} is {data[i]}; every value must be finite.");
+                throw new VectorFileException(path, $"'{path}': vector {i / dims}, component {i % dims} is {data[i]}; every value must be finite.");
         }
         if (dims > HnswOptions.MaxDimensions)
-            throw new BenchInputException($"'{path}': {dims} dimensions is more than the index supports ({HnswOptions.MaxDimensions}).");
+            throw new VectorFileException(path, $"'{path}': {dims} dimensions is more than the index supports ({HnswOptions.MaxDimensions}).");
         return new VectorSet(data, dims);
     }
 }

@@ -1,4 +1,4 @@
-namespace NativeHnsw.Bench.Data;
+namespace NativeHnsw.Data;
 
 /// <summary>Row-major float vectors of one dimension: a base set or a query set.</summary>
 public sealed class VectorSet

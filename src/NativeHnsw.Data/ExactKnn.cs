@@ -1,7 +1,6 @@
-using NativeHnsw.Bench.Data;
 using NativeHnsw.Distance;
 
-namespace NativeHnsw.Bench.GroundTruth;
+namespace NativeHnsw.Data;
 
 /// <summary>
 /// Exact k nearest neighbours by brute force in float32 with the index's SIMD kernels, on every core. Queries are taken
@@ -12,8 +11,13 @@ public static class ExactKnn
 {
     private const int QueryBlock = 16;
 
-    /// <summary>For each query, the base row numbers of its <paramref name="k"/> nearest, nearest first (ties: lower row first).</summary>
-    public static int[][] Search(VectorSet baseSet, VectorSet queries, int k, DistanceMetric metric, int maxDegreeOfParallelism = -1, Action<int>? queriesDone = null)
+    /// <summary>
+    /// For each query, the base row numbers of its <paramref name="k"/> nearest, nearest first (ties: lower row first);
+    /// rows for which <paramref name="include"/> is false are left out (fewer than k when fewer remain).
+    /// </summary>
+    public static int[][] Search(
+        VectorSet baseSet, VectorSet queries, int k, DistanceMetric metric, int maxDegreeOfParallelism = -1, Action<int>? queriesDone = null,
+        Func<int, bool>? include = null)
     {
         ArgumentNullException.ThrowIfNull(baseSet);
         ArgumentNullException.ThrowIfNull(queries);
@@ -38,6 +42,8 @@ public static class ExactKnn
             var filled = new int[count];
             for (int row = 0; row < b.Count; row++)
             {
+                if (include is not null && !include(row))
+                    continue;
                 var x = b.Row(row);
                 for (int j = 0; j < count; j++)
                 {
