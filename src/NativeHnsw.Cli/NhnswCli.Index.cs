@@ -14,6 +14,9 @@ public static partial class NhnswCli
         command.SetAction(parsed =>
         {
             string path = ExistingFile(parsed.GetValue(index)!);
+            // A foreign (hnswlib/FAISS) index: say what it is and suggest `nhnsw import` (NhnswCli.Interchange.cs).
+            if (DescribeForeign(context, path))
+                return;
             using var opened = HnswIndex.Open(path);
             var o = opened.Options;
             long length = new FileInfo(path).Length;

@@ -95,6 +95,8 @@ public static partial class NhnswCli
         root.Subcommands.Add(PolicyCommand(context));
         root.Subcommands.Add(ScheduleCommand(context));
         root.Subcommands.Add(StoreCommand(context));
+        root.Subcommands.Add(ImportCommand(context));
+        root.Subcommands.Add(ExportCommand(context));
         return root;
     }
 

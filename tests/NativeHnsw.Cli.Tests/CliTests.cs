@@ -6,7 +6,7 @@ namespace NativeHnsw.Cli.Tests;
 /// <summary>The real entry point, in-process: exit codes 0 / 1 / 2, and <c>--json</c> output that parses.</summary>
 public sealed class CliTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
+    internal static (int Code, string Out, string Err) Run(params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();

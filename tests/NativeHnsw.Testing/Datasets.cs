@@ -8,6 +8,20 @@ namespace NativeHnsw.Testing;
 /// </summary>
 public static class Datasets
 {
+    /// <summary>
+    /// Whole-number components in −<paramref name="range"/>..<paramref name="range"/>: while every sum of
+    /// products stays below 2²⁴ (dims·(2·range)² for L2), float distances are exact in any summation order,
+    /// so two engines with different kernels compute bit-identical distances.
+    /// </summary>
+    public static float[] Integers(int count, int dimensions, int seed, int range)
+    {
+        var random = new Random(seed);
+        var data = new float[checked(count * dimensions)];
+        for (int i = 0; i < data.Length; i++)
+            data[i] = random.Next(-range, range + 1);
+        return data;
+    }
+
     /// <inheritdoc cref="SyntheticVectors.Gaussian"/>
     public static float[] Gaussian(int count, int dimensions, int seed) => SyntheticVectors.Gaussian(count, dimensions, seed);
 
