@@ -69,7 +69,7 @@ internal sealed class InMemoryCycle : StressCycle
         double p = random.NextDouble();
         if (next < MaxLabels - 64 && p < 0.75)
         {
-            Volatile.Write(ref _issued, next + 1);
+            Issue(next + 1);
             if (Guarded("Add", () => Index.Add(next, StressVectors.Of(next, 0, _dims))))
                 Volatile.Write(ref _added, next + 1);
         }
@@ -83,7 +83,7 @@ internal sealed class InMemoryCycle : StressCycle
                 labels[i] = next + i;
                 StressVectors.Fill(next + i, 0, vectors.AsSpan(i * _dims, _dims));
             }
-            Volatile.Write(ref _issued, next + n);
+            Issue(next + n);
             if (Guarded("AddRange", () => Index.AddRange(labels, vectors, random.Next(1, 3))))
                 Volatile.Write(ref _added, next + n);
         }
@@ -92,6 +92,16 @@ internal sealed class InMemoryCycle : StressCycle
             int nodes = Index.NodeCount + random.Next(4_000);
             Guarded("Reserve", () => Index.Reserve(nodes));
         }
+    }
+
+    /// <summary>
+    /// Raises the bound of labels a search may return. Never lowers it: a batch that failed part-way (Dispose began
+    /// during it) may have inserted some of its labels, and a search that started before the Dispose can still return them.
+    /// </summary>
+    private void Issue(int bound)
+    {
+        if (bound > _issued)
+            Volatile.Write(ref _issued, bound);
     }
 
     private void Replacer(Random random)
