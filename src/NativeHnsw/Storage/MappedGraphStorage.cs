@@ -95,6 +95,8 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
 
     public override void SetState(int node, NodeState state) => throw ReadOnly();
 
+    public override Span<byte> WritableCodes(int node) => throw ReadOnly();
+
     /// <summary>
     /// Binary search of the label index: the node holding <paramref name="label"/>, or −1. Each node id
     /// read is checked before it is used to read a label, so a damaged index throws instead of reading
