@@ -57,6 +57,22 @@ internal sealed class Int8Quantizer
 
     public static int StrideOf(int dimensions) => ((dimensions + 3) & ~3) + sizeof(float);
 
+    /// <summary>Bytes of the stored parameters (the file's quantizer section): every Min, then every Scale, as f32.</summary>
+    public int ParameterBytes => 2 * Dimensions * sizeof(float);
+
+    public void WriteParameters(Span<byte> destination)
+    {
+        MemoryMarshal.AsBytes(_min.AsSpan()).CopyTo(destination);
+        MemoryMarshal.AsBytes(_scale.AsSpan()).CopyTo(destination[(Dimensions * sizeof(float))..]);
+    }
+
+    /// <summary>The quantizer stored in <paramref name="parameters"/> (see <see cref="WriteParameters"/>); ArgumentException when they are not a valid range.</summary>
+    public static Int8Quantizer ReadParameters(ReadOnlySpan<byte> parameters, int dimensions)
+    {
+        var floats = MemoryMarshal.Cast<byte, float>(parameters);
+        return new Int8Quantizer(floats[..dimensions].ToArray(), floats.Slice(dimensions, dimensions).ToArray());
+    }
+
     /// <summary>Widens the running per-dimension range [<paramref name="min"/>, <paramref name="max"/>] by one vector.</summary>
     public static void Observe(ReadOnlySpan<float> vector, Span<float> min, Span<float> max)
     {

@@ -19,7 +19,7 @@ namespace NativeHnsw.Graph;
 /// </remarks>
 internal abstract unsafe class GraphStorage : CriticalFinalizerObject, IDisposable
 {
-    private const int BlockSlots = (int)SectionId.Int8Vectors + 1;
+    private const int BlockSlots = (int)SectionId.Quantizer + 1;
 
     // The one section → block mapping: each block sits at its SectionId. A slot left null is a section
     // these blocks do not hold (an in-memory index keeps no label index; it is derived at save).
