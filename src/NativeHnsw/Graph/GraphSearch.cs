@@ -48,8 +48,33 @@ internal static unsafe class GraphSearch
             var walk = new Int8NodeDistance<TMetric>(graph, query, terms);
             Beam(graph, walk, entry, entryLevel, ef, exclude, filter, context);
         }
-        if (!rerank)
-            return TakeNearest(graph, destination, context);
+        return rerank ? Rerank<TExact>(graph, destination, context) : TakeNearest(graph, destination, context);
+    }
+
+    /// <summary>
+    /// <see cref="Nearest{TDistance}"/> walking the float16 rows, the query widened to nothing (it stays f32)
+    /// and each row widened into <c>context.RowScratch</c>; with <paramref name="rerank"/> the ef candidates
+    /// are re-scored with the float32 rows.
+    /// </summary>
+    public static int NearestFloat16<TDistance>(in GraphView graph, bool rerank, int entry, int entryLevel,
+        Span<SearchResult> destination, int ef, bool exclude, Func<long, bool>? filter, SearchContext context)
+        where TDistance : struct, IDistance
+    {
+        if (!graph.IsNode(entry))
+            return 0;
+        fixed (float* query = context.Query)
+        fixed (float* scratch = context.RowScratch)
+        {
+            var walk = new Float16NodeDistance<TDistance>(graph, query, scratch);
+            Beam(graph, walk, entry, entryLevel, ef, exclude, filter, context);
+        }
+        return rerank ? Rerank<TDistance>(graph, destination, context) : TakeNearest(graph, destination, context);
+    }
+
+    /// <summary>The beam's candidates re-scored with exact float32 distances; the nearest <c>destination.Length</c> of them, nearest first.</summary>
+    private static int Rerank<TExact>(in GraphView graph, Span<SearchResult> destination, SearchContext context)
+        where TExact : struct, IDistance
+    {
         var candidates = context.DrainResultsAscending();
         fixed (float* query = context.Query)
         {

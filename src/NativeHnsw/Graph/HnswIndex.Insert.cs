@@ -136,7 +136,10 @@ public sealed partial class HnswIndex
 
             var row = storage.WritableVector(node);
             PrepareVector(vector, row);
-            Volatile.Read(ref _quantizer)?.Encode(row, storage.WritableCodes(node));
+            if (_options.Quantization == VectorQuantization.Float16)
+                Float16Codec.Encode(row, storage.WritableCodes(node));
+            else
+                Volatile.Read(ref _quantizer)?.Encode(row, storage.WritableCodes(node));
             int offset = checked((int)_upperUsed);
             previous = storage.AddNode(node, label, level, offset);
             _upperUsed += upperInts;

@@ -8,13 +8,11 @@ public sealed partial class HnswIndex
     // compact row; an insert that sees it encodes its own row before publishing the node.
     private Int8Quantizer? _quantizer;
 
-    /// <summary>True once the int8 quantizer is trained and searches walk the compact rows.</summary>
-    public bool IsQuantized => Volatile.Read(ref _quantizer) is not null;
+    /// <summary>True when searches walk compact rows: always under Float16, once the quantizer is trained under Int8.</summary>
+    public bool IsQuantized => _options.Quantization == VectorQuantization.Float16 || Volatile.Read(ref _quantizer) is not null;
 
     /// <summary>The trained quantizer, or null; for tests and the file writer.</summary>
     internal Int8Quantizer? Quantizer => Volatile.Read(ref _quantizer);
-
-    private int CodeStride => _options.Quantization == VectorQuantization.Int8 ? Int8Quantizer.StrideOf(_options.Dimensions) : 0;
 
     private bool NeedsTraining(long nodes) =>
         _options.Quantization == VectorQuantization.Int8 && Volatile.Read(ref _quantizer) is null && nodes >= _options.QuantizerTrainingSize;

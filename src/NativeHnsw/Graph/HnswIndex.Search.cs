@@ -47,6 +47,12 @@ public sealed partial class HnswIndex
             PrepareVector(query, context.Query);
             bool exclude = filter is not null || Volatile.Read(ref _hiddenCount) > 0;
             // Read after the lease: every node the published count names has its compact row once this is set.
+            if (_options.Quantization == VectorQuantization.Float16 && graph.HasCodes)
+            {
+                return Metric == DistanceMetric.L2
+                    ? GraphSearch.NearestFloat16<SquaredL2Distance>(graph, _options.Rerank, EntryNode(entry), EntryLevel(entry), destination, beam, exclude, filter, context)
+                    : GraphSearch.NearestFloat16<DotDistance>(graph, _options.Rerank, EntryNode(entry), EntryLevel(entry), destination, beam, exclude, filter, context);
+            }
             var quantizer = Volatile.Read(ref _quantizer);
             if (quantizer is not null && graph.HasCodes)
             {

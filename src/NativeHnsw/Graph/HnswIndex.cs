@@ -60,7 +60,7 @@ public sealed partial class HnswIndex : IDisposable
         if (storage is null)
         {
             int capacity = Math.Max(options.InitialCapacity, 16);
-            storage = NativeGraphStorage.Allocate(options.Dimensions, options.M, capacity, ExpectedUpperInts(capacity), CodeStride);
+            storage = NativeGraphStorage.Allocate(options, capacity, ExpectedUpperInts(capacity));
         }
         _storage = storage;
     }

@@ -47,7 +47,7 @@ internal static class IndexFormat
 
     public static int HeaderSize(int sectionCount) => FixedHeaderSize + sectionCount * SectionEntrySize + sizeof(ulong);
 
-    public static int AlignmentOf(SectionId id) => id is SectionId.Vectors or SectionId.Links0 or SectionId.Int8Vectors ? PageAlignment : SectionAlignment;
+    public static int AlignmentOf(SectionId id) => id is SectionId.Vectors or SectionId.Links0 or SectionId.Int8Vectors or SectionId.Float16Vectors ? PageAlignment : SectionAlignment;
 
     public static string NameOf(SectionId id) => id switch
     {
@@ -60,6 +60,7 @@ internal static class IndexFormat
         SectionId.LabelIndex => "labelindex",
         SectionId.Int8Vectors => "int8vectors",
         SectionId.Quantizer => "quantizer",
+        SectionId.Float16Vectors => "f16vectors",
         _ => $"section#{(uint)id}",
     };
 

@@ -74,6 +74,9 @@ internal sealed class IndexHeader
     /// <summary>True when the file holds a trained int8 quantizer and its rows (format 1.1).</summary>
     public bool HasInt8 => Array.Exists(Sections, s => s.Id == SectionId.Int8Vectors);
 
+    /// <summary>True when the file holds compact rows (int8 once trained, float16 always).</summary>
+    public bool HasCompactRows => HasInt8 || Array.Exists(Sections, s => s.Id == SectionId.Float16Vectors);
+
     /// <summary>Labels held (live or deleted): the entries of the label index.</summary>
     public int LabelCount { get; }
 
@@ -107,7 +110,12 @@ internal sealed class IndexHeader
     public static IndexHeader ForIndex(HnswOptions options, int nodeCount, int labelCount, int deletedCount, int hiddenCount,
         long upperUsed, long packedEntry, bool quantized = false)
     {
-        SectionId[] ids = quantized ? [.. IndexFormat.WrittenSections, .. IndexFormat.Int8Sections] : IndexFormat.WrittenSections.ToArray();
+        SectionId[] ids = options.Quantization switch
+        {
+            VectorQuantization.Int8 when quantized => [.. IndexFormat.WrittenSections, .. IndexFormat.Int8Sections],
+            VectorQuantization.Float16 => [.. IndexFormat.WrittenSections, SectionId.Float16Vectors],
+            _ => IndexFormat.WrittenSections.ToArray(),
+        };
         var sections = new SectionEntry[ids.Length];
         long position = IndexFormat.HeaderSize(ids.Length);
         for (int i = 0; i < ids.Length; i++)
@@ -334,6 +342,9 @@ internal sealed class IndexHeader
         bool hasRows = Array.Exists(sections, s => s.Id == SectionId.Int8Vectors);
         if (hasParameters != hasRows || (hasRows && quantization != VectorQuantization.Int8))
             throw Fail(path, QuantizationAt, Inv($"sections 'quantizer' ({(hasParameters ? "present" : "absent")}) and 'int8vectors' ({(hasRows ? "present" : "absent")}) do not match quantization {quantization}: an int8 file has both or neither, any other has neither"));
+        bool hasHalves = Array.Exists(sections, s => s.Id == SectionId.Float16Vectors);
+        if (hasHalves != (quantization == VectorQuantization.Float16))
+            throw Fail(path, QuantizationAt, Inv($"section 'f16vectors' is {(hasHalves ? "present" : "absent")} with quantization {quantization}: a float16 file has it, any other has not"));
         if (quantization != VectorQuantization.None && minor < 1)
             throw Fail(path, QuantizationAt, Inv($"quantization {quantization} needs format 1.1; the file says 1.{minor}"));
         return new IndexHeader(minor, options, nodeCount, labelCount, deletedCount, hiddenCount, upperUsed, entryNode, entryLevel, fileLength, sections);
@@ -351,6 +362,7 @@ internal sealed class IndexHeader
         SectionId.LabelIndex => (long)labelCount * sizeof(int),
         SectionId.Quantizer => 2L * options.Dimensions * sizeof(float),
         SectionId.Int8Vectors => (long)nodeCount * Distance.Int8Quantizer.StrideOf(options.Dimensions),
+        SectionId.Float16Vectors => (long)nodeCount * Distance.Float16Codec.StrideOf(options.Dimensions),
         _ => throw new ArgumentOutOfRangeException(nameof(id)),
     };
 

@@ -39,7 +39,7 @@ internal static class IndexReader
         int[] labelIndex;
         try
         {
-            storage = NativeGraphStorage.Allocate(header.Options.Dimensions, header.Options.M, nodeCapacity, upperCapacity, CodeStrideOf(header.Options));
+            storage = NativeGraphStorage.Allocate(header.Options, nodeCapacity, upperCapacity);
         }
         catch (OutOfMemoryException e)
         {
@@ -76,6 +76,8 @@ internal static class IndexReader
             var summary = GraphValidator.Check(path, header, storage, labelIndex);
             if (quantizer is not null)
                 CheckInt8Rows(path, header, storage, quantizer);
+            if (header.Options.Quantization == VectorQuantization.Float16)
+                CheckFloat16Rows(path, header, storage);
             return new LoadedIndex(header, storage, labelIndex, summary, quantizer);
         }
         catch
@@ -94,7 +96,7 @@ internal static class IndexReader
     private static long RequiredBytes(IndexHeader header, int nodeCapacity, long upperCapacity, bool buildsLabelMap)
     {
         var o = header.Options;
-        long perNode = (long)o.Dimensions * sizeof(float) + (1 + 2L * o.M) * sizeof(int) + sizeof(long) + sizeof(byte) + sizeof(int) + CodeStrideOf(o);
+        long perNode = (long)o.Dimensions * sizeof(float) + (1 + 2L * o.M) * sizeof(int) + sizeof(long) + sizeof(byte) + sizeof(int) + CompactLayout.StrideOf(o);
         // A Dictionary<long, int> entry is 24 bytes (hash, next, key, value, padded) plus a 4-byte bucket.
         long perLabel = sizeof(int) + (buildsLabelMap ? 28 : 0);
         return nodeCapacity * perNode + upperCapacity * sizeof(int) + header.LabelCount * perLabel + header.NodeCount;
@@ -153,10 +155,6 @@ internal static class IndexReader
             throw GraphValidator.BadRow(path, section, (int)badNode, storage.Vector((int)badNode));
     }
 
-    /// <summary>Bytes of a node's int8 row in the blocks an index with these options keeps.</summary>
-    public static int CodeStrideOf(HnswOptions options) =>
-        options.Quantization == VectorQuantization.Int8 ? Int8Quantizer.StrideOf(options.Dimensions) : 0;
-
     private static Int8Quantizer ReadQuantizer(SafeFileHandle handle, string path, SectionEntry section, int dimensions)
     {
         var bytes = new byte[section.Length];
@@ -188,6 +186,21 @@ internal static class IndexReader
             if (!stored.SequenceEqual(expected))
                 throw new IndexFormatException(path, section.Name, section.Offset + (long)node * expected.Length,
                     $"the int8 row of node {node} is not the encoding of its float32 vector");
+        }
+    }
+
+    /// <summary>Every float16 row must be exactly the encoding of its node's float32 row (FORMAT.md).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CheckFloat16Rows(string path, IndexHeader header, NativeGraphStorage storage)
+    {
+        var expected = new byte[Float16Codec.StrideOf(header.Options.Dimensions)];
+        var section = header.Section(SectionId.Float16Vectors);
+        for (int node = 0; node < header.NodeCount; node++)
+        {
+            Float16Codec.Encode(storage.Vector(node), expected);
+            if (!storage.Bytes(SectionId.Float16Vectors, (long)node * expected.Length, expected.Length).SequenceEqual(expected))
+                throw new IndexFormatException(path, section.Name, section.Offset + (long)node * expected.Length,
+                    $"the float16 row of node {node} is not the encoding of its float32 vector");
         }
     }
 

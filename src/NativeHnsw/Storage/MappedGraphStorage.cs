@@ -25,7 +25,7 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
     private byte* _base;
 
     private MappedGraphStorage(IndexHeader header, string path, MemoryMappedFile file, MemoryMappedViewAccessor view, byte* mapping, Int8Quantizer? quantizer)
-        : base(header.Options.Dimensions, header.Options.M, header.HasInt8 ? IndexReader.CodeStrideOf(header.Options) : 0)
+        : base(header.Options.Dimensions, header.Options.M, header.HasCompactRows ? CompactLayout.StrideOf(header.Options) : 0, CompactLayout.RowSection(header.Options.Quantization))
     {
         Header = header;
         FilePath = path;
@@ -38,7 +38,7 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
         foreach (var section in header.Sections)
         {
             // A section a later minor version added has no block here: it is never read.
-            if (section.Id is >= SectionId.Vectors and <= SectionId.Quantizer)
+            if (section.Id is >= SectionId.Vectors and <= SectionId.Float16Vectors)
                 SetBlock(section.Id, mapping + section.Offset, section.Length);
         }
         LabelIndex = (int*)At(SectionId.LabelIndex, 0, 0);

@@ -16,4 +16,7 @@ internal enum SectionId : uint
 
     /// <summary>Format 1.1: the quantizer's parameters (per-dimension min and scale).</summary>
     Quantizer = 9,
+
+    /// <summary>Format 1.1: the float16 rows, node-major.</summary>
+    Float16Vectors = 10,
 }

@@ -65,7 +65,7 @@ internal static class FormatSpec
             || I32(f, 32) is < 1 or > 65_536 || I32(f, 36) is < 1 or > 65_536 || I32(f, 92) is < 0 or > MaxNodes)
             return "options";
         int quantization = asVersion10 ? 0 : I32(f, 96);
-        if (!asVersion10 && (quantization is not (0 or 2) || I32(f, 100) is < 0 or > MaxNodes || (U32(f, 104) & ~1u) != 0))
+        if (!asVersion10 && (quantization is not (0 or 1 or 2) || I32(f, 100) is < 0 or > MaxNodes || (U32(f, 104) & ~1u) != 0))
             return "quantization options";
         if (quantization != 0 && U16(f, 10) < 1)
             return "quantization in a 1.0 file";
@@ -106,6 +106,7 @@ internal static class FormatSpec
                 7 => (long)l * 4,
                 8 when !asVersion10 => n * (long)RowBytes(dims),
                 9 when !asVersion10 => 2L * dims * 4,
+                10 when !asVersion10 => n * 2L * dims,
                 _ => null,
             };
             if (expected is long e && entry.Length != e)
@@ -123,6 +124,8 @@ internal static class FormatSpec
         bool rows = sections.Any(x => x.Id == 8), parameters = sections.Any(x => x.Id == 9);
         if (!asVersion10 && (rows != parameters || (rows && quantization != 2)))
             return "int8 sections";
+        if (!asVersion10 && sections.Any(x => x.Id == 10) != (quantization == 1))
+            return "float16 section";
         header = new Header(metric, dims, m, n, l, d, hidden, u, entryNode, entryLevel, sections, size);
         return null;
     }
@@ -239,6 +242,16 @@ internal static class FormatSpec
             {
                 reason = "int8 code at a rounding edge";
                 return Verdict.Either;
+            }
+        }
+        if (!asVersion10 && h.Sections.Any(x => x.Id == 10))
+        {
+            long halves = At(10);
+            for (long i = 0; i < (long)n * h.Dims; i++)
+            {
+                float x = BinaryPrimitives.ReadSingleLittleEndian(f.AsSpan((int)(vectors + 4 * i)));
+                if (BinaryPrimitives.ReadHalfLittleEndian(f.AsSpan((int)(halves + 2 * i))) != (Half)Math.Clamp(x, -65_504f, 65_504f))
+                    return Invalid(out reason, "float16 row");
             }
         }
         reason = either ? "cosine row at the tolerance's edge" : "valid";
