@@ -1,18 +1,170 @@
-# Thin wrapper over the dotnet and cmake commands the README names; every real step lives there.
+# The project's entry point: installs what is missing, builds native/ and the solution, then runs the task.
+#
+#   dotnet tool restore && dotnet pwsh ./build.ps1 bench    # the harness with every engine
+#   dotnet tool restore && dotnet pwsh ./build.ps1 test     # every test
+#
+# Tasks: build, test, bench, bdn, native, prereqs. Arguments after the task go to the program (bench, bdn) or to
+# `dotnet test` (test), e.g. `./build.ps1 bench -- --engines nativehnsw,usearch` or `./build.ps1 test -- --filter-class X`.
+#
+# Prerequisites on Debian: the packages below (checked with dpkg-query) are installed with apt-get when missing,
+# as root or through sudo when it needs no password; otherwise the script prints the one command to run and carries
+# on, and the FAISS and hnswlib engines report unavailable with the reason. `test` also needs s3rver (npm) for the
+# S3 backup tests. USearch comes from its NuGet package and needs nothing here.
 param(
-    [ValidateSet('build', 'test', 'bench', 'bdn', 'native')]
-    [string]$Task = 'build'
+    [ValidateSet('build', 'test', 'bench', 'bdn', 'native', 'prereqs')]
+    [string]$Task = 'build',
+    [Parameter(ValueFromRemainingArguments = $true)]
+    [string[]]$Rest = @()
 )
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
-switch ($Task) {
-    'build'  { dotnet build NativeHnsw.sln -c Release }
-    'test'   { dotnet test -c Release }
-    'bench'  { dotnet run -c Release --project bench/NativeHnsw.Bench }
-    'bdn'    { dotnet run -c Release --project bench/NativeHnsw.Bench -- bdn --filter '*' }
-    'native' {
-        cmake -S native -B native/build -DCMAKE_BUILD_TYPE=Release
-        cmake --build native/build --config Release --parallel
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+# The native comparison engines (FAISS C API, hnswlib) and the cmake build of native/.
+# libgomp1 is what USearch's libusearch_c.so (from NuGet) needs at load time.
+$NativePackages = @('cmake', 'g++', 'make', 'libfaiss-dev', 'libhnswlib-dev', 'libopenblas-dev', 'libgomp1')
+# s3rver runs under Node.js (npx); the S3 backup tests start it on loopback. Asked for only when npx is missing, since
+# Node.js may come from elsewhere (NodeSource's nodejs package carries npm itself).
+$TestPackages = @('nodejs', 'npm')
+$S3rverVersion = '3.7.1'
+
+function Write-Step([string]$Text) { Write-Host "== $Text" }
+
+function Test-Command([string]$Name) { $null -ne (Get-Command $Name -CommandType Application -ErrorAction SilentlyContinue) }
+
+# How to run a command as root here: '' when we are root, 'sudo' when sudo works without a password, $null otherwise.
+function Get-RootPrefix {
+    if ((& id -u) -eq '0') { return '' }
+    if (Test-Command 'sudo') {
+        & sudo -n true 2>$null
+        if ($LASTEXITCODE -eq 0) { return 'sudo' }
+    }
+    return $null
+}
+
+function Invoke-AsRoot([string]$Prefix, [string[]]$Command) {
+    if ($Prefix) { & $Prefix @Command } else { & $Command[0] @($Command | Select-Object -Skip 1) }
+    if ($LASTEXITCODE -ne 0) { throw "'$($Command -join ' ')' failed with exit code $LASTEXITCODE" }
+}
+
+# The Debian packages among $Packages that dpkg does not report as installed ("install ok installed").
+function Get-MissingPackages([string[]]$Packages) {
+    $missing = @()
+    foreach ($package in $Packages) {
+        $status = & dpkg-query -W -f '${Status}' $package 2>$null
+        if ($LASTEXITCODE -ne 0 -or $status -ne 'install ok installed') { $missing += $package }
+    }
+    return $missing
+}
+
+# Installs the missing packages when it can; returns $true when the native engines' packages are present afterwards.
+function Install-DebianPackages([string[]]$Packages, [string]$WhatFor) {
+    if (-not $IsLinux -or -not (Test-Command 'dpkg-query')) {
+        Write-Step "not a Debian system: not checking $($Packages -join ' ') ($WhatFor)"
+        return $true
+    }
+    $missing = @(Get-MissingPackages $Packages)
+    if ($missing.Count -eq 0) { return $true }
+    $prefix = Get-RootPrefix
+    $install = "apt-get update && apt-get install -y --no-install-recommends $($missing -join ' ')"
+    if ($null -eq $prefix) {
+        Write-Warning "missing Debian packages for $WhatFor. Run as root: $install"
+        Write-Warning "carrying on without them."
+        return @($missing | Where-Object { $NativePackages -contains $_ }).Count -eq 0
+    }
+    Write-Step "installing $($missing -join ' ') ($WhatFor)"
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    try {
+        Invoke-AsRoot $prefix @('apt-get', 'update', '-qq')
+        Invoke-AsRoot $prefix (@('apt-get', 'install', '-y', '-qq', '--no-install-recommends') + $missing)
+    }
+    catch {
+        Write-Warning "$_; carrying on without $($missing -join ' ')."
+    }
+    return @(Get-MissingPackages $NativePackages).Count -eq 0
+}
+
+function Get-TestPackages { if (Test-Command 'npx') { $NativePackages } else { $NativePackages + $TestPackages } }
+
+# s3rver: installed globally when we can, otherwise fetched into npm's own cache for npx (the tests call
+# `npx --yes s3rver@VERSION`), so the first S3 test does not wait on a download.
+function Install-S3rver {
+    if (-not (Test-Command 'npm')) {
+        Write-Warning 'npm is not on the PATH: the S3 backup tests will skip (apt-get install nodejs npm).'
+        return
+    }
+    $installed = & npm ls -g --depth=0 --parseable "s3rver@$S3rverVersion" 2>$null
+    if ($LASTEXITCODE -eq 0 -and $installed) { return }
+    $prefix = Get-RootPrefix
+    if ($null -ne $prefix) {
+        Write-Step "installing s3rver@$S3rverVersion (npm -g)"
+        Invoke-AsRoot $prefix @('npm', 'install', '-g', '--no-audit', '--no-fund', "s3rver@$S3rverVersion")
+    }
+    else {
+        Write-Step "fetching s3rver@$S3rverVersion into the npm cache (npx)"
+        & npx --yes "s3rver@$S3rverVersion" --version | Out-Null
+        if ($LASTEXITCODE -ne 0) { Write-Warning "npx could not fetch s3rver@${S3rverVersion}: the S3 backup tests will fail." }
     }
 }
-exit $LASTEXITCODE
+
+# native/ through cmake when its prerequisites are there; `dotnet build` runs the same build and skips it, with a
+# warning saying why, when they are not.
+function Build-Native([bool]$Present) {
+    if (-not $Present) {
+        Write-Step 'skipping native/ (prerequisites missing): FAISS and hnswlib will report unavailable'
+        return
+    }
+    Write-Step 'building native/ (cmake)'
+    if (-not (Test-Path 'native/build/CMakeCache.txt')) {
+        & cmake -S native -B native/build -DCMAKE_BUILD_TYPE=Release | Out-Null
+        if ($LASTEXITCODE -ne 0) { throw 'cmake configure of native/ failed' }
+    }
+    & cmake --build native/build --config Release --parallel
+    if ($LASTEXITCODE -ne 0) { throw 'cmake build of native/ failed' }
+}
+
+function Invoke-Dotnet([string[]]$Arguments) {
+    & dotnet @Arguments
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+$Rest = @($Rest | Where-Object { $_ -ne '--' })
+switch ($Task) {
+    'prereqs' {
+        $null = Install-DebianPackages (Get-TestPackages) 'the native engines and the S3 tests'
+        Install-S3rver
+    }
+    'native' {
+        Build-Native (Install-DebianPackages $NativePackages 'the native engines')
+    }
+    'build' {
+        Build-Native (Install-DebianPackages $NativePackages 'the native engines')
+        Invoke-Dotnet @('build', 'NativeHnsw.sln', '-c', 'Release')
+    }
+    'test' {
+        $native = Install-DebianPackages (Get-TestPackages) 'the native engines and the S3 tests'
+        Install-S3rver
+        Build-Native $native
+        Write-Step 'building (Release)'
+        Invoke-Dotnet @('build', 'NativeHnsw.sln', '-c', 'Release', '-v:minimal')
+        Write-Step 'testing'
+        $plain = [Console]::IsOutputRedirected -or $env:CI -eq 'true'
+        $testArgs = @('test', '-c', 'Release', '--no-build')
+        if ($plain) { $testArgs += @('--no-ansi', '--progress', 'off') }
+        Invoke-Dotnet ($testArgs + $Rest)
+    }
+    'bench' {
+        Build-Native (Install-DebianPackages $NativePackages 'the native engines')
+        $benchArgs = @('run', '-c', 'Release', '--project', 'bench/NativeHnsw.Bench')
+        if ($Rest.Count -gt 0) { $benchArgs += @('--') + $Rest }
+        Invoke-Dotnet $benchArgs
+    }
+    'bdn' {
+        Build-Native (Install-DebianPackages $NativePackages 'the native engines')
+        $bdnArgs = @('run', '-c', 'Release', '--project', 'bench/NativeHnsw.Bench', '--', 'bdn')
+        $bdnArgs += $(if ($Rest.Count -gt 0) { $Rest } else { @('--filter', '*') })
+        Invoke-Dotnet $bdnArgs
+    }
+}
+exit 0

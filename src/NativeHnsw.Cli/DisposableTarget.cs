@@ -9,6 +9,12 @@ internal sealed class DisposableTarget(IBackupTarget inner) : IBackupTarget, IDi
 
     public IReadOnlyList<string> ListIds() => inner.ListIds();
 
+    public IReadOnlyList<string> ListPartialIds() => inner.ListPartialIds();
+
+    public IReadOnlyDictionary<string, long> ListFiles(string id) => inner.ListFiles(id);
+
+    public IReadOnlyList<string> SweepLeftovers(TimeSpan minimumAge, DateTimeOffset now, bool dryRun) => inner.SweepLeftovers(minimumAge, now, dryRun);
+
     public BackupManifest ReadManifest(string id) => inner.ReadManifest(id);
 
     public Stream OpenRead(string id, string fileName) => inner.OpenRead(id, fileName);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using NativeHnsw.Backup;
+using NativeHnsw.Storage;
 using Spectre.Console;
 
 namespace NativeHnsw.Cli;
@@ -18,7 +19,7 @@ public static partial class NhnswCli
         {
             string source = parsed.GetValue(index)!;
             using var folder = OpenTarget(parsed.GetValue(target)!);
-            if (StoreBackup.IsStore(source))
+            if (StoreFolder.IsStore(source))
             {
                 bool delta = parsed.GetValue(incremental);
                 using var client = StoreBackup.OpenForBackup(source, out bool readOnly);
@@ -59,42 +60,71 @@ public static partial class NhnswCli
         var command = new Command("backups", "List the backups in a backup folder, oldest first, and any that cannot be read.") { target, json };
         command.SetAction(parsed =>
         {
-            using var opened = OpenTarget(parsed.GetValue(target)!);
+            using var opened = OpenTarget(parsed.GetValue(target)!, mustExist: true);
             var catalog = BackupCatalog.Load(opened);
+            var health = catalog.Check();
+            bool ok = catalog.Problems.Count == 0 && health.All(h => h.State == BackupState.Ok);
+            string Unusable(BackupException p) => catalog.PartialIds.Contains(p.BackupId!) ? "partial" : "unreadable";
             if (context.Ui.Json)
             {
                 context.Json(new
                 {
-                    ok = catalog.Problems.Count == 0,
+                    ok,
                     target = catalog.Target.Description,
-                    backups = catalog.Backups.Select(b => new
+                    backups = health.Select(p => new
                     {
-                        b.Id, b.CreatedUtc, b.Kind, b.Parent, b.SourceKind, b.Source, b.ToolVersion,
-                        records = b.Index?.Count ?? b.Store?.Collections.Sum(c => c.Records), collections = b.Store?.Collections.Count, sequence = b.Store?.Sequence, vectors = b.Index?.NodeCount, dimensions = b.Index?.Dimensions, metric = b.Index?.Metric,
-                        bytes = b.Files.Sum(f => f.Length),
+                        p.Backup.Id, p.Backup.CreatedUtc, p.Backup.Kind, p.Backup.Parent, p.Backup.SourceKind, p.Backup.Source, p.Backup.ToolVersion,
+                        state = StateName(p.State), problem = p.Problem?.Problem,
+                        records = Records(p.Backup), collections = p.Backup.Store?.Collections.Count, sequence = p.Backup.Store?.Sequence, vectors = p.Backup.Index?.NodeCount,
+                        dimensions = p.Backup.Index?.Dimensions, metric = p.Backup.Index?.Metric,
+                        collectionShapes = p.Backup.Store?.Collections.Select(c => new { c.Name, c.Dimensions, c.Metric, c.Records }),
+                        bytes = p.Backup.Files.Sum(f => f.Length),
                     }),
-                    problems = catalog.Problems.Select(p => new { p.BackupId, p.Problem }),
+                    problems = catalog.Problems.Select(p => new { p.BackupId, state = Unusable(p), p.Problem }),
                 });
             }
             else
             {
-                var table = new Table().AddColumn("id").AddColumn("created (UTC)").AddColumn("kind").AddColumn("records").AddColumn("dims").AddColumn("metric").AddColumn("size").AddColumn("source");
-                foreach (var b in catalog.Backups)
+                var table = new Table().AddColumn("id").AddColumn("created (UTC)").AddColumn("kind").AddColumn("state").AddColumn("records").AddColumn("dims").AddColumn("metric").AddColumn("size").AddColumn("source");
+                foreach (var h in health)
                 {
-                    table.AddRow(b.Id, Utc(b.CreatedUtc), b.Kind.ToString().ToLowerInvariant() + (b.Parent is null ? "" : " of " + b.Parent),
-                        (b.Index?.Count ?? b.Store?.Collections.Sum(c => c.Records))?.ToString("N0", CultureInfo.InvariantCulture) ?? "", b.Index?.Dimensions.ToString(CultureInfo.InvariantCulture) ?? "",
-                        b.Index?.Metric.ToString() ?? "", Bytes(b.Files.Sum(f => f.Length)), Markup.Escape(b.Source));
+                    var b = h.Backup;
+                    string state = h.State == BackupState.Ok ? "ok" : $"[red]{StateName(h.State)}[/]";
+                    table.AddRow(b.Id, Utc(b.CreatedUtc), b.Kind.ToString().ToLowerInvariant() + (b.Parent is null ? "" : " of " + b.Parent), state,
+                        Records(b)?.ToString("N0", CultureInfo.InvariantCulture) ?? "", Markup.Escape(Dimensions(b)), Markup.Escape(Metrics(b)), Bytes(b.Files.Sum(f => f.Length)), Markup.Escape(b.Source));
                 }
+                foreach (var p in catalog.Problems)
+                    table.AddRow(Markup.Escape(p.BackupId ?? ""), "", "", $"[red]{Unusable(p)}[/]", "", "", "", "", "");
                 context.Ui.Write(table);
                 context.Ui.Line($"{catalog.Backups.Count} backup(s) in {Markup.Escape(catalog.Target.Description)}");
+                foreach (var h in health.Where(h => h.Problem is not null))
+                    context.Ui.Line($"[red]{StateName(h.State)}[/] {Markup.Escape(h.Problem!.Message)}");
                 foreach (var p in catalog.Problems)
-                    context.Ui.Line($"[red]unreadable[/] {Markup.Escape(p.Message)}");
+                    context.Ui.Line($"[red]{Unusable(p)}[/] {Markup.Escape(p.Message)}");
             }
-            if (catalog.Problems.Count > 0)
+            if (!ok)
                 context.ExitCode = Failed;
         });
         return command;
     }
+
+    private static string StateName(BackupState state) => state switch
+    {
+        BackupState.Ok => "ok",
+        BackupState.Damaged => "damaged",
+        _ => "broken chain",
+    };
+
+    private static long? Records(BackupManifest b) => b.Index?.Count ?? b.Store?.Collections.Sum(c => (long)c.Records);
+
+    /// <summary>An index's dimensions; a store's, one per distinct value over its collections.</summary>
+    private static string Dimensions(BackupManifest b) =>
+        b.Index is { } index ? index.Dimensions.ToString(CultureInfo.InvariantCulture)
+        : string.Join(", ", (b.Store?.Collections ?? []).Select(c => c.Dimensions).Distinct().Order().Select(d => d.ToString(CultureInfo.InvariantCulture)));
+
+    private static string Metrics(BackupManifest b) =>
+        b.Index is { } index ? index.Metric.ToString()
+        : string.Join(", ", (b.Store?.Collections ?? []).Select(c => c.Metric).Distinct().Order().Select(m => m.ToString()));
 
     private static Command RestoreCommand(Context context)
     {
@@ -110,7 +140,7 @@ public static partial class NhnswCli
         command.SetAction(parsed =>
         {
             var selector = Selector(parsed.GetValue(id), parsed.GetValue(before));
-            using var folder = OpenTarget(parsed.GetValue(target)!);
+            using var folder = OpenTarget(parsed.GetValue(target)!, mustExist: true);
             string live = parsed.GetValue(to)!;
             bool dry = parsed.GetValue(dryRun);
             if (IsStoreBackup(folder, selector))
@@ -140,7 +170,7 @@ public static partial class NhnswCli
         command.SetAction(parsed =>
         {
             var selector = Selector(parsed.GetValue(id), parsed.GetValue(before));
-            using var folder = OpenTarget(parsed.GetValue(target)!);
+            using var folder = OpenTarget(parsed.GetValue(target)!, mustExist: true);
             string dir = parsed.GetValue(scratch) ?? Path.Combine(Path.GetTempPath(), "nhnsw-drill");
             var report = context.Ui.Step("drill", progress => IsStoreBackup(folder, selector)
                 ? StoreRestore.Drill(folder, selector, dir, new RestoreOptions { Progress = progress })
@@ -170,7 +200,7 @@ public static partial class NhnswCli
             if (d + w + m == 0)
                 throw new CliUsageException("--daily, --weekly and --monthly cannot all be 0: that would delete every backup.");
             bool dry = parsed.GetValue(dryRun);
-            using var opened = OpenTarget(parsed.GetValue(target)!);
+            using var opened = OpenTarget(parsed.GetValue(target)!, mustExist: true);
             var report = BackupPruner.Prune(opened, new RetentionPolicy(d, w, m), dry);
             if (context.Ui.Json)
             {
@@ -181,6 +211,7 @@ public static partial class NhnswCli
                     pruned = report.Plan.Pruned.Select(p => p.Id),
                     deleted = report.Deleted,
                     unreadable = report.Unreadable.Select(p => new { p.BackupId, p.Problem }),
+                    swept = report.Swept,
                 });
                 return;
             }
@@ -190,7 +221,9 @@ public static partial class NhnswCli
                 context.Ui.Line($"{(dry ? "[yellow]would delete[/]" : "[red]delete[/]")} {p.Id}");
             foreach (var p in report.Unreadable)
                 context.Ui.Line($"[red]left alone (unreadable)[/] {Markup.Escape(p.Message)}");
-            context.Ui.Line($"{report.Plan.Kept.Count} kept, {report.Plan.Pruned.Count} {(dry ? "would be deleted (dry run)" : "deleted")}");
+            foreach (var leftover in report.Swept)
+                context.Ui.Line($"{(dry ? "[yellow]would sweep[/]" : "[red]sweep[/]")} {Markup.Escape(leftover)} [grey](left by a writer that never finished)[/]");
+            context.Ui.Line($"{report.Plan.Kept.Count} kept, {report.Plan.Pruned.Count} {(dry ? "would be deleted (dry run)" : "deleted")}" + (report.Swept.Count == 0 ? "" : $", {report.Swept.Count} leftover(s) {(dry ? "would be swept" : "swept")}"));
         });
         return command;
     }
@@ -213,10 +246,15 @@ public static partial class NhnswCli
     /// <c>AWS_SECRET_ACCESS_KEY</c> (never the command line, which other users can see), the endpoint of an
     /// S3-compatible server from <c>AWS_ENDPOINT_URL_S3</c> or <c>AWS_ENDPOINT_URL</c>, the region from <c>AWS_REGION</c>.
     /// </summary>
-    private static DisposableTarget OpenTarget(string spec)
+    /// <param name="mustExist">For commands that read backups: a local folder that does not exist is bad usage (a typo), not an empty target.</param>
+    private static DisposableTarget OpenTarget(string spec, bool mustExist = false)
     {
         if (!spec.StartsWith("s3://", StringComparison.Ordinal))
+        {
+            if (mustExist && !Directory.Exists(spec))
+                throw new CliUsageException(File.Exists(spec) ? $"--target '{spec}' is a file, not a backup folder." : $"--target '{spec}': the backup folder does not exist.");
             return new DisposableTarget(new LocalFolderTarget(spec));
+        }
         string rest = spec["s3://".Length..];
         int slash = rest.IndexOf('/', StringComparison.Ordinal);
         string bucket = slash < 0 ? rest : rest[..slash];

@@ -132,15 +132,35 @@ public static partial class NhnswCli
             int ef = Positive("--ef-construction", parsed.GetValue(efc), 1 << 16);
             int workers = Positive("--threads", parsed.GetValue(threads), 1024);
             string path = parsed.GetValue(output)!;
-            var (data, count, dims) = context.Ui.Step("read", _ => VectorFile.Read(source));
+            var vectors = context.Ui.Step("read", _ =>
+            {
+                try
+                {
+                    return NativeHnsw.Data.VectorFiles.Read(source);
+                }
+                catch (NativeHnsw.Data.VectorFileException e)
+                {
+                    throw new CliUsageException(e.Message);
+                }
+            });
+            var (data, count, dims) = (vectors.Data, vectors.Count, vectors.Dimensions);
             var options = new HnswOptions { Dimensions = dims, Metric = distance, M = mm, EfConstruction = ef, InitialCapacity = count };
             using var index = new HnswIndex(options);
             long[] labels = [.. Enumerable.Range(0, count).Select(i => (long)i)];
             try
             {
-                context.Ui.Step("build", _ =>
+                context.Ui.CountedStep("build", progress =>
                 {
-                    index.AddRange(labels, data, workers);
+                    // AddRange reports no progress: insert in batches and count each one. A batch is large enough that
+                    // the threads rarely wait for one another at its end, small enough for a hundred updates a build.
+                    int batch = BuildBatchSize(count);
+                    progress.Report(new StepProgress(null, 0, count, "vectors"));
+                    for (int start = 0; start < count; start += batch)
+                    {
+                        int n = Math.Min(batch, count - start);
+                        index.AddRange(labels.AsMemory(start, n), data.AsMemory(start * dims, n * dims), workers);
+                        progress.Report(new StepProgress(null, start + n, count, "vectors"));
+                    }
                     return 0;
                 });
             }
@@ -160,6 +180,8 @@ public static partial class NhnswCli
         });
         return command;
     }
+
+    internal static int BuildBatchSize(int count) => Math.Clamp(count / 100, 1_000, 50_000);
 
     private static float[] ParseVector(string text)
     {

@@ -58,10 +58,25 @@ public static partial class NhnswCli
             // problem; StoreException (a store in use, damaged or newer) names the store.
             stderr.WriteLine($"error: {e.Message}");
             if (json)
-                JsonOutput.Write(stdout, new { ok = false, error = e.Message, backupId = (e as BackupException)?.BackupId });
+                JsonOutput.Write(stdout, new { ok = false, error = e.Message, errorKind = ErrorKind(e), backupId = (e as BackupException)?.BackupId });
             return Failed;
         }
     }
+
+    /// <summary>What failed, for scripts: one word per exception family.</summary>
+    private static string ErrorKind(Exception e) => e switch
+    {
+        BackupIntegrityException => "integrity",
+        BackupChainException => "brokenChain",
+        BackupNotFoundException => "notFound",
+        BackupTargetException => "targetUnavailable",
+        BackupStoreInUseException or NativeHnsw.Storage.StoreLockedException => "storeInUse",
+        BackupDestinationException => "destination",
+        BackupMismatchException => "mismatch",
+        IndexFormatException => "indexDamaged",
+        NativeHnsw.Storage.StoreException => "store",
+        _ => "io",
+    };
 
     private static RootCommand BuildCommands(Context context)
     {
@@ -75,6 +90,9 @@ public static partial class NhnswCli
         root.Subcommands.Add(RestoreCommand(context));
         root.Subcommands.Add(DrillCommand(context));
         root.Subcommands.Add(PruneCommand(context));
+        root.Subcommands.Add(PolicyCommand(context));
+        root.Subcommands.Add(ScheduleCommand(context));
+        root.Subcommands.Add(StoreCommand(context));
         return root;
     }
 
@@ -114,7 +132,7 @@ public static partial class NhnswCli
 
     private static string Utc(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    private static string Bytes(long n) => n switch
+    internal static string Bytes(long n) => n switch
     {
         < 1 << 10 => n.ToString(CultureInfo.InvariantCulture) + " B",
         < 1 << 20 => (n / 1024.0).ToString("F1", CultureInfo.InvariantCulture) + " KiB",

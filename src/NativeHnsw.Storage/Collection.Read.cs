@@ -88,11 +88,15 @@ public sealed partial class Collection
                 int beam = Math.Max(ef == 0 ? Options.DefaultEf : ef, k);
                 long widened = (long)beam * Math.Max(1, index.Count) / allowed.Count;
                 beam = (int)Math.Clamp(widened, beam, Math.Max(beam, 8_192));
+                Interlocked.Increment(ref _filteredGraphSearches);
                 hits = index.Search(embedding, k, beam, allowed.Contains);
             }
         }
         return Hydrate(hits, include);
     }
+
+    /// <summary>Filtered queries answered by the graph walk with a predicate (not exactly); for tests that must reach that path.</summary>
+    internal long FilteredGraphSearches => Interlocked.Read(ref _filteredGraphSearches);
 
     /// <summary>
     /// The row ids matching <paramref name="where"/>, from the metadata index; the last few sets are kept while the

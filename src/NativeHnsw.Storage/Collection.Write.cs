@@ -210,6 +210,7 @@ public sealed partial class Collection
     /// <summary>
     /// The commit is done; an index that fails to follow it (out of memory, say) no longer matches the database.
     /// The collection then refuses further work until the store is reopened, which rebuilds it from the database.
+    /// Reported as <see cref="IndexUpdateFailedException"/>, not a <see cref="StoreException"/>: the database changed.
     /// </summary>
     private void ApplyToIndex(Action apply)
     {
@@ -220,8 +221,7 @@ public sealed partial class Collection
         catch (Exception e)
         {
             _indexBroken = true;
-            throw new StoreException(
-                $"{_client.Layout.Root}: collection '{Name}': the change was committed to the database, but updating the index failed; reopen the store to rebuild the index.", e);
+            throw new IndexUpdateFailedException(_client.Layout.Root, Name, e);
         }
     }
 
@@ -279,7 +279,7 @@ public sealed partial class Collection
         string sql = "collection = @c";
         if (ids is not null)
         {
-            command.Parameters.AddWithValue("@ids", JsonSerializer.Serialize(ids));
+            command.Parameters.AddWithValue("@ids", JsonSerializer.Serialize(ids, StoreJsonContext.Default.IReadOnlyListString));
             sql += " AND id IN (SELECT value FROM json_each(@ids))";
         }
         if (where is not null)

@@ -42,17 +42,48 @@ public sealed partial class Collection
 
     /// <summary>Bumped after every commit that changes this collection's records; keys <see cref="_filterCache"/>.</summary>
     private long _dataVersion;
+    private long _filteredGraphSearches;
     private readonly FilterCache _filterCache = new();
 
-    private Collection(PersistentClient client, long id, string name, CollectionOptions options)
+    private volatile string _name;
+    private volatile IReadOnlyDictionary<string, object>? _metadata;
+
+    private Collection(PersistentClient client, long id, string name, CollectionOptions options, IReadOnlyDictionary<string, object>? metadata)
     {
         _client = client;
         _id = id;
-        Name = name;
+        _name = name;
+        _metadata = metadata;
         Options = options;
     }
 
-    public string Name { get; }
+    /// <summary>The collection's name (changed by <see cref="Modify"/>).</summary>
+    public string Name => _name;
+
+    /// <summary>
+    /// The collection's own metadata, as given at creation or by <see cref="Modify"/> (null when none); Chroma's
+    /// <c>hnsw:</c> keys are not kept here but in <see cref="Options"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, object>? Metadata => _metadata;
+
+    /// <summary>
+    /// Renames the collection (when <paramref name="name"/> is given) and replaces its metadata (when
+    /// <paramref name="metadata"/> is given; an empty map removes it), in one transaction, as Chroma's modify does.
+    /// </summary>
+    /// <exception cref="CollectionExistsException">Another collection has that name.</exception>
+    /// <exception cref="ArgumentException">A bad name or metadata, or an <c>hnsw:</c> key (options are fixed at creation).</exception>
+    public void Modify(string? name = null, IReadOnlyDictionary<string, object?>? metadata = null)
+    {
+        ThrowIfGone();
+        _client.ModifyCollection(this, name, metadata);
+    }
+
+    internal void Renamed(string name, IReadOnlyDictionary<string, object>? metadata, bool setMetadata)
+    {
+        _name = name;
+        if (setMetadata)
+            _metadata = metadata;
+    }
 
     public CollectionOptions Options { get; }
 
@@ -85,24 +116,33 @@ public sealed partial class Collection
         }
     }
 
-    internal static Collection Open(PersistentClient client, long id, string name, CollectionOptions options)
+    internal static Collection Open(PersistentClient client, long id, string name, CollectionOptions options, IReadOnlyDictionary<string, object>? metadata)
     {
-        var collection = new Collection(client, id, name, options);
+        var collection = new Collection(client, id, name, options, metadata);
         collection.Recover();
         return collection;
     }
 
-    /// <summary>Checkpoints when the time policy says so; called from the client's timer.</summary>
+    /// <summary>
+    /// Checkpoints when the time policy says so; called from the client's timer, on a pool thread, which must never
+    /// wait: a collection whose write lock is held (a write or checkpoint under way) is skipped until the next tick.
+    /// </summary>
     internal void CheckpointIfDue(TimeSpan interval)
     {
         if (_deleted || Volatile.Read(ref _pendingChanges) == 0)
             return;
-        if (Stopwatch.GetElapsedTime(Volatile.Read(ref _lastCheckpointTicks)) < interval)
+        if (_client.Time.GetElapsedTime(Volatile.Read(ref _lastCheckpointTicks)) < interval)
             return;
-        lock (_writeLock)
+        if (!_writeLock.TryEnter())
+            return;
+        try
         {
             if (!_deleted && !_indexBroken && _pendingChanges > 0)
                 CheckpointLocked();
+        }
+        finally
+        {
+            _writeLock.Exit();
         }
     }
 
@@ -263,7 +303,7 @@ public sealed partial class Collection
         _index = index;
         _checkpointSequence = sequence;
         _pendingChanges = replayed;
-        _lastCheckpointTicks = Stopwatch.GetTimestamp();
+        _lastCheckpointTicks = _client.Time.GetTimestamp();
         int threshold = _client.Options.Checkpoints.AfterReplayOf;
         if (!readOnly && threshold > 0 && replayed >= threshold)
             CheckpointLocked();
@@ -364,7 +404,7 @@ public sealed partial class Collection
         });
         Volatile.Write(ref _checkpointSequence, sequence);
         Volatile.Write(ref _pendingChanges, 0);
-        Volatile.Write(ref _lastCheckpointTicks, Stopwatch.GetTimestamp());
+        Volatile.Write(ref _lastCheckpointTicks, _client.Time.GetTimestamp());
     }
 
     private void ThrowIfGone()

@@ -16,7 +16,23 @@ public sealed record CollectionOptions
 
     public ulong Seed { get; init; } = 42;
 
-    internal HnswOptions ToHnsw(int initialCapacity) => new()
+    /// <summary>The collection options of an index's options (its initial capacity is not one of them).</summary>
+    public static CollectionOptions FromHnsw(HnswOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new()
+        {
+            Dimensions = options.Dimensions,
+            Metric = options.Metric,
+            M = options.M,
+            EfConstruction = options.EfConstruction,
+            DefaultEf = options.DefaultEf,
+            Seed = options.Seed,
+        };
+    }
+
+    /// <summary>The index options of a collection with these options, sized for <paramref name="initialCapacity"/> records.</summary>
+    public HnswOptions ToHnsw(int initialCapacity = 0) => new()
     {
         Dimensions = Dimensions,
         Metric = Metric,

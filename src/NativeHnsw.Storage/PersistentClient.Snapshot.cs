@@ -84,23 +84,15 @@ public sealed partial class PersistentClient
             copy.Open();
             sequence = StoreDatabase.Scalar<long>(copy, "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0);");
             using var command = copy.CreateCommand();
-            command.CommandText = """
-                SELECT c.id, c.name, c.dimensions, c.metric, c.m, c.ef_construction, c.default_ef, c.seed,
+            command.CommandText = $"""
+                SELECT c.id, c.name, {CollectionRows.Columns("c.")},
                        (SELECT COUNT(*) FROM records r WHERE r.collection = c.id)
                 FROM collections c ORDER BY c.name;
                 """;
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                var options = new CollectionOptions
-                {
-                    Dimensions = reader.GetInt32(2),
-                    Metric = (DistanceMetric)reader.GetInt32(3),
-                    M = reader.GetInt32(4),
-                    EfConstruction = reader.GetInt32(5),
-                    DefaultEf = reader.GetInt32(6),
-                    Seed = unchecked((ulong)reader.GetInt64(7)),
-                };
+                var options = CollectionRows.Read(reader, 2);
                 found.Add((reader.GetString(1), reader.GetInt64(0), options, reader.GetInt64(8), []));
             }
             reader.Close();

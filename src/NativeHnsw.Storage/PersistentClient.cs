@@ -13,16 +13,34 @@ namespace NativeHnsw.Storage;
 /// <remarks>
 /// One client per store at a time: the client holds <c>&lt;store&gt;/LOCK</c> exclusively, and a second client, in
 /// this process or another, gets <see cref="StoreLockedException"/> (never a shared, corrupting writer).
-/// A client is thread-safe; collections are opened (and their index recovered) on first use and cached.
+/// A client is thread-safe; collections are opened (and their index recovered) on first use and cached. A recovery
+/// runs outside the client's lock (other collections open and work meanwhile; callers of the same collection wait for
+/// the one recovery), and the checkpoint timer never waits on a lock: it skips a collection that is busy and tries
+/// again on its next tick.
 /// <see cref="OpenReadOnly"/> opens a store beside its writer (in this process or another) without the lock: a
 /// read-only view fixed as of the open, which never writes to the store.
 /// </remarks>
 public sealed partial class PersistentClient : IDisposable
 {
-    private readonly FileStream? _lock;
+    private readonly StoreLock? _lock;
     private readonly Dictionary<string, Collection> _open = new(StringComparer.Ordinal);
+
+    /// <summary>Recoveries under way, by name: a second caller waits for the first one's result instead of recovering again.</summary>
+    private readonly Dictionary<string, TaskCompletionSource<Collection?>> _opening = new(StringComparer.Ordinal);
+
+    /// <summary>Guards <see cref="_open"/> and <see cref="_opening"/>; held only for dictionary work and short SQL, never across a recovery.</summary>
     private readonly Lock _gate = new();
-    private readonly Timer? _timer;
+
+    /// <summary>A copy of <see cref="_open"/>'s values, replaced under <see cref="_gate"/>, read by the timer without any lock.</summary>
+    private Collection[] _openSnapshot = [];
+
+    /// <summary>A one-shot timer, re-armed at the end of each tick, so ticks never overlap or pile up on the pool.</summary>
+    private readonly ITimer? _timer;
+
+    /// <summary>Held by a running tick; Dispose takes it to wait for the tick to end (no tick ever waits on it).</summary>
+    private readonly Lock _tickRunning = new();
+    private readonly TimeSpan _checkpointInterval;
+    private readonly TimeSpan _tickPeriod;
     private int _disposed;
 
     /// <summary>Opens the store in <paramref name="path"/>, creating the folder and an empty store when there is none.</summary>
@@ -35,18 +53,12 @@ public sealed partial class PersistentClient : IDisposable
         Options = options ?? new StoreOptions();
         if (Options.MaxDegreeOfParallelism is 0 or < -1)
             throw new ArgumentOutOfRangeException(nameof(options), Options.MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be −1 or positive.");
+        ArgumentNullException.ThrowIfNull(Options.TimeProvider, "options.TimeProvider");
         Layout = new StoreLayout(path);
         if (File.Exists(Layout.Root))
             throw new StoreException($"{Layout.Root}: is a file; a store is a folder.");
         Directory.CreateDirectory(Layout.Root);
-        try
-        {
-            _lock = new FileStream(Layout.LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
-        }
-        catch (IOException e)
-        {
-            throw new StoreLockedException(Layout.Root, e);
-        }
+        _lock = StoreLock.Acquire(Layout.Root);
         try
         {
             Database = StoreDatabase.Open(Layout.DatabaseFile, Options.Durability);
@@ -60,8 +72,11 @@ public sealed partial class PersistentClient : IDisposable
         }
         if (Options.Checkpoints.Interval is { } interval && interval > TimeSpan.Zero)
         {
-            var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(50).Ticks, interval.Ticks / 4));
-            _timer = new Timer(_ => CheckpointDue(interval), null, period, period);
+            _checkpointInterval = interval;
+            _tickPeriod = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(50).Ticks, interval.Ticks / 4));
+            // Armed once assigned, so the first tick can re-arm it.
+            _timer = Time.CreateTimer(static state => ((PersistentClient)state!).CheckpointTick(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _timer.Change(_tickPeriod, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -71,6 +86,7 @@ public sealed partial class PersistentClient : IDisposable
         Options = options ?? new StoreOptions();
         if (Options.MaxDegreeOfParallelism is 0 or < -1)
             throw new ArgumentOutOfRangeException(nameof(options), Options.MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be −1 or positive.");
+        ArgumentNullException.ThrowIfNull(Options.TimeProvider, "options.TimeProvider");
         IsReadOnly = readOnly;
         Layout = new StoreLayout(path);
         if (!Directory.Exists(Layout.Root) || !File.Exists(Layout.DatabaseFile))
@@ -81,10 +97,7 @@ public sealed partial class PersistentClient : IDisposable
             // Every index is brought up now, while the checkpoints that match the database copy are most likely still
             // on disk (the writer keeps two); a collection opened later could only be rebuilt from the records.
             foreach (string name in ListCollections())
-            {
-                lock (_gate)
-                    TryGetLocked(name);
-            }
+                TryOpen(name);
         }
         catch
         {
@@ -123,11 +136,26 @@ public sealed partial class PersistentClient : IDisposable
 
     internal StoreDatabase Database { get; }
 
+    /// <summary>The clock of checkpoint intervals.</summary>
+    internal TimeProvider Time => Options.TimeProvider;
+
     /// <summary>Creates a collection with fixed options.</summary>
     /// <exception cref="CollectionExistsException">A collection of that name exists.</exception>
-    public Collection CreateCollection(string name, CollectionOptions options)
+    public Collection CreateCollection(string name, CollectionOptions options) => CreateCollection(name, options, null);
+
+    /// <summary>
+    /// Creates a collection with fixed options and metadata. Chroma's <c>hnsw:</c> keys in the metadata map onto the
+    /// options (<c>hnsw:space</c> "cosine", "l2" or "ip"; <c>hnsw:M</c>; <c>hnsw:construction_ef</c>;
+    /// <c>hnsw:search_ef</c>) and override them; other <c>hnsw:</c> keys are refused. The other keys are stored as
+    /// <see cref="Collection.Metadata"/> (string, integer, float or bool values).
+    /// </summary>
+    /// <exception cref="CollectionExistsException">A collection of that name exists.</exception>
+    /// <exception cref="ArgumentException">A bad name, option or metadata entry.</exception>
+    public Collection CreateCollection(string name, CollectionOptions options, IReadOnlyDictionary<string, object?>? metadata)
     {
         ValidateName(name);
+        ArgumentNullException.ThrowIfNull(options);
+        options = CollectionMetadata.Apply(name, options, metadata, out var user);
         ValidateOptions(options);
         lock (_gate)
         {
@@ -139,12 +167,9 @@ public sealed partial class PersistentClient : IDisposable
                 {
                     try
                     {
-                        return StoreDatabase.Scalar<long>(Database.Writer, """
-                            INSERT INTO collections(name, dimensions, metric, m, ef_construction, default_ef, seed)
-                            VALUES (@n, @d, @metric, @m, @efc, @ef, @seed) RETURNING id;
-                            """,
-                            ("@n", name), ("@d", options.Dimensions), ("@metric", (int)options.Metric), ("@m", options.M),
-                            ("@efc", options.EfConstruction), ("@ef", options.DefaultEf), ("@seed", unchecked((long)options.Seed)));
+                        return StoreDatabase.Scalar<long>(Database.Writer,
+                            $"INSERT INTO collections(name, {CollectionRows.Columns()}, metadata) VALUES (@n, {CollectionRows.Values}, @meta) RETURNING id;",
+                            [("@n", name), ("@meta", MetadataValues.ToJson(user)), .. CollectionRows.Parameters(options)]);
                     }
                     catch (SqliteException e) when (e.SqliteErrorCode == 19)
                     {
@@ -157,8 +182,9 @@ public sealed partial class PersistentClient : IDisposable
             string folder = Layout.CollectionFolder(id);
             if (Directory.Exists(folder))
                 Directory.Delete(folder, recursive: true);
-            var collection = Collection.Open(this, id, name, options);
+            var collection = Collection.Open(this, id, name, options, user);
             _open[name] = collection;
+            PublishOpenLocked();
             return collection;
         }
     }
@@ -168,31 +194,83 @@ public sealed partial class PersistentClient : IDisposable
     public Collection GetCollection(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        lock (_gate)
-        {
-            ThrowIfDisposed();
-            return TryGetLocked(name) ?? throw new CollectionNotFoundException(Path, name);
-        }
+        return TryOpen(name) ?? throw new CollectionNotFoundException(Path, name);
     }
 
     /// <summary>The collection of that name, created with <paramref name="options"/> when there is none.</summary>
     /// <exception cref="CollectionExistsException">It exists with other dimensions, metric or HNSW parameters.</exception>
-    public Collection GetOrCreateCollection(string name, CollectionOptions options)
+    public Collection GetOrCreateCollection(string name, CollectionOptions options) => GetOrCreateCollection(name, options, null);
+
+    /// <summary>
+    /// Chroma's get-or-create: the collection of that name, returned unchanged when it exists (its metadata is not
+    /// replaced by <paramref name="metadata"/>), or created with <paramref name="options"/> and
+    /// <paramref name="metadata"/> (see <see cref="CreateCollection(string, CollectionOptions, IReadOnlyDictionary{string, object?}?)"/>).
+    /// </summary>
+    /// <exception cref="CollectionExistsException">It exists with other dimensions, metric or HNSW parameters (after the <c>hnsw:</c> keys are applied).</exception>
+    public Collection GetOrCreateCollection(string name, CollectionOptions options, IReadOnlyDictionary<string, object?>? metadata)
     {
         ValidateName(name);
-        ValidateOptions(options);
+        ArgumentNullException.ThrowIfNull(options);
+        var effective = CollectionMetadata.Apply(name, options, metadata, out _);
+        ValidateOptions(effective);
+        var existing = TryOpen(name);
+        if (existing is null)
+        {
+            ThrowIfReadOnly($"creating collection '{name}'");
+            try
+            {
+                return CreateCollection(name, options, metadata);
+            }
+            catch (CollectionExistsException)
+            {
+                // Created by another caller since the look-up: compare with that one.
+                existing = TryOpen(name);
+                if (existing is null)
+                    throw;
+            }
+        }
+        if (existing.Options != effective)
+            throw new CollectionExistsException(Path, name, $"exists with other options ({existing.Options}) than the ones asked for ({effective}).");
+        return existing;
+    }
+
+    /// <summary>Renames a collection and/or replaces its metadata; see <see cref="Collection.Modify"/>.</summary>
+    internal void ModifyCollection(Collection collection, string? name, IReadOnlyDictionary<string, object?>? metadata)
+    {
+        if (name is not null)
+            ValidateName(name);
+        var user = metadata is null ? null : CollectionMetadata.UserOnly(collection.Name, metadata);
         lock (_gate)
         {
             ThrowIfDisposed();
-            var existing = TryGetLocked(name);
-            if (existing is null)
+            ThrowIfReadOnly($"modifying collection '{collection.Name}'");
+            string oldName = collection.Name;
+            string newName = name ?? oldName;
+            if (newName != oldName && _opening.ContainsKey(newName))
+                throw new CollectionExistsException(Path, newName, "exists already.");
+            Database.Run(() =>
             {
-                ThrowIfReadOnly($"creating collection '{name}'");
-                return CreateCollection(name, options);
+                lock (Database.WriterLock)
+                {
+                    try
+                    {
+                        string sql = metadata is null
+                            ? "UPDATE collections SET name = @n WHERE id = @id;"
+                            : "UPDATE collections SET name = @n, metadata = @meta WHERE id = @id;";
+                        Database.Execute(sql, ("@n", newName), ("@meta", MetadataValues.ToJson(user)), ("@id", collection.Id));
+                    }
+                    catch (SqliteException e) when (e.SqliteErrorCode == 19)
+                    {
+                        throw new CollectionExistsException(Path, newName, "exists already.");
+                    }
+                }
+            });
+            collection.Renamed(newName, user, setMetadata: metadata is not null);
+            if (newName != oldName && _open.Remove(oldName))
+            {
+                _open[newName] = collection;
+                PublishOpenLocked();
             }
-            if (existing.Options != options)
-                throw new CollectionExistsException(Path, name, $"exists with other options ({existing.Options}) than the ones asked for ({options}).");
-            return existing;
         }
     }
 
@@ -219,31 +297,50 @@ public sealed partial class PersistentClient : IDisposable
     public void DeleteCollection(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        lock (_gate)
+        while (true)
         {
-            ThrowIfDisposed();
-            ThrowIfReadOnly($"deleting collection '{name}'");
-            long? id = FindId(name);
-            if (id is null)
-                throw new CollectionNotFoundException(Path, name);
-            if (_open.Remove(name, out var collection))
-                collection.Close(deleted: true);
-            Database.Run(() =>
+            Task opening;
+            lock (_gate)
             {
-                lock (Database.WriterLock)
+                ThrowIfDisposed();
+                ThrowIfReadOnly($"deleting collection '{name}'");
+                if (!_opening.TryGetValue(name, out var pending))
                 {
-                    using var transaction = Database.Writer.BeginTransaction(deferred: false);
-                    foreach (string table in new[] { "metadata", "records", "changes" })
-                        Database.Execute(transaction, $"DELETE FROM {table} WHERE collection = @c;", ("@c", id.Value));
-                    Database.Execute(transaction, "DELETE FROM collections WHERE id = @c;", ("@c", id.Value));
-                    transaction.Commit();
+                    DeleteLocked(name);
+                    return;
                 }
-            });
-            // After the commit: a crash here leaves a folder without a collection, removed on the next open.
-            string folder = Layout.CollectionFolder(id.Value);
-            if (Directory.Exists(folder))
-                Directory.Delete(folder, recursive: true);
+                opening = pending.Task;
+            }
+            // A recovery of it is under way: let it finish (and publish its handle, which the delete then closes).
+            WaitQuietly(opening);
         }
+    }
+
+    private void DeleteLocked(string name)
+    {
+        long? id = FindId(name);
+        if (id is null)
+            throw new CollectionNotFoundException(Path, name);
+        if (_open.Remove(name, out var collection))
+        {
+            PublishOpenLocked();
+            collection.Close(deleted: true);
+        }
+        Database.Run(() =>
+        {
+            lock (Database.WriterLock)
+            {
+                using var transaction = Database.Writer.BeginTransaction(deferred: false);
+                foreach (string table in new[] { "metadata", "records", "changes" })
+                    Database.Execute(transaction, $"DELETE FROM {table} WHERE collection = @c;", ("@c", id.Value));
+                Database.Execute(transaction, "DELETE FROM collections WHERE id = @c;", ("@c", id.Value));
+                transaction.Commit();
+            }
+        });
+        // After the commit: a crash here leaves a folder without a collection, removed on the next open.
+        string folder = Layout.CollectionFolder(id.Value);
+        if (Directory.Exists(folder))
+            Directory.Delete(folder, recursive: true);
     }
 
     /// <summary>Checkpoints every open collection that has changes since its last checkpoint.</summary>
@@ -267,10 +364,18 @@ public sealed partial class PersistentClient : IDisposable
             return;
         if (_timer is not null)
         {
-            using var stopped = new ManualResetEvent(false);
-            if (_timer.Dispose(stopped))
-                stopped.WaitOne();
+            _timer.Dispose();
+            // A tick under way ends before the collections close (a later one sees the disposed flag and does nothing).
+            lock (_tickRunning)
+            {
+            }
         }
+        // Recoveries under way finish first (they use the database); each then sees the flag and closes its collection.
+        Task[] opening;
+        lock (_gate)
+            opening = [.. _opening.Values.Select(p => (Task)p.Task)];
+        foreach (var task in opening)
+            WaitQuietly(task);
         Collection[] open;
         lock (_gate)
             open = [.. _open.Values];
@@ -316,35 +421,105 @@ public sealed partial class PersistentClient : IDisposable
             Trace.WriteLine("NativeHnsw.Storage: " + line);
     }
 
-    private Collection? TryGetLocked(string name)
+    /// <summary>
+    /// The collection of that name, or null when there is none: from the cache, or recovered now outside
+    /// <see cref="_gate"/> (so the recovery's parallel replay never runs under a lock other threads queue on).
+    /// </summary>
+    private Collection? TryOpen(string name)
     {
-        if (_open.TryGetValue(name, out var collection))
-            return collection;
+        TaskCompletionSource<Collection?>? pending;
+        bool recoverHere = false;
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            if (_open.TryGetValue(name, out var cached))
+                return cached;
+            if (!_opening.TryGetValue(name, out pending))
+            {
+                pending = new TaskCompletionSource<Collection?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _opening[name] = pending;
+                recoverHere = true;
+            }
+        }
+        if (!recoverHere)
+        {
+            var result = pending.Task.GetAwaiter().GetResult();
+            ThrowIfDisposed();
+            return result;
+        }
+        Collection? collection;
+        try
+        {
+            collection = Recover(name);
+        }
+        catch (Exception e)
+        {
+            lock (_gate)
+                _opening.Remove(name);
+            pending.SetException(e);
+            throw;
+        }
+        lock (_gate)
+        {
+            _opening.Remove(name);
+            if (collection is not null)
+            {
+                if (Volatile.Read(ref _disposed) != 0)
+                {
+                    collection.Close(deleted: false);
+                }
+                else if (_open.TryGetValue(name, out var created))
+                {
+                    // Created meanwhile (CreateCollection does not wait for recoveries): that handle is the one in use.
+                    collection.Close(deleted: false);
+                    collection = created;
+                }
+                else
+                {
+                    _open[name] = collection;
+                    PublishOpenLocked();
+                }
+            }
+        }
+        pending.SetResult(collection);
+        ThrowIfDisposed();
+        return collection;
+    }
+
+    /// <summary>Reads the collection's row and recovers its index; no lock of the client is held.</summary>
+    private Collection? Recover(string name)
+    {
         var found = Database.Run(() =>
         {
             using var connection = Database.OpenReader();
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT id, dimensions, metric, m, ef_construction, default_ef, seed FROM collections WHERE name = @n;";
+            command.CommandText = $"SELECT id, {CollectionRows.Columns()}, metadata FROM collections WHERE name = @n;";
             command.Parameters.AddWithValue("@n", name);
             using var reader = command.ExecuteReader();
             if (!reader.Read())
-                return ((long, CollectionOptions)?)null;
-            var options = new CollectionOptions
-            {
-                Dimensions = reader.GetInt32(1),
-                Metric = (DistanceMetric)reader.GetInt32(2),
-                M = reader.GetInt32(3),
-                EfConstruction = reader.GetInt32(4),
-                DefaultEf = reader.GetInt32(5),
-                Seed = unchecked((ulong)reader.GetInt64(6)),
-            };
-            return (reader.GetInt64(0), options);
+                return ((long, CollectionOptions, Dictionary<string, object>?)?)null;
+            var options = CollectionRows.Read(reader, 1);
+            var metadata = reader.IsDBNull(7) ? null : MetadataValues.FromJson(reader.GetString(7));
+            return (reader.GetInt64(0), options, metadata);
         });
         if (found is not { } row)
             return null;
-        collection = Database.Run(() => Collection.Open(this, row.Item1, name, row.Item2));
-        _open[name] = collection;
-        return collection;
+        return Database.Run(() => Collection.Open(this, row.Item1, name, row.Item2, row.Item3));
+    }
+
+    /// <summary>Caller holds <see cref="_gate"/>.</summary>
+    private void PublishOpenLocked() => Volatile.Write(ref _openSnapshot, [.. _open.Values]);
+
+    private static void WaitQuietly(Task task)
+    {
+        try
+        {
+            task.GetAwaiter().GetResult();
+        }
+        catch (Exception)
+        {
+            // The caller that ran it reports its failure.
+        }
     }
 
     private long? FindId(string name) => Database.Run(() =>
@@ -375,24 +550,37 @@ public sealed partial class PersistentClient : IDisposable
         }
     }
 
-    private void CheckpointDue(TimeSpan interval)
+    /// <summary>
+    /// One timer tick: checkpoints the collections that are due. It takes no lock another thread may hold for long
+    /// (the open collections come from a snapshot, a busy collection is skipped until the next tick), so a tick never
+    /// parks a pool thread, and it re-arms the timer only when done, so ticks never overlap.
+    /// </summary>
+    private void CheckpointTick()
     {
-        Collection[] open;
-        lock (_gate)
+        lock (_tickRunning)
         {
             if (Volatile.Read(ref _disposed) != 0)
                 return;
-            open = [.. _open.Values];
-        }
-        foreach (var collection in open)
-        {
+            foreach (var collection in Volatile.Read(ref _openSnapshot))
+            {
+                try
+                {
+                    collection.CheckpointIfDue(_checkpointInterval);
+                }
+                catch (Exception e) when (e is IOException or StoreException or SqliteException or ObjectDisposedException)
+                {
+                    WriteLog($"collection '{collection.Name}': timed checkpoint failed: {e.Message}");
+                }
+            }
+            if (Volatile.Read(ref _disposed) != 0)
+                return;
             try
             {
-                collection.CheckpointIfDue(interval);
+                _timer?.Change(_tickPeriod, Timeout.InfiniteTimeSpan);
             }
-            catch (Exception e) when (e is IOException or StoreException or SqliteException or ObjectDisposedException)
+            catch (ObjectDisposedException)
             {
-                WriteLog($"collection '{collection.Name}': timed checkpoint failed: {e.Message}");
+                // Disposed meanwhile: no more ticks.
             }
         }
     }

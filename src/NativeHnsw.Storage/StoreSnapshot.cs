@@ -17,6 +17,14 @@ public sealed record StoreSnapshot(string Folder, long Sequence, IReadOnlyList<C
     /// Every record of one collection of the snapshot (id, vector, document, metadata), in insertion order, read from
     /// the snapshot's database without opening it as a store (no index is loaded). Valid until the folder is changed.
     /// </summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Folder = ").Append(Folder).Append(", Sequence = ").Append(Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Append(", Collections = [").AppendJoin(", ", Collections.Select(c => c.Name)).Append("], Files = ");
+        Printing.List(builder, Files);
+        return true;
+    }
+
     public IEnumerable<StoredRecord> ReadRecords(CollectionSnapshot collection)
     {
         ArgumentNullException.ThrowIfNull(collection);

@@ -75,7 +75,7 @@ public sealed class BackupRestoreTests
         Assert.Equal(ids[1], IndexRestore.Restore(target, BackupSelector.Before(t0.AddDays(1).AddHours(5)), live).Backup.Id);
         Assert.Equal(150, HnswIndex.Verify(live).Count);
         Assert.Equal(ids[2], IndexRestore.Restore(target, BackupSelector.Latest, live).Backup.Id);
-        var e = Assert.Throws<BackupException>(() => IndexRestore.Restore(target, BackupSelector.Before(t0.AddDays(-1)), live));
+        var e = Assert.Throws<BackupNotFoundException>(() => IndexRestore.Restore(target, BackupSelector.Before(t0.AddDays(-1)), live));
         Assert.Contains("no backup", e.Message, StringComparison.Ordinal);
         Assert.Equal(200, HnswIndex.Verify(live).Count);
     }
@@ -126,9 +126,10 @@ public sealed class BackupRestoreTests
         return (dir, live, target, manifest, File.ReadAllBytes(live));
     }
 
-    private static void AssertRestoreFails(LocalFolderTarget target, string live, byte[] liveBytes, string backupId, string expected, BackupSelector? selector = null)
+    private static void AssertRestoreFails<TException>(LocalFolderTarget target, string live, byte[] liveBytes, string backupId, string expected, BackupSelector? selector = null)
+        where TException : BackupException
     {
-        var e = Assert.Throws<BackupException>(() => IndexRestore.Restore(target, selector ?? BackupSelector.ById(backupId), live));
+        var e = Assert.Throws<TException>(() => IndexRestore.Restore(target, selector ?? BackupSelector.ById(backupId), live));
         Assert.Equal(backupId, e.BackupId);
         Assert.Contains(backupId, e.Message, StringComparison.Ordinal);
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
@@ -146,7 +147,7 @@ public sealed class BackupRestoreTests
         bytes[bytes.Length / 2] ^= 0x40;
         File.WriteAllBytes(stored, bytes);
 
-        AssertRestoreFails(target, live, liveBytes, manifest.Id, "SHA-256");
+        AssertRestoreFails<BackupIntegrityException>(target, live, liveBytes, manifest.Id, "SHA-256");
     }
 
     [Fact]
@@ -158,7 +159,7 @@ public sealed class BackupRestoreTests
         using (var f = new FileStream(stored, FileMode.Open))
             f.SetLength(f.Length - 100);
 
-        AssertRestoreFails(target, live, liveBytes, manifest.Id, "truncated");
+        AssertRestoreFails<BackupIntegrityException>(target, live, liveBytes, manifest.Id, "truncated");
     }
 
     [Fact]
@@ -168,7 +169,7 @@ public sealed class BackupRestoreTests
         using var _ = dir;
         File.Delete(Path.Combine(target.Root, manifest.Id, IndexBackup.IndexFileName));
 
-        AssertRestoreFails(target, live, liveBytes, manifest.Id, $"'{IndexBackup.IndexFileName}' is missing", BackupSelector.Latest);
+        AssertRestoreFails<BackupIntegrityException>(target, live, liveBytes, manifest.Id, $"'{IndexBackup.IndexFileName}' is missing", BackupSelector.Latest);
     }
 
     [Fact]
@@ -179,7 +180,7 @@ public sealed class BackupRestoreTests
         string path = Path.Combine(target.Root, manifest.Id, BackupManifest.FileName);
         File.WriteAllText(path, File.ReadAllText(path).Replace("\"formatVersion\": 1", "\"formatVersion\": 2", StringComparison.Ordinal));
 
-        AssertRestoreFails(target, live, liveBytes, manifest.Id, "newer than this tool understands");
+        AssertRestoreFails<BackupIntegrityException>(target, live, liveBytes, manifest.Id, "newer than this tool understands");
         var catalog = BackupCatalog.Load(target);
         Assert.Empty(catalog.Backups);
         Assert.Equal(manifest.Id, Assert.Single(catalog.Problems).BackupId);
@@ -193,7 +194,7 @@ public sealed class BackupRestoreTests
         string path = Path.Combine(target.Root, manifest.Id, BackupManifest.FileName);
         File.WriteAllText(path, File.ReadAllText(path).Replace("\"count\": 300", "\"count\": 299", StringComparison.Ordinal));
 
-        AssertRestoreFails(target, live, liveBytes, manifest.Id, "does not match the manifest");
+        AssertRestoreFails<BackupIntegrityException>(target, live, liveBytes, manifest.Id, "does not match the manifest");
     }
 
     [Fact]
@@ -203,7 +204,7 @@ public sealed class BackupRestoreTests
         using var _ = dir;
         File.Delete(Path.Combine(target.Root, manifest.Id, BackupManifest.FileName));
 
-        AssertRestoreFails(target, live, liveBytes, manifest.Id, "partial");
+        AssertRestoreFails<BackupIntegrityException>(target, live, liveBytes, manifest.Id, "partial");
         Assert.Empty(target.ListIds());
     }
 
@@ -226,7 +227,7 @@ public sealed class BackupRestoreTests
             writer.Commit(incremental with { Files = [entry] });
         }
 
-        AssertRestoreFails(target, live, liveBytes, incremental.Id, "broken chain: parent '20000101T000000000Z-000000'", BackupSelector.Latest);
+        AssertRestoreFails<BackupChainException>(target, live, liveBytes, incremental.Id, "broken chain: parent '20000101T000000000Z-000000'", BackupSelector.Latest);
     }
 
     [Fact]
@@ -235,7 +236,7 @@ public sealed class BackupRestoreTests
         var (dir, live, target, _, liveBytes) = Setup();
         using var _ = dir;
 
-        AssertRestoreFails(target, live, liveBytes, "20200101T000000000Z-aaaaaa", "does not exist");
+        AssertRestoreFails<BackupNotFoundException>(target, live, liveBytes, "20200101T000000000Z-aaaaaa", "does not exist");
     }
 
     [Fact]
@@ -248,8 +249,15 @@ public sealed class BackupRestoreTests
         File.WriteAllBytes(live, bytes);
         var target = new LocalFolderTarget(dir.File("backups"));
 
-        Assert.Throws<IndexFormatException>(() => IndexBackup.BackupFile(live, target));
-        Assert.Empty(target.ListIds());
+        Directory.CreateDirectory(dir.File("tmp"));
+        var e = Assert.Throws<IndexFormatException>(() => IndexBackup.BackupFile(live, target, new BackupOptions { TempDirectory = dir.File("tmp") }));
+
+        // The user's file is named, never the temporary snapshot it was verified through.
+        Assert.Equal(Path.GetFullPath(live), e.FilePath);
+        Assert.Contains(Path.GetFullPath(live), e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(dir.File("tmp"), e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(dir.File("tmp")));
+        Assert.False(Directory.Exists(target.Root) && Directory.EnumerateFileSystemEntries(target.Root).Any());
     }
 
     [Fact]
@@ -281,7 +289,7 @@ public sealed class BackupRestoreTests
 
         Assert.Equal(m.ToJson(), back.ToJson());
         Assert.Contains("\"kind\": \"incremental\"", m.ToJson(), StringComparison.Ordinal);
-        Assert.Throws<BackupException>(() => BackupManifest.Parse(m.ToUtf8Json(), "x-2"));
-        Assert.Throws<BackupException>(() => BackupManifest.Parse("{\"formatVersion\": 1, \"id\":"u8, "x-1"));
+        Assert.Throws<BackupIntegrityException>(() => BackupManifest.Parse(m.ToUtf8Json(), "x-2"));
+        Assert.Throws<BackupIntegrityException>(() => BackupManifest.Parse("{\"formatVersion\": 1, \"id\":"u8, "x-1"));
     }
 }

@@ -75,7 +75,7 @@ public sealed class S3TargetTests(S3rverFixture s3) : IClassFixture<S3rverFixtur
         using (var client = new PersistentClient(dir.File("store"), quiet))
         {
             var docs = client.GetOrCreateCollection("docs", new CollectionOptions { Dimensions = 8 });
-            StoreBackupTests.Fill(docs, 200, seed: 6);
+            TestStores.Fill(docs, 200, seed: 6);
             StoreBackup.Backup(client, target, new BackupOptions { CreatedUtc = s_origin });
             docs.Delete(["r3", "r4"]);
             docs.Upsert("new", [.. Enumerable.Repeat(0.5f, 8)], "fresh");
@@ -103,7 +103,7 @@ public sealed class S3TargetTests(S3rverFixture s3) : IClassFixture<S3rverFixtur
 
         using (var wrong = s3.Target(prefix, accessKey: "NOT-A-KEY", secretKey: "nope"))
         {
-            var e = Assert.Throws<BackupException>(() => IndexRestore.Restore(wrong, BackupSelector.Latest, live));
+            var e = Assert.Throws<BackupTargetException>(() => IndexRestore.Restore(wrong, BackupSelector.Latest, live));
             Assert.Contains("access denied", e.Message, StringComparison.Ordinal);
         }
         using (var unreachable = new S3Target(new S3TargetOptions
@@ -111,19 +111,19 @@ public sealed class S3TargetTests(S3rverFixture s3) : IClassFixture<S3rverFixtur
             Endpoint = new Uri($"http://127.0.0.1:{S3rverFixture.FreePort()}"), Bucket = S3rverFixture.Bucket, AccessKey = "S3RVER", SecretKey = "S3RVER", MaxRetries = 0,
         }))
         {
-            var e = Assert.Throws<BackupException>(() => IndexRestore.Restore(unreachable, BackupSelector.Latest, live));
+            var e = Assert.Throws<BackupTargetException>(() => IndexRestore.Restore(unreachable, BackupSelector.Latest, live));
             Assert.Contains("unreachable", e.Message, StringComparison.Ordinal);
         }
         using (var noBucket = new S3Target(new S3TargetOptions { Endpoint = s3.Endpoint, Bucket = "no-such-bucket", AccessKey = "S3RVER", SecretKey = "S3RVER", MaxRetries = 0 }))
         {
-            var e = Assert.Throws<BackupException>(() => noBucket.ListIds());
+            var e = Assert.Throws<BackupTargetException>(() => noBucket.ListIds());
             Assert.Contains("does not exist", e.Message, StringComparison.Ordinal);
         }
 
-        var missing = Assert.Throws<BackupException>(() => good.ReadManifest("20990101T000000000Z-ffffff"));
+        var missing = Assert.Throws<BackupNotFoundException>(() => good.ReadManifest("20990101T000000000Z-ffffff"));
         Assert.Contains("does not exist", missing.Message, StringComparison.Ordinal);
         good.Call(manifest.Id, "delete the manifest alone", () => good.Client.DeleteObjectAsync(S3rverFixture.Bucket, good.KeyOf(manifest.Id, BackupManifest.FileName), TestContext.Current.CancellationToken));
-        var partial = Assert.Throws<BackupException>(() => good.ReadManifest(manifest.Id));
+        var partial = Assert.Throws<BackupIntegrityException>(() => good.ReadManifest(manifest.Id));
         Assert.Contains("partial", partial.Message, StringComparison.Ordinal);
         Assert.Equal(original, File.ReadAllBytes(live));
     }

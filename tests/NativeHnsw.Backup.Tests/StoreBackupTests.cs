@@ -16,8 +16,8 @@ public sealed class StoreBackupTests
         Dictionary<string, List<string>> before;
         using (var client = new PersistentClient(live, s_quiet))
         {
-            Fill(client.GetOrCreateCollection("docs", new CollectionOptions { Dimensions = 8 }), 300, seed: 1);
-            Fill(client.GetOrCreateCollection("other", new CollectionOptions { Dimensions = 4, Metric = DistanceMetric.L2 }), 40, seed: 2);
+            TestStores.Fill(client.GetOrCreateCollection("docs", new CollectionOptions { Dimensions = 8 }), 300, seed: 1);
+            TestStores.Fill(client.GetOrCreateCollection("other", new CollectionOptions { Dimensions = 4, Metric = DistanceMetric.L2 }), 40, seed: 2);
             before = Everything(client);
             manifest = StoreBackup.Backup(client, target);
             // The live data moves on.
@@ -55,7 +55,7 @@ public sealed class StoreBackupTests
                 for (int i = 0; !stop.IsCancellationRequested && i < 5_000; i++)
                 {
                     // One transaction: the new record and the counter that names it.
-                    docs.Upsert(["r" + i, "counter"], [Vector(random, 4), Vector(random, 4)], [null, i.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                    docs.Upsert(["r" + i, "counter"], [TestStores.Vector(random, 4), TestStores.Vector(random, 4)], [null, i.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
                     Volatile.Write(ref written, i + 1);
                 }
             });
@@ -96,13 +96,13 @@ public sealed class StoreBackupTests
         using (var client = new PersistentClient(live, s_quiet))
         {
             var docs = client.GetOrCreateCollection("docs", new CollectionOptions { Dimensions = 8 });
-            Fill(docs, 100, seed: 3);
+            TestStores.Fill(docs, 100, seed: 3);
             manifest = StoreBackup.Backup(client, target);
             docs.Delete(["r5"]);
             after = Everything(client);
 
             // A client holds the store: refused, nothing changed.
-            var locked = Assert.Throws<BackupException>(() => StoreRestore.Restore(target, BackupSelector.Latest, live));
+            var locked = Assert.Throws<BackupStoreInUseException>(() => StoreRestore.Restore(target, BackupSelector.Latest, live));
             Assert.Contains("LOCK", locked.Message, StringComparison.Ordinal);
             Assert.Equal(manifest.Id, locked.BackupId);
             Assert.Equal(after, Everything(client));
@@ -112,7 +112,7 @@ public sealed class StoreBackupTests
         byte[] bytes = File.ReadAllBytes(db);
         bytes[bytes.Length / 2] ^= 0x40;
         File.WriteAllBytes(db, bytes);
-        var tampered = Assert.Throws<BackupException>(() => StoreRestore.Restore(target, BackupSelector.Latest, live));
+        var tampered = Assert.Throws<BackupIntegrityException>(() => StoreRestore.Restore(target, BackupSelector.Latest, live));
         Assert.Contains("SHA-256", tampered.Message, StringComparison.Ordinal);
         Assert.Equal(manifest.Id, tampered.BackupId);
 
@@ -129,7 +129,7 @@ public sealed class StoreBackupTests
         var target = new LocalFolderTarget(dir.File("backups"));
         using (var client = new PersistentClient(live, s_quiet))
         {
-            Fill(client.GetOrCreateCollection("docs", new CollectionOptions { Dimensions = 8 }), 50, seed: 4);
+            TestStores.Fill(client.GetOrCreateCollection("docs", new CollectionOptions { Dimensions = 8 }), 50, seed: 4);
             StoreBackup.Backup(client, target);
         }
         StoreBackup.Backup(live, target);
@@ -153,7 +153,7 @@ public sealed class StoreBackupTests
         Directory.CreateDirectory(dir.File("home"));
         File.WriteAllText(dir.File("home/notes.txt"), "keep me");
 
-        var e = Assert.Throws<BackupException>(() => StoreRestore.Restore(target, BackupSelector.Latest, dir.File("home")));
+        var e = Assert.Throws<BackupMismatchException>(() => StoreRestore.Restore(target, BackupSelector.Latest, dir.File("home")));
 
         Assert.Contains("not a store", e.Message, StringComparison.Ordinal);
         Assert.Equal("keep me", File.ReadAllText(dir.File("home/notes.txt")));
@@ -169,13 +169,13 @@ public sealed class StoreBackupTests
         BackupManifest manifest;
         using (var client = new PersistentClient(live, s_quiet))
         {
-            Fill(client.GetOrCreateCollection("docs", new CollectionOptions { Dimensions = 8 }), 400, seed: 8);
+            TestStores.Fill(client.GetOrCreateCollection("docs", new CollectionOptions { Dimensions = 8 }), 400, seed: 8);
             manifest = StoreBackup.Backup(client, folder);
             client.GetCollection("docs").Delete(["r9"]);
             before = Everything(client);
         }
 
-        var e = Assert.Throws<BackupException>(() => StoreRestore.Restore(new FailingTarget(folder, failAfterBytes: 20_000), BackupSelector.Latest, live));
+        var e = Assert.Throws<BackupDestinationException>(() => StoreRestore.Restore(new FailingTarget(folder, failAfterBytes: 20_000), BackupSelector.Latest, live));
 
         Assert.Equal(manifest.Id, e.BackupId);
         Assert.Contains("No space left on device", e.Message, StringComparison.Ordinal);
@@ -190,6 +190,12 @@ public sealed class StoreBackupTests
         public string Description => inner.Description;
 
         public IReadOnlyList<string> ListIds() => inner.ListIds();
+
+        public IReadOnlyList<string> ListPartialIds() => inner.ListPartialIds();
+
+        public IReadOnlyDictionary<string, long> ListFiles(string id) => inner.ListFiles(id);
+
+        public IReadOnlyList<string> SweepLeftovers(TimeSpan minimumAge, DateTimeOffset now, bool dryRun) => inner.SweepLeftovers(minimumAge, now, dryRun);
 
         public BackupManifest ReadManifest(string id) => inner.ReadManifest(id);
 
@@ -241,18 +247,6 @@ public sealed class StoreBackupTests
         }
     }
 
-    internal static void Fill(Collection collection, int count, int seed)
-    {
-        var random = new Random(seed);
-        var ids = Enumerable.Range(0, count).Select(i => "r" + i).ToList();
-        var vectors = ids.Select(_ => Vector(random, collection.Options.Dimensions)).ToList();
-        var documents = ids.Select(id => (string?)("doc " + id)).ToList();
-        var metadatas = ids.Select((_, i) => (IReadOnlyDictionary<string, object?>?)new Dictionary<string, object?> { ["i"] = (long)i, ["even"] = i % 2 == 0, ["f"] = i / 4.0 }).ToList();
-        collection.Add(ids, vectors, documents, metadatas);
-    }
-
-    internal static float[] Vector(Random random, int dims) => [.. Enumerable.Range(0, dims).Select(_ => (float)(random.NextDouble() * 2 - 1))];
-
     /// <summary>Every record of every collection, and exact query answers, as comparable strings.</summary>
     internal static Dictionary<string, List<string>> Everything(PersistentClient client)
     {
@@ -268,7 +262,7 @@ public sealed class StoreBackupTests
             var random = new Random(99);
             for (int q = 0; q < 5 && records.Count > 0; q++)
             {
-                var hits = collection.Query(Vector(random, collection.Options.Dimensions), k: 5, where: everyone, include: Include.Distances);
+                var hits = collection.Query(TestStores.Vector(random, collection.Options.Dimensions), k: 5, where: everyone, include: Include.Distances);
                 lines.Add("query " + string.Join(",", hits.Select(h => h.Id)));
             }
             all[name] = lines;

@@ -58,7 +58,7 @@ public sealed class StoreIncrementalTests
         var target = new LocalFolderTarget(dir.File("backups"));
         using var client = new PersistentClient(dir.File("store"), s_quiet);
         var docs = client.GetOrCreateCollection("docs", new CollectionOptions { Dimensions = 16 });
-        StoreBackupTests.Fill(docs, 500, seed: 1);
+        TestStores.Fill(docs, 500, seed: 1);
         var full = StoreBackup.Backup(client, target, new BackupOptions { CreatedUtc = s_origin });
         docs.Upsert("r1", [.. Enumerable.Repeat(1f, 16)], "changed");
         docs.Delete(["r2"]);
@@ -85,7 +85,7 @@ public sealed class StoreIncrementalTests
         using (var client = new PersistentClient(live, s_quiet))
         {
             var docs = client.GetOrCreateCollection("docs", new CollectionOptions { Dimensions = 4 });
-            StoreBackupTests.Fill(docs, 20, seed: 2);
+            TestStores.Fill(docs, 20, seed: 2);
             StoreBackup.Backup(client, target, new BackupOptions { CreatedUtc = s_origin });
             docs.Delete(["r0"]);
             first = StoreBackup.BackupIncremental(client, target, options: new BackupOptions { CreatedUtc = s_origin.AddMinutes(1) });
@@ -96,12 +96,12 @@ public sealed class StoreIncrementalTests
 
         string deltaFile = Path.Combine(dir.File("backups"), first.Id, first.FileWithRole(StoreDelta.Role).Name);
         File.AppendAllText(deltaFile, " ");
-        var tampered = Assert.Throws<BackupException>(() => StoreRestore.Restore(target, BackupSelector.Latest, live));
+        var tampered = Assert.Throws<BackupIntegrityException>(() => StoreRestore.Restore(target, BackupSelector.Latest, live));
         Assert.Equal(first.Id, tampered.BackupId);
         Assert.Contains("bytes", tampered.Message, StringComparison.Ordinal);
 
         target.Delete(first.Id);
-        var broken = Assert.Throws<BackupException>(() => StoreRestore.Restore(target, BackupSelector.Latest, live));
+        var broken = Assert.Throws<BackupChainException>(() => StoreRestore.Restore(target, BackupSelector.Latest, live));
         Assert.Equal(second.Id, broken.BackupId);
         Assert.Contains("broken chain", broken.Message, StringComparison.Ordinal);
         Assert.Equal(before, Snapshot(live));
@@ -125,7 +125,7 @@ public sealed class StoreIncrementalTests
                     var c = client.GetCollection(names[random.Next(names.Count)]);
                     int n = random.Next(1, 6);
                     var ids = Enumerable.Range(0, n).Select(_ => "r" + random.Next(40)).Distinct().ToList();
-                    c.Upsert(ids, [.. ids.Select(_ => StoreBackupTests.Vector(random, c.Options.Dimensions))],
+                    c.Upsert(ids, [.. ids.Select(_ => TestStores.Vector(random, c.Options.Dimensions))],
                         [.. ids.Select(_ => random.Next(3) == 0 ? null : "doc " + random.Next(1000))],
                         [.. ids.Select(_ => RandomMetadata(random))]);
                     break;

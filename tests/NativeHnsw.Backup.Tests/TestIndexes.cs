@@ -2,7 +2,7 @@ using NativeHnsw.Testing;
 
 namespace NativeHnsw.Backup.Tests;
 
-/// <summary>Small seeded indexes and the answers they give, for before/after comparisons.</summary>
+/// <summary>Small seeded indexes and the answers they give, for before/after comparisons (also compiled into the CLI tests).</summary>
 internal static class TestIndexes
 {
     public const int Dimensions = 16;

@@ -1,4 +1,5 @@
 using NativeHnsw.Bench.Data;
+using NativeHnsw.Data;
 
 namespace NativeHnsw.Bench.Tests;
 

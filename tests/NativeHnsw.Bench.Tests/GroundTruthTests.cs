@@ -1,36 +1,11 @@
-using NativeHnsw.Bench.Data;
 using NativeHnsw.Bench.GroundTruth;
 using NativeHnsw.Testing;
+using NativeHnsw.Data;
 
 namespace NativeHnsw.Bench.Tests;
 
 public sealed class GroundTruthTests
 {
-    [Theory]
-    [InlineData(DistanceMetric.Cosine)]
-    [InlineData(DistanceMetric.L2)]
-    [InlineData(DistanceMetric.InnerProduct)]
-    public void ExactKnn_MatchesDoublePrecisionBruteForce(DistanceMetric metric)
-    {
-        const int Dims = 24, Seed = 5;
-        var data = Datasets.Gaussian(700, Dims, Seed);
-        var queries = Datasets.Gaussian(37, Dims, Seed + 1);
-        var expected = BruteForce.KNearest(data, queries, Dims, 10, metric);
-        var actual = ExactKnn.Search(new VectorSet(data, Dims), new VectorSet(queries, Dims), 10, metric);
-        // float32 against float64: allow a neighbour swapped at a near-tie, never more than one per query.
-        for (int q = 0; q < expected.Length; q++)
-            Assert.True(expected[q].Intersect(actual[q]).Count() >= 9, $"metric {metric}, seed {Seed}, query {q}");
-        Assert.True(Recall.AtK(actual.Select(r => (IReadOnlyList<long>)r.Select(x => (long)x).ToArray()).ToArray(), expected, 10) > 0.995);
-    }
-
-    [Fact]
-    public void ExactKnn_KLargerThanBase_ReturnsAllRowsSorted()
-    {
-        var data = new float[] { 0, 0, 3, 0, 1, 0 };
-        var truth = ExactKnn.Search(new VectorSet(data, 2), new VectorSet([0.9f, 0f], 2), 10, DistanceMetric.L2);
-        Assert.Equal([2, 0, 1], truth[0]);
-    }
-
     [Fact]
     public void Cache_SecondCall_ReadsTheFileAndAgrees()
     {

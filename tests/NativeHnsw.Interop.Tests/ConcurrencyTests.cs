@@ -6,6 +6,7 @@ public sealed class ConcurrencyTests
     [Theory]
     [InlineData(FaissEngine.EngineName)]
     [InlineData(HnswlibEngine.EngineName)]
+    [InlineData(UsearchEngine.EngineName)]
     public void Dispose_DuringSearches_IsSafe(string engineName)
     {
         var factory = NativeRequirement.Engine(engineName);
@@ -54,6 +55,7 @@ public sealed class ConcurrencyTests
     [Theory]
     [InlineData(FaissEngine.EngineName)]
     [InlineData(HnswlibEngine.EngineName)]
+    [InlineData(UsearchEngine.EngineName)]
     public void ConcurrentSearches_SameEf_AllCorrect(string engineName)
     {
         var factory = NativeRequirement.Engine(engineName);

@@ -2,7 +2,7 @@ using NativeHnsw.Testing;
 
 namespace NativeHnsw.Interop.Tests;
 
-/// <summary>All three engines, same data, same parameters: each must reach the recall an HNSW of these settings gets.</summary>
+/// <summary>Every engine, same data, same parameters: each must reach the recall an HNSW of these settings gets.</summary>
 public sealed class EngineRecallTests
 {
     private const int Dimensions = 64;
@@ -20,6 +20,9 @@ public sealed class EngineRecallTests
         { HnswlibEngine.EngineName, DistanceMetric.Cosine, 0.98 },
         { FaissEngine.EngineName, DistanceMetric.InnerProduct, 0.98 },
         { HnswlibEngine.EngineName, DistanceMetric.InnerProduct, 0.98 },
+        { UsearchEngine.EngineName, DistanceMetric.L2, 0.98 },
+        { UsearchEngine.EngineName, DistanceMetric.Cosine, 0.98 },
+        { UsearchEngine.EngineName, DistanceMetric.InnerProduct, 0.98 },
     };
 
     public static TheoryData<string, DistanceMetric, double> GaussianCases => new()
@@ -31,6 +34,8 @@ public sealed class EngineRecallTests
         { HnswIndexEngine.EngineName, DistanceMetric.Cosine, GaussianThreshold },
         { FaissEngine.EngineName, DistanceMetric.Cosine, GaussianThreshold },
         { HnswlibEngine.EngineName, DistanceMetric.Cosine, GaussianThreshold },
+        { UsearchEngine.EngineName, DistanceMetric.L2, GaussianThreshold },
+        { UsearchEngine.EngineName, DistanceMetric.Cosine, GaussianThreshold },
     };
 
     private const double GaussianThreshold = 0.95;
@@ -48,6 +53,7 @@ public sealed class EngineRecallTests
     [Theory]
     [InlineData(FaissEngine.EngineName)]
     [InlineData(HnswlibEngine.EngineName)]
+    [InlineData(UsearchEngine.EngineName)]
     public void Distances_MatchOurConvention_ForEveryMetric(string engineName)
     {
         var factory = NativeRequirement.Engine(engineName);
@@ -73,6 +79,7 @@ public sealed class EngineRecallTests
     [InlineData(FaissEngine.EngineName)]
     [InlineData(HnswlibEngine.EngineName)]
     [InlineData(HnswIndexEngine.EngineName)]
+    [InlineData(UsearchEngine.EngineName)]
     public void Search_FewerVectorsThanK_ReturnsWhatThereIs(string engineName)
     {
         var factory = NativeRequirement.Engine(engineName);

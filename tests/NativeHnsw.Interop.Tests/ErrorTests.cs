@@ -13,6 +13,8 @@ public sealed class ErrorTests : IDisposable
     [InlineData(FaissEngine.EngineName)]
     [InlineData(HnswlibEngine.EngineName)]
     [InlineData(HnswIndexEngine.EngineName)]
+    [InlineData(UsearchEngine.EngineName)]
+    [InlineData(UsearchWrapperEngine.EngineName)]
     public void WrongDimension_AddOrSearch_ThrowsArgumentException(string engineName)
     {
         var factory = NativeRequirement.Engine(engineName);
@@ -39,6 +41,8 @@ public sealed class ErrorTests : IDisposable
     [Theory]
     [InlineData(FaissEngine.EngineName)]
     [InlineData(HnswlibEngine.EngineName)]
+    [InlineData(UsearchEngine.EngineName)]
+    [InlineData(UsearchWrapperEngine.EngineName)]
     public void Load_WrongDimension_Throws(string engineName)
     {
         var factory = NativeRequirement.Engine(engineName);
@@ -76,6 +80,7 @@ public sealed class ErrorTests : IDisposable
     [Theory]
     [InlineData(FaissEngine.EngineName)]
     [InlineData(HnswlibEngine.EngineName)]
+    [InlineData(UsearchEngine.EngineName)]
     public void Cosine_ZeroVector_ThrowsArgumentException(string engineName)
     {
         var factory = NativeRequirement.Engine(engineName);
@@ -86,6 +91,8 @@ public sealed class ErrorTests : IDisposable
     [Theory]
     [InlineData(FaissEngine.EngineName)]
     [InlineData(HnswlibEngine.EngineName)]
+    [InlineData(UsearchEngine.EngineName)]
+    [InlineData(UsearchWrapperEngine.EngineName)]
     public void UseAfterDispose_ThrowsObjectDisposedException(string engineName)
     {
         var factory = NativeRequirement.Engine(engineName);

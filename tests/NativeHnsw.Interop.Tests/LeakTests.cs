@@ -48,6 +48,32 @@ public sealed class LeakTests
     }
 
     [Fact]
+    public void Usearch_CreateAddFree_Thousands_NoLeak()
+    {
+        // Each cycle holds 50 vectors, USearch's tape of links and one search context per processor (tens of KB).
+        NativeRequirement.Usearch();
+        SettleFinalizers();
+        long liveBefore = UsearchEngine.LiveNativeIndexes;
+        AssertBoundedGrowth(() =>
+        {
+            using var engine = UsearchEngine.Create(TestData.Options(DistanceMetric.L2) with { InitialCapacity = 64 });
+            engine.AddBatch(TestData.Labels.AsMemory(0, 50), TestData.Base.AsMemory(0, 50 * TestData.Dimensions), 1);
+            engine.Search(TestData.Queries.AsSpan(0, TestData.Dimensions), 5, 20);
+        });
+        Assert.Equal(liveBefore, UsearchEngine.LiveNativeIndexes);
+    }
+
+    [Fact]
+    public void Usearch_HandleNotDisposed_IsCountedLive()
+    {
+        NativeRequirement.Usearch();
+        long before = UsearchEngine.LiveNativeIndexes;
+        var engine = UsearchEngine.Create(TestData.Options(DistanceMetric.L2) with { InitialCapacity = 8 });
+        Assert.True(UsearchEngine.LiveNativeIndexes >= before + 1);
+        engine.Dispose();
+    }
+
+    [Fact]
     public void Hnswlib_HandleNotDisposed_IsCountedLive()
     {
         // The counter the leak test relies on does see an index that is not freed.

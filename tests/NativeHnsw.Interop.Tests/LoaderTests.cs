@@ -112,11 +112,38 @@ public sealed class LoaderTests : IDisposable
     }
 
     [Fact]
+    public void NugetPackage_RuntimesFolder_IsSearchedRightAfterTheAppFolder()
+    {
+        var candidates = NativeLibraryLocator.FileCandidates(NativeLibraries.UsearchSpec, AppContext.BaseDirectory).ToList();
+        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "runtimes", NativeLibraryLocator.PortableRid, "native", "libusearch_c.so"), candidates[1]);
+    }
+
+    [Fact]
+    public void Usearch_NothingFound_ReasonSaysToRestoreThePackage()
+    {
+        var spec = NativeLibraries.UsearchSpec with { Name = "nativehnsw_no_such_library" };
+        var status = NativeLibraryLocator.Locate(spec, _ => null, _directory).Status;
+        Assert.False(status.IsAvailable);
+        Assert.Contains("Cloud.Unum.USearch", status.Reason, StringComparison.Ordinal);
+        Assert.Contains(NativeLibraries.UsearchEnvironmentVariable, status.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("libfaiss", status.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Usearch_FromThePackage_LoadsWithoutExtensions()
+    {
+        NativeRequirement.Usearch();
+        Assert.Contains(Path.Combine("runtimes", NativeLibraryLocator.PortableRid, "native"), UsearchEngine.Library.LoadedFrom, StringComparison.Ordinal);
+        Assert.False(UsearchEngine.Library.HasNativeHnswExtensions);
+        Assert.Equal("2.26.6", UsearchEngine.Version);
+    }
+
+    [Fact]
     public void Factories_ReportAvailability_OursAlwaysAvailable()
     {
         Assert.True(VectorEngineFactory.NativeHnsw.IsAvailable);
         Assert.Null(VectorEngineFactory.NativeHnsw.UnavailableReason);
-        Assert.Equal(["NativeHnsw", "FAISS", "hnswlib"], VectorEngineFactory.All.Select(f => f.Name));
+        Assert.Equal(["NativeHnsw", "FAISS", "hnswlib", "USearch", "USearch-f16", "USearch-i8", "USearch-wrapper"], VectorEngineFactory.All.Select(f => f.Name));
         foreach (var factory in VectorEngineFactory.All.Where(f => !f.IsAvailable))
             Assert.False(string.IsNullOrEmpty(factory.UnavailableReason));
         TestContext.Current.TestOutputHelper?.WriteLine($"{FaissEngine.Library}\n{HnswlibEngine.Library}");

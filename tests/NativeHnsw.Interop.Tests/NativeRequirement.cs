@@ -13,6 +13,8 @@ internal static class NativeRequirement
 
     public static void Hnswlib() => Require(HnswlibEngine.Library, HnswlibEngine.EngineName);
 
+    public static void Usearch() => Require(UsearchEngine.Library, UsearchEngine.EngineName);
+
     /// <summary>Requires whatever library the named engine needs (ours needs none).</summary>
     public static VectorEngineFactory Engine(string name)
     {

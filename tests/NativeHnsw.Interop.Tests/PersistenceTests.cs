@@ -14,6 +14,8 @@ public sealed class PersistenceTests : IDisposable
     [InlineData(FaissEngine.EngineName, DistanceMetric.Cosine)]
     [InlineData(HnswlibEngine.EngineName, DistanceMetric.L2)]
     [InlineData(HnswlibEngine.EngineName, DistanceMetric.Cosine)]
+    [InlineData(UsearchEngine.EngineName, DistanceMetric.L2)]
+    [InlineData(UsearchEngine.EngineName, DistanceMetric.Cosine)]
     public void SaveLoad_RoundTrip_SameCountAndSameHits(string engineName, DistanceMetric metric)
     {
         var factory = NativeRequirement.Engine(engineName);

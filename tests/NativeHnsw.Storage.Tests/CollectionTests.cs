@@ -95,19 +95,24 @@ public sealed class CollectionTests
     public void Query_FilterAllowingMoreThanExactThreshold_SearchesGraphWithPredicate()
     {
         using var folder = new TempDirectory();
-        const int dims = 8;
-        int n = Collection.ExactSearchThreshold * 2 + 100;
-        var data = Datasets.Gaussian(n, dims, seed: 5);
+        // Past both exact-search limits: more than ExactSearchThreshold matches, and matches × dimensions over
+        // ExactSearchComponents (4,200 × 256 > 2^20), so only the graph walk with a predicate can answer.
+        const int dims = 256;
+        int n = 8_400;
+        Assert.True(n / 2 > Collection.ExactSearchThreshold && (long)(n / 2) * dims > Collection.ExactSearchComponents);
+        var data = Datasets.Clustered(n, dims, seed: 5);
         using var client = new PersistentClient(folder.Path);
-        var c = client.CreateCollection("big", s_l2);
+        var c = client.CreateCollection("big", s_l2 with { Dimensions = dims });
         c.Add([.. Enumerable.Range(0, n).Select(i => $"r{i}")], [.. Enumerable.Range(0, n).Select(i => Datasets.Row(data, dims, i).ToArray())],
             metadatas: [.. Enumerable.Range(0, n).Select(i => (IReadOnlyDictionary<string, object?>?)Meta.Of(("odd", i % 2 == 1)))]);
-        var queries = Datasets.Gaussian(10, dims, seed: 6);
+        var queries = Datasets.Clustered(10, dims, seed: 6);
+        long before = c.FilteredGraphSearches;
         for (int q = 0; q < 10; q++)
         {
             var query = Datasets.Row(queries, dims, q);
             AssertSameAsBruteForce(c.Query(query, 5, Where.Eq("odd", true), ef: 500), 5, query, data, dims, DistanceMetric.L2, i => i % 2 == 1);
         }
+        Assert.Equal(before + 10, c.FilteredGraphSearches);
     }
 
     [Fact]

@@ -23,12 +23,25 @@ public static class Meta
     /// <summary>
     /// The documented <see cref="Where"/> semantics, evaluated in C# (the reference the SQL translation is tested against).
     /// </summary>
-    public static bool Matches(Where where, IReadOnlyDictionary<string, object>? metadata) => where.Kind switch
+    public static bool Matches(Where where, IReadOnlyDictionary<string, object>? metadata, string? document = null) => where.Kind switch
     {
-        WhereKind.And => where.Children.All(c => Matches(c, metadata)),
-        WhereKind.Or => where.Children.Any(c => Matches(c, metadata)),
+        WhereKind.And => where.Children.All(c => Matches(c, metadata, document)),
+        WhereKind.Or => where.Children.Any(c => Matches(c, metadata, document)),
+        WhereKind.Document => MatchesDocument(where, document),
         _ => Compare(where, metadata),
     };
+
+    private static bool MatchesDocument(Where where, string? document)
+    {
+        string text = (string)where.Values[0];
+        return where.Operator switch
+        {
+            WhereOperator.Contains => document is not null && document.Contains(text, StringComparison.Ordinal),
+            WhereOperator.NotContains => document is null || !document.Contains(text, StringComparison.Ordinal),
+            WhereOperator.Regex => document is not null && System.Text.RegularExpressions.Regex.IsMatch(document, text, System.Text.RegularExpressions.RegexOptions.CultureInvariant),
+            _ => document is null || !System.Text.RegularExpressions.Regex.IsMatch(document, text, System.Text.RegularExpressions.RegexOptions.CultureInvariant),
+        };
+    }
 
     private static bool Compare(Where where, IReadOnlyDictionary<string, object>? metadata)
     {

@@ -1,6 +1,8 @@
+using NativeHnsw.Data;
+
 namespace NativeHnsw.Testing;
 
-/// <summary>Exact k-nearest neighbours in double precision: the ground truth every recall figure is measured against.</summary>
+/// <summary>Exact k-nearest neighbours: the ground truth every recall figure is measured against, and a double-precision reference distance.</summary>
 public static class BruteForce
 {
     /// <summary>Distance as the index defines it (cosine and inner product as 1 − similarity), in double precision.</summary>
@@ -24,37 +26,11 @@ public static class BruteForce
     }
 
     /// <summary>
-    /// For each query row, the row numbers of the <paramref name="k"/> nearest base rows, nearest first.
-    /// Rows for which <paramref name="include"/> is false are skipped.
+    /// For each query row, the row numbers of the <paramref name="k"/> nearest base rows, nearest first (ties: lower row
+    /// first). Rows for which <paramref name="include"/> is false are skipped. The search is NativeHnsw.Data's
+    /// <see cref="ExactKnn"/> (float32 on the index's SIMD kernels), the same ground truth the harness uses;
+    /// <see cref="Distance"/> stays the double-precision reference for checking single distances.
     /// </summary>
-    public static int[][] KNearest(float[] data, float[] queries, int dimensions, int k, DistanceMetric metric, Func<int, bool>? include = null)
-    {
-        int n = data.Length / dimensions;
-        int q = queries.Length / dimensions;
-        var truth = new int[q][];
-        Parallel.For(0, q, qi =>
-        {
-            var query = queries.AsSpan(qi * dimensions, dimensions);
-            var best = new PriorityQueue<int, double>(k + 1, Comparer<double>.Create((a, b) => b.CompareTo(a)));
-            for (int row = 0; row < n; row++)
-            {
-                if (include is not null && !include(row))
-                    continue;
-                double d = Distance(query, data.AsSpan(row * dimensions, dimensions), metric);
-                if (best.Count < k)
-                {
-                    best.Enqueue(row, d);
-                }
-                else if (best.TryPeek(out _, out double worst) && d < worst)
-                {
-                    best.DequeueEnqueue(row, d);
-                }
-            }
-            var rows = new int[best.Count];
-            for (int i = rows.Length - 1; i >= 0; i--)
-                rows[i] = best.Dequeue();
-            truth[qi] = rows;
-        });
-        return truth;
-    }
+    public static int[][] KNearest(float[] data, float[] queries, int dimensions, int k, DistanceMetric metric, Func<int, bool>? include = null) =>
+        ExactKnn.Search(new VectorSet(data, dimensions), new VectorSet(queries, dimensions), k, metric, include: include);
 }

@@ -51,7 +51,7 @@ public static class BenchCli
             int invoked = parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
             return invoked != 0 ? invoked : exitCode;
         }
-        catch (BenchInputException e)
+        catch (Exception e) when (e is BenchInputException or NativeHnsw.Data.VectorFileException)
         {
             stderr.WriteLine($"error: {e.Message}");
             return BadInput;
@@ -71,7 +71,7 @@ public static class BenchCli
         var m = new Option<int>("--m") { Description = "HNSW M", DefaultValueFactory = _ => 16 };
         var efc = new Option<int>("--ef-construction") { Description = "HNSW ef_construction", DefaultValueFactory = _ => 200 };
         var efs = new Option<string[]>("--ef") { Description = "search ef values to sweep, e.g. 10,20,40,80,160,320,400", DefaultValueFactory = _ => ["10,20,40,80,120,160,240,320,400"], AllowMultipleArgumentsPerToken = true };
-        var engines = new Option<string[]>("--engines") { Description = "engines: NativeHnsw, NativeHnsw-mmap, FAISS, hnswlib (comma-separated)", DefaultValueFactory = _ => [string.Join(',', EngineNames.All)], AllowMultipleArgumentsPerToken = true };
+        var engines = new Option<string[]>("--engines") { Description = "engines: NativeHnsw, NativeHnsw-mmap, FAISS, hnswlib, USearch, USearch-f16, USearch-i8, USearch-wrapper (comma-separated)", DefaultValueFactory = _ => [string.Join(',', EngineNames.All)], AllowMultipleArgumentsPerToken = true };
         var builds = new Option<string>("--builds") { Description = "all: time a 1-thread and an all-cores build; parallel: only the all-cores build (quicker)", DefaultValueFactory = _ => "all" };
         var threads = new Option<int>("--threads") { Description = "threads of the parallel build", DefaultValueFactory = _ => Environment.ProcessorCount };
         var repeats = new Option<int>("--repeats") { Description = "timed repetitions of each search pass, save, load and open (median, min, max)", DefaultValueFactory = _ => 3 };
@@ -106,9 +106,11 @@ public static class BenchCli
         var pthreads = new Option<int>("--threads") { Description = "build threads", DefaultValueFactory = _ => Environment.ProcessorCount };
         var pseed = new Option<int>("--seed") { Description = "data seed", DefaultValueFactory = _ => 1 };
         var poutput = new Option<string?>("--output") { Description = "output folder (default artifacts/bench/persistence-<timestamp>)" };
-        var persistence = new Command("persistence", "NativeHnsw's save, load, memory-mapped open, first query and verify across index sizes, next to this disk's measured write+fsync and read speed.")
+        var pengines = new Option<string[]>("--engines") { Description = $"engines compared at every size: {string.Join(", ", PeerPersistence.Supported)}, or none (comma-separated)", DefaultValueFactory = _ => [string.Join(',', PeerPersistence.Supported)], AllowMultipleArgumentsPerToken = true };
+        var pnoPlot = new Option<bool>("--no-plot") { Description = "skip persistence-times.png" };
+        var persistence = new Command("persistence", "NativeHnsw's save, load, memory-mapped open, first query and verify across index sizes, next to this disk's measured write+fsync and read speed; then every engine's save, save + fsync, load and open at each size, with persistence-times.png.")
         {
-            sizes, pdims, pmetric, pm, pefc, pefcLarge, threshold, prepeats, pthreads, pseed, poutput,
+            sizes, pdims, pmetric, pm, pefc, pefcLarge, threshold, prepeats, pthreads, pseed, poutput, pengines, pnoPlot,
         };
         persistence.SetAction(parsed =>
         {
@@ -121,7 +123,7 @@ public static class BenchCli
             var settings = new PersistenceSettings(list, d, ParseMetric(parsed.GetValue(pmetric)) ?? DistanceMetric.Cosine, CheckedM(parsed.GetValue(pm)),
                 Positive("--ef-construction", parsed.GetValue(pefc)), Positive("--ef-construction-large", parsed.GetValue(pefcLarge)),
                 parsed.GetValue(threshold), Positive("--repeats", parsed.GetValue(prepeats)), parsed.GetValue(pseed), Positive("--threads", parsed.GetValue(pthreads)),
-                parsed.GetValue(poutput), commandLine);
+                parsed.GetValue(poutput), commandLine, ParsePersistenceEngines(parsed.GetValue(pengines)!), !parsed.GetValue(pnoPlot));
             setExitCode(PersistenceRun(settings, ui));
         });
         root.Subcommands.Add(persistence);
@@ -182,7 +184,28 @@ public static class BenchCli
 
     private static int PersistenceRun(PersistenceSettings settings, ConsoleUi ui) =>
         RunMode(settings.OutputDirectory, "persistence", "NativeHnsw persistence", work => PersistenceMode.Run(settings, ui, work), PersistenceMode.Tables,
-            r => (r.Command, r.StartedAt, r.Machine, r.Notes), ui);
+            r => (r.Command, r.StartedAt, r.Machine, r.Notes), ui,
+            (report, folder) =>
+            {
+                if (!settings.Plot || report.Engines.Count == 0)
+                    return null;
+                string png = Path.Combine(folder, "persistence-times.png");
+                PersistencePlot.Write(png, report);
+                return png;
+            });
+
+    /// <summary>"none" (or an empty list) compares no engines; otherwise names from <see cref="PeerPersistence.Supported"/>.</summary>
+    internal static IReadOnlyList<string> ParsePersistenceEngines(IEnumerable<string> values)
+    {
+        var parts = values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
+        if (parts.Length == 0 || (parts.Length == 1 && parts[0].Equals("none", StringComparison.OrdinalIgnoreCase)))
+            return [];
+        var names = EngineNames.Parse(parts);
+        var unsupported = names.Where(n => !PeerPersistence.Supported.Contains(n)).ToArray();
+        if (unsupported.Length > 0)
+            throw new BenchInputException($"persistence --engines: {string.Join(", ", unsupported)} not supported here; use {string.Join(", ", PeerPersistence.Supported)} or none.");
+        return names;
+    }
 
     private static int StoreRun(StoreSettings settings, ConsoleUi ui) =>
         RunMode(settings.OutputDirectory, "store", "NativeHnsw durable collections", work => StoreMode.Run(settings, ui, work), StoreMode.Tables,
@@ -190,7 +213,8 @@ public static class BenchCli
 
     /// <summary>A mode with its own report: runs it in a scratch folder under the output, prints its tables, writes report.md and results.json.</summary>
     private static int RunMode<TReport>(string? output, string name, string title, Func<string, TReport> run, Func<TReport, IReadOnlyList<TableData>> tables,
-        Func<TReport, (string Command, DateTimeOffset StartedAt, MachineInfo Machine, IReadOnlyList<string> Notes)> describe, ConsoleUi ui)
+        Func<TReport, (string Command, DateTimeOffset StartedAt, MachineInfo Machine, IReadOnlyList<string> Notes)> describe, ConsoleUi ui,
+        Func<TReport, string, string?>? plot = null)
     {
         string outputDirectory = output ?? DefaultOutput(name);
         string work = Path.Combine(outputDirectory, "work");
@@ -212,10 +236,11 @@ public static class BenchCli
             ui.Note("note: " + note);
         string md = Path.Combine(outputDirectory, "report.md");
         string json = Path.Combine(outputDirectory, "results.json");
-        File.WriteAllText(md, MarkdownReport.Render(title, ReportHeader.Lines(command, startedAt, machine), rendered, notes));
+        string? png = plot?.Invoke(report, outputDirectory);
+        File.WriteAllText(md, MarkdownReport.Render(title, ReportHeader.Lines(command, startedAt, machine), rendered, notes, png is null ? null : Path.GetFileName(png)));
         JsonReport.Write(json, report);
         ui.Line("[bold]wrote[/]");
-        foreach (string file in new[] { md, json })
+        foreach (string file in png is null ? new[] { md, json } : [md, json, png])
             ui.Line("  " + Markup.Escape(Path.GetFullPath(file)));
         return 0;
     }

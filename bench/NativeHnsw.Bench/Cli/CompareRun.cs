@@ -50,10 +50,13 @@ public static class CompareRun
 
         var notes = new List<string>
         {
-            "QPS: one thread, one query at a time, after a one-second warm-up; allocations of FAISS and hnswlib are their managed wrappers' only.",
-            "Builds are timed once each; the 1-thread build is a separate index, discarded. Compare engines at equal recall, not at equal ef.",
-            "NativeHnsw-mmap is NativeHnsw's index saved and memory-mapped read-only, searched in place.",
-            "FAISS and hnswlib have no cosine: they index normalised copies with inner product (the copy is part of their build and query time).",
+            "QPS: one thread, one query at a time, after a one-second warm-up; allocations of FAISS, hnswlib and USearch are their managed wrappers' only.",
+            "Interleaved: for each ef, every engine runs one pass in turn, round after round; a ratio to NativeHnsw is the median of the per-round ratios (min–max beside it). Save, load and open alternate the same way.",
+            "Builds are timed once each, fed in 20 slices (for progress); the 1-thread builds run in engine order, the parallel ones in reverse; the 1-thread build is a separate index, discarded. Compare engines at equal recall, not at equal ef.",
+            "NativeHnsw-mmap is NativeHnsw's index saved and memory-mapped read-only, searched in place; USearch's 'mmap open' is its view (usearch_view).",
+            "Saves: NativeHnsw's save fsyncs the file and its folder (temp file, fsync, rename, fsync folder); FAISS, hnswlib and USearch do not fsync. 'save + fsync' is their save followed by an fsync of the file and its folder, so durable saves compare like with like.",
+            "FAISS and hnswlib have no cosine: they index normalised copies with inner product (the copy is part of their build and query time). USearch has its own cosine.",
+            "USearch-wrapper is the Cloud.Unum.USearch package's C# wrapper: it cannot change the expansion after construction (one ef), set threads (one build thread) or filter, and allocates its result arrays per search; USearch is the same library through its C API.",
         };
         if (!s.BuildOneThread)
             notes.Add("1-thread builds skipped (--builds parallel).");

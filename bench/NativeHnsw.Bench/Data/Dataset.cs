@@ -1,3 +1,5 @@
+using NativeHnsw.Data;
+
 namespace NativeHnsw.Bench.Data;
 
 /// <summary>A loaded base set and query set of the same dimension.</summary>

@@ -1,4 +1,4 @@
-using NativeHnsw.Testing;
+using NativeHnsw.Data;
 
 namespace NativeHnsw.Bench.Data;
 
@@ -55,10 +55,10 @@ public static class DatasetLoader
         if ((long)count * request.Dimensions > Array.MaxLength || (long)queries * request.Dimensions > Array.MaxLength)
             throw new BenchInputException($"{count:N0} × {request.Dimensions} floats do not fit one array; lower --count or --dims.");
         bool clustered = request.Source.Equals(Clustered, StringComparison.OrdinalIgnoreCase);
-        float[] data = clustered ? Datasets.Clustered(count, request.Dimensions, request.Seed) : Datasets.Gaussian(count, request.Dimensions, request.Seed);
+        float[] data = clustered ? SyntheticVectors.Clustered(count, request.Dimensions, request.Seed) : SyntheticVectors.Gaussian(count, request.Dimensions, request.Seed);
         float[] q = clustered
-            ? Datasets.Clustered(queries, request.Dimensions, request.Seed + QuerySeedOffset)
-            : Datasets.Gaussian(queries, request.Dimensions, request.Seed + QuerySeedOffset);
+            ? SyntheticVectors.Clustered(queries, request.Dimensions, request.Seed + QuerySeedOffset)
+            : SyntheticVectors.Gaussian(queries, request.Dimensions, request.Seed + QuerySeedOffset);
         string kind = clustered ? "gaussian mixture (64 clusters, 32 latent dims)" : "gaussian";
         return new Dataset(
             clustered ? Clustered : Synthetic,

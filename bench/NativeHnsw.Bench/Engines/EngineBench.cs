@@ -4,14 +4,16 @@ using NativeHnsw.Bench.Data;
 using NativeHnsw.Bench.Measurements;
 using NativeHnsw.Bench.Reports;
 using NativeHnsw.Interop;
-using NativeHnsw.Testing;
+using NativeHnsw.Data;
 
 namespace NativeHnsw.Bench.Engines;
 
 /// <summary>
-/// Runs every requested engine on the same vectors with the same M, ef_construction and metric, one after the other in
-/// this process: build (one thread and all cores), the ef sweep, then save / load / open. Our memory-mapped variant is
-/// the in-memory index saved and opened, so it shares the build.
+/// Runs every requested engine on the same vectors with the same M, ef_construction and metric in this process, with
+/// the engines' work interleaved so that drift of the machine lands on all of them alike: the one-thread builds in
+/// engine order, the all-cores builds in reverse order; for each ef, rounds of one pass per engine (A B C D, A B C D, …);
+/// save, load and open likewise in rounds. Our memory-mapped variant is the in-memory index saved and opened, so it
+/// shares the build; so do USearch's views.
 /// </summary>
 public sealed class EngineBench
 {
@@ -41,151 +43,246 @@ public sealed class EngineBench
         InitialCapacity = _dataset.Base.Count,
     };
 
+    /// <summary>The ef USearch's C# wrapper is built with (it cannot change it later): the middle of the sweep.</summary>
+    private int WrapperEf => _settings.Efs[_settings.Efs.Count / 2];
+
     public IReadOnlyList<EngineResult> RunAll()
     {
-        var results = new List<EngineResult>();
-        var engines = _settings.Engines;
-        if (engines.Contains(EngineNames.NativeHnsw) || engines.Contains(EngineNames.NativeHnswMapped))
-            results.AddRange(RunOurs(engines.Contains(EngineNames.NativeHnsw), engines.Contains(EngineNames.NativeHnswMapped)));
-        if (engines.Contains(EngineNames.Faiss))
-            results.Add(RunNative(VectorEngineFactory.Faiss));
-        if (engines.Contains(EngineNames.Hnswlib))
-            results.Add(RunNative(VectorEngineFactory.Hnswlib));
+        var requested = _settings.Engines;
+        bool ours = requested.Contains(EngineNames.NativeHnsw) || requested.Contains(EngineNames.NativeHnswMapped);
+        var unavailable = new Dictionary<string, string>();
+        var built = new List<Participant>();
+        foreach (var candidate in Candidates(ours))
+        {
+            if (!requested.Contains(candidate.Name) && !(candidate.Name == EngineNames.NativeHnsw && ours))
+                continue;
+            if (candidate.Unavailable is { } why)
+                unavailable[candidate.Name] = why;
+            else
+                built.Add(candidate);
+        }
+        var all = new List<Participant>(built);
+        try
+        {
+            Build(built);
+            var mine = built.FirstOrDefault(p => p.Name == EngineNames.NativeHnsw);
+            if (mine is not null && requested.Contains(EngineNames.NativeHnswMapped))
+            {
+                mine.Engine!.Save(mine.File);
+                all.Insert(1, new Participant(EngineNames.NativeHnswMapped, factory: null, _workDirectory)
+                {
+                    Engine = HnswIndexEngine.Open(mine.File, Options),
+                    Note = $"the {EngineNames.NativeHnsw} index saved and memory-mapped read-only: no build of its own; memory counts mapped file pages",
+                });
+            }
+            var swept = all.Where(p => requested.Contains(p.Name)).ToList();
+            var sweeps = Sweep(swept);
+            var persistence = Persist(built);
+            var results = new List<EngineResult>();
+            foreach (string name in EngineNames.All.Where(requested.Contains))
+            {
+                if (unavailable.TryGetValue(name, out string? why))
+                {
+                    results.Add(new EngineResult(name, false, why, null, null, [], null, null));
+                    continue;
+                }
+                var p = all.First(x => x.Name == name);
+                results.Add(new EngineResult(name, true, null, p.One, p.All, sweeps.GetValueOrDefault(name, []), persistence.GetValueOrDefault(name), p.Note));
+            }
+            return results;
+        }
+        finally
+        {
+            foreach (var p in all)
+                p.Engine?.Dispose();
+        }
+    }
+
+    /// <summary>Every engine that can build, in report order, with why it cannot when its library is missing.</summary>
+    private IEnumerable<Participant> Candidates(bool ours)
+    {
+        if (ours)
+            yield return new Participant(EngineNames.NativeHnsw, VectorEngineFactory.NativeHnsw, _workDirectory) { SavesWithFsync = true, Open = path => HnswIndexEngine.Open(path, Options) };
+        yield return new Participant(EngineNames.Faiss, VectorEngineFactory.Faiss, _workDirectory) { Note = NativeNote };
+        yield return new Participant(EngineNames.Hnswlib, VectorEngineFactory.Hnswlib, _workDirectory) { Note = NativeNote };
+        yield return new Participant(EngineNames.Usearch, VectorEngineFactory.Usearch, _workDirectory) { Note = NativeNote, Open = path => UsearchEngine.View(path, Options) };
+        yield return new Participant(EngineNames.UsearchF16, VectorEngineFactory.UsearchF16, _workDirectory) { Note = NativeNote, Open = path => UsearchEngine.View(path, Options) };
+        yield return new Participant(EngineNames.UsearchI8, VectorEngineFactory.UsearchI8, _workDirectory)
+        {
+            Note = NativeNote,
+            Open = path => UsearchEngine.View(path, Options),
+            Unavailable = _metric != DistanceMetric.Cosine
+                ? $"USearch's i8 quantisation is valid for cosine only, not {_metric}"
+                : VectorEngineFactory.UsearchI8.IsAvailable ? null : VectorEngineFactory.UsearchI8.UnavailableReason,
+        };
+        yield return new Participant(EngineNames.UsearchWrapper, VectorEngineFactory.UsearchWrapper, _workDirectory)
+        {
+            OnlyEf = WrapperEf,
+            OptionsOverride = Options with { DefaultEf = WrapperEf },
+            Note = $"USearch's own C# wrapper, as a .NET user gets it: expansion fixed at construction, so only ef {WrapperEf}; one build thread; allocates its result arrays per search",
+        };
+    }
+
+    private const string NativeNote = "allocations per query are the managed wrapper's only; native allocations are not counted";
+
+    private void Build(List<Participant> engines)
+    {
+        var labels = SyntheticVectors.RowLabels(_dataset.Base.Count);
+        if (_settings.BuildOneThread && _settings.Threads > 1)
+        {
+            foreach (var p in engines.Where(p => p.OnlyEf is null))
+            {
+                using var single = p.Create(Options);
+                p.One = _ui.Step($"{p.Name}: build, 1 thread", _dataset.Base.Count, "vectors", report => Build(single, labels, 1, report));
+            }
+        }
+        // The other order for the parallel builds: an engine built first above is built last here.
+        foreach (var p in Enumerable.Reverse(engines))
+        {
+            var engine = p.Create(Options);
+            p.Engine = engine;
+            int threads = p.OnlyEf is null ? _settings.Threads : 1;
+            p.All = _ui.Step($"{p.Name}: build, {threads} threads", _dataset.Base.Count, "vectors", report => Build(engine, labels, threads, report));
+            if (_settings.Threads == 1 || p.OnlyEf is not null)
+                p.One ??= p.All;
+        }
+    }
+
+    private BuildResult Build(IVectorEngine engine, long[] labels, int threads, Action<long> report)
+    {
+        double seconds = SlicedBuild.Run(engine, labels, _dataset.Base.Data, _dataset.Base.Dimensions, threads, report);
+        return new BuildResult(threads, seconds, labels.Length / seconds);
+    }
+
+    private IReadOnlyDictionary<string, IReadOnlyList<SearchPoint>> Sweep(List<Participant> engines)
+    {
+        var sweepEngines = engines.Select(p => new SweepEngine(p.Name, p.Engine!, p.OnlyEf)).ToArray();
+        long total = (long)_dataset.Queries.Count * _settings.Repeats * _settings.Efs.Sum(ef => sweepEngines.Count(e => e.Accepts(ef)));
+        return _ui.Step(
+            $"search, interleaved: ef {string.Join(",", _settings.Efs)} × {_settings.Repeats} rounds × {sweepEngines.Length} engines of {_dataset.Queries.Count:N0} queries",
+            total, "queries",
+            report => SearchSweep.RunInterleaved(sweepEngines, _dataset.Queries, _truth, _settings.K, _settings.Efs, _settings.Repeats, EngineNames.NativeHnsw, report));
+    }
+
+    /// <summary>Save (and save + fsync), load and open in rounds across the engines; verify and the cold query for ours.</summary>
+    private Dictionary<string, PersistenceResult> Persist(List<Participant> engines)
+    {
+        var results = new Dictionary<string, PersistenceResult>();
+        if (engines.Count == 0)
+            return results;
+        int repeats = _settings.Repeats;
+        var save = engines.ToDictionary(p => p.Name, _ => new List<double>());
+        var durable = engines.ToDictionary(p => p.Name, _ => new List<double>());
+        _ui.Step($"save and save + fsync, interleaved × {repeats} rounds", (long)repeats * engines.Count, "saves", report =>
+        {
+            foreach (var p in engines)
+                Summary.WarmUp(1, () => Save(p, fsync: false));
+            for (int round = 0; round < repeats; round++)
+            {
+                foreach (var p in engines)
+                {
+                    save[p.Name].Add(Save(p, fsync: false));
+                    durable[p.Name].Add(p.SavesWithFsync ? save[p.Name][^1] : Save(p, fsync: true));
+                }
+                report((long)(round + 1) * engines.Count);
+            }
+            return 0;
+        });
+
+        var load = engines.ToDictionary(p => p.Name, _ => new List<double>());
+        var loadFirst = engines.ToDictionary(p => p.Name, _ => new List<double>());
+        var open = engines.ToDictionary(p => p.Name, _ => new List<double>());
+        var openFirst = engines.ToDictionary(p => p.Name, _ => new List<double>());
+        _ui.Step($"load and memory-mapped open, interleaved × {repeats} rounds", (long)repeats * engines.Count, "loads", report =>
+        {
+            foreach (var p in engines)
+            {
+                Summary.WarmUp(1, () => TimeOpen(path => p.Load(path, Options), p.File));
+                if (p.Open is not null)
+                    Summary.WarmUp(1, () => TimeOpen(p.Open, p.File));
+            }
+            for (int round = 0; round < repeats; round++)
+            {
+                foreach (var p in engines)
+                {
+                    var (ms, us) = TimeOpen(path => p.Load(path, Options), p.File);
+                    load[p.Name].Add(ms);
+                    loadFirst[p.Name].Add(us);
+                    if (p.Open is not null)
+                    {
+                        (ms, us) = TimeOpen(p.Open, p.File);
+                        open[p.Name].Add(ms);
+                        openFirst[p.Name].Add(us);
+                    }
+                }
+                report((long)(round + 1) * engines.Count);
+            }
+            return 0;
+        });
+
+        foreach (var p in engines)
+        {
+            long fileBytes = new FileInfo(p.File).Length;
+            double? perVector = p.Engine!.MemoryBytes is { } bytes ? (double)bytes / p.Engine.Count : null;
+            Summary? verify = null;
+            double? cold = null;
+            if (p.Name == EngineNames.NativeHnsw)
+            {
+                verify = _ui.Step($"{p.Name}: verify ×{repeats}", () => Summary.TimeMilliseconds(1, repeats, () => HnswIndex.Verify(p.File)));
+                cold = ColdFirstQuery(p.File);
+            }
+            bool opens = open[p.Name].Count > 0;
+            var rounds = new PersistenceRounds(save[p.Name], durable[p.Name], load[p.Name], open[p.Name]);
+            // Our mapped open gets a row of its own (NativeHnsw-mmap); USearch's view stays on its engine's row.
+            bool ownMappedRow = p.Name == EngineNames.NativeHnsw;
+            results[p.Name] = new PersistenceResult(
+                Summary.Of(save[p.Name]), Summary.Of(load[p.Name]), opens && !ownMappedRow ? Summary.Of(open[p.Name]) : null, verify,
+                Summary.Of(loadFirst[p.Name]).Median, opens && !ownMappedRow ? Summary.Of(openFirst[p.Name]).Median : null, null,
+                fileBytes, perVector, p.SavesWithFsync, p.SavesWithFsync ? null : Summary.Of(durable[p.Name]), rounds);
+            if (ownMappedRow && opens)
+            {
+                results[EngineNames.NativeHnswMapped] = new PersistenceResult(null, null, Summary.Of(open[p.Name]), null, null,
+                    Summary.Of(openFirst[p.Name]).Median, cold, fileBytes, MappedMemoryPerVector(p.File), SavesWithFsync: true,
+                    Rounds: new PersistenceRounds([], [], [], open[p.Name]));
+            }
+            File.Delete(p.File);
+        }
         return results;
     }
 
-    private IEnumerable<EngineResult> RunOurs(bool inMemory, bool mapped)
+    /// <summary>One timed save to a fresh file; with <paramref name="fsync"/>, followed by an fsync of the file and its folder.</summary>
+    private static double Save(Participant p, bool fsync)
     {
-        var factory = VectorEngineFactory.NativeHnsw;
-        var (one, all) = Builds(factory, out var engine);
-        using (engine)
-        {
-            var sweep = inMemory ? Sweep(engine, EngineNames.NativeHnsw) : [];
-            string file = Path.Combine(_workDirectory, "nativehnsw.index");
-            var save = _ui.Step($"{EngineNames.NativeHnsw}: save ×{_settings.Repeats}", () => TimeSave(engine, file));
-            long fileBytes = new FileInfo(file).Length;
-            var (load, firstAfterLoad) = _ui.Step($"{EngineNames.NativeHnsw}: load ×{_settings.Repeats}", () => TimeLoad(path => HnswIndexEngine.Load(path, Options), file));
-            var verify = _ui.Step($"{EngineNames.NativeHnsw}: verify ×{_settings.Repeats}", () => Summary.TimeMilliseconds(1, _settings.Repeats, () => HnswIndex.Verify(file)));
-            var (open, firstAfterOpen) = _ui.Step($"{EngineNames.NativeHnsw}: memory-mapped open ×{_settings.Repeats}", () => TimeLoad(path => HnswIndexEngine.Open(path, Options), file));
-            double? cold = ColdFirstQuery(file);
-            double? perVector = engine.MemoryBytes is { } bytes ? (double)bytes / engine.Count : null;
-            if (inMemory)
-            {
-                yield return new EngineResult(EngineNames.NativeHnsw, true, null, one, all, sweep,
-                    new PersistenceResult(save, load, null, verify, firstAfterLoad, null, null, fileBytes, perVector), null);
-            }
-            if (mapped)
-            {
-                using var mappedEngine = HnswIndexEngine.Open(file, Options);
-                var mappedSweep = Sweep(mappedEngine, EngineNames.NativeHnswMapped);
-                double? mappedPerVector = mappedEngine.MemoryBytes is { } mb ? (double)mb / mappedEngine.Count : null;
-                yield return new EngineResult(EngineNames.NativeHnswMapped, true, null, null, null, mappedSweep,
-                    new PersistenceResult(null, null, open, null, null, firstAfterOpen, cold, fileBytes, mappedPerVector),
-                    $"the {EngineNames.NativeHnsw} index saved and memory-mapped read-only: no build of its own; memory counts mapped file pages");
-            }
-        }
-    }
-
-    private EngineResult RunNative(VectorEngineFactory factory)
-    {
-        if (!factory.IsAvailable)
-            return new EngineResult(factory.Name, false, factory.UnavailableReason, null, null, [], null, null);
-        var (one, all) = Builds(factory, out var engine);
-        using (engine)
-        {
-            var sweep = Sweep(engine, factory.Name);
-            string file = Path.Combine(_workDirectory, factory.Name.ToLowerInvariant() + ".index");
-            var save = _ui.Step($"{factory.Name}: save ×{_settings.Repeats}", () => TimeSave(engine, file));
-            long fileBytes = new FileInfo(file).Length;
-            var (load, firstAfterLoad) = _ui.Step($"{factory.Name}: load ×{_settings.Repeats}", () => TimeLoad(path => factory.Load(path, Options), file));
-            double? perVector = engine.MemoryBytes is { } bytes ? (double)bytes / engine.Count : null;
-            File.Delete(file);
-            return new EngineResult(factory.Name, true, null, one, all, sweep,
-                new PersistenceResult(save, load, null, null, firstAfterLoad, null, null, fileBytes, perVector),
-                "allocations per query are the managed wrapper's only; native allocations are not counted");
-        }
-    }
-
-    private (BuildResult? One, BuildResult All) Builds(VectorEngineFactory factory, out IVectorEngine engine)
-    {
-        var labels = Datasets.RowLabels(_dataset.Base.Count);
-        BuildResult? one = null;
-        if (_settings.BuildOneThread && _settings.Threads > 1)
-        {
-            using var single = factory.Create(Options);
-            one = _ui.Step($"{factory.Name}: build, 1 thread", () => Build(single, labels, 1));
-        }
-        var built = factory.Create(Options);
-        try
-        {
-            var all = _ui.Step($"{factory.Name}: build, {_settings.Threads} threads", () => Build(built, labels, _settings.Threads));
-            if (_settings.Threads == 1)
-                one = all;
-            engine = built;
-            return (one, all);
-        }
-        catch
-        {
-            built.Dispose();
-            throw;
-        }
-    }
-
-    private BuildResult Build(IVectorEngine engine, long[] labels, int threads)
-    {
+        File.Delete(p.File);
         long start = Stopwatch.GetTimestamp();
-        engine.AddBatch(labels, _dataset.Base.Data, threads);
-        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return new BuildResult(threads, seconds, _dataset.Base.Count / seconds);
+        if (fsync)
+            Persistence.PeerPersistence.SaveAndFsync(p.Engine!, p.File);
+        else
+            p.Engine!.Save(p.File);
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 
-    private IReadOnlyList<SearchPoint> Sweep(IVectorEngine engine, string name) =>
-        _ui.Step($"{name}: search, ef {string.Join(",", _settings.Efs)} × {_settings.Repeats} passes of {_dataset.Queries.Count:N0} queries", report =>
-        {
-            SearchSweep.WarmUp(engine, _dataset.Queries, _settings.K, _settings.Efs[0]);
-            var points = new List<SearchPoint>();
-            foreach (int ef in _settings.Efs)
-            {
-                points.Add(SearchSweep.Measure(engine, _dataset.Queries, _truth, _settings.K, ef, _settings.Repeats));
-                report((double)points.Count / _settings.Efs.Count);
-            }
-            return (IReadOnlyList<SearchPoint>)points;
-        });
-
-    private Summary TimeSave(IVectorEngine engine, string file) =>
-        Summary.TimeMilliseconds(1, _settings.Repeats, () => engine.Save(file), () => File.Delete(file));
-
-    /// <summary>Median load (or open) time, and the median latency of the first query on each freshly loaded index.</summary>
-    private (Summary Time, double FirstQueryUs) TimeLoad(Func<string, IVectorEngine> load, string file)
+    /// <summary>One load (or open) and the latency of the first query on the freshly loaded index.</summary>
+    private (double Ms, double FirstQueryUs) TimeOpen(Func<string, IVectorEngine> load, string file)
     {
         var results = new SearchResult[_settings.K];
         var query = _dataset.Queries.Row(0);
-        var times = new List<double>();
-        var first = new List<double>();
-        float[] warmQuery = query.ToArray();
-        Summary.WarmUp(1, () =>
+        long start = Stopwatch.GetTimestamp();
+        var engine = load(file);
+        double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        using (engine)
         {
-            using var warm = load(file);
-            warm.Search(warmQuery, results, _settings.Efs[0]);
-        });
-        for (int run = 0; run <= _settings.Repeats; run++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            var engine = load(file);
-            double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            using (engine)
-            {
-                start = Stopwatch.GetTimestamp();
-                engine.Search(query, results, _settings.Efs[0]);
-                double us = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-                if (run > 0)
-                {
-                    times.Add(ms);
-                    first.Add(us);
-                }
-            }
+            int ef = engine is UsearchWrapperEngine wrapper ? wrapper.FixedEf : _settings.Efs[0];
+            start = Stopwatch.GetTimestamp();
+            engine.Search(query, results, ef);
+            return (ms, Stopwatch.GetElapsedTime(start).TotalMicroseconds);
         }
-        return (Summary.Of(times), Summary.Of(first).Median);
+    }
+
+    private double? MappedMemoryPerVector(string file)
+    {
+        using var mapped = HnswIndexEngine.Open(file, Options);
+        return mapped.MemoryBytes is { } bytes ? (double)bytes / mapped.Count : null;
     }
 
     /// <summary>The first query after opening a file evicted from the page cache: the latency a cold replica pays. Null when eviction failed.</summary>
@@ -198,5 +295,35 @@ public sealed class EngineBench
         long start = Stopwatch.GetTimestamp();
         engine.Search(_dataset.Queries.Row(0), results, _settings.Efs[0]);
         return Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+    }
+
+    /// <summary>One engine of the run: how to make, load and open it, and what was measured of its builds.</summary>
+    private sealed class Participant(string name, VectorEngineFactory? factory, string workDirectory)
+    {
+        public string Name { get; } = name;
+
+        public string? Unavailable { get; init; } = factory is { IsAvailable: false } f ? f.UnavailableReason : null;
+
+        public HnswOptions? OptionsOverride { get; init; }
+
+        public int? OnlyEf { get; init; }
+
+        public bool SavesWithFsync { get; init; }
+
+        public Func<string, IVectorEngine>? Open { get; init; }
+
+        public string? Note { get; set; }
+
+        public IVectorEngine? Engine { get; set; }
+
+        public BuildResult? One { get; set; }
+
+        public BuildResult? All { get; set; }
+
+        public string File { get; } = Path.Combine(workDirectory, name.ToLowerInvariant() + ".index");
+
+        public IVectorEngine Create(HnswOptions options) => factory!.Create(OptionsOverride ?? options);
+
+        public IVectorEngine Load(string path, HnswOptions options) => factory!.Load(path, OptionsOverride ?? options);
     }
 }

@@ -14,7 +14,18 @@ public static class EngineNames
 
     public const string Hnswlib = HnswlibEngine.EngineName;
 
-    public static readonly IReadOnlyList<string> All = [NativeHnsw, NativeHnswMapped, Faiss, Hnswlib];
+    /// <summary>USearch through its C API, vectors stored as f32.</summary>
+    public const string Usearch = UsearchEngine.EngineName;
+
+    public const string UsearchF16 = UsearchEngine.EngineName + "-f16";
+
+    /// <summary>USearch's i8 quantisation: cosine only (listed unavailable under other metrics).</summary>
+    public const string UsearchI8 = UsearchEngine.EngineName + "-i8";
+
+    /// <summary>USearch through the package's C# wrapper: one ef only.</summary>
+    public const string UsearchWrapper = UsearchWrapperEngine.EngineName;
+
+    public static readonly IReadOnlyList<string> All = [NativeHnsw, NativeHnswMapped, Faiss, Hnswlib, Usearch, UsearchF16, UsearchI8, UsearchWrapper];
 
     /// <summary>Parses "NativeHnsw,FAISS" (any case, commas or separate arguments) into canonical names.</summary>
     public static IReadOnlyList<string> Parse(IEnumerable<string> values)

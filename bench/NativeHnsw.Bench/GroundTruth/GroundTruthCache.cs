@@ -1,6 +1,7 @@
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using NativeHnsw.Bench.Data;
+using NativeHnsw.Data;
 
 namespace NativeHnsw.Bench.GroundTruth;
 
@@ -87,7 +88,7 @@ public sealed class GroundTruthCache
             truth = rows;
             return true;
         }
-        catch (BenchInputException)
+        catch (VectorFileException)
         {
             return false;
         }

@@ -17,6 +17,7 @@ public sealed record MachineInfo(string Cpu, int Cores, string CpuFeatures, stri
             ["NativeHnsw"] = typeof(HnswIndex).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
             ["FAISS"] = NativeVersion(VectorEngineFactory.Faiss, "libfaiss-dev"),
             ["hnswlib"] = NativeVersion(VectorEngineFactory.Hnswlib, "libhnswlib-dev"),
+            ["USearch"] = UsearchEngine.IsAvailable ? $"{UsearchEngine.Version} (Cloud.Unum.USearch, {UsearchEngine.Library.LoadedFrom})" : "unavailable",
         };
         return new MachineInfo(CpuModel(), Environment.ProcessorCount, Features(),
             $".NET {Environment.Version} ({RuntimeInformation.FrameworkDescription})", RuntimeInformation.OSDescription, versions);

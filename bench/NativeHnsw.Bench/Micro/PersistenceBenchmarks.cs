@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using NativeHnsw.Testing;
+using NativeHnsw.Data;
 
 namespace NativeHnsw.Bench.Micro;
 
@@ -27,10 +27,10 @@ public class PersistenceBenchmarks
         _file = Path.Combine(_folder, "index.nhnsw");
         _saveTarget = Path.Combine(_folder, "saved.nhnsw");
         _index = new HnswIndex(new HnswOptions { Dimensions = Dims, EfConstruction = 100 });
-        _index.AddRange(Datasets.RowLabels(Count), Datasets.Gaussian(Count, Dims, seed: 3));
+        _index.AddRange(SyntheticVectors.RowLabels(Count), SyntheticVectors.Gaussian(Count, Dims, seed: 3));
         _index.Save(_file);
         // Timing a file that does not answer like its source would measure the wrong thing.
-        var query = Datasets.Gaussian(1, Dims, seed: 4);
+        var query = SyntheticVectors.Gaussian(1, Dims, seed: 4);
         using var mapped = HnswIndex.Open(_file);
         if (!mapped.Search(query, 10, 64).SequenceEqual(_index.Search(query, 10, 64)))
             throw new InvalidOperationException("The mapped file answers differently from the index it was saved from.");

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using NativeHnsw.Testing;
+using NativeHnsw.Data;
 
 namespace NativeHnsw.Bench.Micro;
 
@@ -22,11 +22,11 @@ public class SearchBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var data = Datasets.Gaussian(10_000, Dims, seed: 1);
-        _queries = Datasets.Gaussian(1_000, Dims, seed: 2);
+        var data = SyntheticVectors.Gaussian(10_000, Dims, seed: 1);
+        _queries = SyntheticVectors.Gaussian(1_000, Dims, seed: 2);
         _index = new HnswIndex(new HnswOptions { Dimensions = Dims, Metric = Metric });
-        _index.AddRange(Datasets.RowLabels(10_000), data);
-        if (_index.Search(Datasets.Row(data, Dims, 7), _results, Ef) == 0 || _results[0].Label != 7)
+        _index.AddRange(SyntheticVectors.RowLabels(10_000), data);
+        if (_index.Search(SyntheticVectors.Row(data, Dims, 7), _results, Ef) == 0 || _results[0].Label != 7)
             throw new InvalidOperationException("The index does not find a vector it holds.");
     }
 

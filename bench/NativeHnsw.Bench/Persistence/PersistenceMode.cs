@@ -2,7 +2,7 @@ using System.Diagnostics;
 using NativeHnsw.Bench.Cli;
 using NativeHnsw.Bench.Measurements;
 using NativeHnsw.Bench.Reports;
-using NativeHnsw.Testing;
+using NativeHnsw.Data;
 
 namespace NativeHnsw.Bench.Persistence;
 
@@ -18,6 +18,7 @@ public static class PersistenceMode
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(ui);
         var results = new List<PersistenceSizeResult>();
+        var peers = new List<PeerSizeResult>();
         var notes = new List<string>();
         foreach (int size in settings.Sizes)
         {
@@ -28,21 +29,33 @@ public static class PersistenceMode
                 ui.Note(notes[^1]);
             }
             results.Add(RunSize(settings, ui, workDirectory, size, efc));
+            var engines = settings.Engines ?? PeerPersistence.Supported;
+            if (engines.Count > 0)
+            {
+                var options = new HnswOptions { Dimensions = settings.Dimensions, Metric = settings.Metric, M = settings.M, EfConstruction = efc, InitialCapacity = size };
+                float[] data = ui.Step(ReportTables.F($"{size:N0}: generate {size:N0} × {settings.Dimensions} gaussian (again, for the engines)"), _ => SyntheticVectors.Gaussian(size, settings.Dimensions, settings.Seed));
+                peers.AddRange(PeerPersistence.Run(engines, options, data, settings.Threads, settings.Repeats, ui, workDirectory, notes));
+            }
+        }
+        if (peers.Count > 0)
+        {
+            notes.Add("Engines side by side: same vectors, M and ef_construction; each round runs every engine's save, save + fsync, load and open in turn (one untimed round first).");
+            notes.Add("Saves: NativeHnsw's save fsyncs the file and its folder itself; FAISS, hnswlib and USearch do not, so 'save + fsync' adds an fsync of the file and its folder after their save. Open is a memory-mapped open: NativeHnsw's Open, USearch's view.");
         }
         return new PersistenceReport(settings.CommandLine, DateTimeOffset.Now, MachineInfo.Detect(), settings.Metric.ToString(), settings.M,
-            settings.Repeats, results, notes);
+            settings.Repeats, results, notes, settings.Dimensions, peers);
     }
 
     private static PersistenceSizeResult RunSize(PersistenceSettings s, ConsoleUi ui, string workDirectory, int size, int efc)
     {
         var options = new HnswOptions { Dimensions = s.Dimensions, Metric = s.Metric, M = s.M, EfConstruction = efc, InitialCapacity = size };
-        float[] data = ui.Step(ReportTables.F($"{size:N0}: generate {size:N0} × {s.Dimensions} gaussian"), _ => Datasets.Gaussian(size, s.Dimensions, s.Seed));
-        float[] query = Datasets.Gaussian(1, s.Dimensions, s.Seed + 1_000_003);
+        float[] data = ui.Step(ReportTables.F($"{size:N0}: generate {size:N0} × {s.Dimensions} gaussian"), _ => SyntheticVectors.Gaussian(size, s.Dimensions, s.Seed));
+        float[] query = SyntheticVectors.Gaussian(1, s.Dimensions, s.Seed + 1_000_003);
         using var index = new HnswIndex(options);
         double build = ui.Step(ReportTables.F($"{size:N0}: build, {s.Threads} threads, ef_construction={efc}"), _ =>
         {
             long start = Stopwatch.GetTimestamp();
-            index.AddRange(Datasets.RowLabels(size), data, s.Threads);
+            index.AddRange(SyntheticVectors.RowLabels(size), data, s.Threads);
             return Stopwatch.GetElapsedTime(start).TotalSeconds;
         });
         data = [];
@@ -118,13 +131,24 @@ public static class PersistenceMode
             ReportTables.F($"{r.Limits.ReadMBps:N0} MB/s ({(r.Limits.ReadIsCold ? "page cache evicted" : "warm: page cache could not be evicted")})"),
             ReportTables.F($"{r.Limits.MemoryCopyGBps:F1} GB/s"),
         ]).ToArray();
-        return
+        var peers = report.Engines.Select(r => (IReadOnlyList<string>)
         [
-            new TableData(ReportTables.F($"Persistence of NativeHnsw (M={report.M}, {report.Metric}; ms: median of {report.Repeats} after a warm-up, min–max; limit = file size at this disk's measured speed)"),
+            ReportTables.F($"{r.Size:N0}"), r.Engine, ReportTables.F($"{r.BuildSeconds:F1}"), ReportTables.F($"{r.FileBytes / 1e6:F1}"),
+            r.SavesWithFsync ? "yes" : "no", Ms(r.SaveMs), r.SavesWithFsync ? "= save" : Ms(r.DurableSaveMs), Ms(r.LoadMs), r.OpenMs is { } o ? Ms(o) : "",
+        ]).ToArray();
+        var tables = new List<TableData>
+        {
+            new(ReportTables.F($"Persistence of NativeHnsw (M={report.M}, {report.Metric}; ms: median of {report.Repeats} after a warm-up, min–max; limit = file size at this disk's measured speed)"),
                 ["vectors", "dims", "ef_construction", "build s", "file bytes", "file B/vector", "memory B/vector", "save ms", "write+fsync limit ms",
                  "load ms", "read limit ms", "mmap open ms", "1st query after open µs", "1st query cold µs", "verify ms"], rows),
-            new TableData("Disk and memory limits (probe file of the index's size)", ["vectors", "probe", "write + fsync", "read", "memory copy, 1 thread"], limits),
-        ];
+            new("Disk and memory limits (probe file of the index's size)", ["vectors", "probe", "write + fsync", "read", "memory copy, 1 thread"], limits),
+        };
+        if (peers.Length > 0)
+        {
+            tables.Add(new TableData(ReportTables.F($"Every engine at every size (ms: median of {report.Repeats} rounds alternating the engines, min–max)"),
+                ["vectors", "engine", "build s", "file MB", "save fsyncs", "save ms", "save + fsync ms", "load ms", "mmap open ms"], peers));
+        }
+        return tables;
     }
 
     private static string Ms(Summary s) => ReportTables.F($"{s.Median:F2} ({s.Min:F2}–{s.Max:F2})");

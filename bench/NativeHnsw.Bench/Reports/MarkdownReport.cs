@@ -16,7 +16,7 @@ public static class MarkdownReport
             text.Append("- ").AppendLine(Escape(line));
         text.AppendLine();
         if (plotFile is not null)
-            text.Append("![recall vs QPS](").Append(plotFile).AppendLine(")").AppendLine();
+            text.Append("![plot](").Append(plotFile).AppendLine(")").AppendLine();
         foreach (var table in tables)
         {
             text.Append("## ").AppendLine(table.Title).AppendLine();

@@ -8,11 +8,6 @@ namespace NativeHnsw.Bench.Reports;
 /// </summary>
 public static class RecallQpsPlot
 {
-    private static readonly Color[] s_palette =
-    [
-        Color.FromHex("#1f77b4"), Color.FromHex("#17becf"), Color.FromHex("#d62728"), Color.FromHex("#2ca02c"), Color.FromHex("#9467bd"),
-    ];
-
     public static void Write(string path, RunReport report, int width = 1000, int height = 640)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -22,20 +17,14 @@ public static class RecallQpsPlot
         {
             double[] xs = engine.Sweep.Select(p => p.Recall).ToArray();
             double[] ys = engine.Sweep.Select(p => Math.Log10(Math.Max(p.Qps.Median, 1))).ToArray();
-            var line = plot.Add.Scatter(xs, ys, s_palette[index++ % s_palette.Length]);
+            var line = plot.Add.Scatter(xs, ys, ChartStyle.Palette[index++ % ChartStyle.Palette.Count]);
             line.LegendText = engine.Engine;
             line.LineWidth = 2;
             line.MarkerSize = 7;
             if (engine.Engine.EndsWith("mmap", StringComparison.Ordinal))
                 line.LinePattern = LinePattern.Dashed;
         }
-        var ticks = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-            LabelFormatter = y => Math.Pow(10, y).ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
-        };
-        plot.Axes.Left.TickGenerator = ticks;
+        plot.Axes.Left.TickGenerator = ChartStyle.LogTicks("N0");
         plot.Axes.Left.Label.Text = "queries per second (1 thread, log scale)";
         plot.Axes.Bottom.Label.Text = ReportTables.F($"recall@{report.K}");
         plot.Title(ReportTables.F($"{report.Dataset}: {report.BaseCount:N0} × {report.Dimensions}, {report.Metric}, M={report.M}, ef_construction={report.EfConstruction}"));

@@ -9,31 +9,36 @@ public static class ReportTables
     public static IReadOnlyList<TableData> For(RunReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return [Build(report), Search(report), Persistence(report), Limits(report.Limits), TargetTable(report.Targets)];
+        return [Build(report), Search(report), Persistence(report), PersistenceRatios(report), Limits(report.Limits), TargetTable(report.Targets)];
     }
 
     public static TableData Build(RunReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         var rows = new List<IReadOnlyList<string>>();
+        var ours = report.Engines.FirstOrDefault(e => e.Engine == Engines.EngineNames.NativeHnsw && e.BuildAllCores is not null)?.BuildAllCores;
         foreach (var e in report.Engines)
         {
             if (!e.Available)
             {
-                rows.Add([e.Engine, "unavailable", "", "", e.UnavailableReason ?? ""]);
+                rows.Add([e.Engine, "unavailable", "", "", "", e.UnavailableReason ?? ""]);
                 continue;
             }
             if (e.BuildAllCores is null)
                 continue;
             rows.Add([e.Engine,
                 e.BuildOneThread is { } one ? F($"{one.Seconds:F2}") : "not run",
-                F($"{e.BuildAllCores.Seconds:F2}"),
+                F($"{e.BuildAllCores.Seconds:F2}{(e.BuildAllCores.Threads == 1 && threadsOf(report) > 1 ? " (1 thread)" : "")}"),
                 F($"{e.BuildAllCores.VectorsPerSecond:N0}"),
-                e.BuildOneThread is { } o ? F($"{o.Seconds / e.BuildAllCores.Seconds:F2}×") : ""]);
+                e.BuildOneThread is { } o && !ReferenceEquals(o, e.BuildAllCores) ? F($"{o.Seconds / e.BuildAllCores.Seconds:F2}×") : "",
+                ours is null ? "" : F($"{e.BuildAllCores.Seconds / ours.Seconds:F2}")]);
         }
-        int threads = report.Engines.FirstOrDefault(e => e.BuildAllCores is not null)?.BuildAllCores?.Threads ?? Environment.ProcessorCount;
-        return new TableData(F($"Build ({report.BaseCount:N0} vectors, M={report.M}, ef_construction={report.EfConstruction}; one run each)"),
-            ["engine", "1 thread (s)", F($"{threads} threads (s)"), F($"vectors/s ({threads} threads)"), "speed-up"], rows);
+        int threads = threadsOf(report);
+        return new TableData(F($"Build ({report.BaseCount:N0} vectors, M={report.M}, ef_construction={report.EfConstruction}; one run each, 1-thread builds in engine order, parallel builds in reverse)"),
+            ["engine", "1 thread (s)", F($"{threads} threads (s)"), F($"vectors/s ({threads} threads)"), "speed-up", F($"time ÷ {Engines.EngineNames.NativeHnsw}")], rows);
+
+        static int threadsOf(RunReport report) =>
+            report.Engines.Where(e => e.BuildAllCores is not null).Select(e => e.BuildAllCores!.Threads).DefaultIfEmpty(Environment.ProcessorCount).Max();
     }
 
     public static TableData Search(RunReport report)
@@ -46,12 +51,13 @@ public static class ReportTables
             {
                 rows.Add([e.Engine, F($"{p.Ef}"), F($"{p.Recall:F4}"),
                     F($"{p.Qps.Median:N0}"), F($"{p.Qps.Min:N0}–{p.Qps.Max:N0}"),
+                    p.QpsRatioToOurs is { } r ? Ratio(r) : "",
                     F($"{p.P50Us:F1}"), F($"{p.P99Us:F1}"), F($"{p.P999Us:F1}"), F($"{p.AllocatedBytesPerQuery:F1}")]);
             }
         }
         return new TableData(
-            F($"Search: recall@{report.K} and one-thread QPS, one query at a time ({report.QueryCount:N0} queries × {report.Repeats} passes per ef; median, min–max)"),
-            ["engine", "ef", F($"recall@{report.K}"), "QPS", "QPS min–max", "p50 µs", "p99 µs", "p99.9 µs", "alloc B/query"], rows);
+            F($"Search: recall@{report.K} and one-thread QPS, one query at a time ({report.QueryCount:N0} queries × {report.Repeats} rounds per ef, engines alternating pass by pass; median, min–max)"),
+            ["engine", "ef", F($"recall@{report.K}"), "QPS", "QPS min–max", F($"QPS ÷ {Engines.EngineNames.NativeHnsw} (per round)"), "p50 µs", "p99 µs", "p99.9 µs", "alloc B/query"], rows);
     }
 
     public static TableData Persistence(RunReport report)
@@ -66,19 +72,58 @@ public static class ReportTables
             string readLimit = limits is null ? "" : F($"{p.FileBytes / (limits.ReadMBps * 1e6) * 1e3:F1}");
             rows.Add([e.Engine,
                 F($"{p.FileBytes / 1e6:F2}"),
-                Ms(p.SaveMs), p.SaveMs is null ? "" : writeLimit,
+                p.SaveMs is null ? "" : p.SavesWithFsync ? "yes" : "no",
+                Ms(p.SaveMs), p.SavesWithFsync ? (p.SaveMs is null ? "" : "= save") : Ms(p.SaveFsyncMs), p.SaveMs is null ? "" : writeLimit,
                 Ms(p.LoadMs), p.LoadMs is null ? "" : readLimit,
                 Ms(p.OpenMs),
                 Us(p.FirstQueryAfterLoadUs ?? p.FirstQueryAfterOpenUs),
-                p.OpenMs is null ? "" : p.FirstQueryColdUs is { } c ? F($"{c:F0}") : "no eviction",
+                p.FirstQueryColdUs is { } c ? F($"{c:F0}") : e.Engine == Engines.EngineNames.NativeHnswMapped ? "no eviction" : "",
                 Ms(p.VerifyMs),
                 p.MemoryBytesPerVector is { } b ? F($"{b:F0}") : "unknown"]);
         }
         return new TableData(
-            F($"Persistence (ms: median of {report.Repeats} after a warm-up, min–max; limits: this disk's sequential write+fsync and read speed applied to the file's size)"),
-            ["engine", "file MB", "save ms", "write limit ms", "load ms", "read limit ms", "mmap open ms", "1st query µs", "1st query cold µs", "verify ms", "memory B/vector"],
+            F($"Persistence (ms: median of {report.Repeats} rounds after a warm-up, engines alternating, min–max; limits: this disk's sequential write+fsync and read speed applied to the file's size)"),
+            ["engine", "file MB", "save fsyncs", "save ms", "save + fsync ms", "write limit ms", "load ms", "read limit ms", "mmap open ms", "1st query µs", "1st query cold µs", "verify ms", "memory B/vector"],
             rows);
     }
+
+    /// <summary>
+    /// Every pair of engines with persistence: save (as each ships), save with both durable (the peers' save followed by
+    /// an fsync), load and file size, each as A ÷ B; times as the median and min–max of per-round ratios.
+    /// </summary>
+    public static TableData PersistenceRatios(RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var engines = report.Engines.Where(e => e.Available && e.Persistence?.Rounds is { LoadMs.Count: > 0 }).ToArray();
+        var rows = new List<IReadOnlyList<string>>();
+        for (int i = 0; i < engines.Length; i++)
+        {
+            for (int j = i + 1; j < engines.Length; j++)
+            {
+                var a = engines[i].Persistence!;
+                var b = engines[j].Persistence!;
+                rows.Add([F($"{engines[i].Engine} ÷ {engines[j].Engine}"),
+                    RoundRatio(a.Rounds!.SaveMs, b.Rounds!.SaveMs),
+                    RoundRatio(a.Rounds.DurableSaveMs, b.Rounds.DurableSaveMs),
+                    RoundRatio(a.Rounds.LoadMs, b.Rounds.LoadMs),
+                    F($"{(double)a.FileBytes / b.FileBytes:F2}")]);
+            }
+        }
+        return new TableData(
+            "Persistence ratios, every pair (A ÷ B; < 1: A is faster or smaller; median of per-round ratios, min–max)",
+            ["pair", "save (as shipped)", "save, both fsynced", "load", "file size"], rows);
+    }
+
+    /// <summary>Median and min–max of a[i] / b[i] over the rounds both have.</summary>
+    internal static string RoundRatio(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        int n = Math.Min(a.Count, b.Count);
+        if (n == 0)
+            return "";
+        return Ratio(Summary.Of(Enumerable.Range(0, n).Select(i => a[i] / b[i]).ToArray()));
+    }
+
+    private static string Ratio(Summary r) => r.Runs == 1 ? F($"{r.Median:F2}") : F($"{r.Median:F2} ({r.Min:F2}–{r.Max:F2})");
 
     public static TableData Limits(MachineLimits? limits) => new(
         "This machine's limits",

@@ -4,7 +4,7 @@ using NativeHnsw.Bench.Cli;
 using NativeHnsw.Bench.Measurements;
 using NativeHnsw.Bench.Reports;
 using NativeHnsw.Storage;
-using NativeHnsw.Testing;
+using NativeHnsw.Data;
 
 namespace NativeHnsw.Bench.Store;
 
@@ -38,7 +38,7 @@ public static class StoreMode
         var notes = new List<string>();
         var collectionOptions = new CollectionOptions { Dimensions = s.Dimensions, Metric = DistanceMetric.Cosine, M = 16, EfConstruction = 100 };
         int total = s.Count + s.Singles;
-        float[] data = ui.Step(ReportTables.F($"generate {total:N0} × {s.Dimensions} clustered"), () => Datasets.Clustered(total, s.Dimensions, s.Seed));
+        float[] data = ui.Step(ReportTables.F($"generate {total:N0} × {s.Dimensions} clustered"), () => SyntheticVectors.Clustered(total, s.Dimensions, s.Seed));
         string main = Path.Combine(workDirectory, "process");
 
         using (var client = new PersistentClient(main, s_manualCheckpoints))
@@ -80,11 +80,11 @@ public static class StoreMode
             int replay = Math.Min(s.Replay, total);
             ui.Step(ReportTables.F($"upsert {replay:N0} records (not checkpointed)"), () =>
             {
-                var fresh = Datasets.Clustered(replay, s.Dimensions, s.Seed + 7);
+                var fresh = SyntheticVectors.Clustered(replay, s.Dimensions, s.Seed + 7);
                 for (int start = 0; start < replay; start += Batch)
                 {
                     int n = Math.Min(Batch, replay - start);
-                    c.Upsert([.. Enumerable.Range(start, n).Select(Id)], [.. Enumerable.Range(start, n).Select(i => Datasets.Row(fresh, s.Dimensions, i).ToArray())]);
+                    c.Upsert([.. Enumerable.Range(start, n).Select(Id)], [.. Enumerable.Range(start, n).Select(i => SyntheticVectors.Row(fresh, s.Dimensions, i).ToArray())]);
                 }
             });
         }
@@ -110,7 +110,7 @@ public static class StoreMode
 
     private static List<StoreFigure> Queries(Collection c, StoreSettings s)
     {
-        var queries = Datasets.Gaussian(s.Queries, s.Dimensions, s.Seed + 2);
+        var queries = SyntheticVectors.Gaussian(s.Queries, s.Dimensions, s.Seed + 2);
         var kinds = new (string Name, Func<int, Where?> Filter)[]
         {
             ("no filter (graph, ef=64)", _ => null),
@@ -123,13 +123,13 @@ public static class StoreMode
         {
             // Warm-up: JIT tiers and SQLite's page cache, on other filter values than the timed ones where they vary.
             for (int i = 0; i < Math.Min(50, s.Queries); i++)
-                c.Query(Datasets.Row(queries, s.Dimensions, i), 10, filter(i + 37));
+                c.Query(SyntheticVectors.Row(queries, s.Dimensions, i), 10, filter(i + 37));
             var times = new double[s.Queries];
             for (int i = 0; i < s.Queries; i++)
             {
                 var where = filter(i);
                 long start = Stopwatch.GetTimestamp();
-                var hits = c.Query(Datasets.Row(queries, s.Dimensions, i), 10, where);
+                var hits = c.Query(SyntheticVectors.Row(queries, s.Dimensions, i), 10, where);
                 times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 // Every filter value is held by at least one record (count >= 100), so an empty answer is a bug, not a result.
                 if (hits.Count == 0)
@@ -149,7 +149,7 @@ public static class StoreMode
         {
             int n = Math.Min(Batch, to - start);
             c.Add([.. Enumerable.Range(start, n).Select(Id)],
-                [.. Enumerable.Range(start, n).Select(i => Datasets.Row(data, dims, i).ToArray())],
+                [.. Enumerable.Range(start, n).Select(i => SyntheticVectors.Row(data, dims, i).ToArray())],
                 metadatas: [.. Enumerable.Range(start, n).Select(i => (IReadOnlyDictionary<string, object?>?)new Dictionary<string, object?> { ["mod"] = (long)(i % 100) })]);
         }
     }
@@ -157,7 +157,7 @@ public static class StoreMode
     private static void AddSingles(Collection c, float[] data, int dims, int from, int to)
     {
         for (int i = from; i < to; i++)
-            c.Add(Id(i), Datasets.Row(data, dims, i).ToArray(), metadata: new Dictionary<string, object?> { ["mod"] = (long)(i % 100) });
+            c.Add(Id(i), SyntheticVectors.Row(data, dims, i).ToArray(), metadata: new Dictionary<string, object?> { ["mod"] = (long)(i % 100) });
     }
 
     private static double Time(Action action)

@@ -87,7 +87,7 @@ internal sealed class StoreState
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
-            throw new BackupException(backupId, $"its {FileName} cannot be read: {e.Message}", e);
+            throw new BackupIntegrityException(backupId, $"its {FileName} cannot be read: {e.Message}", e);
         }
     }
 

@@ -1,17 +1,26 @@
 namespace NativeHnsw.Backup;
 
-/// <summary>Applies <see cref="Retention.Plan"/> to a target.</summary>
+/// <summary>Applies <see cref="Retention.Plan"/> to a target, and sweeps what dead writers left there.</summary>
 public static class BackupPruner
 {
+    /// <summary>How long nothing must have been written to a leftover (a staging folder, an upload without manifest) before a prune removes it.</summary>
+    public static readonly TimeSpan DefaultLeftoverAge = TimeSpan.FromHours(24);
+
     /// <summary>
     /// Plans over the target's readable backups and, unless <paramref name="dryRun"/>, deletes the pruned ones,
     /// newest first (so a crash midway never leaves a listed incremental whose parent is gone before it). A backup
-    /// whose manifest cannot be read is never deleted: it is reported in the catalog's problems instead.
+    /// whose manifest cannot be read is never deleted: it is reported in the catalog's problems instead. Then sweeps
+    /// the leftovers of writers and deletions that never finished (<see cref="IBackupTarget.SweepLeftovers"/>) in
+    /// which nothing was written for <paramref name="leftoverAge"/> (default <see cref="DefaultLeftoverAge"/>), so a
+    /// backup being written meanwhile keeps its files.
     /// </summary>
-    public static PruneReport Prune(IBackupTarget target, RetentionPolicy policy, bool dryRun)
+    /// <param name="time">The clock leftovers are aged by; default the system's.</param>
+    public static PruneReport Prune(IBackupTarget target, RetentionPolicy policy, bool dryRun, TimeSpan? leftoverAge = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(policy);
+        var age = leftoverAge ?? DefaultLeftoverAge;
+        ArgumentOutOfRangeException.ThrowIfLessThan(age, TimeSpan.Zero, nameof(leftoverAge));
         var catalog = BackupCatalog.Load(target);
         var plan = Retention.Plan(catalog.Backups.Select(BackupInfo.From), policy);
         var deleted = new List<string>();
@@ -23,6 +32,7 @@ public static class BackupPruner
                 deleted.Add(b.Id);
             }
         }
-        return new PruneReport(plan, deleted, catalog.Problems);
+        var swept = target.SweepLeftovers(age, (time ?? TimeProvider.System).GetUtcNow(), dryRun);
+        return new PruneReport(plan, deleted, catalog.Problems, swept);
     }
 }

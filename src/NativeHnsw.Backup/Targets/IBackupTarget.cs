@@ -1,7 +1,7 @@
 namespace NativeHnsw.Backup;
 
 /// <summary>
-/// Where backups live: a local folder today; S3-compatible object storage later. A target shows a backup only once
+/// Where backups live: a local folder (<see cref="LocalFolderTarget"/>) or S3-compatible object storage (<see cref="S3Target"/>). A target shows a backup only once
 /// it is whole: files go to a staging place first and the manifest is written last, and only then does the
 /// backup appear in <see cref="ListIds"/>.
 /// </summary>
@@ -13,6 +13,21 @@ public interface IBackupTarget
     /// <summary>Ids of the backups that are complete (their manifest is present), in no particular order.</summary>
     /// <exception cref="BackupException">The target cannot be reached or listed.</exception>
     IReadOnlyList<string> ListIds();
+
+    /// <summary>Ids of backups that have files but no manifest: interrupted (or still running) writes, hand copies.</summary>
+    /// <exception cref="BackupException">The target cannot be reached or listed.</exception>
+    IReadOnlyList<string> ListPartialIds();
+
+    /// <summary>The files a backup holds (the manifest not included), by name, with their lengths.</summary>
+    /// <exception cref="BackupException">The backup does not exist, or the target cannot be listed.</exception>
+    IReadOnlyDictionary<string, long> ListFiles(string id);
+
+    /// <summary>
+    /// Removes what writers and deletions that never finished left behind (a killed process), once nothing was written
+    /// to it for <paramref name="minimumAge"/> as of <paramref name="now"/>; on a dry run only reports it.
+    /// </summary>
+    /// <returns>What was (or would be) removed, one name each.</returns>
+    IReadOnlyList<string> SweepLeftovers(TimeSpan minimumAge, DateTimeOffset now, bool dryRun);
 
     /// <summary>Reads and validates one backup's manifest (<see cref="BackupManifest.Parse"/>).</summary>
     /// <exception cref="BackupException">The backup is missing, partial, or its manifest is unreadable or newer.</exception>

@@ -1,5 +1,4 @@
-using NativeHnsw.Backup.Internal;
-using NativeHnsw.Storage;
+using NativeHnsw.IO;
 
 namespace NativeHnsw.Backup;
 
@@ -25,31 +24,70 @@ public sealed class LocalFolderTarget : IBackupTarget
 
     public string Description => Root;
 
-    public IReadOnlyList<string> ListIds()
+    /// <exception cref="BackupTargetException">The folder does not exist, is a file, or cannot be listed.</exception>
+    public IReadOnlyList<string> ListIds() => [.. BackupFolders().Where(HasManifest)];
+
+    public IReadOnlyList<string> ListPartialIds() => [.. BackupFolders().Where(id => !HasManifest(id))];
+
+    public IReadOnlyDictionary<string, long> ListFiles(string id)
     {
-        if (File.Exists(Root))
-            throw new BackupException(null, $"the backup target '{Root}' is a file, not a folder");
-        if (!Directory.Exists(Root))
-            return [];
+        string folder = FolderOf(id);
         try
         {
-            return [.. Directory.EnumerateDirectories(Root)
-                .Select(Path.GetFileName)
-                .OfType<string>()
-                .Where(name => BackupManifest.IsValidName(name) && File.Exists(Path.Combine(Root, name, BackupManifest.FileName)))
-                .Order(StringComparer.Ordinal)];
+            return new DirectoryInfo(folder).EnumerateFiles()
+                .Where(f => f.Name != BackupManifest.FileName)
+                .ToDictionary(f => f.Name, f => f.Length, StringComparer.Ordinal);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new BackupNotFoundException(id, $"does not exist in '{Root}'", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BackupException(null, $"cannot list the backup folder '{Root}': {e.Message}", e);
+            throw new BackupTargetException(id, $"cannot list its files in '{folder}': {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Deletes the hidden <c>.staging-…</c> and <c>.deleting-…</c> folders of writers and deletions that never finished
+    /// (a killed process): only those in which nothing was written for <paramref name="minimumAge"/>, so a writer still
+    /// at work keeps its folder. A folder without a manifest under a backup's name is left alone (it is reported as
+    /// partial; it may be a hand copy).
+    /// </summary>
+    public IReadOnlyList<string> SweepLeftovers(TimeSpan minimumAge, DateTimeOffset now, bool dryRun)
+    {
+        if (!Directory.Exists(Root))
+            return [];
+        var swept = new List<string>();
+        try
+        {
+            foreach (var dir in new DirectoryInfo(Root).EnumerateDirectories())
+            {
+                if (!dir.Name.StartsWith(StagingPrefix, StringComparison.Ordinal) && !dir.Name.StartsWith(DeletingPrefix, StringComparison.Ordinal))
+                    continue;
+                if (now - LastWrite(dir) < minimumAge)
+                    continue;
+                if (!dryRun)
+                    dir.Delete(recursive: true);
+                swept.Add(dir.Name);
+            }
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Removed meanwhile (its own writer or deletion finished): nothing left to sweep.
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupTargetException(null, $"cannot sweep leftover folders in '{Root}': {e.Message}", e);
+        }
+        return swept;
     }
 
     public BackupManifest ReadManifest(string id)
     {
         string folder = FolderOf(id);
         if (!Directory.Exists(folder))
-            throw new BackupException(id, $"does not exist in '{Root}'");
+            throw new BackupNotFoundException(id, $"does not exist in '{Root}'");
         string path = Path.Combine(folder, BackupManifest.FileName);
         byte[] bytes;
         try
@@ -58,11 +96,11 @@ public sealed class LocalFolderTarget : IBackupTarget
         }
         catch (FileNotFoundException e)
         {
-            throw new BackupException(id, $"is partial: it has no {BackupManifest.FileName} (an interrupted or hand-copied backup)", e);
+            throw new BackupIntegrityException(id, $"is partial: it has no {BackupManifest.FileName} (an interrupted or hand-copied backup)", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BackupException(id, $"cannot read {path}: {e.Message}", e);
+            throw new BackupTargetException(id, $"cannot read {path}: {e.Message}", e);
         }
         return BackupManifest.Parse(bytes, id);
     }
@@ -70,7 +108,7 @@ public sealed class LocalFolderTarget : IBackupTarget
     public Stream OpenRead(string id, string fileName)
     {
         if (!BackupManifest.IsValidName(fileName))
-            throw new BackupException(id, $"'{fileName}' is not a valid file name");
+            throw new BackupMismatchException(id, $"'{fileName}' is not a valid file name");
         string path = Path.Combine(FolderOf(id), fileName);
         try
         {
@@ -78,11 +116,11 @@ public sealed class LocalFolderTarget : IBackupTarget
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new BackupException(id, $"file '{fileName}' is missing from {FolderOf(id)}", e);
+            throw new BackupIntegrityException(id, $"file '{fileName}' is missing from {FolderOf(id)}", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BackupException(id, $"cannot open '{fileName}': {e.Message}", e);
+            throw new BackupTargetException(id, $"cannot open '{fileName}': {e.Message}", e);
         }
     }
 
@@ -90,7 +128,7 @@ public sealed class LocalFolderTarget : IBackupTarget
     {
         string folder = FolderOf(id);
         if (Directory.Exists(folder))
-            throw new BackupException(id, $"already exists in '{Root}'");
+            throw new BackupMismatchException(id, $"already exists in '{Root}'");
         string staging = Path.Combine(Root, StagingPrefix + id + "-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
@@ -98,7 +136,7 @@ public sealed class LocalFolderTarget : IBackupTarget
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BackupException(id, $"cannot create a staging folder in '{Root}': {e.Message}", e);
+            throw new BackupTargetException(id, $"cannot create a staging folder in '{Root}': {e.Message}", e);
         }
         return new LocalFolderWriter(this, id, staging);
     }
@@ -107,24 +145,61 @@ public sealed class LocalFolderTarget : IBackupTarget
     {
         string folder = FolderOf(id);
         if (!Directory.Exists(folder))
-            throw new BackupException(id, $"does not exist in '{Root}'");
+            throw new BackupNotFoundException(id, $"does not exist in '{Root}'");
         string doomed = Path.Combine(Root, DeletingPrefix + id + "-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
             Directory.Move(folder, doomed);
-            DirectorySync.Flush(Root);
+            // A rename keeps the folder's time; the sweep judges a .deleting- folder by when its deletion began.
+            Directory.SetLastWriteTimeUtc(doomed, DateTime.UtcNow);
+            DurableFile.SyncDirectory(Root);
             Directory.Delete(doomed, recursive: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BackupException(id, $"cannot delete: {e.Message}", e);
+            throw new BackupTargetException(id, $"cannot delete: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The newest write time of a folder and everything in it: how long ago its writer last did anything.</summary>
+    private static DateTimeOffset LastWrite(DirectoryInfo dir)
+    {
+        var newest = dir.LastWriteTimeUtc;
+        foreach (var entry in dir.EnumerateFileSystemInfos("*", SearchOption.AllDirectories))
+        {
+            if (entry.LastWriteTimeUtc > newest)
+                newest = entry.LastWriteTimeUtc;
+        }
+        return new DateTimeOffset(newest, TimeSpan.Zero);
+    }
+
+    private bool HasManifest(string id) => File.Exists(Path.Combine(Root, id, BackupManifest.FileName));
+
+    /// <summary>The folders named as backups (hidden ones never are), sorted.</summary>
+    private IEnumerable<string> BackupFolders()
+    {
+        if (File.Exists(Root))
+            throw new BackupTargetException(null, $"the backup target '{Root}' is a file, not a folder");
+        if (!Directory.Exists(Root))
+            throw new BackupTargetException(null, $"the backup folder '{Root}' does not exist");
+        try
+        {
+            return [.. Directory.EnumerateDirectories(Root)
+                .Select(Path.GetFileName)
+                .OfType<string>()
+                .Where(BackupManifest.IsValidName)
+                .Order(StringComparer.Ordinal)];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupTargetException(null, $"cannot list the backup folder '{Root}': {e.Message}", e);
         }
     }
 
     internal string FolderOf(string id)
     {
         if (!BackupManifest.IsValidName(id))
-            throw new BackupException(id, "is not a valid backup id (letters, digits, '.', '_', '-', not starting with '.')");
+            throw new BackupMismatchException(id, "is not a valid backup id (letters, digits, '.', '_', '-', not starting with '.')");
         return Path.Combine(Root, id);
     }
 }

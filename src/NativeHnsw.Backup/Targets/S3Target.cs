@@ -50,29 +50,42 @@ public sealed class S3Target : IBackupTarget, IDisposable
 
     public string Description { get; }
 
-    public IReadOnlyList<string> ListIds()
+    public IReadOnlyList<string> ListIds() => [.. Scan().Where(p => p.Value.HasManifest).Select(p => p.Key)];
+
+    public IReadOnlyList<string> ListPartialIds() => [.. Scan().Where(p => !p.Value.HasManifest).Select(p => p.Key)];
+
+    public IReadOnlyDictionary<string, long> ListFiles(string id)
     {
-        var ids = new List<string>();
-        string root = _prefix.Length == 0 ? "" : _prefix + "/";
-        string? token = null;
-        do
+        CheckId(id);
+        var files = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var o in ListObjects(id, KeyOf(id, "")))
         {
-            var response = Call(null, "list the backups", () => _client.ListObjectsV2Async(new ListObjectsV2Request
-            {
-                BucketName = Options.Bucket, Prefix = root, ContinuationToken = token,
-            }));
-            foreach (var o in response.S3Objects ?? [])
-            {
-                string rest = o.Key[root.Length..];
-                int slash = rest.IndexOf('/', StringComparison.Ordinal);
-                if (slash > 0 && rest[(slash + 1)..] == BackupManifest.FileName && BackupManifest.IsValidName(rest[..slash]))
-                    ids.Add(rest[..slash]);
-            }
-            token = response.IsTruncated == true ? response.NextContinuationToken : null;
+            string name = o.Key[KeyOf(id, "").Length..];
+            if (name != BackupManifest.FileName)
+                files[name] = o.Size ?? 0;
         }
-        while (token is not null);
-        ids.Sort(StringComparer.Ordinal);
-        return ids;
+        if (files.Count == 0 && !Scan().ContainsKey(id))
+            throw new BackupNotFoundException(id, $"does not exist in {Description}");
+        return files;
+    }
+
+    /// <summary>
+    /// Deletes the files of backups that have no manifest and in which nothing was uploaded for
+    /// <paramref name="minimumAge"/>: uploads whose writer died. (Object storage has no staging place; a writer
+    /// still at work keeps uploading, so its newest object stays young.)
+    /// </summary>
+    public IReadOnlyList<string> SweepLeftovers(TimeSpan minimumAge, DateTimeOffset now, bool dryRun)
+    {
+        var swept = new List<string>();
+        foreach (var (id, found) in Scan())
+        {
+            if (found.HasManifest || now - found.NewestWrite < minimumAge)
+                continue;
+            if (!dryRun)
+                DeleteAll(id);
+            swept.Add(id);
+        }
+        return swept;
     }
 
     public BackupManifest ReadManifest(string id)
@@ -81,17 +94,17 @@ public sealed class S3Target : IBackupTarget, IDisposable
         byte[] bytes;
         try
         {
-            using var stream = OpenRead(id, BackupManifest.FileName);
+            using var stream = new ResponseStream(Call(id, $"read its {BackupManifest.FileName}", () => _client.GetObjectAsync(Options.Bucket, KeyOf(id, BackupManifest.FileName))));
             using var buffer = new MemoryStream();
             stream.CopyTo(buffer);
             bytes = buffer.ToArray();
         }
-        catch (BackupException e) when (e.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.NotFound })
+        catch (BackupNotFoundException e)
         {
             bool anyFile = Call(id, "list its files", () => _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Options.Bucket, Prefix = KeyOf(id, ""), MaxKeys = 1 })).KeyCount > 0;
-            throw new BackupException(id, anyFile
-                ? $"is partial in {Description}: it has no {BackupManifest.FileName} (an interrupted upload)"
-                : $"does not exist in {Description}", e);
+            if (anyFile)
+                throw new BackupIntegrityException(id, $"is partial in {Description}: it has no {BackupManifest.FileName} (an interrupted upload)", e);
+            throw new BackupNotFoundException(id, $"does not exist in {Description}", e);
         }
         return BackupManifest.Parse(bytes, id);
     }
@@ -99,8 +112,15 @@ public sealed class S3Target : IBackupTarget, IDisposable
     public Stream OpenRead(string id, string fileName)
     {
         CheckId(id);
-        var response = Call(id, $"read '{fileName}'", () => _client.GetObjectAsync(Options.Bucket, KeyOf(id, fileName)));
-        return new ResponseStream(response);
+        try
+        {
+            var response = Call(id, $"read '{fileName}'", () => _client.GetObjectAsync(Options.Bucket, KeyOf(id, fileName)));
+            return new ResponseStream(response);
+        }
+        catch (BackupNotFoundException e)
+        {
+            throw new BackupIntegrityException(id, $"file '{fileName}' is missing from {Description}", e);
+        }
     }
 
     public IBackupWriter Begin(string id)
@@ -125,16 +145,45 @@ public sealed class S3Target : IBackupTarget, IDisposable
 
     internal void DeleteAll(string id)
     {
-        string prefix = KeyOf(id, "");
+        foreach (var o in ListObjects(id, KeyOf(id, "")))
+            Call(id, $"delete '{o.Key}'", () => _client.DeleteObjectAsync(Options.Bucket, o.Key));
+    }
+
+    /// <summary>Every object under <paramref name="prefix"/>, page by page.</summary>
+    private List<S3Object> ListObjects(string? id, string prefix)
+    {
+        var all = new List<S3Object>();
         string? token = null;
         do
         {
-            var listed = Call(id, "list its files", () => _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Options.Bucket, Prefix = prefix, ContinuationToken = token }));
-            foreach (var o in listed.S3Objects ?? [])
-                Call(id, $"delete '{o.Key}'", () => _client.DeleteObjectAsync(Options.Bucket, o.Key));
+            var listed = Call(id, id is null ? "list the backups" : "list its files", () => _client.ListObjectsV2Async(new ListObjectsV2Request
+            {
+                BucketName = Options.Bucket, Prefix = prefix, ContinuationToken = token,
+            }));
+            all.AddRange(listed.S3Objects ?? []);
             token = listed.IsTruncated == true ? listed.NextContinuationToken : null;
         }
         while (token is not null);
+        return all;
+    }
+
+    /// <summary>The backup ids under the prefix (sorted), each with whether its manifest is there and when its newest object was written.</summary>
+    private SortedDictionary<string, (bool HasManifest, DateTimeOffset NewestWrite)> Scan()
+    {
+        string root = _prefix.Length == 0 ? "" : _prefix + "/";
+        var found = new SortedDictionary<string, (bool HasManifest, DateTimeOffset NewestWrite)>(StringComparer.Ordinal);
+        foreach (var o in ListObjects(null, root))
+        {
+            string rest = o.Key[root.Length..];
+            int slash = rest.IndexOf('/', StringComparison.Ordinal);
+            if (slash <= 0 || !BackupManifest.IsValidName(rest[..slash]))
+                continue;
+            string id = rest[..slash];
+            var written = o.LastModified is { } t ? new DateTimeOffset(t.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue;
+            found.TryGetValue(id, out var seen);
+            found[id] = (seen.HasManifest || rest[(slash + 1)..] == BackupManifest.FileName, written > seen.NewestWrite ? written : seen.NewestWrite);
+        }
+        return found;
     }
 
     /// <summary>Runs one S3 call, turning every failure into a <see cref="BackupException"/> that says what went wrong in words.</summary>
@@ -146,35 +195,41 @@ public sealed class S3Target : IBackupTarget, IDisposable
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode == "NoSuchBucket")
         {
-            throw new BackupException(id, $"cannot {what}: bucket '{Options.Bucket}' does not exist ({Description})", e);
+            throw new BackupTargetException(id, $"cannot {what}: bucket '{Options.Bucket}' does not exist ({Description})", e);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode is "NoSuchKey" or "NoSuchUpload")
+        {
+            throw new BackupNotFoundException(id, $"cannot {what}: it does not exist in {Description}", e);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
-            throw new BackupException(id, $"cannot {what}: it does not exist in {Description}", e);
+            // An S3 server names what is missing (NoSuchKey, NoSuchBucket); a bare 404 comes from something else at that
+            // address (a web server, a wrong path in the endpoint URL).
+            throw new BackupTargetException(id, $"cannot {what}: {Description} answered 404 without an S3 error code ({e.ErrorCode ?? "none"}): it is not an S3 server, or the endpoint URL is wrong", e);
         }
         catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized
             || e.ErrorCode is "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "AccessDenied")
         {
-            throw new BackupException(id, $"cannot {what}: access denied by {Description} ({e.ErrorCode}): wrong access key or secret, or no permission on the bucket", e);
+            throw new BackupTargetException(id, $"cannot {what}: access denied by {Description} ({e.ErrorCode}): wrong access key or secret, or no permission on the bucket", e);
         }
         catch (AmazonServiceException e) when (e.StatusCode == 0 || e.InnerException is HttpRequestException or IOException or TaskCanceledException)
         {
-            throw new BackupException(id, $"cannot {what}: the object store {Description} is unreachable: {e.InnerException?.Message ?? e.Message}", e);
+            throw new BackupTargetException(id, $"cannot {what}: the object store {Description} is unreachable: {e.InnerException?.Message ?? e.Message}", e);
         }
         catch (AmazonServiceException e)
         {
-            throw new BackupException(id, $"cannot {what}: {Description} answered {(int)e.StatusCode} {e.ErrorCode}: {e.Message}", e);
+            throw new BackupTargetException(id, $"cannot {what}: {Description} answered {(int)e.StatusCode} {e.ErrorCode}: {e.Message}", e);
         }
         catch (Exception e) when (e is AmazonClientException or HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException)
         {
-            throw new BackupException(id, $"cannot {what}: the object store {Description} is unreachable: {e.Message}", e);
+            throw new BackupTargetException(id, $"cannot {what}: the object store {Description} is unreachable: {e.Message}", e);
         }
     }
 
     private static void CheckId(string id)
     {
         if (!BackupManifest.IsValidName(id))
-            throw new BackupException(id, "is not a valid backup id");
+            throw new BackupMismatchException(id, "is not a valid backup id");
     }
 
     /// <summary>The body of a GET, disposing the response with it.</summary>

@@ -4,29 +4,18 @@ using Amazon.S3.Model;
 namespace NativeHnsw.Backup;
 
 /// <summary>One backup being uploaded to an <see cref="S3Target"/>: files as they come, the manifest at commit.</summary>
-internal sealed class S3Writer : IBackupWriter
+internal sealed class S3Writer : BackupWriter
 {
     private readonly S3Target _target;
-    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
-    private bool _committed;
-    private bool _disposed;
 
     public S3Writer(S3Target target, string id)
+        : base(id)
     {
         _target = target;
-        Id = id;
     }
 
-    public string Id { get; }
-
-    public BackupFileEntry Write(string fileName, string role, Stream content, IProgress<long>? bytesWritten = null)
+    protected override BackupFileEntry WriteFile(string fileName, string role, Stream content, IProgress<long>? bytesWritten)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_committed)
-            throw new InvalidOperationException("the backup is committed");
-        if (!BackupManifest.IsValidName(fileName) || fileName == BackupManifest.FileName || !_names.Add(fileName))
-            throw new BackupException(Id, $"invalid or repeated file name '{fileName}'");
-        ArgumentNullException.ThrowIfNull(content);
         string key = _target.KeyOf(Id, fileName);
         int partSize = _target.Options.PartSize;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -89,36 +78,26 @@ internal sealed class S3Writer : IBackupWriter
         return new BackupFileEntry(fileName, role, total, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 
-    public void Commit(BackupManifest manifest)
+    protected override void CommitManifest(BackupManifest manifest)
     {
-        ArgumentNullException.ThrowIfNull(manifest);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (manifest.Id != Id)
-            throw new ArgumentException($"the manifest is for '{manifest.Id}', not '{Id}'", nameof(manifest));
-        manifest.Validate(Id);
         using var body = new MemoryStream(manifest.ToUtf8Json(), writable: false);
         _target.Call(Id, "upload its manifest", () => _target.Client.PutObjectAsync(new PutObjectRequest
         {
             BucketName = _target.Options.Bucket, Key = _target.KeyOf(Id, BackupManifest.FileName), InputStream = body, AutoCloseStream = false, UseChunkEncoding = false,
         }));
-        _committed = true;
     }
 
-    public void Dispose()
+    protected override void Abandon()
     {
-        if (_disposed)
+        if (!AnyWritten)
             return;
-        _disposed = true;
-        if (!_committed && _names.Count > 0)
+        try
         {
-            try
-            {
-                _target.DeleteAll(Id);
-            }
-            catch (BackupException)
-            {
-                // Without a manifest the files never list; what is left is garbage, not a backup.
-            }
+            _target.DeleteAll(Id);
+        }
+        catch (BackupException)
+        {
+            // Without a manifest the files never list; what is left is garbage, not a backup.
         }
     }
 

@@ -43,6 +43,16 @@ internal static class EngineInput
         return copy;
     }
 
+    /// <summary>For engines that normalise by themselves: a cosine row must still have a direction.</summary>
+    public static void CheckNoZeroRow(ReadOnlySpan<float> rows, int dimensions, string paramName)
+    {
+        for (int offset = 0; offset < rows.Length; offset += dimensions)
+        {
+            if (!rows.Slice(offset, dimensions).ContainsAnyExcept(0f))
+                throw new ArgumentException($"A cosine index cannot take an all-zero vector (row {offset / dimensions}): it has no direction.", paramName);
+        }
+    }
+
     public static void NormalizeRow(ReadOnlySpan<float> row, Span<float> destination, string paramName)
     {
         if (!VectorKernels.Normalize(row, destination))

@@ -1,8 +1,8 @@
 namespace NativeHnsw.Interop;
 
 /// <summary>
-/// One HNSW engine (ours, FAISS, hnswlib) behind the operations a comparison needs, so the harness and the tests treat
-/// all three alike. Create engines with <see cref="VectorEngineFactory"/> (or each engine's static <c>Create</c>/<c>Load</c>),
+/// One HNSW engine (ours, FAISS, hnswlib, USearch) behind the operations a comparison needs, so the harness and the
+/// tests treat them alike. Create engines with <see cref="VectorEngineFactory"/> (or each engine's static <c>Create</c>/<c>Load</c>),
 /// all from the same <see cref="HnswOptions"/>.
 /// </summary>
 /// <remarks>
@@ -10,13 +10,13 @@ namespace NativeHnsw.Interop;
 /// InnerProduct is 1 − a·b, Cosine is 1 − cos(a, b). Engines without a native cosine (FAISS, hnswlib) get normalised
 /// copies of the vectors and queries and run inner product; FAISS's similarity s is reported as 1 − s.</para>
 /// <para>Threading: <see cref="AddBatch"/> and <see cref="Search(ReadOnlySpan{float}, Span{SearchResult}, int)"/> may run concurrently. The native engines keep ef
-/// in the index, not per query (neither FAISS 1.7.3's C API nor hnswlib 0.6.2 takes it per call), so concurrent searches
+/// in the index, not per query (neither FAISS 1.7.3's C API, hnswlib 0.6.2 nor USearch 2.26's C API takes it per call), so concurrent searches
 /// must use the same ef; a search racing a different ef still returns valid hits, just at the other ef.
 /// Dispose may race anything: native memory is freed only after the last operation in flight ends.</para>
 /// </remarks>
 public interface IVectorEngine : IDisposable
 {
-    /// <summary>"NativeHnsw", "FAISS" or "hnswlib".</summary>
+    /// <summary>"NativeHnsw", "FAISS", "hnswlib", "USearch" (with "-f16" / "-i8" for its quantised storage) or "USearch-wrapper".</summary>
     string Name { get; }
 
     int Dimensions { get; }

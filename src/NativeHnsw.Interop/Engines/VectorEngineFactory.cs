@@ -30,8 +30,23 @@ public sealed class VectorEngineFactory
     /// <summary>hnswlib through libhnswlib_c.so.</summary>
     public static VectorEngineFactory Hnswlib { get; } = new(HnswlibEngine.EngineName, HnswlibEngine.Create, HnswlibEngine.Load, () => NativeLibraries.Hnswlib);
 
+    /// <summary>USearch's dense index through its C API (libusearch_c.so), vectors stored as f32.</summary>
+    public static VectorEngineFactory Usearch { get; } = new(UsearchEngine.EngineName, UsearchEngine.Create, UsearchEngine.Load, () => NativeLibraries.Usearch);
+
+    /// <summary>USearch's dense index stored as f16.</summary>
+    public static VectorEngineFactory UsearchF16 { get; } = new(
+        UsearchEngine.NameOf(UsearchScalar.Float16), o => UsearchEngine.Create(o, UsearchScalar.Float16), UsearchEngine.Load, () => NativeLibraries.Usearch);
+
+    /// <summary>USearch's dense index stored as i8 (cosine only).</summary>
+    public static VectorEngineFactory UsearchI8 { get; } = new(
+        UsearchEngine.NameOf(UsearchScalar.Int8), o => UsearchEngine.Create(o, UsearchScalar.Int8), UsearchEngine.Load, () => NativeLibraries.Usearch);
+
+    /// <summary>USearch through the package's C# wrapper, as a .NET user gets it by default (one ef: see <see cref="UsearchWrapperEngine"/>).</summary>
+    public static VectorEngineFactory UsearchWrapper { get; } = new(
+        UsearchWrapperEngine.EngineName, UsearchWrapperEngine.Create, UsearchWrapperEngine.Load, () => NativeLibraries.Usearch);
+
     /// <summary>Ours first, then the native baselines.</summary>
-    public static IReadOnlyList<VectorEngineFactory> All { get; } = [NativeHnsw, Faiss, Hnswlib];
+    public static IReadOnlyList<VectorEngineFactory> All { get; } = [NativeHnsw, Faiss, Hnswlib, Usearch, UsearchF16, UsearchI8, UsearchWrapper];
 
     public string Name { get; }
 

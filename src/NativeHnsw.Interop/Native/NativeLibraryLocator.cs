@@ -5,7 +5,8 @@ namespace NativeHnsw.Interop.Native;
 /// <summary>
 /// Finds and loads a native library, in this order: the file named by the spec's environment variable; the
 /// application folder; native/build/lib of the source tree the application was built from; the system library search
-/// path. The first that loads and exports the required symbol wins. An environment variable naming a file that does
+/// path. For a library that ships in a NuGet package, the package's runtimes/RID/native folder under the application
+/// folder comes right after the application folder itself. The first that loads and exports the required symbol wins. An environment variable naming a file that does
 /// not load is an error, not a fallthrough: the user asked for that file.
 /// </summary>
 internal static class NativeLibraryLocator
@@ -51,14 +52,18 @@ internal static class NativeLibraryLocator
             : $"{spec.FileName} was not found ({systemFailure})";
         return Unavailable(spec, searched,
             $"{why}. Searched: {string.Join(", ", searched)}. " +
-            $"To fix: apt-get install {spec.Packages} cmake g++, then `dotnet build` (it builds native/), " +
+            $"To fix: {spec.Remedy}, " +
             $"or set {spec.EnvironmentVariable} to the full path of a {spec.FileName}.");
     }
 
-    /// <summary>The application folder, then native/build/lib in every ancestor that holds native/CMakeLists.txt.</summary>
+    /// <summary>
+    /// The application folder, its runtimes/RID/native (where `dotnet build` puts a NuGet package's native assets for a
+    /// RID-less build), then native/build/lib in every ancestor that holds native/CMakeLists.txt.
+    /// </summary>
     internal static IEnumerable<string> FileCandidates(NativeLibrarySpec spec, string appDirectory)
     {
         yield return Path.Combine(appDirectory, spec.FileName);
+        yield return Path.Combine(appDirectory, "runtimes", PortableRid, "native", spec.FileName);
         var directory = new DirectoryInfo(appDirectory);
         for (int depth = 0; directory is not null && depth <= MaxParentDepth; depth++, directory = directory.Parent)
         {
@@ -66,6 +71,11 @@ internal static class NativeLibraryLocator
                 yield return Path.Combine(directory.FullName, "native", "build", "lib", spec.FileName);
         }
     }
+
+    /// <summary>The portable RID NuGet packages use for this process, e.g. linux-x64 or osx-arm64.</summary>
+    internal static string PortableRid =>
+        (OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux") + "-" +
+        RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
 
     private static bool TryLoad(NativeLibrarySpec spec, string path, out nint handle, out string? failure)
     {
@@ -103,7 +113,7 @@ internal static class NativeLibraryLocator
             IsAvailable = true,
             LoadedFrom = path,
             SearchedLocations = searched,
-            HasNativeHnswExtensions = NativeLibrary.TryGetExport(handle, spec.ExtensionExport, out _),
+            HasNativeHnswExtensions = spec.ExtensionExport is not null && NativeLibrary.TryGetExport(handle, spec.ExtensionExport, out _),
         }, handle);
 
     private static Result Unavailable(NativeLibrarySpec spec, List<string> searched, string reason) =>

@@ -21,11 +21,21 @@ namespace NativeHnsw.Storage;
 /// <c>$eq</c>. <c>$ne</c> is exactly <c>not $eq</c> and <c>$nin</c> exactly <c>not $in</c>: a record that lacks the
 /// key, or holds a value of another type, matches them — Chroma's behaviour since 0.5.12 (before it, records lacking
 /// the key did not match). A record without metadata matches only <c>$ne</c>/<c>$nin</c>.</para>
+/// <para>Limits: filters nest at most <see cref="MaxDepth"/> levels (a comparison is one level, each <c>$and</c>/<c>$or</c>
+/// around it one more); a deeper one is refused where it is built or parsed, with <see cref="FilterSyntaxException"/>
+/// naming the depth. Lists (<c>$in</c>, <c>$nin</c>) and <c>$and</c>/<c>$or</c> members have no limit of their own.</para>
 /// </remarks>
 public sealed class Where
 {
     private readonly Where[] _children;
     private readonly object[] _values;
+
+    /// <summary>
+    /// How deeply filters may nest: a comparison is depth 1, an <c>$and</c>/<c>$or</c> one more than its deepest member.
+    /// Deeper filters are refused (<see cref="FilterSyntaxException"/>): they are translated to nested SQL and walked
+    /// recursively, and 100 levels is far beyond any filter written by hand or generated from a query language.
+    /// </summary>
+    public const int MaxDepth = 100;
 
     private Where(WhereKind kind, Where[] children, string? key, WhereOperator op, object[] values)
     {
@@ -34,7 +44,14 @@ public sealed class Where
         Key = key;
         Operator = op;
         _values = values;
+        int deepest = 0;
+        foreach (var child in children)
+            deepest = Math.Max(deepest, child.Depth);
+        Depth = deepest + 1;
     }
+
+    /// <summary>1 for a comparison; one more than the deepest member for <c>$and</c>/<c>$or</c>; at most <see cref="MaxDepth"/>.</summary>
+    public int Depth { get; }
 
     public WhereKind Kind { get; }
 
@@ -53,18 +70,8 @@ public sealed class Where
     /// <exception cref="FilterSyntaxException">Not JSON, or not the documented syntax; the message names the place.</exception>
     public static Where Parse(string json)
     {
-        ArgumentNullException.ThrowIfNull(json);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new FilterSyntaxException("$", $"not valid JSON: {e.Message}", e);
-        }
-        using (document)
-            return FromJson(document.RootElement);
+        using var document = ParseJson(json);
+        return FromJson(document.RootElement);
     }
 
     /// <inheritdoc cref="Parse"/>
@@ -86,6 +93,33 @@ public sealed class Where
 
     public static Where Nin(string key, params object[] values) => Compare(key, WhereOperator.Nin, values);
 
+    /// <summary>Records whose document contains <paramref name="text"/> (ordinal, case-sensitive; any script).</summary>
+    public static Where DocumentContains(string text) => Document(WhereOperator.Contains, text, "$");
+
+    /// <summary>Records whose document does not contain <paramref name="text"/>, or that have no document.</summary>
+    public static Where DocumentNotContains(string text) => Document(WhereOperator.NotContains, text, "$");
+
+    /// <summary>Records whose document matches the .NET regular expression <paramref name="pattern"/> (culture-invariant; evaluated with a time limit of <see cref="RegexTimeout"/> per document).</summary>
+    public static Where DocumentRegex(string pattern) => Document(WhereOperator.Regex, pattern, "$");
+
+    /// <summary>Records whose document does not match <paramref name="pattern"/>, or that have no document.</summary>
+    public static Where DocumentNotRegex(string pattern) => Document(WhereOperator.NotRegex, pattern, "$");
+
+    /// <summary>How long one <c>$regex</c> may run on one document before the filter fails with <see cref="StoreException"/>.</summary>
+    public static TimeSpan RegexTimeout { get; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Parses Chroma's <c>where_document</c> JSON: <c>{"$contains": text}</c>, <c>$not_contains</c>, <c>$regex</c>,
+    /// <c>$not_regex</c>, and <c>{"$and": […]}</c>/<c>{"$or": […]}</c> of those. The result is a <see cref="Where"/>,
+    /// so it combines with a metadata filter through <see cref="And"/>.
+    /// </summary>
+    /// <exception cref="FilterSyntaxException">Not JSON, or not that syntax; the message names the place.</exception>
+    public static Where ParseDocument(string json)
+    {
+        using var document = ParseJson(json);
+        return ParseDocumentFilter(document.RootElement, "$");
+    }
+
     public static Where And(params Where[] filters) => Logical(WhereKind.And, filters);
 
     public static Where Or(params Where[] filters) => Logical(WhereKind.Or, filters);
@@ -102,7 +136,14 @@ public sealed class Where
     private void Write(Utf8JsonWriter writer)
     {
         writer.WriteStartObject();
-        if (Kind == WhereKind.Comparison)
+        if (Kind == WhereKind.Document)
+        {
+            writer.WritePropertyName(DocumentKey);
+            writer.WriteStartObject();
+            writer.WriteString(OperatorName(Operator), (string)_values[0]);
+            writer.WriteEndObject();
+        }
+        else if (Kind == WhereKind.Comparison)
         {
             writer.WritePropertyName(Key!);
             writer.WriteStartObject();
@@ -140,8 +181,80 @@ public sealed class Where
         WhereOperator.Lt => "$lt",
         WhereOperator.Lte => "$lte",
         WhereOperator.In => "$in",
-        _ => "$nin",
+        WhereOperator.Nin => "$nin",
+        WhereOperator.Contains => "$contains",
+        WhereOperator.NotContains => "$not_contains",
+        WhereOperator.Regex => "$regex",
+        _ => "$not_regex",
     };
+
+    /// <summary>The key under which a metadata filter holds a document test (Chroma's name for the document field).</summary>
+    public const string DocumentKey = "#document";
+
+    private static Where Document(WhereOperator op, string text, string path)
+    {
+        if (text is null)
+            throw new FilterSyntaxException(path, $"{OperatorName(op)} takes a string, got null");
+        if (op is WhereOperator.Regex or WhereOperator.NotRegex)
+        {
+            try
+            {
+                _ = new System.Text.RegularExpressions.Regex(text, System.Text.RegularExpressions.RegexOptions.CultureInvariant, RegexTimeout);
+            }
+            catch (ArgumentException e)
+            {
+                throw new FilterSyntaxException(path, $"{OperatorName(op)}: not a valid regular expression: {e.Message}", e);
+            }
+        }
+        return new Where(WhereKind.Document, [], null, op, [text]);
+    }
+
+    private static Where ParseDocumentFilter(JsonElement element, string path)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+            throw new FilterSyntaxException(path, $"expected an object, got {JsonKind(element)}");
+        var parts = new List<Where>();
+        foreach (var property in element.EnumerateObject())
+        {
+            string at = $"{path}.{property.Name}";
+            switch (property.Name)
+            {
+                case "$and" or "$or":
+                    if (property.Value.ValueKind != JsonValueKind.Array || property.Value.GetArrayLength() == 0)
+                        throw new FilterSyntaxException(at, $"{property.Name} takes a non-empty list of document filters");
+                    var children = new List<Where>();
+                    int i = 0;
+                    foreach (var item in property.Value.EnumerateArray())
+                        children.Add(ParseDocumentFilter(item, $"{at}[{i++}]"));
+                    parts.Add(CheckDepth(new Where(property.Name == "$and" ? WhereKind.And : WhereKind.Or, [.. children], null, default, []), at));
+                    break;
+                default:
+                    parts.Add(ParseDocumentOperator(property, at));
+                    break;
+            }
+        }
+        return parts.Count switch
+        {
+            0 => throw new FilterSyntaxException(path, "an empty document filter object"),
+            1 => parts[0],
+            _ => CheckDepth(new Where(WhereKind.And, [.. parts], null, default, []), path),
+        };
+    }
+
+    private static Where ParseDocumentOperator(JsonProperty property, string path)
+    {
+        WhereOperator op = property.Name switch
+        {
+            "$contains" => WhereOperator.Contains,
+            "$not_contains" => WhereOperator.NotContains,
+            "$regex" => WhereOperator.Regex,
+            "$not_regex" => WhereOperator.NotRegex,
+            _ => throw new FilterSyntaxException(path, $"unknown document operator '{property.Name}' (expected $contains, $not_contains, $regex, $not_regex, $and or $or)"),
+        };
+        if (property.Value.ValueKind != JsonValueKind.String)
+            throw new FilterSyntaxException(path, $"{property.Name} takes a string, got {JsonKind(property.Value)}");
+        return Document(op, property.Value.GetString()!, path);
+    }
 
     private static Where Logical(WhereKind kind, Where[] filters)
     {
@@ -154,7 +267,32 @@ public sealed class Where
             if (filters[i] is null)
                 throw new FilterSyntaxException($"$.{name}[{i}]", "null filter");
         }
-        return new Where(kind, (Where[])filters.Clone(), null, default, []);
+        return CheckDepth(new Where(kind, (Where[])filters.Clone(), null, default, []), "$");
+    }
+
+    private static JsonDocument ParseJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try
+        {
+            // Deep enough for any filter within MaxDepth (two JSON levels per $and/$or, three for a list comparison),
+            // so the depth check, which names the filter's depth, is the one that refuses a deep filter.
+            return JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 2 * MaxDepth + 8 });
+        }
+        catch (JsonException e)
+        {
+            throw new FilterSyntaxException("$", $"not valid JSON (or nested far deeper than the {MaxDepth} levels a filter may have): {e.Message}", e);
+        }
+    }
+
+    private static Where CheckDepth(Where where, string path)
+    {
+        if (where.Depth > MaxDepth)
+        {
+            throw new FilterSyntaxException(path, string.Create(CultureInfo.InvariantCulture,
+                $"the filter nests {where.Depth} levels deep ($and/$or inside $and/$or); at most {MaxDepth} are supported"));
+        }
+        return where;
     }
 
     private static Where Compare(string key, WhereOperator op, object value)
@@ -225,7 +363,12 @@ public sealed class Where
                 int i = 0;
                 foreach (var item in property.Value.EnumerateArray())
                     children.Add(ParseFilter(item, $"{at}[{i++}]"));
-                parts.Add(new Where(property.Name == "$and" ? WhereKind.And : WhereKind.Or, [.. children], null, default, []));
+                parts.Add(CheckDepth(new Where(property.Name == "$and" ? WhereKind.And : WhereKind.Or, [.. children], null, default, []), at));
+            }
+            else if (property.Name == DocumentKey)
+            {
+                // {"#document": {"$contains": "x"}}, or a whole where_document filter under the key.
+                parts.Add(ParseDocumentFilter(property.Value, at));
             }
             else if (property.Name.StartsWith('$'))
             {
@@ -242,7 +385,7 @@ public sealed class Where
         {
             0 => throw new FilterSyntaxException(path, "an empty filter object"),
             1 => parts[0],
-            _ => new Where(WhereKind.And, [.. parts], null, default, []),
+            _ => CheckDepth(new Where(WhereKind.And, [.. parts], null, default, []), path),
         };
     }
 

@@ -1,6 +1,6 @@
 namespace NativeHnsw.Storage;
 
-/// <summary>The comparison of one metadata key in a <see cref="Where"/> filter.</summary>
+/// <summary>The comparison of one metadata key (or, for <see cref="WhereKind.Document"/>, of the document) in a <see cref="Where"/> filter.</summary>
 public enum WhereOperator
 {
     Eq,
@@ -11,4 +11,16 @@ public enum WhereOperator
     Lte,
     In,
     Nin,
+
+    /// <summary>The document contains the text (ordinal, case-sensitive).</summary>
+    Contains,
+
+    /// <summary>Not <see cref="Contains"/>: a record without a document matches.</summary>
+    NotContains,
+
+    /// <summary>The document matches the .NET regular expression.</summary>
+    Regex,
+
+    /// <summary>Not <see cref="Regex"/>: a record without a document matches.</summary>
+    NotRegex,
 }

@@ -8,15 +8,18 @@ namespace NativeHnsw.Storage.Internal;
 /// database anyway) and pooled reader connections, which WAL mode lets run beside the writer.
 /// </summary>
 /// <remarks>
-/// Schema (format version 2):
+/// Schema (format version 3):
 /// <code>
 /// store_info(key TEXT PRIMARY KEY, value TEXT)       format_version
-/// collections(id INTEGER PRIMARY KEY AUTOINCREMENT, name UNIQUE, dimensions, metric, m, ef_construction, default_ef, seed)
+/// collections(id INTEGER PRIMARY KEY AUTOINCREMENT, name UNIQUE, dimensions, metric, m, ef_construction, default_ef, seed, metadata TEXT (JSON; version 3))
 /// records(row_id INTEGER PRIMARY KEY AUTOINCREMENT, collection, id TEXT, vector BLOB (float32 LE), document TEXT, metadata TEXT (JSON), UNIQUE(collection, id))
 /// changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, collection, op (1 upsert, 2 delete), record (a row_id))
 /// metadata(record, key, collection, kind (0 string, 1 number, 2 bool), value (no affinity), PRIMARY KEY(record, key)) WITHOUT ROWID
 ///   + INDEX metadata_by_value(collection, key, kind, value)                       (version 2; see MetadataRows)
+/// documents_fts: FTS5(document; content=records, trigram case_sensitive 1) + triggers on records (version 3)
 /// </code>
+/// Version 2 had no document index; opening it for writing adds the table and triggers and fills the index with FTS5's
+/// 'rebuild' in one transaction (version 1 migrates through 2).
 /// Version 1 had no metadata table; opening a version-1 store for writing migrates it in one transaction (the
 /// table is derived from records.metadata, so the migration is a single INSERT … SELECT over json_each).
 /// AUTOINCREMENT keeps row ids and sequence numbers from ever being reused, so a row id is a stable HNSW label
@@ -24,7 +27,13 @@ namespace NativeHnsw.Storage.Internal;
 /// </remarks>
 internal sealed class StoreDatabase : IDisposable
 {
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
+
+    /// <summary>The SQL function <c>nh_regexp(pattern, text)</c> behind <c>$regex</c>, registered on every connection.</summary>
+    public const string RegexFunction = "nh_regexp";
+
+    /// <summary>How a <c>$regex</c> time-out message starts, so <see cref="Run{T}"/> can tell it from other SQLite errors.</summary>
+    private const string RegexTimeoutMarker = "$regex '";
 
     private const int SqliteCorrupt = 11;
     private const int SqliteNotADatabase = 26;
@@ -47,6 +56,7 @@ internal sealed class StoreDatabase : IDisposable
         try
         {
             _writer.Open();
+            RegisterFunctions(_writer);
             Execute("PRAGMA journal_mode=WAL;");
             Execute(durability == Durability.Strict ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
             CreateOrCheckSchema();
@@ -146,8 +156,29 @@ internal sealed class StoreDatabase : IDisposable
     {
         var connection = new SqliteConnection(_readerConnectionString);
         connection.Open();
+        RegisterFunctions(connection);
         return connection;
     }
+
+    /// <summary>
+    /// <c>nh_regexp(pattern, text)</c>: .NET's regular expressions (culture-invariant, with the static cache of parsed
+    /// patterns) with a time limit per call, so a pathological pattern fails the statement instead of hanging it.
+    /// </summary>
+    private static void RegisterFunctions(SqliteConnection connection) =>
+        connection.CreateFunction<string, string?, bool>(RegexFunction, static (pattern, text) =>
+        {
+            if (text is null)
+                return false;
+            try
+            {
+                return System.Text.RegularExpressions.Regex.IsMatch(text, pattern, System.Text.RegularExpressions.RegexOptions.CultureInvariant, Where.RegexTimeout);
+            }
+            catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+            {
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                    $"{RegexTimeoutMarker}{pattern}' ran longer than {Where.RegexTimeout.TotalSeconds} s on a document of {text.Length} characters; simplify the pattern"));
+            }
+        }, isDeterministic: true);
 
     /// <summary>The value of the <c>synchronous</c> pragma on the writer: 1 NORMAL, 2 FULL.</summary>
     public long SynchronousLevel
@@ -169,6 +200,14 @@ internal sealed class StoreDatabase : IDisposable
         catch (SqliteException e) when (IsCorruption(e))
         {
             throw new StoreCorruptException(Path, e.Message, e);
+        }
+        catch (SqliteException e) when (e.Message.Contains(RegexTimeoutMarker, StringComparison.Ordinal))
+        {
+            // A $regex past its time limit inside nh_regexp: SQLite passes on only the message; report it as a store error.
+            int first = e.Message.IndexOf(RegexTimeoutMarker, StringComparison.Ordinal);
+            int last = e.Message.LastIndexOf('\'');
+            string problem = last > first ? e.Message[first..last] : e.Message[first..];
+            throw new StoreException($"{System.IO.Path.GetDirectoryName(Path)}: {problem}", e);
         }
     }
 
@@ -246,6 +285,8 @@ internal sealed class StoreDatabase : IDisposable
                 throw new StoreVersionException(System.IO.Path.GetDirectoryName(Path)!, version, FormatVersion);
             if (version == 1)
                 MigrateFromVersion1();
+            if (version <= 2)
+                MigrateFromVersion2();
             return;
         }
         long tables = Scalar<long>(Writer, "SELECT COUNT(*) FROM sqlite_master WHERE type='table';");
@@ -257,7 +298,7 @@ internal sealed class StoreDatabase : IDisposable
             CREATE TABLE collections(
                 id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE,
                 dimensions INTEGER NOT NULL, metric INTEGER NOT NULL, m INTEGER NOT NULL,
-                ef_construction INTEGER NOT NULL, default_ef INTEGER NOT NULL, seed INTEGER NOT NULL);
+                ef_construction INTEGER NOT NULL, default_ef INTEGER NOT NULL, seed INTEGER NOT NULL, metadata TEXT);
             CREATE TABLE records(
                 row_id INTEGER PRIMARY KEY AUTOINCREMENT, collection INTEGER NOT NULL, id TEXT NOT NULL,
                 vector BLOB NOT NULL, document TEXT, metadata TEXT, UNIQUE(collection, id));
@@ -266,6 +307,7 @@ internal sealed class StoreDatabase : IDisposable
             CREATE INDEX changes_by_collection ON changes(collection, seq);
             """);
         CreateMetadataTable(transaction);
+        CreateDocumentIndex(transaction);
         Execute(transaction, "INSERT INTO store_info(key, value) VALUES ('format_version', @v);", ("@v", FormatVersion.ToString(CultureInfo.InvariantCulture)));
         transaction.Commit();
     }
@@ -288,6 +330,36 @@ internal sealed class StoreDatabase : IDisposable
                    CASE j.type WHEN 'text' THEN 0 WHEN 'integer' THEN 1 WHEN 'real' THEN 1 ELSE 2 END, j.value
             FROM records r, json_each(r.metadata) j WHERE r.metadata IS NOT NULL;
             """);
+        Execute(transaction, "UPDATE store_info SET value = '2' WHERE key = 'format_version';");
+        transaction.Commit();
+    }
+
+    /// <summary>
+    /// The trigram full-text index of documents (version 3): an external-content FTS5 table over <c>records.document</c>,
+    /// kept in step by triggers inside each write's own transaction. Case-sensitive, as <c>$contains</c> is.
+    /// </summary>
+    private void CreateDocumentIndex(SqliteTransaction transaction) => Execute(transaction, """
+        CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(document, content='records', content_rowid='row_id', tokenize='trigram case_sensitive 1');
+        CREATE TRIGGER IF NOT EXISTS records_document_insert AFTER INSERT ON records WHEN new.document IS NOT NULL BEGIN
+            INSERT INTO documents_fts(rowid, document) VALUES (new.row_id, new.document);
+        END;
+        CREATE TRIGGER IF NOT EXISTS records_document_delete AFTER DELETE ON records WHEN old.document IS NOT NULL BEGIN
+            INSERT INTO documents_fts(documents_fts, rowid, document) VALUES ('delete', old.row_id, old.document);
+        END;
+        CREATE TRIGGER IF NOT EXISTS records_document_update AFTER UPDATE OF document ON records BEGIN
+            INSERT INTO documents_fts(documents_fts, rowid, document) SELECT 'delete', old.row_id, old.document WHERE old.document IS NOT NULL;
+            INSERT INTO documents_fts(rowid, document) SELECT new.row_id, new.document WHERE new.document IS NOT NULL;
+        END;
+        """);
+
+    /// <summary>Version 2 → 3: collection metadata (a nullable column) and the document index, derived from <c>records.document</c> and filled by FTS5's rebuild, in one transaction.</summary>
+    private void MigrateFromVersion2()
+    {
+        using var transaction = Writer.BeginTransaction(deferred: false);
+        if (Scalar<long>(Writer, transaction, "SELECT COUNT(*) FROM pragma_table_info('collections') WHERE name = 'metadata';") == 0)
+            Execute(transaction, "ALTER TABLE collections ADD COLUMN metadata TEXT;");
+        CreateDocumentIndex(transaction);
+        Execute(transaction, "INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');");
         Execute(transaction, "UPDATE store_info SET value = @v WHERE key = 'format_version';", ("@v", FormatVersion.ToString(CultureInfo.InvariantCulture)));
         transaction.Commit();
     }

@@ -24,9 +24,9 @@ internal sealed class StoreLayout
 
     public string Root { get; }
 
-    public string LockFile => Path.Combine(Root, "LOCK");
+    public string LockFile => Path.Combine(Root, StoreFolder.LockFileName);
 
-    public string DatabaseFile => Path.Combine(Root, "store.db");
+    public string DatabaseFile => Path.Combine(Root, StoreFolder.DatabaseFileName);
 
     public string CollectionsFolder => Path.Combine(Root, "collections");
 

@@ -1,0 +1,3 @@
+using NativeHnsw.Samples.Rag;
+
+return RagApp.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,112 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using NativeHnsw.Storage;
+
+namespace NativeHnsw.Backup.Hosting;
+
+/// <summary>
+/// Runs policy jobs against NativeHnsw.Backup. This class and its partials are the only code in the assembly that calls
+/// the backup library (targets, catalogs, backup, restore, retention). Each source or backup is done on its own: one
+/// failure is reported as an event and the others go on. Backups are stamped with the clock's time, so a fake clock
+/// gives backups of fake ages.
+/// </summary>
+public sealed partial class BackupJobExecutor : IBackupJobExecutor
+{
+    private const double BytesPerGb = 1e9;
+
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public BackupJobExecutor(TimeProvider time, ILogger<BackupJobExecutor> logger)
+    {
+        _time = time;
+        _logger = logger;
+    }
+
+    public JobRunResult Run(BackupPolicy policy, JobPolicy job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(job);
+        using var targets = new PolicyTargets(policy);
+        return job.Type switch
+        {
+            JobType.Snapshot => Snapshot(policy, job, targets, cancellationToken),
+            JobType.Incremental => Incremental(policy, job, targets, cancellationToken),
+            JobType.Prune => Prune(policy, job, targets, cancellationToken),
+            JobType.Drill => Drill(policy, job, targets, cancellationToken),
+            JobType.Offsite => Offsite(policy, job, targets, cancellationToken),
+            JobType.Tiers => MoveTiers(policy, job, targets, cancellationToken),
+            JobType.Scrub => Scrub(policy, job, targets, cancellationToken),
+            JobType.Report => Report(policy, targets),
+            _ => JobRunResult.Skipped($"job type {job.Type} is unknown to this version"),
+        };
+    }
+
+    public IReadOnlyList<TargetPolicy> TargetsWritten(BackupPolicy policy, JobPolicy job)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(job);
+        return job.Type switch
+        {
+            JobType.Snapshot or JobType.Incremental => [.. policy.SourcesOf(job).Select(s => policy.Target(job.Target ?? s.Target)).DistinctBy(t => t.Name)],
+            JobType.Offsite => [policy.Target(OffsiteTargetOf(policy, job))],
+            JobType.Prune or JobType.Tiers => policy.Targets,
+            _ => [],
+        };
+    }
+
+    public IReadOnlyList<TierBackup> NewestBackups(BackupPolicy policy) => NewestByTier(policy);
+
+    /// <summary>
+    /// Checks each target's quota against what it already stores (the part of policy validation that needs the targets).
+    /// </summary>
+    /// <exception cref="PolicyException">A quota below what is stored, naming <c>$.targets[i].quotaGb</c>.</exception>
+    /// <exception cref="BackupException">A target cannot be listed.</exception>
+    public static void CheckQuotas(BackupPolicy policy, string? file = null)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        using var targets = new PolicyTargets(policy);
+        for (int i = 0; i < policy.Targets.Count; i++)
+        {
+            var t = policy.Targets[i];
+            if (t.QuotaGb is not { } quota)
+                continue;
+            long stored = PolicyCatalog.StoredBytes(targets[t.Name]);
+            if (stored > quota * BytesPerGb)
+                throw new PolicyException(file, $"$.targets[{i}].quotaGb", $"the quota of {Gb(quota * BytesPerGb)} is below the {Gb(stored)} target '{t.Name}' already stores");
+        }
+    }
+
+    private static string OffsiteTargetOf(BackupPolicy policy, JobPolicy job) =>
+        job.Target ?? policy.Offsite?.Target ?? throw new PolicyException(null, "$.offsite.target", $"offsite job '{job.Name}' has no target");
+
+    private BackupOptions Options(BackupPolicy policy) => new() { CreatedUtc = _time.GetUtcNow(), TempDirectory = policy.Drill.ScratchFolder };
+
+    /// <summary>Fails the write before it starts when the target would go over its quota.</summary>
+    private static string? OverQuota(TargetPolicy target, IBackupTarget opened, long adding)
+    {
+        if (target.QuotaGb is not { } quota)
+            return null;
+        long stored = PolicyCatalog.StoredBytes(opened);
+        return stored + adding > quota * BytesPerGb
+            ? $"target '{target.Name}' would go over its quota of {Gb(quota * BytesPerGb)} ({Gb(stored)} stored, about {Gb(adding)} more)"
+            : null;
+    }
+
+    private static long SizeOf(SourcePolicy source) => source.Type == SourceType.Index
+        ? (File.Exists(source.Path) ? new FileInfo(source.Path).Length : 0)
+        : (Directory.Exists(source.Path) ? new DirectoryInfo(source.Path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0);
+
+    internal static string Gb(double bytes) => (bytes / BytesPerGb).ToString("0.###", CultureInfo.InvariantCulture) + " GB";
+
+    /// <summary>The failures a single source or backup may have; anything else is a bug and fails the whole job.</summary>
+    private static bool IsExpected(Exception e) => e is IOException or UnauthorizedAccessException or StoreException or PolicyException or InvalidDataException;
+
+    private static string Summary(IReadOnlyList<JobEvent> events, string verb)
+    {
+        int ok = events.Count(e => e.Kind is JobEventKind.BackupMade or JobEventKind.DrillPassed or JobEventKind.Removed || (e.Kind == JobEventKind.Scrubbed && e.Failures == 0));
+        int failed = events.Count(e => e.Kind is JobEventKind.BackupFailed or JobEventKind.DrillFailed || e.Failures > 0);
+        int skipped = events.Count(e => e.Kind == JobEventKind.Skipped);
+        return $"{ok} {verb}, {failed} failed, {skipped} skipped";
+    }
+}

@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Logging;
+
+namespace NativeHnsw.Backup.Hosting;
+
+internal static partial class LogMessages
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Target {Target} holds an unusable backup (left alone): {Problem}")]
+    public static partial void LogUnusableBackup(this ILogger logger, string target, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Report: target {Target} ({Tier}) holds {Count} backups, {Size}, {Cost} per month")]
+    public static partial void LogTargetCost(this ILogger logger, string target, string tier, int count, string size, string cost);
+}

@@ -1,0 +1,173 @@
+namespace NativeHnsw.Backup;
+
+/// <summary>
+/// The backups of a target as read from their manifests, oldest first. A manifest that cannot be read (tampered
+/// with, newer version) or is missing beside a backup's files (a partial backup) is not dropped silently: it is
+/// listed in <see cref="Problems"/>, and selecting it by id throws its problem. <see cref="Check"/> goes further and
+/// finds backups whose files are gone or whose chain is broken.
+/// </summary>
+public sealed class BackupCatalog
+{
+    private BackupCatalog(IBackupTarget target, IReadOnlyList<BackupManifest> backups, IReadOnlyList<BackupException> problems, IReadOnlyList<string> partial)
+    {
+        Target = target;
+        Backups = backups;
+        Problems = problems;
+        PartialIds = partial;
+    }
+
+    public IBackupTarget Target { get; }
+
+    /// <summary>Readable backups, oldest first (by creation time, then id).</summary>
+    public IReadOnlyList<BackupManifest> Backups { get; }
+
+    /// <summary>Backups whose manifest could not be used (partial ones included), each naming the backup and the problem.</summary>
+    public IReadOnlyList<BackupException> Problems { get; }
+
+    /// <summary>The ids among <see cref="Problems"/> that have files but no manifest: interrupted (or still running) writes.</summary>
+    public IReadOnlyList<string> PartialIds { get; }
+
+    /// <exception cref="BackupException">The target cannot be listed.</exception>
+    public static BackupCatalog Load(IBackupTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var backups = new List<BackupManifest>();
+        var problems = new List<BackupException>();
+        var complete = target.ListIds();
+        var partial = target.ListPartialIds().Except(complete, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        foreach (string id in complete.Concat(partial))
+        {
+            try
+            {
+                backups.Add(target.ReadManifest(id));
+            }
+            catch (BackupException e)
+            {
+                problems.Add(e);
+            }
+        }
+        backups.Sort(CompareByTime);
+        return new BackupCatalog(target, backups, problems, partial);
+    }
+
+    /// <summary>
+    /// Checks every readable backup against its target, oldest first: each file its manifest lists is present with
+    /// that length (the SHA-256 is checked by a restore or a drill, which read the bytes), and an incremental's chain
+    /// reaches a full backup through parents that are readable and whole.
+    /// </summary>
+    /// <exception cref="BackupException">The target cannot be listed.</exception>
+    public IReadOnlyList<BackupHealth> Check()
+    {
+        var damage = new Dictionary<string, BackupException>(StringComparer.Ordinal);
+        foreach (var backup in Backups)
+        {
+            if (FindDamage(backup) is { } problem)
+                damage[backup.Id] = problem;
+        }
+        var health = new List<BackupHealth>(Backups.Count);
+        foreach (var backup in Backups)
+        {
+            if (damage.TryGetValue(backup.Id, out var own))
+            {
+                health.Add(new BackupHealth(backup, BackupState.Damaged, own));
+                continue;
+            }
+            BackupException? broken = null;
+            try
+            {
+                foreach (var link in ChainOf(backup))
+                {
+                    if (link.Id != backup.Id && damage.TryGetValue(link.Id, out var parentDamage))
+                    {
+                        broken = new BackupChainException(backup.Id, $"broken chain: '{link.Id}', which it depends on, is damaged: {parentDamage.Problem}", parentDamage);
+                        break;
+                    }
+                }
+            }
+            catch (BackupChainException e)
+            {
+                broken = e;
+            }
+            health.Add(broken is null ? new BackupHealth(backup, BackupState.Ok, null) : new BackupHealth(backup, BackupState.BrokenChain, broken));
+        }
+        return health;
+    }
+
+    private BackupIntegrityException? FindDamage(BackupManifest backup)
+    {
+        IReadOnlyDictionary<string, long> present;
+        try
+        {
+            present = Target.ListFiles(backup.Id);
+        }
+        catch (BackupNotFoundException e)
+        {
+            return new BackupIntegrityException(backup.Id, "its files are gone (deleted while listed)", e);
+        }
+        foreach (var file in backup.Files)
+        {
+            if (!present.TryGetValue(file.Name, out long length))
+                return new BackupIntegrityException(backup.Id, $"damaged: file '{file.Name}' is missing");
+            if (length != file.Length)
+                return new BackupIntegrityException(backup.Id, $"damaged: file '{file.Name}' is {length} bytes, the manifest says {file.Length} (truncated or tampered with)");
+        }
+        return null;
+    }
+
+    /// <summary>The backup <paramref name="selector"/> picks.</summary>
+    /// <exception cref="BackupException">None matches, or the chosen one is unreadable.</exception>
+    public BackupManifest Select(BackupSelector selector)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        if (selector.Id is { } id)
+        {
+            var found = Backups.FirstOrDefault(b => b.Id == id);
+            if (found is not null)
+                return found;
+            var problem = Problems.FirstOrDefault(p => p.BackupId == id);
+            if (problem is not null)
+                throw problem;
+            // Not listed: ask the target, whose answer says whether it is missing or partial.
+            return Target.ReadManifest(id);
+        }
+        var candidates = selector.AtOrBefore is { } t ? Backups.Where(b => b.CreatedUtc <= t) : Backups;
+        return candidates.LastOrDefault()
+            ?? throw new BackupNotFoundException(null, Backups.Count == 0
+                ? $"there are no backups in '{Target.Description}'"
+                : $"no backup in '{Target.Description}' matches: {selector} (the oldest is {Backups[0].Id} at {Backups[0].CreatedUtc:yyyy-MM-dd'T'HH:mm:ss'Z'})");
+    }
+
+    /// <summary>The chain a restore of <paramref name="backup"/> replays: its full base first, <paramref name="backup"/> last.</summary>
+    /// <exception cref="BackupException">A parent is missing or unreadable, or the chain loops.</exception>
+    public IReadOnlyList<BackupManifest> ChainOf(BackupManifest backup)
+    {
+        ArgumentNullException.ThrowIfNull(backup);
+        var chain = new List<BackupManifest> { backup };
+        var seen = new HashSet<string>(StringComparer.Ordinal) { backup.Id };
+        var current = backup;
+        while (current.Kind == BackupKind.Incremental)
+        {
+            string parentId = current.Parent!;
+            if (!seen.Add(parentId))
+                throw new BackupChainException(backup.Id, $"broken chain: '{parentId}' appears twice (a loop)");
+            var parent = Backups.FirstOrDefault(b => b.Id == parentId);
+            if (parent is null)
+            {
+                var problem = Problems.FirstOrDefault(p => p.BackupId == parentId);
+                throw new BackupChainException(backup.Id, problem is null
+                    ? $"broken chain: parent '{parentId}' of '{current.Id}' is missing"
+                    : $"broken chain: parent '{parentId}' of '{current.Id}' is unusable: {problem.Problem}", problem);
+            }
+            chain.Add(parent);
+            current = parent;
+        }
+        chain.Reverse();
+        return chain;
+    }
+
+    internal static int CompareByTime(BackupManifest x, BackupManifest y)
+    {
+        int c = x.CreatedUtc.CompareTo(y.CreatedUtc);
+        return c != 0 ? c : string.CompareOrdinal(x.Id, y.Id);
+    }
+}

@@ -1,0 +1,8 @@
+namespace NativeHnsw.Backup;
+
+/// <summary>One file of a backup, as its manifest records it.</summary>
+/// <param name="Name">The file's name inside the backup (no folders).</param>
+/// <param name="Role">What it holds: <c>index</c> (an index file), <c>database</c> and <c>collection-index</c> (a store's), <c>delta</c> (an incremental's changes), <c>state</c> (what the next incremental diffs against).</param>
+/// <param name="Length">Bytes.</param>
+/// <param name="Sha256">SHA-256 of the bytes, lowercase hex.</param>
+public sealed record BackupFileEntry(string Name, string Role, long Length, string Sha256);

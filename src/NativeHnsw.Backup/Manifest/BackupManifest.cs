@@ -1,0 +1,194 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+
+namespace NativeHnsw.Backup;
+
+/// <summary>
+/// The record of one backup, stored as <c>manifest.json</c> beside its files and written last: a backup whose
+/// manifest is absent is not a backup. <see cref="Kind"/> and <see cref="Parent"/> chain incrementals to their
+/// full base; a reader refuses a manifest whose <see cref="FormatVersion"/> is newer than it understands.
+/// </summary>
+public sealed partial record BackupManifest
+{
+    /// <summary>The manifest version this library writes and the newest it reads.</summary>
+    public const int CurrentFormatVersion = 1;
+
+    /// <summary>The manifest's file name inside a backup.</summary>
+    public const string FileName = "manifest.json";
+
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        // Read by people and scripts, never embedded in HTML: keep quotes and non-ASCII readable.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
+    };
+
+    public required int FormatVersion { get; init; }
+
+    /// <summary>Unique within a target; sorts by creation time (<see cref="NewId"/>).</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The instant the snapshot stands for, UTC.</summary>
+    public required DateTimeOffset CreatedUtc { get; init; }
+
+    public required BackupKind Kind { get; init; }
+
+    /// <summary>The backup an incremental applies on top of; null for a full one.</summary>
+    public string? Parent { get; init; }
+
+    public required BackupSourceKind SourceKind { get; init; }
+
+    /// <summary>Where the data came from (a full path), for people; restore never relies on it.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>The version of the library that wrote the backup.</summary>
+    public required string ToolVersion { get; init; }
+
+    /// <summary>Shape and counts of the index, for an index backup.</summary>
+    public IndexSummary? Index { get; init; }
+
+    /// <summary>Sequence number and per-collection shape and counts, for a store backup.</summary>
+    public StoreSummary? Store { get; init; }
+
+    /// <summary>Every file of the backup with its length and SHA-256.</summary>
+    public required IReadOnlyList<BackupFileEntry> Files { get; init; }
+
+    /// <summary>Sample queries a restore replays, for an index backup.</summary>
+    public ProbeSet? Probe { get; init; }
+
+    /// <summary>The version string of this library, without the source-revision suffix.</summary>
+    public static string LibraryVersion { get; } = ReadLibraryVersion();
+
+    /// <summary>A new id for a backup taken at <paramref name="createdUtc"/>: <c>yyyyMMddTHHmmssfffZ-xxxxxx</c>, sorting by time.</summary>
+    public static string NewId(DateTimeOffset createdUtc) =>
+        createdUtc.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", System.Globalization.CultureInfo.InvariantCulture)
+        + "-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3));
+
+    /// <summary>True for an id or file name a target can hold: letters, digits, '.', '_', '-', not starting with '.'.</summary>
+    public static bool IsValidName(string? name) => name is { Length: > 0 and <= 200 } && SafeName().IsMatch(name);
+
+    public string ToJson() => JsonSerializer.Serialize(this, s_json);
+
+    public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, s_json);
+
+    /// <summary>
+    /// Reads a manifest, checks its version first (a newer one is refused before anything else is interpreted),
+    /// then every field; <paramref name="backupId"/> names the backup in errors and must equal the stored id.
+    /// </summary>
+    /// <exception cref="BackupException">The manifest is not JSON, is from a newer version, or is inconsistent.</exception>
+    public static BackupManifest Parse(ReadOnlySpan<byte> utf8Json, string backupId)
+    {
+        int version;
+        try
+        {
+            var reader = new Utf8JsonReader(utf8Json);
+            using var document = JsonDocument.ParseValue(ref reader);
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("formatVersion", out var v)
+                || v.ValueKind != JsonValueKind.Number
+                || !v.TryGetInt32(out version))
+            {
+                throw new BackupIntegrityException(backupId, "the manifest has no numeric formatVersion; it is not a NativeHnsw backup manifest");
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new BackupIntegrityException(backupId, "the manifest is not valid JSON (truncated or tampered with): " + e.Message, e);
+        }
+        if (version > CurrentFormatVersion)
+            throw new BackupIntegrityException(backupId, $"the manifest is format version {version}, newer than this tool understands ({CurrentFormatVersion}); upgrade nhnsw (this is NativeHnsw.Backup {LibraryVersion})");
+        if (version < 1)
+            throw new BackupIntegrityException(backupId, $"the manifest has an invalid format version {version}");
+
+        BackupManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<BackupManifest>(utf8Json, s_json);
+        }
+        catch (JsonException e)
+        {
+            throw new BackupIntegrityException(backupId, "the manifest cannot be read: " + e.Message, e);
+        }
+        if (manifest is null)
+            throw new BackupIntegrityException(backupId, "the manifest is empty (null)");
+        manifest.Validate(backupId);
+        return manifest;
+    }
+
+    /// <summary>The entry of the file with <paramref name="role"/>; throws naming the backup when there is none.</summary>
+    public BackupFileEntry FileWithRole(string role) =>
+        Files.FirstOrDefault(f => f.Role == role) ?? throw new BackupIntegrityException(Id, $"the manifest lists no '{role}' file");
+
+    internal void Validate(string backupId)
+    {
+        if (Id != backupId)
+            throw new BackupIntegrityException(backupId, $"the manifest names itself '{Id}', not '{backupId}' (moved or tampered with)");
+        if (!IsValidName(Id))
+            throw new BackupIntegrityException(backupId, "the manifest's id is not a valid backup name");
+        if (CreatedUtc.Offset != TimeSpan.Zero)
+            throw new BackupIntegrityException(backupId, "createdUtc must be in UTC");
+        if (Kind == BackupKind.Full && Parent is not null)
+            throw new BackupIntegrityException(backupId, "a full backup cannot have a parent");
+        if (Kind == BackupKind.Incremental && !IsValidName(Parent))
+            throw new BackupIntegrityException(backupId, "an incremental backup must name a valid parent");
+        if (Files is null || Files.Count == 0)
+            throw new BackupIntegrityException(backupId, "the manifest lists no files");
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in Files)
+        {
+            if (file is null || !IsValidName(file.Name) || file.Name == FileName)
+                throw new BackupIntegrityException(backupId, $"the manifest lists an invalid file name '{file?.Name}'");
+            if (!seen.Add(file.Name))
+                throw new BackupIntegrityException(backupId, $"the manifest lists '{file.Name}' twice");
+            if (file.Length < 0)
+                throw new BackupIntegrityException(backupId, $"the manifest gives '{file.Name}' a negative length");
+            if (file.Sha256 is null || !Sha256Hex().IsMatch(file.Sha256))
+                throw new BackupIntegrityException(backupId, $"the manifest's SHA-256 of '{file.Name}' is not 64 lowercase hex digits");
+            if (string.IsNullOrEmpty(file.Role))
+                throw new BackupIntegrityException(backupId, $"the manifest gives '{file.Name}' no role");
+        }
+        if (SourceKind == BackupSourceKind.Index && Index is null)
+            throw new BackupIntegrityException(backupId, "an index backup's manifest has no index summary");
+        if (SourceKind == BackupSourceKind.Store && Store is null)
+            throw new BackupIntegrityException(backupId, "a store backup's manifest has no store summary");
+        if (Store is { } store)
+        {
+            if (store.Sequence < 0 || store.Collections is null || store.Collections.Any(c => c is null || c.Records < 0 || c.Dimensions < 1 || c.SampleIds is null))
+                throw new BackupIntegrityException(backupId, "the manifest's store summary is inconsistent");
+            foreach (var c in store.Collections)
+            {
+                if ((c.CheckpointFile is null) != (c.CheckpointPath is null)
+                    || (c.CheckpointPath is not null && !CheckpointPathPattern().IsMatch(c.CheckpointPath))
+                    || (c.CheckpointFile is not null && !seen.Contains(c.CheckpointFile)))
+                    throw new BackupIntegrityException(backupId, $"the manifest's checkpoint of collection '{c.Name}' is malformed or not among its files");
+            }
+        }
+        if (Index is { } index && (index.Dimensions < 1 || index.Count < 0 || index.NodeCount < index.Count || index.DeletedCount < 0))
+            throw new BackupIntegrityException(backupId, "the manifest's index counts are inconsistent");
+        if (Probe is { } probe && (probe.K < 1 || probe.Ef < 1 || probe.Expected is null || probe.Expected.Any(e => e is null)))
+            throw new BackupIntegrityException(backupId, "the manifest's probe queries are malformed");
+    }
+
+    private static string ReadLibraryVersion()
+    {
+        string? version = typeof(BackupManifest).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        if (string.IsNullOrEmpty(version))
+            return "0.0.0";
+        int plus = version.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0 ? version : version[..plus];
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-][A-Za-z0-9._-]*$")]
+    private static partial Regex SafeName();
+
+    [GeneratedRegex("^collections/[0-9]{1,19}/index-[0-9]{20}\\.nhnsw$")]
+    private static partial Regex CheckpointPathPattern();
+
+    [GeneratedRegex("^[0-9a-f]{64}$")]
+    private static partial Regex Sha256Hex();
+}

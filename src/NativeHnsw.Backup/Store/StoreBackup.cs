@@ -1,0 +1,234 @@
+using NativeHnsw.Backup.Internal;
+using NativeHnsw.Storage;
+
+namespace NativeHnsw.Backup;
+
+/// <summary>
+/// Full backups of a whole persistent store. The store is first fixed as a local snapshot
+/// (<see cref="PersistentClient.CreateSnapshot"/>: the database through SQLite's online backup, consistent at one
+/// change sequence number while writes go on, plus each collection's newest checkpoint not newer than it), then its
+/// files are streamed to the target with their SHA-256, manifest last.
+/// </summary>
+public static class StoreBackup
+{
+    /// <summary>The database file's name and role inside a backup (the name it has in a store folder).</summary>
+    public const string DatabaseFileName = StoreFolder.DatabaseFileName;
+
+    public const string DatabaseRole = "database";
+
+    /// <summary>The role of a collection's index checkpoint in a manifest.</summary>
+    public const string CheckpointRole = "collection-index";
+
+    /// <summary>Backs up the store a client has open; its writers go on meanwhile.</summary>
+    /// <exception cref="BackupException">The snapshot or the target failed.</exception>
+    public static BackupManifest Backup(PersistentClient client, IBackupTarget target, BackupOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(target);
+        options ??= new BackupOptions();
+        var createdUtc = (options.CreatedUtc ?? DateTimeOffset.UtcNow).ToUniversalTime();
+        string folder = Path.Combine(options.TempDirectory ?? Path.GetTempPath(), $"nhnsw-store-snapshot-{Guid.NewGuid():N}");
+        try
+        {
+            var snapshot = client.CreateSnapshot(folder, options.ProbeQueries);
+            return Upload(snapshot, client.Path, createdUtc, target, options);
+        }
+        finally
+        {
+            TryDeleteFolder(folder);
+        }
+    }
+
+    /// <summary>
+    /// Backs up only what changed since <paramref name="parentId"/> (default: the newest store backup in the target):
+    /// the records new or changed since then, whole, and the ids deleted, as one delta file chained to its parent.
+    /// The snapshot is taken as for a full backup; the parent's small state file (a digest per record) is all of
+    /// the parent that is read.
+    /// </summary>
+    /// <exception cref="BackupException">There is no parent to chain to, its state file fails its checksum, or the target failed.</exception>
+    public static BackupManifest BackupIncremental(PersistentClient client, IBackupTarget target, string? parentId = null, BackupOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(target);
+        options ??= new BackupOptions();
+        var catalog = BackupCatalog.Load(target);
+        var parent = parentId is not null
+            ? catalog.Select(BackupSelector.ById(parentId))
+            : catalog.Backups.LastOrDefault(b => b.SourceKind == BackupSourceKind.Store)
+              ?? throw new BackupChainException(null, $"{target.Description} holds no store backup to chain an incremental to; take a full backup first");
+        if (parent.SourceKind != BackupSourceKind.Store)
+            throw new BackupMismatchException(parent.Id, "is not a store backup; an incremental of a store cannot chain to it");
+        var parentState = ReadState(target, parent);
+        var createdUtc = (options.CreatedUtc ?? DateTimeOffset.UtcNow).ToUniversalTime();
+        // An incremental sorts after its parent (ids and order have millisecond resolution).
+        if (createdUtc <= parent.CreatedUtc)
+            createdUtc = parent.CreatedUtc.AddMilliseconds(1);
+        string folder = Path.Combine(options.TempDirectory ?? Path.GetTempPath(), $"nhnsw-store-snapshot-{Guid.NewGuid():N}");
+        try
+        {
+            var snapshot = client.CreateSnapshot(folder, options.ProbeQueries);
+            string deltaPath = Path.Combine(folder, StoreDelta.FileName);
+            StoreState state;
+            using (var delta = new FileStream(deltaPath, FileMode.CreateNew, FileAccess.Write))
+                state = StoreDelta.Write(snapshot, parentState, parent.Id, delta).State;
+            string id = BackupManifest.NewId(createdUtc);
+            using var writer = target.Begin(id);
+            var files = new List<BackupFileEntry> { Write(writer, folder, StoreDelta.FileName, StoreDelta.FileName, StoreDelta.Role, options) };
+            files.Add(WriteState(writer, folder, state, options));
+            var manifest = new BackupManifest
+            {
+                FormatVersion = BackupManifest.CurrentFormatVersion,
+                Id = id,
+                CreatedUtc = createdUtc,
+                Kind = BackupKind.Incremental,
+                Parent = parent.Id,
+                SourceKind = BackupSourceKind.Store,
+                Source = client.Path,
+                ToolVersion = BackupManifest.LibraryVersion,
+                Store = new StoreSummary(snapshot.Sequence, [.. snapshot.Collections.Select(Summary)]),
+                Files = files,
+            };
+            writer.Commit(manifest);
+            return manifest;
+        }
+        finally
+        {
+            TryDeleteFolder(folder);
+        }
+    }
+
+    /// <summary>
+    /// Incremental backup of the store in <paramref name="storeFolder"/>, opening it for the time of the snapshot; when
+    /// another client has it open, through a read-only open instead (see <see cref="OpenForBackup"/>).
+    /// </summary>
+    public static BackupManifest BackupIncremental(string storeFolder, IBackupTarget target, string? parentId = null, BackupOptions? options = null)
+    {
+        using var client = OpenForBackup(storeFolder, out _);
+        return BackupIncremental(client, target, parentId, options);
+    }
+
+    /// <summary>
+    /// Backs up the store in <paramref name="storeFolder"/>, opening it for the time of the snapshot; when another client
+    /// (a service, in this process or another) has it open, through a read-only open instead, while that client's writes
+    /// go on (see <see cref="OpenForBackup"/>).
+    /// </summary>
+    public static BackupManifest Backup(string storeFolder, IBackupTarget target, BackupOptions? options = null)
+    {
+        using var client = OpenForBackup(storeFolder, out _);
+        return Backup(client, target, options);
+    }
+
+    /// <summary>
+    /// Opens the store in <paramref name="storeFolder"/> to back it up: for writing when no other client has it (with
+    /// no timed, on-dispose or after-replay checkpoints, so nothing is written), else, when its <c>LOCK</c> is held,
+    /// with <see cref="PersistentClient.OpenReadOnly"/> (no lock taken, nothing written; its snapshot reads the store
+    /// file beside the writer and re-takes itself if the writer prunes a checkpoint meanwhile).
+    /// </summary>
+    /// <param name="storeFolder">The store folder.</param>
+    /// <param name="readOnly">True when the store was locked by another client and was opened read-only.</param>
+    /// <exception cref="StoreException">The folder is not a store.</exception>
+    public static PersistentClient OpenForBackup(string storeFolder, out bool readOnly)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(storeFolder);
+        if (!StoreFolder.IsStore(storeFolder))
+            throw new StoreException($"{Path.GetFullPath(storeFolder)}: not a store (no {StoreFolder.DatabaseFileName}).");
+        var options = new StoreOptions { Checkpoints = new CheckpointPolicy { Interval = null, OnDispose = false, AfterReplayOf = 0 } };
+        try
+        {
+            readOnly = false;
+            return new PersistentClient(storeFolder, options);
+        }
+        catch (StoreLockedException)
+        {
+            readOnly = true;
+            return PersistentClient.OpenReadOnly(storeFolder, options);
+        }
+    }
+
+    private static BackupManifest Upload(StoreSnapshot snapshot, string source, DateTimeOffset createdUtc, IBackupTarget target, BackupOptions options)
+    {
+        string id = BackupManifest.NewId(createdUtc);
+        using var writer = target.Begin(id);
+        var files = new List<BackupFileEntry> { Write(writer, snapshot.Folder, StoreFolder.DatabaseFileName, DatabaseFileName, DatabaseRole, options) };
+        var collections = new List<StoreCollectionSummary>();
+        foreach (var c in snapshot.Collections)
+        {
+            string? name = null;
+            if (c.CheckpointFile is not null)
+            {
+                name = "collection-" + c.CheckpointFile.Replace('/', '-');
+                files.Add(Write(writer, snapshot.Folder, c.CheckpointFile, name, CheckpointRole, options));
+            }
+            collections.Add(Summary(c) with { CheckpointFile = name, CheckpointPath = c.CheckpointFile });
+        }
+        var state = StoreDelta.Write(snapshot, null, "", Stream.Null).State;
+        files.Add(WriteState(writer, snapshot.Folder, state, options));
+        var manifest = new BackupManifest
+        {
+            FormatVersion = BackupManifest.CurrentFormatVersion,
+            Id = id,
+            CreatedUtc = createdUtc,
+            Kind = BackupKind.Full,
+            SourceKind = BackupSourceKind.Store,
+            Source = source,
+            ToolVersion = BackupManifest.LibraryVersion,
+            Store = new StoreSummary(snapshot.Sequence, collections),
+            Files = files,
+        };
+        writer.Commit(manifest);
+        return manifest;
+    }
+
+    internal static StoreCollectionSummary Summary(CollectionSnapshot c) => new()
+    {
+        Name = c.Name,
+        Id = c.Id,
+        Dimensions = c.Options.Dimensions,
+        Metric = c.Options.Metric,
+        M = c.Options.M,
+        EfConstruction = c.Options.EfConstruction,
+        DefaultEf = c.Options.DefaultEf,
+        Seed = c.Options.Seed,
+        Records = c.Records,
+        SampleIds = c.SampleIds,
+    };
+
+    private static BackupFileEntry WriteState(IBackupWriter writer, string folder, StoreState state, BackupOptions options)
+    {
+        string path = Path.Combine(folder, StoreState.FileName);
+        using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+            state.Write(stream);
+        return Write(writer, folder, StoreState.FileName, StoreState.FileName, StoreState.Role, options);
+    }
+
+    private static StoreState ReadState(IBackupTarget target, BackupManifest backup)
+    {
+        var entry = backup.FileWithRole(StoreState.Role);
+        using var buffer = new MemoryStream();
+        (long Length, string Sha256) got;
+        using (var source = target.OpenRead(backup.Id, entry.Name))
+            got = HashingCopy.Copy(source, buffer);
+        if (got.Length != entry.Length || got.Sha256 != entry.Sha256)
+            throw new BackupIntegrityException(backup.Id, $"file '{entry.Name}' fails its length or SHA-256 check: tampered with or damaged; take a full backup instead");
+        return StoreState.Read(buffer.ToArray(), backup.Id);
+    }
+
+    private static BackupFileEntry Write(IBackupWriter writer, string folder, string relative, string name, string role, BackupOptions options)
+    {
+        using var stream = new FileStream(Path.Combine(folder, relative), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+        return writer.Write(name, role, stream, IndexBackup.Report(options.Progress, "upload", stream.Length));
+    }
+
+    internal static void TryDeleteFolder(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A leftover temporary copy never replaces live data.
+        }
+    }
+}

@@ -1,0 +1,95 @@
+namespace NativeHnsw.Backup;
+
+/// <summary>
+/// The contract every target's writer keeps, enforced here once: file names are valid, not the manifest's and not
+/// repeated; nothing is written after <see cref="Commit"/> or <see cref="Dispose"/>; the manifest committed is for
+/// this backup, valid, and lists exactly the files written (name, role, length and SHA-256 as stored); disposing
+/// without a commit abandons what was staged. A target supplies only the storing, the committing and the abandoning.
+/// </summary>
+public abstract class BackupWriter : IBackupWriter
+{
+    private readonly Dictionary<string, BackupFileEntry> _written = new(StringComparer.Ordinal);
+    private bool _committed;
+    private bool _disposed;
+
+    protected BackupWriter(string id)
+    {
+        if (!BackupManifest.IsValidName(id))
+            throw new BackupMismatchException(id, "is not a valid backup id (letters, digits, '.', '_', '-', not starting with '.')");
+        Id = id;
+    }
+
+    public string Id { get; }
+
+    /// <summary>True once anything was written (what <see cref="Abandon"/> has to remove).</summary>
+    protected bool AnyWritten => _written.Count > 0;
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">The name is invalid, the manifest's, or already written.</exception>
+    /// <exception cref="InvalidOperationException">The backup is committed.</exception>
+    public BackupFileEntry Write(string fileName, string role, Stream content, IProgress<long>? bytesWritten = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentException.ThrowIfNullOrEmpty(role);
+        if (_committed)
+            throw new InvalidOperationException($"Backup '{Id}' is already committed.");
+        if (!BackupManifest.IsValidName(fileName) || fileName == BackupManifest.FileName)
+            throw new ArgumentException($"'{fileName}' is not a valid backup file name.", nameof(fileName));
+        if (_written.ContainsKey(fileName))
+            throw new ArgumentException($"'{fileName}' is already written to backup '{Id}'.", nameof(fileName));
+        var entry = WriteFile(fileName, role, content, bytesWritten);
+        _written.Add(fileName, entry);
+        return entry;
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">The manifest is for another backup.</exception>
+    /// <exception cref="InvalidOperationException">The manifest does not list exactly the files written, or the backup is committed.</exception>
+    public void Commit(BackupManifest manifest)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(manifest);
+        if (_committed)
+            throw new InvalidOperationException($"Backup '{Id}' is already committed.");
+        if (manifest.Id != Id)
+            throw new ArgumentException($"The manifest is for '{manifest.Id}', not '{Id}'.", nameof(manifest));
+        manifest.Validate(Id);
+        // A manifest that lists a file not stored, or stores one it does not list, would pass every listing and fail
+        // only at restore: refuse it now, while the writer can still say what is wrong.
+        var listed = manifest.Files.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        foreach (var (name, entry) in _written)
+        {
+            if (!listed.TryGetValue(name, out var claimed))
+                throw new InvalidOperationException($"Backup '{Id}': '{name}' was written but the manifest does not list it.");
+            if (claimed != entry)
+                throw new InvalidOperationException($"Backup '{Id}': the manifest lists '{name}' as {claimed.Length} bytes, SHA-256 {claimed.Sha256}, role '{claimed.Role}'; what was stored is {entry.Length} bytes, SHA-256 {entry.Sha256}, role '{entry.Role}'.");
+        }
+        foreach (var name in listed.Keys)
+        {
+            if (!_written.ContainsKey(name))
+                throw new InvalidOperationException($"Backup '{Id}': the manifest lists '{name}', which was never written.");
+        }
+        CommitManifest(manifest);
+        _committed = true;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        if (!_committed)
+            Abandon();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Stores one file (already checked) and returns its entry: the length and SHA-256 of the bytes stored.</summary>
+    protected abstract BackupFileEntry WriteFile(string fileName, string role, Stream content, IProgress<long>? bytesWritten);
+
+    /// <summary>Makes the files durable, writes <paramref name="manifest"/> (already checked) last, and makes the backup visible.</summary>
+    protected abstract void CommitManifest(BackupManifest manifest);
+
+    /// <summary>Removes what was staged, best effort: the writer is disposed without a commit. Must not throw.</summary>
+    protected abstract void Abandon();
+}

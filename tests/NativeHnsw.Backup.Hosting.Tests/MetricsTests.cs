@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Time.Testing;
+
+namespace NativeHnsw.Backup.Hosting.Tests;
+
+public sealed class MetricsTests
+{
+    [Fact]
+    public async Task JobResults_AreCountedAndTimed_AndRpoGrowsWithTheClock()
+    {
+        using var dir = new TempDirectory();
+        var start = new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+        var time = new FakeTimeProvider(start);
+        var executor = new ScriptedExecutor();
+        executor.Body = (job, _) => job.Type switch
+        {
+            JobType.Snapshot => new JobRunResult(JobOutcome.Failed, "one failed", [
+                new JobEvent("docs", JobEventKind.BackupMade, "b1", 1234, time.GetUtcNow()),
+                new JobEvent("chat", JobEventKind.BackupFailed, Message: "no space")]),
+            _ => new JobRunResult(JobOutcome.Succeeded, "ok", [
+                new JobEvent("docs", JobEventKind.DrillPassed, "b1", Elapsed: TimeSpan.FromSeconds(42)),
+                new JobEvent("docs", JobEventKind.Scrubbed, Failures: 2)]),
+        };
+        var policy = SchedulerHarness.Policy(dir.File("t"),
+            new JobPolicy { Name = "snap", Type = JobType.Snapshot, Cron = "15 * * * *" },
+            new JobPolicy { Name = "drill", Type = JobType.Drill, Cron = "30 * * * *" });
+        await using var h = new SchedulerHarness(policy, time, executor, dir.File("state.json"));
+
+        var longs = new ConcurrentDictionary<string, long>();
+        var doubles = new ConcurrentDictionary<string, double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, h.Metrics.Meter))
+                l.EnableMeasurementEvents(instrument);
+        };
+        static string Key(Instrument i, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            foreach (var t in tags)
+            {
+                if (t.Key == "source")
+                    return $"{i.Name}/{t.Value}";
+            }
+            return i.Name;
+        }
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => longs.AddOrUpdate(Key(i, tags), v, (_, old) => old + v));
+        listener.SetMeasurementEventCallback<int>((i, v, tags, _) => longs[Key(i, tags)] = v);
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) =>
+        {
+            if (i is Histogram<double>)
+                longs.AddOrUpdate(i.Name + "#count", 1, (_, old) => old + 1);
+            else
+                doubles[Key(i, tags)] = v;
+        });
+        listener.Start();
+
+        await h.StartAsync();
+        h.AdvanceTo((await h.IdleAsync())!.Value);
+        await h.CompletedAsync();
+        h.AdvanceTo((await h.IdleAsync())!.Value);
+        await h.CompletedAsync();
+        await h.IdleAsync();
+
+        Assert.Equal(1, longs["nhnsw.backup.backups/docs"]);
+        Assert.Equal(1234, longs["nhnsw.backup.bytes/docs"]);
+        Assert.Equal(1, longs["nhnsw.backup.failures/chat"]);
+        Assert.Equal(2, longs["nhnsw.backup.scrub.failures/docs"]);
+        Assert.Equal(2, longs["nhnsw.backup.job.duration#count"]);
+
+        listener.RecordObservableInstruments();
+        // The backup was stamped at 12:15; the drill ran at 12:30 and the clock is still there.
+        Assert.Equal(900, doubles["nhnsw.backup.rpo/docs"], 3);
+        Assert.Equal(42, doubles["nhnsw.backup.drill.rto/docs"], 3);
+        Assert.Equal(1, longs["nhnsw.backup.drill.passed/docs"]);
+        Assert.False(doubles.ContainsKey("nhnsw.backup.rpo/chat"));
+        time.Advance(TimeSpan.FromMinutes(10));
+        listener.RecordObservableInstruments();
+        Assert.Equal(1500, doubles["nhnsw.backup.rpo/docs"], 3);
+    }
+
+    [Fact]
+    public async Task Rpo_CountsBackupsFoundInTheTargetsAtStart()
+    {
+        using var dir = new TempDirectory();
+        var start = new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+        var executor = new ScriptedExecutor { Newest = [new TierBackup("docs", "hot", "hot", "b0", start.AddHours(-3), false)] };
+        var policy = SchedulerHarness.Policy(dir.File("t"), new JobPolicy { Name = "snap", Type = JobType.Snapshot, Cron = "0 2 * * *" });
+        await using var h = new SchedulerHarness(policy, new FakeTimeProvider(start), executor, dir.File("state.json"));
+        double? rpo = null;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, h.Metrics.Meter) && instrument.Name == "nhnsw.backup.rpo")
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((_, v, _, _) => rpo = v);
+        listener.Start();
+        await h.StartAsync();
+        await h.IdleAsync();
+        listener.RecordObservableInstruments();
+        Assert.Equal(3 * 3600, rpo!.Value, 3);
+    }
+}
