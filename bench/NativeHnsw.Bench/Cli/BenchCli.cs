@@ -71,7 +71,7 @@ public static class BenchCli
         var m = new Option<int>("--m") { Description = "HNSW M", DefaultValueFactory = _ => 16 };
         var efc = new Option<int>("--ef-construction") { Description = "HNSW ef_construction", DefaultValueFactory = _ => 200 };
         var efs = new Option<string[]>("--ef") { Description = "search ef values to sweep, e.g. 10,20,40,80,160,320,400", DefaultValueFactory = _ => ["10,20,40,80,120,160,240,320,400"], AllowMultipleArgumentsPerToken = true };
-        var engines = new Option<string[]>("--engines") { Description = "engines: NativeHnsw, NativeHnsw-mmap, FAISS, hnswlib, USearch, USearch-f16, USearch-i8, USearch-wrapper (comma-separated)", DefaultValueFactory = _ => [string.Join(',', EngineNames.All)], AllowMultipleArgumentsPerToken = true };
+        var engines = new Option<string[]>("--engines") { Description = "engines: NativeHnsw, NativeHnsw-mmap, NativeHnsw-i8, NativeHnsw-f16, FAISS, hnswlib, USearch, USearch-f16, USearch-i8, USearch-wrapper (comma-separated)", DefaultValueFactory = _ => [string.Join(',', EngineNames.All)], AllowMultipleArgumentsPerToken = true };
         var builds = new Option<string>("--builds") { Description = "all: time a 1-thread and an all-cores build; parallel: only the all-cores build (quicker)", DefaultValueFactory = _ => "all" };
         var threads = new Option<int>("--threads") { Description = "threads of the parallel build", DefaultValueFactory = _ => Environment.ProcessorCount };
         var repeats = new Option<int>("--repeats") { Description = "timed repetitions of each search pass, save, load and open (median, min, max)", DefaultValueFactory = _ => 3 };

@@ -103,6 +103,18 @@ public sealed class EngineBench
     {
         if (ours)
             yield return new Participant(EngineNames.NativeHnsw, VectorEngineFactory.NativeHnsw, _workDirectory) { SavesWithFsync = true, Open = path => HnswIndexEngine.Open(path, Options) };
+        yield return new Participant(EngineNames.NativeHnswI8, VectorEngineFactory.NativeHnswInt8, _workDirectory)
+        {
+            SavesWithFsync = true,
+            Open = path => HnswIndexEngine.Open(path, Options),
+            Note = "int8 rows walked, the ef candidates re-ranked with float32; the graph is built on float32",
+        };
+        yield return new Participant(EngineNames.NativeHnswF16, VectorEngineFactory.NativeHnswFloat16, _workDirectory)
+        {
+            SavesWithFsync = true,
+            Open = path => HnswIndexEngine.Open(path, Options),
+            Note = "float16 rows walked, the ef candidates re-ranked with float32; the graph is built on float32",
+        };
         yield return new Participant(EngineNames.Faiss, VectorEngineFactory.Faiss, _workDirectory) { Note = NativeNote };
         yield return new Participant(EngineNames.Hnswlib, VectorEngineFactory.Hnswlib, _workDirectory) { Note = NativeNote };
         yield return new Participant(EngineNames.Usearch, VectorEngineFactory.Usearch, _workDirectory) { Note = NativeNote, Open = path => UsearchEngine.View(path, Options) };

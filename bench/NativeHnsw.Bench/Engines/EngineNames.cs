@@ -10,6 +10,12 @@ public static class EngineNames
     /// <summary>Our index saved, then memory-mapped read-only and searched in place.</summary>
     public const string NativeHnswMapped = "NativeHnsw-mmap";
 
+    /// <summary>Our index walking int8 rows, re-ranked with float32.</summary>
+    public const string NativeHnswI8 = HnswIndexEngine.Int8EngineName;
+
+    /// <summary>Our index walking float16 rows, re-ranked with float32.</summary>
+    public const string NativeHnswF16 = HnswIndexEngine.Float16EngineName;
+
     public const string Faiss = FaissEngine.EngineName;
 
     public const string Hnswlib = HnswlibEngine.EngineName;
@@ -25,7 +31,7 @@ public static class EngineNames
     /// <summary>USearch through the package's C# wrapper: one ef only.</summary>
     public const string UsearchWrapper = UsearchWrapperEngine.EngineName;
 
-    public static readonly IReadOnlyList<string> All = [NativeHnsw, NativeHnswMapped, Faiss, Hnswlib, Usearch, UsearchF16, UsearchI8, UsearchWrapper];
+    public static readonly IReadOnlyList<string> All = [NativeHnsw, NativeHnswMapped, NativeHnswI8, NativeHnswF16, Faiss, Hnswlib, Usearch, UsearchF16, UsearchI8, UsearchWrapper];
 
     /// <summary>Parses "NativeHnsw,FAISS" (any case, commas or separate arguments) into canonical names.</summary>
     public static IReadOnlyList<string> Parse(IEnumerable<string> values)

@@ -7,16 +7,36 @@ public sealed class HnswIndexEngine : IVectorEngine
 {
     public const string EngineName = "NativeHnsw";
 
+    /// <summary>Our index walking int8 rows (<see cref="VectorQuantization.Int8"/>), re-ranked with float32.</summary>
+    public const string Int8EngineName = EngineName + "-i8";
+
+    /// <summary>Our index walking float16 rows (<see cref="VectorQuantization.Float16"/>), re-ranked with float32.</summary>
+    public const string Float16EngineName = EngineName + "-f16";
+
     public HnswIndexEngine(HnswIndex index)
+        : this(index, NameOf(index.Options.Quantization))
+    {
+    }
+
+    private HnswIndexEngine(HnswIndex index, string name)
     {
         ArgumentNullException.ThrowIfNull(index);
         Index = index;
+        Name = name;
     }
 
     /// <summary>The wrapped index, for what the engine interface does not cover (filters, deletes).</summary>
     public HnswIndex Index { get; }
 
-    public string Name => EngineName;
+    public string Name { get; }
+
+    /// <summary>The engine name of an index with this quantization.</summary>
+    public static string NameOf(VectorQuantization quantization) => quantization switch
+    {
+        VectorQuantization.Int8 => Int8EngineName,
+        VectorQuantization.Float16 => Float16EngineName,
+        _ => EngineName,
+    };
 
     public int Dimensions => Index.Dimensions;
 
@@ -29,6 +49,13 @@ public sealed class HnswIndexEngine : IVectorEngine
     public bool SupportsPersistence => true;
 
     public static HnswIndexEngine Create(HnswOptions options) => new(new HnswIndex(options));
+
+    /// <summary>An index with <paramref name="options"/> and the given quantization (re-ranking on).</summary>
+    public static HnswIndexEngine Create(HnswOptions options, VectorQuantization quantization)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Create(options with { Quantization = quantization, Rerank = true });
+    }
 
     /// <summary>Reads an index file into memory; its dimensions and metric must be those of <paramref name="options"/>.</summary>
     public static HnswIndexEngine Load(string path, HnswOptions options) => Checked(HnswIndex.Load(path), options, path);

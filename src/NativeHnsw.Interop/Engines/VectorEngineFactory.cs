@@ -24,6 +24,14 @@ public sealed class VectorEngineFactory
     /// <summary>Our index; Load reads the whole file (see <see cref="HnswIndexEngine.Open"/> for the mapped form).</summary>
     public static VectorEngineFactory NativeHnsw { get; } = new(HnswIndexEngine.EngineName, HnswIndexEngine.Create, HnswIndexEngine.Load, library: null);
 
+    /// <summary>Our index searching int8 rows with float32 re-ranking; the file keeps the quantization, so Load reads it back as such.</summary>
+    public static VectorEngineFactory NativeHnswInt8 { get; } = new(
+        HnswIndexEngine.Int8EngineName, o => HnswIndexEngine.Create(o, VectorQuantization.Int8), HnswIndexEngine.Load, library: null);
+
+    /// <summary>Our index searching float16 rows with float32 re-ranking.</summary>
+    public static VectorEngineFactory NativeHnswFloat16 { get; } = new(
+        HnswIndexEngine.Float16EngineName, o => HnswIndexEngine.Create(o, VectorQuantization.Float16), HnswIndexEngine.Load, library: null);
+
     /// <summary>FAISS IndexHNSWFlat through libfaiss_c.so.</summary>
     public static VectorEngineFactory Faiss { get; } = new(FaissEngine.EngineName, FaissEngine.Create, FaissEngine.Load, () => NativeLibraries.Faiss);
 
@@ -46,7 +54,7 @@ public sealed class VectorEngineFactory
         UsearchWrapperEngine.EngineName, UsearchWrapperEngine.Create, UsearchWrapperEngine.Load, () => NativeLibraries.Usearch);
 
     /// <summary>Ours first, then the native baselines.</summary>
-    public static IReadOnlyList<VectorEngineFactory> All { get; } = [NativeHnsw, Faiss, Hnswlib, Usearch, UsearchF16, UsearchI8, UsearchWrapper];
+    public static IReadOnlyList<VectorEngineFactory> All { get; } = [NativeHnsw, NativeHnswInt8, NativeHnswFloat16, Faiss, Hnswlib, Usearch, UsearchF16, UsearchI8, UsearchWrapper];
 
     public string Name { get; }
 

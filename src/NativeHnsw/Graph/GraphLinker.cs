@@ -17,10 +17,10 @@ internal static unsafe class GraphLinker
     public static void Connect<TDistance>(in GraphView graph, int node, int level, int entryNode, int topLevel, int efConstruction, Lock[] stripes, SearchContext context)
         where TDistance : struct, IDistance
     {
-        float* query = graph.Vector(node);
-        float entryDistance = TDistance.Compute(ref *query, ref *graph.Vector(entryNode), graph.Dimensions);
+        var walk = new FloatNodeDistance<TDistance>(graph, graph.Vector(node));
+        float entryDistance = walk.To(entryNode);
         if (level < topLevel)
-            entryNode = GraphSearch.Descend<TDistance>(graph, query, entryNode, ref entryDistance, topLevel, level);
+            entryNode = GraphSearch.Descend(graph, walk, entryNode, ref entryDistance, topLevel, level);
 
         // First the node's own links at every level, then the reverse links that make it
         // reachable. Were it reachable earlier, another insert could descend onto it and start
@@ -28,7 +28,7 @@ internal static unsafe class GraphLinker
         int linkedTop = Math.Min(level, topLevel);
         for (int l = linkedTop; l >= 0; l--)
         {
-            GraphSearch.SearchLevel<TDistance>(graph, query, entryNode, entryDistance, efConstruction, l, context, exclude: false, filter: null);
+            GraphSearch.SearchLevel(graph, walk, entryNode, entryDistance, efConstruction, l, context, exclude: false, filter: null);
             var found = WithoutNode(context.DrainResultsAscending(), node);
             var selected = context.SelectedAt(l);
             if (found.IsEmpty)

@@ -24,10 +24,83 @@ internal static unsafe class GraphSearch
             return 0;
         fixed (float* query = context.Query)
         {
-            float distance = TDistance.Compute(ref *query, ref *graph.Vector(entry), graph.Dimensions);
-            int node = Descend<TDistance>(graph, query, entry, ref distance, entryLevel, 0);
-            SearchLevel<TDistance>(graph, query, node, distance, ef, 0, context, exclude, filter);
+            var walk = new FloatNodeDistance<TDistance>(graph, query);
+            Beam(graph, walk, entry, entryLevel, ef, exclude, filter, context);
         }
+        return TakeNearest(graph, destination, context);
+    }
+
+    /// <summary>
+    /// <see cref="Nearest{TDistance}"/> walking the int8 rows: the beam is measured on the compact vectors
+    /// from the query quantized into <c>context.QueryBytes</c>; with <paramref name="rerank"/> its ef
+    /// candidates are then re-scored with exact float32 distances (<typeparamref name="TExact"/>) before
+    /// the nearest are taken, otherwise the estimates are returned.
+    /// </summary>
+    public static int NearestInt8<TMetric, TExact>(in GraphView graph, Int8QueryTerms terms, bool rerank, int entry, int entryLevel,
+        Span<SearchResult> destination, int ef, bool exclude, Func<long, bool>? filter, SearchContext context)
+        where TMetric : struct, IInt8Metric
+        where TExact : struct, IDistance
+    {
+        if (!graph.IsNode(entry))
+            return 0;
+        fixed (sbyte* query = context.QueryBytes)
+        {
+            var walk = new Int8NodeDistance<TMetric>(graph, query, terms);
+            Beam(graph, walk, entry, entryLevel, ef, exclude, filter, context);
+        }
+        return rerank ? Rerank<TExact>(graph, destination, context) : TakeNearest(graph, destination, context);
+    }
+
+    /// <summary>
+    /// <see cref="Nearest{TDistance}"/> walking the float16 rows, the query widened to nothing (it stays f32)
+    /// and each row widened into <c>context.RowScratch</c>; with <paramref name="rerank"/> the ef candidates
+    /// are re-scored with the float32 rows.
+    /// </summary>
+    public static int NearestFloat16<TDistance>(in GraphView graph, bool rerank, int entry, int entryLevel,
+        Span<SearchResult> destination, int ef, bool exclude, Func<long, bool>? filter, SearchContext context)
+        where TDistance : struct, IDistance
+    {
+        if (!graph.IsNode(entry))
+            return 0;
+        fixed (float* query = context.Query)
+        fixed (float* scratch = context.RowScratch)
+        {
+            var walk = new Float16NodeDistance<TDistance>(graph, query, scratch);
+            Beam(graph, walk, entry, entryLevel, ef, exclude, filter, context);
+        }
+        return rerank ? Rerank<TDistance>(graph, destination, context) : TakeNearest(graph, destination, context);
+    }
+
+    /// <summary>The beam's candidates re-scored with exact float32 distances; the nearest <c>destination.Length</c> of them, nearest first.</summary>
+    private static int Rerank<TExact>(in GraphView graph, Span<SearchResult> destination, SearchContext context)
+        where TExact : struct, IDistance
+    {
+        var candidates = context.DrainResultsAscending();
+        fixed (float* query = context.Query)
+        {
+            var exact = new FloatNodeDistance<TExact>(graph, query);
+            for (int i = 0; i < candidates.Length; i++)
+                candidates[i] = new Neighbor(exact.To(candidates[i].Node), candidates[i].Node);
+        }
+        candidates.Sort(Neighbor.ByDistance);
+        int count = Math.Min(candidates.Length, destination.Length);
+        for (int i = 0; i < count; i++)
+            destination[i] = new SearchResult(graph.Label(candidates[i].Node), candidates[i].Distance);
+        return count;
+    }
+
+    /// <summary>Descent from the entry point to level 0, then the level-0 beam into <c>context.Results</c>.</summary>
+    private static void Beam<TWalk>(in GraphView graph, in TWalk walk, int entry, int entryLevel, int ef, bool exclude, Func<long, bool>? filter, SearchContext context)
+        where TWalk : struct, INodeDistance
+    {
+        float distance = walk.To(entry);
+        int node = Descend(graph, walk, entry, ref distance, entryLevel, 0);
+        SearchLevel(graph, walk, node, distance, ef, 0, context, exclude, filter);
+    }
+
+    /// <summary>The nearest <c>destination.Length</c> of the beam's results, nearest first.</summary>
+    private static int TakeNearest(in GraphView graph, Span<SearchResult> destination, SearchContext context)
+    {
         var results = context.Results;
         while (results.Count > destination.Length)
             results.Pop();
@@ -44,10 +117,9 @@ internal static unsafe class GraphSearch
     /// Greedy walk from <paramref name="entry"/> on each level from <paramref name="fromLevel"/>
     /// down to <paramref name="toLevel"/> + 1, moving while a neighbor is strictly closer.
     /// </summary>
-    public static int Descend<TDistance>(in GraphView graph, float* query, int entry, ref float entryDistance, int fromLevel, int toLevel)
-        where TDistance : struct, IDistance
+    public static int Descend<TWalk>(in GraphView graph, in TWalk walk, int entry, ref float entryDistance, int fromLevel, int toLevel)
+        where TWalk : struct, INodeDistance
     {
-        int dims = graph.Dimensions;
         for (int level = fromLevel; level > toLevel; level--)
         {
             bool moved = true;
@@ -63,7 +135,7 @@ internal static unsafe class GraphSearch
                     int candidate = slot[i];
                     if (!graph.IsNode(candidate))
                         continue;
-                    float d = TDistance.Compute(ref *query, ref *graph.Vector(candidate), dims);
+                    float d = walk.To(candidate);
                     if (d < entryDistance)
                     {
                         entryDistance = d;
@@ -82,11 +154,10 @@ internal static unsafe class GraphSearch
     /// rejects are still walked through (they keep the graph connected) but never become results,
     /// and the walk only stops early once ef accepted results are held.
     /// </summary>
-    public static void SearchLevel<TDistance>(in GraphView graph, float* query, int entry, float entryDistance, int ef, int level,
+    public static void SearchLevel<TWalk>(in GraphView graph, in TWalk walk, int entry, float entryDistance, int ef, int level,
         SearchContext context, bool exclude, Func<long, bool>? filter)
-        where TDistance : struct, IDistance
+        where TWalk : struct, INodeDistance
     {
-        int dims = graph.Dimensions;
         var visited = context.Visited;
         var candidates = context.Candidates;
         var results = context.Results;
@@ -130,14 +201,14 @@ internal static unsafe class GraphSearch
             int j = 0;
             for (; j + 4 <= fresh; j += 4)
             {
-                TDistance.Compute4(query, graph.Vector(batch[j]), graph.Vector(batch[j + 1]), graph.Vector(batch[j + 2]), graph.Vector(batch[j + 3]), dims, distances);
+                walk.To4(batch[j], batch[j + 1], batch[j + 2], batch[j + 3], distances);
                 for (int t = 0; t < 4; t++)
                     Consider(graph, level, distances[t], batch[j + t], ef, ref bound, candidates, results, exclude, filter);
             }
             for (; j < fresh; j++)
             {
                 int neighbor = batch[j];
-                Consider(graph, level, TDistance.Compute(ref *query, ref *graph.Vector(neighbor), dims), neighbor, ef, ref bound, candidates, results, exclude, filter);
+                Consider(graph, level, walk.To(neighbor), neighbor, ef, ref bound, candidates, results, exclude, filter);
             }
         }
     }

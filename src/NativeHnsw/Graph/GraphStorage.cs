@@ -19,7 +19,7 @@ namespace NativeHnsw.Graph;
 /// </remarks>
 internal abstract unsafe class GraphStorage : CriticalFinalizerObject, IDisposable
 {
-    private const int BlockSlots = (int)SectionId.LabelIndex + 1;
+    private const int BlockSlots = (int)SectionId.Float16Vectors + 1;
 
     // The one section → block mapping: each block sits at its SectionId. A slot left null is a section
     // these blocks do not hold (an in-memory index keeps no label index; it is derived at save).
@@ -30,8 +30,10 @@ internal abstract unsafe class GraphStorage : CriticalFinalizerObject, IDisposab
     private int _state;
     private int _freed;
 
-    protected GraphStorage(int dimensions, int m)
+    protected GraphStorage(int dimensions, int m, int codeStride = 0, SectionId codeSection = SectionId.Int8Vectors)
     {
+        CodeStride = codeStride;
+        CodeSection = codeSection;
         Dimensions = dimensions;
         M = m;
         M0 = 2 * m;
@@ -43,6 +45,12 @@ internal abstract unsafe class GraphStorage : CriticalFinalizerObject, IDisposab
     public int M { get; }
     public int M0 { get; }
     public int Level0Stride => 1 + M0;
+
+    /// <summary>Bytes of a node's compact (int8) row; 0 when the blocks hold none.</summary>
+    public int CodeStride { get; }
+
+    /// <summary>The section the compact rows belong to (<see cref="CompactLayout.RowSection"/>).</summary>
+    public SectionId CodeSection { get; }
 
     /// <summary>The sections of the file that are graph blocks, in file order: every storage holds these.</summary>
     public static ReadOnlySpan<SectionId> GraphSections =>
@@ -56,6 +64,7 @@ internal abstract unsafe class GraphStorage : CriticalFinalizerObject, IDisposab
     public byte* States => _blocks[(int)SectionId.States];
     public int* UpperOffsets => (int*)_blocks[(int)SectionId.UpperOffsets];
     public int* UpperLinks => (int*)_blocks[(int)SectionId.UpperLinks];
+    public byte* Codes => _blocks[(int)CodeSection];
 
     /// <summary>Nodes the blocks have room for.</summary>
     public int NodeCapacity { get; protected set; }
@@ -128,6 +137,9 @@ internal abstract unsafe class GraphStorage : CriticalFinalizerObject, IDisposab
 
     public abstract void SetState(int node, NodeState state);
 
+    /// <summary>The compact row of a node, written while the node is added or when the quantizer is trained.</summary>
+    public abstract Span<byte> WritableCodes(int node);
+
     /// <summary>The stored vector of <paramref name="node"/> (bounds-checked).</summary>
     public ReadOnlySpan<float> Vector(int node) => MemoryMarshal.Cast<byte, float>(Bytes(SectionId.Vectors, (long)node * Dimensions * sizeof(float), Dimensions * sizeof(float)));
 
@@ -145,7 +157,8 @@ internal abstract unsafe class GraphStorage : CriticalFinalizerObject, IDisposab
 
     /// <summary>A view bounded by what has been published: <paramref name="nodeCount"/> nodes and <paramref name="upperUsed"/> pool ints.</summary>
     public GraphView View(int nodeCount, long upperUsed) =>
-        new(Vectors, Links0, Labels, States, UpperOffsets, UpperLinks, Math.Min(nodeCount, NodeCapacity), Math.Min(upperUsed, UpperCapacity), Dimensions, M);
+        new(Vectors, Links0, Labels, States, UpperOffsets, UpperLinks, Math.Min(nodeCount, NodeCapacity), Math.Min(upperUsed, UpperCapacity), Dimensions, M,
+            Codes, Holds(CodeSection) ? CodeStride : 0);
 
     /// <summary>Releases the blocks; called exactly once, after retirement and the last lease.</summary>
     protected abstract void Free();

@@ -19,8 +19,10 @@ internal readonly unsafe struct GraphView
     private readonly long _upperLength;
 
     public GraphView(float* vectors, int* links0, long* labels, byte* states, int* upperOffsets, int* upperLinks,
-        int nodeCount, long upperLength, int dimensions, int m)
+        int nodeCount, long upperLength, int dimensions, int m, byte* codes = null, int codeStride = 0)
     {
+        Codes = codes;
+        CodeStride = codeStride;
         _vectors = vectors;
         _links0 = links0;
         _labels = labels;
@@ -37,6 +39,13 @@ internal readonly unsafe struct GraphView
     public int Dimensions { get; }
     public int M { get; }
     public int M0 => 2 * M;
+
+    /// <summary>The compact rows (null without quantization), <see cref="CodeStride"/> bytes a node.</summary>
+    public byte* Codes { get; }
+
+    public int CodeStride { get; }
+
+    public bool HasCodes => Codes != null;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsNode(int node) => (uint)node < (uint)NodeCount;

@@ -25,6 +25,8 @@ public sealed partial class HnswIndex
         {
             _contexts.Return(context);
         }
+        if (NeedsTraining(NodeCount))
+            TrainQuantizer([]);
     }
 
     /// <summary>
@@ -55,6 +57,10 @@ public sealed partial class HnswIndex
         if (n == 0)
             return;
         Reserve((int)Math.Min(MaxNodes, (long)NodeCount + n));
+        // A batch that reaches the training size trains the quantizer on itself first, so every row is
+        // measured against a range that has seen the whole batch.
+        if (NeedsTraining((long)NodeCount + n))
+            TrainQuantizer(vectorSpan);
 
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
         int dims = Dimensions;
@@ -128,7 +134,12 @@ public sealed partial class HnswIndex
             if (node >= storage.NodeCapacity || _upperUsed + upperInts > storage.UpperCapacity || node >= MaxNodes)
                 return false;
 
-            PrepareVector(vector, storage.WritableVector(node));
+            var row = storage.WritableVector(node);
+            PrepareVector(vector, row);
+            if (_options.Quantization == VectorQuantization.Float16)
+                Float16Codec.Encode(row, storage.WritableCodes(node));
+            else
+                Volatile.Read(ref _quantizer)?.Encode(row, storage.WritableCodes(node));
             int offset = checked((int)_upperUsed);
             previous = storage.AddNode(node, label, level, offset);
             _upperUsed += upperInts;

@@ -31,8 +31,9 @@ public sealed partial class HnswIndex
             ThrowIfDisposed();
             var storage = _storage;
             var labelIndex = storage.SortedLabelIndex();
-            var layout = IndexHeader.ForIndex(_options, _count, labelIndex.Length, _deletedCount, _hiddenCount, _upperUsed, Volatile.Read(ref _entry));
-            IndexWriter.Write(path, layout, storage, labelIndex);
+            var quantizer = Volatile.Read(ref _quantizer);
+            var layout = IndexHeader.ForIndex(_options, _count, labelIndex.Length, _deletedCount, _hiddenCount, _upperUsed, Volatile.Read(ref _entry), quantizer is not null);
+            IndexWriter.Write(path, layout, storage, labelIndex, quantizer);
         }
         finally
         {
@@ -61,6 +62,7 @@ public sealed partial class HnswIndex
                 _entry = header.PackedEntry,
                 _hiddenCount = header.HiddenCount,
                 _deletedCount = header.DeletedCount,
+                _quantizer = loaded.Quantizer,
             };
             storage.MapLabels(loaded.LabelIndex);
             return index;
@@ -94,6 +96,7 @@ public sealed partial class HnswIndex
                 _entry = header.PackedEntry,
                 _hiddenCount = header.HiddenCount,
                 _deletedCount = header.DeletedCount,
+                _quantizer = storage.Quantizer,
             };
         }
         catch
@@ -115,7 +118,7 @@ public sealed partial class HnswIndex
         var loaded = IndexReader.Read(path, buildsLabelMap: false);
         loaded.Storage.Dispose();
         var h = loaded.Header;
-        return new IndexVerification(path, $"{IndexFormat.MajorVersion}.{IndexFormat.MinorVersion}", h.FileLength, h.Options,
+        return new IndexVerification(path, $"{IndexFormat.MajorVersion}.{h.Minor}", h.FileLength, h.Options,
             h.NodeCount, h.LabelCount - h.DeletedCount, h.DeletedCount, h.NodeCount - h.LabelCount, loaded.Summary.TopLevel, loaded.Summary.LinkCount);
     }
 

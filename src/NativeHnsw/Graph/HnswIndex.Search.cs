@@ -46,6 +46,21 @@ public sealed partial class HnswIndex
             var graph = storage.View(count, upperUsed);
             PrepareVector(query, context.Query);
             bool exclude = filter is not null || Volatile.Read(ref _hiddenCount) > 0;
+            // Read after the lease: every node the published count names has its compact row once this is set.
+            if (_options.Quantization == VectorQuantization.Float16 && graph.HasCodes)
+            {
+                return Metric == DistanceMetric.L2
+                    ? GraphSearch.NearestFloat16<SquaredL2Distance>(graph, _options.Rerank, EntryNode(entry), EntryLevel(entry), destination, beam, exclude, filter, context)
+                    : GraphSearch.NearestFloat16<DotDistance>(graph, _options.Rerank, EntryNode(entry), EntryLevel(entry), destination, beam, exclude, filter, context);
+            }
+            var quantizer = Volatile.Read(ref _quantizer);
+            if (quantizer is not null && graph.HasCodes)
+            {
+                var terms = quantizer.PrepareQuery(context.Query, context.QueryBytes);
+                return Metric == DistanceMetric.L2
+                    ? GraphSearch.NearestInt8<Int8L2Metric, SquaredL2Distance>(graph, terms, _options.Rerank, EntryNode(entry), EntryLevel(entry), destination, beam, exclude, filter, context)
+                    : GraphSearch.NearestInt8<Int8DotMetric, DotDistance>(graph, terms, _options.Rerank, EntryNode(entry), EntryLevel(entry), destination, beam, exclude, filter, context);
+            }
             return Metric == DistanceMetric.L2
                 ? GraphSearch.Nearest<SquaredL2Distance>(graph, EntryNode(entry), EntryLevel(entry), destination, beam, exclude, filter, context)
                 : GraphSearch.Nearest<DotDistance>(graph, EntryNode(entry), EntryLevel(entry), destination, beam, exclude, filter, context);

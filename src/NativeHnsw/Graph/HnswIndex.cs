@@ -60,7 +60,7 @@ public sealed partial class HnswIndex : IDisposable
         if (storage is null)
         {
             int capacity = Math.Max(options.InitialCapacity, 16);
-            storage = NativeGraphStorage.Allocate(options.Dimensions, options.M, capacity, ExpectedUpperInts(capacity));
+            storage = NativeGraphStorage.Allocate(options, capacity, ExpectedUpperInts(capacity));
         }
         _storage = storage;
     }
@@ -88,13 +88,13 @@ public sealed partial class HnswIndex : IDisposable
     /// <summary>Nodes the index has room for before it next grows.</summary>
     public int Capacity => Volatile.Read(ref _storage).NodeCapacity;
 
-    /// <summary>Bytes of graph memory held (vectors, links, labels, states), not counting the label map.</summary>
+    /// <summary>Bytes of graph memory held (vectors, compact rows, links, labels, states), not counting the label map.</summary>
     public long MemoryBytes
     {
         get
         {
             var s = Volatile.Read(ref _storage);
-            long perNode = (long)Dimensions * sizeof(float) + (long)s.Level0Stride * sizeof(int) + sizeof(long) + 1 + sizeof(int);
+            long perNode = (long)Dimensions * sizeof(float) + (long)s.Level0Stride * sizeof(int) + sizeof(long) + 1 + sizeof(int) + s.CodeStride;
             return s.NodeCapacity * perNode + s.UpperCapacity * sizeof(int);
         }
     }

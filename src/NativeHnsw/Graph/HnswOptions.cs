@@ -30,6 +30,24 @@ public sealed record HnswOptions
     /// <summary>Seed of the level draw: a single-threaded build is reproducible for a given seed.</summary>
     public ulong Seed { get; init; } = 42;
 
+    /// <summary>
+    /// Compact vectors for the graph walk. Default <see cref="VectorQuantization.None"/>. The graph is
+    /// always built on the float32 rows; quantization changes how searches walk it.
+    /// </summary>
+    public VectorQuantization Quantization { get; init; } = VectorQuantization.None;
+
+    /// <summary>
+    /// With quantization, re-score a search's ef candidates with exact float32 distances before taking the
+    /// k nearest (and return exact distances). Default true; false returns the compact estimates.
+    /// </summary>
+    public bool Rerank { get; init; } = true;
+
+    /// <summary>
+    /// Int8: the quantizer is trained once the index holds this many vectors (an AddRange that reaches it
+    /// trains on the index's vectors and the whole batch first); until then searches walk float32. Default 1024.
+    /// </summary>
+    public int QuantizerTrainingSize { get; init; } = 1024;
+
     internal void Validate()
     {
         if (Dimensions is < 1 or > MaxDimensions)
@@ -42,6 +60,10 @@ public sealed record HnswOptions
             throw new ArgumentOutOfRangeException(nameof(EfConstruction), EfConstruction, "EfConstruction must be between 1 and 65536.");
         if (DefaultEf is < 1 or > 1 << 16)
             throw new ArgumentOutOfRangeException(nameof(DefaultEf), DefaultEf, "DefaultEf must be between 1 and 65536.");
+        if (!Enum.IsDefined(Quantization))
+            throw new ArgumentOutOfRangeException(nameof(Quantization), Quantization, "Unknown quantization.");
+        if (QuantizerTrainingSize is < 1 or > HnswIndex.MaxNodes)
+            throw new ArgumentOutOfRangeException(nameof(QuantizerTrainingSize), QuantizerTrainingSize, $"QuantizerTrainingSize must be between 1 and {HnswIndex.MaxNodes}.");
         if (InitialCapacity is < 0 or > HnswIndex.MaxNodes)
             throw new ArgumentOutOfRangeException(nameof(InitialCapacity), InitialCapacity, $"InitialCapacity must be between 0 and {HnswIndex.MaxNodes}.");
     }

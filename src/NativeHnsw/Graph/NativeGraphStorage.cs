@@ -12,8 +12,8 @@ internal sealed unsafe class NativeGraphStorage : GraphStorage
     // the index's allocation lock.
     private readonly Dictionary<long, int> _labelMap;
 
-    private NativeGraphStorage(int dimensions, int m, int nodeCapacity, long upperCapacity, Dictionary<long, int> labelMap)
-        : base(dimensions, m)
+    private NativeGraphStorage(int dimensions, int m, int nodeCapacity, long upperCapacity, Dictionary<long, int> labelMap, int codeStride, SectionId codeSection)
+        : base(dimensions, m, codeStride, codeSection)
     {
         _labelMap = labelMap;
         try
@@ -25,6 +25,11 @@ internal sealed unsafe class NativeGraphStorage : GraphStorage
                 long bytes = BytesOf(id, nodeCapacity, upperCapacity);
                 SetBlock(id, Alloc((nuint)bytes), bytes);
             }
+            if (codeStride > 0)
+            {
+                long bytes = BytesOf(codeSection, nodeCapacity, upperCapacity);
+                SetBlock(codeSection, Alloc((nuint)bytes), bytes);
+            }
         }
         catch
         {
@@ -34,8 +39,16 @@ internal sealed unsafe class NativeGraphStorage : GraphStorage
         }
     }
 
-    public static NativeGraphStorage Allocate(int dimensions, int m, int nodeCapacity, long upperCapacity) =>
-        new(dimensions, m, Math.Max(nodeCapacity, 1), Math.Max(upperCapacity, 1), []);
+    /// <summary>
+    /// Blocks for the given capacities; <paramref name="codeStride"/> is the bytes of a node's compact row in
+    /// section <paramref name="codeSection"/>, or 0 for blocks without one.
+    /// </summary>
+    public static NativeGraphStorage Allocate(int dimensions, int m, int nodeCapacity, long upperCapacity, int codeStride = 0, SectionId codeSection = SectionId.Int8Vectors) =>
+        new(dimensions, m, Math.Max(nodeCapacity, 1), Math.Max(upperCapacity, 1), [], codeStride, codeSection);
+
+    /// <summary>Blocks for an index with these options (its compact rows included).</summary>
+    public static NativeGraphStorage Allocate(HnswOptions options, int nodeCapacity, long upperCapacity) =>
+        Allocate(options.Dimensions, options.M, nodeCapacity, upperCapacity, CompactLayout.StrideOf(options), CompactLayout.RowSection(options.Quantization));
 
     public override bool IsReadOnly => false;
 
@@ -68,9 +81,11 @@ internal sealed unsafe class NativeGraphStorage : GraphStorage
 
     public override GraphStorage Grow(int nodeCapacity, long upperCapacity, int usedNodes, long usedUpper)
     {
-        var next = new NativeGraphStorage(Dimensions, M, nodeCapacity, upperCapacity, _labelMap);
-        foreach (var id in GraphSections)
+        var next = new NativeGraphStorage(Dimensions, M, nodeCapacity, upperCapacity, _labelMap, CodeStride, CodeSection);
+        foreach (var id in (SectionId[])[.. GraphSections, CodeSection])
         {
+            if (!Holds(id))
+                continue;
             long bytes = BytesOf(id, usedNodes, usedUpper);
             if (bytes > 0)
                 Buffer.MemoryCopy(At(id, 0, 0), next.At(id, 0, 0), bytes, bytes);
@@ -103,6 +118,8 @@ internal sealed unsafe class NativeGraphStorage : GraphStorage
 
     public override Span<float> WritableVector(int node) => MemoryMarshal.Cast<byte, float>(WritableBytes(SectionId.Vectors, (long)node * Dimensions * sizeof(float), Dimensions * sizeof(float)));
 
+    public override Span<byte> WritableCodes(int node) => WritableBytes(CodeSection, (long)node * CodeStride, CodeStride);
+
     public override void SetState(int node, NodeState state) => WritableBytes(SectionId.States, node, 1)[0] = (byte)state;
 
     /// <summary><paramref name="length"/> writable bytes of the block of section <paramref name="id"/> from <paramref name="offset"/>, bounds-checked.</summary>
@@ -123,6 +140,7 @@ internal sealed unsafe class NativeGraphStorage : GraphStorage
         SectionId.States => nodes,
         SectionId.UpperOffsets => nodes * sizeof(int),
         SectionId.UpperLinks => upper * sizeof(int),
+        SectionId.Int8Vectors or SectionId.Float16Vectors => nodes * CodeStride,
         _ => throw new ArgumentOutOfRangeException(nameof(id), id, "Not a graph block."),
     };
 

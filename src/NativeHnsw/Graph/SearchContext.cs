@@ -16,6 +16,8 @@ internal sealed class SearchContext
     {
         _m = m;
         Query = new float[dimensions];
+        QueryBytes = new sbyte[dimensions];
+        RowScratch = new float[4 * dimensions];
         Scratch = new Neighbor[2 * m + 1];
         _selected = new Neighbor[(HnswIndex.MaxLevel + 1) * m];
         _selectedCounts = new int[HnswIndex.MaxLevel + 1];
@@ -31,6 +33,12 @@ internal sealed class SearchContext
 
     /// <summary>The query as searched (normalised under cosine).</summary>
     public float[] Query { get; }
+
+    /// <summary>The query quantized for a compact walk (<see cref="Distance.Int8Quantizer.PrepareQuery"/>).</summary>
+    public sbyte[] QueryBytes { get; }
+
+    /// <summary>Four rows widened from float16 for a compact walk.</summary>
+    public float[] RowScratch { get; }
 
     /// <summary>Room for the neighbors chosen at one level of an insertion (M of them at most).</summary>
     public Span<Neighbor> SelectedAt(int level) => _selected.AsSpan(level * _m, _m);

@@ -9,8 +9,14 @@ internal static class IndexFormat
     /// <summary>Readers accept exactly this major version; a change of layout that old readers would misread bumps it.</summary>
     public const ushort MajorVersion = 1;
 
-    /// <summary>Written by this version; readers accept any minor of their major (additions old readers may ignore).</summary>
-    public const ushort MinorVersion = 0;
+    /// <summary>
+    /// The newest minor this version writes; readers accept any minor of their major (additions old readers may
+    /// ignore). A file is written with the lowest minor that holds it: 1.1 only for a quantized index.
+    /// </summary>
+    public const ushort MinorVersion = 1;
+
+    /// <summary>The minor version a file of an index with these options is written as.</summary>
+    public static ushort MinorVersionFor(HnswOptions options) => options.Quantization == VectorQuantization.None ? (ushort)0 : (ushort)1;
 
     public const int FixedHeaderSize = 128;
     public const int SectionEntrySize = 32;
@@ -29,6 +35,9 @@ internal static class IndexFormat
         SectionId.Labels, SectionId.States, SectionId.LabelIndex,
     ];
 
+    /// <summary>Sections 1.1 adds for a trained int8 quantizer, after the others, in file order.</summary>
+    public static ReadOnlySpan<SectionId> Int8Sections => [SectionId.Quantizer, SectionId.Int8Vectors];
+
     /// <summary>
     /// Under cosine a stored row's squared length, summed in float, is within this of 1. Normalising on insert
     /// is off by a few float ulps; a float sum over 65,536 dimensions by at most ~2.5·10⁻⁴; a row this rule
@@ -38,7 +47,7 @@ internal static class IndexFormat
 
     public static int HeaderSize(int sectionCount) => FixedHeaderSize + sectionCount * SectionEntrySize + sizeof(ulong);
 
-    public static int AlignmentOf(SectionId id) => id is SectionId.Vectors or SectionId.Links0 ? PageAlignment : SectionAlignment;
+    public static int AlignmentOf(SectionId id) => id is SectionId.Vectors or SectionId.Links0 or SectionId.Int8Vectors or SectionId.Float16Vectors ? PageAlignment : SectionAlignment;
 
     public static string NameOf(SectionId id) => id switch
     {
@@ -49,6 +58,9 @@ internal static class IndexFormat
         SectionId.Labels => "labels",
         SectionId.States => "states",
         SectionId.LabelIndex => "labelindex",
+        SectionId.Int8Vectors => "int8vectors",
+        SectionId.Quantizer => "quantizer",
+        SectionId.Float16Vectors => "f16vectors",
         _ => $"section#{(uint)id}",
     };
 

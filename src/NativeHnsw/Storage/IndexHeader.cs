@@ -38,9 +38,21 @@ internal sealed class IndexHeader
     private const int SectionCountAt = 88;
     private const int InitialCapacityAt = 92;
 
-    private IndexHeader(HnswOptions options, int nodeCount, int labelCount, int deletedCount, int hiddenCount,
+    // Format 1.1, in bytes 1.0 reserved (zero there means the 1.0 behaviour, so a 1.0 file reads as before).
+    private const int QuantizationAt = 96;
+    private const int TrainingSizeAt = 100;
+    private const int OptionFlagsAt = 104;
+
+    /// <summary>Option flag bit 0: searches return the compact estimates (no float32 re-ranking).</summary>
+    private const uint NoRerankFlag = 1;
+
+    /// <summary>Stored as 0 in the header: what a 1.0 file (which has no such field) means.</summary>
+    private const int DefaultTrainingSize = 1024;
+
+    private IndexHeader(ushort minor, HnswOptions options, int nodeCount, int labelCount, int deletedCount, int hiddenCount,
         long upperUsed, int entryNode, int entryLevel, long fileLength, SectionEntry[] sections)
     {
+        Minor = minor;
         Options = options;
         NodeCount = nodeCount;
         LabelCount = labelCount;
@@ -53,8 +65,17 @@ internal sealed class IndexHeader
         Sections = sections;
     }
 
+    /// <summary>The file's minor version.</summary>
+    public ushort Minor { get; }
+
     public HnswOptions Options { get; }
     public int NodeCount { get; }
+
+    /// <summary>True when the file holds a trained int8 quantizer and its rows (format 1.1).</summary>
+    public bool HasInt8 => Array.Exists(Sections, s => s.Id == SectionId.Int8Vectors);
+
+    /// <summary>True when the file holds compact rows (int8 once trained, float16 always).</summary>
+    public bool HasCompactRows => HasInt8 || Array.Exists(Sections, s => s.Id == SectionId.Float16Vectors);
 
     /// <summary>Labels held (live or deleted): the entries of the label index.</summary>
     public int LabelCount { get; }
@@ -87,9 +108,14 @@ internal sealed class IndexHeader
 
     /// <summary>The layout this version writes for an index of the given shape; checksums are filled in by <see cref="WithChecksums"/>.</summary>
     public static IndexHeader ForIndex(HnswOptions options, int nodeCount, int labelCount, int deletedCount, int hiddenCount,
-        long upperUsed, long packedEntry)
+        long upperUsed, long packedEntry, bool quantized = false)
     {
-        var ids = IndexFormat.WrittenSections;
+        SectionId[] ids = options.Quantization switch
+        {
+            VectorQuantization.Int8 when quantized => [.. IndexFormat.WrittenSections, .. IndexFormat.Int8Sections],
+            VectorQuantization.Float16 => [.. IndexFormat.WrittenSections, SectionId.Float16Vectors],
+            _ => IndexFormat.WrittenSections.ToArray(),
+        };
         var sections = new SectionEntry[ids.Length];
         long position = IndexFormat.HeaderSize(ids.Length);
         for (int i = 0; i < ids.Length; i++)
@@ -101,7 +127,7 @@ internal sealed class IndexHeader
         }
         int entryNode = packedEntry < 0 ? -1 : (int)(uint)packedEntry;
         int entryLevel = packedEntry < 0 ? -1 : (int)(packedEntry >> 32);
-        return new IndexHeader(options, nodeCount, labelCount, deletedCount, hiddenCount, upperUsed, entryNode, entryLevel, position, sections);
+        return new IndexHeader(IndexFormat.MinorVersionFor(options), options, nodeCount, labelCount, deletedCount, hiddenCount, upperUsed, entryNode, entryLevel, position, sections);
     }
 
     public IndexHeader WithChecksums(ReadOnlySpan<ulong> checksums)
@@ -109,7 +135,7 @@ internal sealed class IndexHeader
         var sections = new SectionEntry[Sections.Length];
         for (int i = 0; i < sections.Length; i++)
             sections[i] = Sections[i] with { Checksum = checksums[i] };
-        return new IndexHeader(Options, NodeCount, LabelCount, DeletedCount, HiddenCount, UpperUsed, EntryNode, EntryLevel, FileLength, sections);
+        return new IndexHeader(Minor, Options, NodeCount, LabelCount, DeletedCount, HiddenCount, UpperUsed, EntryNode, EntryLevel, FileLength, sections);
     }
 
     /// <summary>Writes the header, table and checksum into the first <see cref="Size"/> bytes of <paramref name="destination"/>.</summary>
@@ -119,7 +145,7 @@ internal sealed class IndexHeader
         h.Clear();
         BinaryPrimitives.WriteUInt64LittleEndian(h[MagicAt..], IndexFormat.Magic);
         BinaryPrimitives.WriteUInt16LittleEndian(h[MajorAt..], IndexFormat.MajorVersion);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[MinorAt..], IndexFormat.MinorVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[MinorAt..], Minor);
         BinaryPrimitives.WriteInt32LittleEndian(h[HeaderSizeAt..], Size);
         BinaryPrimitives.WriteUInt32LittleEndian(h[FlagsAt..], 0);
         BinaryPrimitives.WriteInt32LittleEndian(h[MetricAt..], (int)Options.Metric);
@@ -138,6 +164,12 @@ internal sealed class IndexHeader
         BinaryPrimitives.WriteInt64LittleEndian(h[FileLengthAt..], FileLength);
         BinaryPrimitives.WriteInt32LittleEndian(h[SectionCountAt..], Sections.Length);
         BinaryPrimitives.WriteInt32LittleEndian(h[InitialCapacityAt..], Options.InitialCapacity);
+        if (Options.Quantization != VectorQuantization.None)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(h[QuantizationAt..], (int)Options.Quantization);
+            BinaryPrimitives.WriteInt32LittleEndian(h[TrainingSizeAt..], Options.QuantizerTrainingSize);
+            BinaryPrimitives.WriteUInt32LittleEndian(h[OptionFlagsAt..], Options.Rerank ? 0 : NoRerankFlag);
+        }
         for (int i = 0; i < Sections.Length; i++)
         {
             var e = h[(IndexFormat.FixedHeaderSize + i * IndexFormat.SectionEntrySize)..];
@@ -188,15 +220,20 @@ internal sealed class IndexHeader
         ulong actual = XxHash3.HashToUInt64(header.AsSpan(0, headerSize - 8));
         if (stored != actual)
             throw Fail(path, headerSize - 8, Inv($"header checksum mismatch (expected 0x{stored:x16}, found 0x{actual:x16})"));
-        return Parse(header, path, fileLength, sectionCount);
+        return Parse(header, path, fileLength, sectionCount, minor);
     }
 
-    private static IndexHeader Parse(ReadOnlySpan<byte> h, string path, long fileLength, int sectionCount)
+    private static IndexHeader Parse(ReadOnlySpan<byte> h, string path, long fileLength, int sectionCount, ushort minor)
     {
         uint flags = BinaryPrimitives.ReadUInt32LittleEndian(h[FlagsAt..]);
         if (flags != 0)
             throw Fail(path, FlagsAt, Inv($"unknown required feature flags 0x{flags:x8}; the file needs a newer reader"));
         var metric = (DistanceMetric)BinaryPrimitives.ReadInt32LittleEndian(h[MetricAt..]);
+        var quantization = (VectorQuantization)BinaryPrimitives.ReadInt32LittleEndian(h[QuantizationAt..]);
+        int trainingSize = BinaryPrimitives.ReadInt32LittleEndian(h[TrainingSizeAt..]);
+        uint optionFlags = BinaryPrimitives.ReadUInt32LittleEndian(h[OptionFlagsAt..]);
+        if ((optionFlags & ~NoRerankFlag) != 0)
+            throw Fail(path, OptionFlagsAt, Inv($"unknown option flags 0x{optionFlags:x8}"));
         int dimensions = BinaryPrimitives.ReadInt32LittleEndian(h[DimensionsAt..]);
         int m = BinaryPrimitives.ReadInt32LittleEndian(h[MAt..]);
         var options = new HnswOptions
@@ -208,6 +245,9 @@ internal sealed class IndexHeader
             DefaultEf = BinaryPrimitives.ReadInt32LittleEndian(h[DefaultEfAt..]),
             Seed = BinaryPrimitives.ReadUInt64LittleEndian(h[SeedAt..]),
             InitialCapacity = BinaryPrimitives.ReadInt32LittleEndian(h[InitialCapacityAt..]),
+            Quantization = quantization,
+            QuantizerTrainingSize = trainingSize == 0 ? DefaultTrainingSize : trainingSize,
+            Rerank = (optionFlags & NoRerankFlag) == 0,
         };
         try
         {
@@ -297,7 +337,17 @@ internal sealed class IndexHeader
             if (Array.FindIndex(sections, s => s.Id == id) < 0)
                 throw Fail(path, IndexFormat.FixedHeaderSize, $"required section '{IndexFormat.NameOf(id)}' is missing from the section table");
         }
-        return new IndexHeader(options, nodeCount, labelCount, deletedCount, hiddenCount, upperUsed, entryNode, entryLevel, fileLength, sections);
+        // The int8 sections come as a pair, and only in a file whose header says int8.
+        bool hasParameters = Array.Exists(sections, s => s.Id == SectionId.Quantizer);
+        bool hasRows = Array.Exists(sections, s => s.Id == SectionId.Int8Vectors);
+        if (hasParameters != hasRows || (hasRows && quantization != VectorQuantization.Int8))
+            throw Fail(path, QuantizationAt, Inv($"sections 'quantizer' ({(hasParameters ? "present" : "absent")}) and 'int8vectors' ({(hasRows ? "present" : "absent")}) do not match quantization {quantization}: an int8 file has both or neither, any other has neither"));
+        bool hasHalves = Array.Exists(sections, s => s.Id == SectionId.Float16Vectors);
+        if (hasHalves != (quantization == VectorQuantization.Float16))
+            throw Fail(path, QuantizationAt, Inv($"section 'f16vectors' is {(hasHalves ? "present" : "absent")} with quantization {quantization}: a float16 file has it, any other has not"));
+        if (quantization != VectorQuantization.None && minor < 1)
+            throw Fail(path, QuantizationAt, Inv($"quantization {quantization} needs format 1.1; the file says 1.{minor}"));
+        return new IndexHeader(minor, options, nodeCount, labelCount, deletedCount, hiddenCount, upperUsed, entryNode, entryLevel, fileLength, sections);
     }
 
     /// <summary>Bytes a known section must have. Cannot overflow: dimensions ≤ 2^16, M ≤ 2^8, nodes &lt; 2^31.</summary>
@@ -310,6 +360,9 @@ internal sealed class IndexHeader
         SectionId.Labels => (long)nodeCount * sizeof(long),
         SectionId.States => nodeCount,
         SectionId.LabelIndex => (long)labelCount * sizeof(int),
+        SectionId.Quantizer => 2L * options.Dimensions * sizeof(float),
+        SectionId.Int8Vectors => (long)nodeCount * Distance.Int8Quantizer.StrideOf(options.Dimensions),
+        SectionId.Float16Vectors => (long)nodeCount * Distance.Float16Codec.StrideOf(options.Dimensions),
         _ => throw new ArgumentOutOfRangeException(nameof(id)),
     };
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
+using NativeHnsw.Distance;
 using NativeHnsw.Graph;
 using Microsoft.Win32.SafeHandles;
 
@@ -38,7 +39,7 @@ internal static class IndexReader
         int[] labelIndex;
         try
         {
-            storage = NativeGraphStorage.Allocate(header.Options.Dimensions, header.Options.M, nodeCapacity, upperCapacity);
+            storage = NativeGraphStorage.Allocate(header.Options, nodeCapacity, upperCapacity);
         }
         catch (OutOfMemoryException e)
         {
@@ -56,6 +57,7 @@ internal static class IndexReader
             }
             long position = header.Size;
             byte[]? scratch = null;
+            Int8Quantizer? quantizer = null;
             foreach (var section in header.Sections)
             {
                 CheckPadding(handle, path, position, section);
@@ -63,6 +65,8 @@ internal static class IndexReader
                 // their blocks; a section a later minor version added is checked for damage, then ignored.
                 if (section.Id == SectionId.Vectors)
                     ReadVectors(handle, path, section, header.Options, storage);
+                else if (section.Id == SectionId.Quantizer)
+                    quantizer = ReadQuantizer(handle, path, section, header.Options.Dimensions);
                 else if (section.Id == SectionId.LabelIndex || storage.Holds(section.Id))
                     ReadSection(handle, path, section, storage, labelIndex);
                 else
@@ -70,7 +74,11 @@ internal static class IndexReader
                 position = section.End;
             }
             var summary = GraphValidator.Check(path, header, storage, labelIndex);
-            return new LoadedIndex(header, storage, labelIndex, summary);
+            if (quantizer is not null)
+                CheckInt8Rows(path, header, storage, quantizer);
+            if (header.Options.Quantization == VectorQuantization.Float16)
+                CheckFloat16Rows(path, header, storage);
+            return new LoadedIndex(header, storage, labelIndex, summary, quantizer);
         }
         catch
         {
@@ -88,7 +96,7 @@ internal static class IndexReader
     private static long RequiredBytes(IndexHeader header, int nodeCapacity, long upperCapacity, bool buildsLabelMap)
     {
         var o = header.Options;
-        long perNode = (long)o.Dimensions * sizeof(float) + (1 + 2L * o.M) * sizeof(int) + sizeof(long) + sizeof(byte) + sizeof(int);
+        long perNode = (long)o.Dimensions * sizeof(float) + (1 + 2L * o.M) * sizeof(int) + sizeof(long) + sizeof(byte) + sizeof(int) + CompactLayout.StrideOf(o);
         // A Dictionary<long, int> entry is 24 bytes (hash, next, key, value, padded) plus a 4-byte bucket.
         long perLabel = sizeof(int) + (buildsLabelMap ? 28 : 0);
         return nodeCapacity * perNode + upperCapacity * sizeof(int) + header.LabelCount * perLabel + header.NodeCount;
@@ -145,6 +153,55 @@ internal static class IndexReader
         CheckHash(path, section, hash.GetCurrentHashAsUInt64());
         if (badNode >= 0)
             throw GraphValidator.BadRow(path, section, (int)badNode, storage.Vector((int)badNode));
+    }
+
+    private static Int8Quantizer ReadQuantizer(SafeFileHandle handle, string path, SectionEntry section, int dimensions)
+    {
+        var bytes = new byte[section.Length];
+        IndexFile.ReadExactly(handle, bytes, section.Offset, path, section.Name);
+        CheckHash(path, section, XxHash3.HashToUInt64(bytes));
+        try
+        {
+            return Int8Quantizer.ReadParameters(bytes, dimensions);
+        }
+        catch (ArgumentException e)
+        {
+            throw new IndexFormatException(path, section.Name, section.Offset, e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// Every int8 row must be exactly the encoding of its node's float32 row (FORMAT.md): that is how they
+    /// were written, and it is what makes the compact walk and the re-ranking agree.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CheckInt8Rows(string path, IndexHeader header, NativeGraphStorage storage, Int8Quantizer quantizer)
+    {
+        var expected = new byte[quantizer.RowBytes];
+        var section = header.Section(SectionId.Int8Vectors);
+        for (int node = 0; node < header.NodeCount; node++)
+        {
+            quantizer.Encode(storage.Vector(node), expected);
+            var stored = storage.Bytes(SectionId.Int8Vectors, (long)node * expected.Length, expected.Length);
+            if (!stored.SequenceEqual(expected))
+                throw new IndexFormatException(path, section.Name, section.Offset + (long)node * expected.Length,
+                    $"the int8 row of node {node} is not the encoding of its float32 vector");
+        }
+    }
+
+    /// <summary>Every float16 row must be exactly the encoding of its node's float32 row (FORMAT.md).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CheckFloat16Rows(string path, IndexHeader header, NativeGraphStorage storage)
+    {
+        var expected = new byte[Float16Codec.StrideOf(header.Options.Dimensions)];
+        var section = header.Section(SectionId.Float16Vectors);
+        for (int node = 0; node < header.NodeCount; node++)
+        {
+            Float16Codec.Encode(storage.Vector(node), expected);
+            if (!storage.Bytes(SectionId.Float16Vectors, (long)node * expected.Length, expected.Length).SequenceEqual(expected))
+                throw new IndexFormatException(path, section.Name, section.Offset + (long)node * expected.Length,
+                    $"the float16 row of node {node} is not the encoding of its float32 vector");
+        }
     }
 
     private static void CheckUnknown(SafeFileHandle handle, string path, SectionEntry section, byte[] scratch)

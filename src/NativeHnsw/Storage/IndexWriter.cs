@@ -20,9 +20,16 @@ internal static class IndexWriter
     /// <param name="layout">The header to write (checksums are filled in).</param>
     /// <param name="storage">The graph blocks.</param>
     /// <param name="labelIndex">Node ids sorted by label: an in-memory index derives it from its label map, a mapped one has it in its file.</param>
+    /// <param name="quantizer">The trained int8 quantizer, written as the quantizer section when the layout has one.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Write(string path, IndexHeader layout, GraphStorage storage, ReadOnlySpan<int> labelIndex)
+    public static void Write(string path, IndexHeader layout, GraphStorage storage, ReadOnlySpan<int> labelIndex, Distance.Int8Quantizer? quantizer = null)
     {
+        byte[] parameters = [];
+        if (quantizer is not null)
+        {
+            parameters = new byte[quantizer.ParameterBytes];
+            quantizer.WriteParameters(parameters);
+        }
         using var replacement = DurableFile.BeginReplace(path, layout.FileLength);
         var handle = replacement.Handle;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(IndexFile.ChunkBytes);
@@ -35,11 +42,14 @@ internal static class IndexWriter
                 var s = sections[i];
                 long paddingStart = i == 0 ? s.Offset : sections[i - 1].End;
                 WriteZeros(handle, paddingStart, s.Offset - paddingStart, buffer);
-                if (s.Id != SectionId.LabelIndex && !storage.Holds(s.Id))
-                    throw new InvalidOperationException($"This version writes no section {s.Id}.");
-                checksums[i] = s.Id == SectionId.Links0
-                    ? WriteLinks0(handle, s, storage, buffer)
-                    : WriteRaw(handle, s, storage, labelIndex);
+                if (s.Id == SectionId.Quantizer ? parameters.Length != s.Length : s.Id != SectionId.LabelIndex && !storage.Holds(s.Id))
+                    throw new InvalidOperationException($"Nothing to write as section {s.Id}.");
+                checksums[i] = s.Id switch
+                {
+                    SectionId.Links0 => WriteLinks0(handle, s, storage, buffer),
+                    SectionId.Quantizer => WriteBytes(handle, s, parameters),
+                    _ => WriteRaw(handle, s, storage, labelIndex),
+                };
             }
             // The header goes last, now that the checksums are known; it and the padding up to the first section.
             var header = layout.WithChecksums(checksums);
@@ -102,6 +112,12 @@ internal static class IndexWriter
             RandomAccess.Write(handle, chunk, section.Offset + first * recordBytes);
         }
         return hash.GetCurrentHashAsUInt64();
+    }
+
+    private static ulong WriteBytes(SafeFileHandle handle, SectionEntry section, byte[] bytes)
+    {
+        RandomAccess.Write(handle, bytes, section.Offset);
+        return XxHash3.HashToUInt64(bytes);
     }
 
     private static void WriteZeros(SafeFileHandle handle, long offset, long length, byte[] buffer)

@@ -1,4 +1,5 @@
 using System.IO.MemoryMappedFiles;
+using NativeHnsw.Distance;
 using NativeHnsw.Graph;
 
 namespace NativeHnsw.Storage;
@@ -23,8 +24,8 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
     private readonly int _nodeCount;
     private byte* _base;
 
-    private MappedGraphStorage(IndexHeader header, string path, MemoryMappedFile file, MemoryMappedViewAccessor view, byte* mapping)
-        : base(header.Options.Dimensions, header.Options.M)
+    private MappedGraphStorage(IndexHeader header, string path, MemoryMappedFile file, MemoryMappedViewAccessor view, byte* mapping, Int8Quantizer? quantizer)
+        : base(header.Options.Dimensions, header.Options.M, header.HasCompactRows ? CompactLayout.StrideOf(header.Options) : 0, CompactLayout.RowSection(header.Options.Quantization))
     {
         Header = header;
         FilePath = path;
@@ -37,13 +38,17 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
         foreach (var section in header.Sections)
         {
             // A section a later minor version added has no block here: it is never read.
-            if (section.Id is >= SectionId.Vectors and <= SectionId.LabelIndex)
+            if (section.Id is >= SectionId.Vectors and <= SectionId.Float16Vectors)
                 SetBlock(section.Id, mapping + section.Offset, section.Length);
         }
         LabelIndex = (int*)At(SectionId.LabelIndex, 0, 0);
+        Quantizer = quantizer;
     }
 
     public IndexHeader Header { get; }
+
+    /// <summary>The int8 quantizer the file holds (its parameters checked at open), or null: the compact rows are searched in place.</summary>
+    public Int8Quantizer? Quantizer { get; }
 
     public string FilePath { get; }
 
@@ -64,7 +69,9 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
             byte* mapping = null;
             view.SafeMemoryMappedViewHandle.AcquirePointer(ref mapping);
             acquired = true;
-            return new MappedGraphStorage(header, path, file, view, mapping + view.PointerOffset);
+            mapping += view.PointerOffset;
+            var quantizer = ReadQuantizer(header, path, mapping);
+            return new MappedGraphStorage(header, path, file, view, mapping, quantizer);
         }
         catch (Exception e)
         {
@@ -81,6 +88,22 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
         }
     }
 
+    /// <summary>The quantizer's parameters, read from the mapping and checked (finite, scales ≥ 0) before the blocks are built.</summary>
+    private static Int8Quantizer? ReadQuantizer(IndexHeader header, string path, byte* mapping)
+    {
+        if (!header.HasInt8)
+            return null;
+        var section = header.Section(SectionId.Quantizer);
+        try
+        {
+            return Int8Quantizer.ReadParameters(new ReadOnlySpan<byte>(mapping + section.Offset, (int)section.Length), header.Options.Dimensions);
+        }
+        catch (ArgumentException e)
+        {
+            throw new IndexFormatException(path, section.Name, section.Offset, e.Message, e);
+        }
+    }
+
     public override bool IsReadOnly => true;
 
     public override int LabelCount => Header.LabelCount;
@@ -94,6 +117,8 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
     public override Span<float> WritableVector(int node) => throw ReadOnly();
 
     public override void SetState(int node, NodeState state) => throw ReadOnly();
+
+    public override Span<byte> WritableCodes(int node) => throw ReadOnly();
 
     /// <summary>
     /// Binary search of the label index: the node holding <paramref name="label"/>, or −1. Each node id

@@ -10,4 +10,13 @@ internal enum SectionId : uint
     Labels = 5,
     States = 6,
     LabelIndex = 7,
+
+    /// <summary>Format 1.1: the int8 rows of <see cref="Distance.Int8Quantizer"/>, node-major.</summary>
+    Int8Vectors = 8,
+
+    /// <summary>Format 1.1: the quantizer's parameters (per-dimension min and scale).</summary>
+    Quantizer = 9,
+
+    /// <summary>Format 1.1: the float16 rows, node-major.</summary>
+    Float16Vectors = 10,
 }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace NativeHnsw.Tests.Distance;
 
 /// <summary>
-/// Runs <see cref="VectorKernelTests"/> and <see cref="VectorDistanceTests"/> again in a child process of this test assembly with an
+/// Runs <see cref="VectorKernelTests"/>, <see cref="VectorDistanceTests"/> and <see cref="Int8KernelTests"/> again in a child process of this test assembly with an
 /// instruction set switched off (the .NET 10 switch names), so the narrower rungs of every kernel
 /// ladder are proven on this machine too. The child asserts the switch took effect.
 /// </summary>
@@ -11,6 +11,7 @@ public sealed class KernelFallbackTests
 {
     [Theory]
     [InlineData("DOTNET_EnableAVX512")]
+    [InlineData("DOTNET_EnableAVXVNNI")]
     [InlineData("DOTNET_EnableAVX2")]
     [InlineData("DOTNET_EnableHWIntrinsic")]
     public async Task KernelTests_WithInstructionSetOff_Pass(string switchName)
@@ -27,6 +28,7 @@ public sealed class KernelFallbackTests
             "exec", assembly,
             "--filter-class", typeof(VectorKernelTests).FullName!,
             "--filter-class", typeof(VectorDistanceTests).FullName!,
+            "--filter-class", typeof(Int8KernelTests).FullName!,
             "--minimum-expected-tests", "1050",
             "--no-ansi", "--progress", "off",
         ];

@@ -30,18 +30,20 @@ internal static class FormatSpec
 
     private sealed record Section(uint Id, long Offset, long Length, ulong Checksum);
 
-    public static Result Check(byte[] f)
+    /// <param name="f">The file's bytes.</param>
+    /// <param name="asVersion10">Apply the 1.0 rules alone (bytes 96..127 reserved, ids 8 and 9 unknown): what a 1.0 reader decides.</param>
+    public static Result Check(byte[] f, bool asVersion10 = false)
     {
-        string? header = CheckHeader(f, out var h);
+        string? header = CheckHeader(f, asVersion10, out var h);
         if (header is not null)
             return new Result(Verdict.Invalid, header, false);
-        var verdict = CheckBody(f, h!, out string reason);
+        var verdict = CheckBody(f, h!, asVersion10, out string reason);
         return new Result(verdict, reason, true);
     }
 
     private sealed record Header(int Metric, int Dims, int M, int N, int L, int Deleted, int Hidden, long U, int EntryNode, int EntryLevel, Section[] Sections, int Size);
 
-    private static string? CheckHeader(byte[] f, out Header? header)
+    private static string? CheckHeader(byte[] f, bool asVersion10, out Header? header)
     {
         header = null;
         if (f.Length < 128 || U64(f, 0) != 0x5844_4957_534E_484EUL)
@@ -62,6 +64,11 @@ internal static class FormatSpec
         if (metric is < 0 or > 2 || dims is < 1 or > 65_536 || m is < 2 or > 256
             || I32(f, 32) is < 1 or > 65_536 || I32(f, 36) is < 1 or > 65_536 || I32(f, 92) is < 0 or > MaxNodes)
             return "options";
+        int quantization = asVersion10 ? 0 : I32(f, 96);
+        if (!asVersion10 && (quantization is not (0 or 1 or 2) || I32(f, 100) is < 0 or > MaxNodes || (U32(f, 104) & ~1u) != 0))
+            return "quantization options";
+        if (quantization != 0 && U16(f, 10) < 1)
+            return "quantization in a 1.0 file";
         int n = I32(f, 48), l = I32(f, 52), d = I32(f, 56), hidden = I32(f, 60);
         if (n is < 0 or > MaxNodes || l < 0 || l > n || d < 0 || d > l || hidden != d + (n - l))
             return "counts";
@@ -97,6 +104,9 @@ internal static class FormatSpec
                 5 => (long)n * 8,
                 6 => n,
                 7 => (long)l * 4,
+                8 when !asVersion10 => n * (long)RowBytes(dims),
+                9 when !asVersion10 => 2L * dims * 4,
+                10 when !asVersion10 => n * 2L * dims,
                 _ => null,
             };
             if (expected is long e && entry.Length != e)
@@ -111,11 +121,16 @@ internal static class FormatSpec
             if (!sections.Any(x => x.Id == id))
                 return "missing section";
         }
+        bool rows = sections.Any(x => x.Id == 8), parameters = sections.Any(x => x.Id == 9);
+        if (!asVersion10 && (rows != parameters || (rows && quantization != 2)))
+            return "int8 sections";
+        if (!asVersion10 && sections.Any(x => x.Id == 10) != (quantization == 1))
+            return "float16 section";
         header = new Header(metric, dims, m, n, l, d, hidden, u, entryNode, entryLevel, sections, size);
         return null;
     }
 
-    private static Verdict CheckBody(byte[] f, Header h, out string reason)
+    private static Verdict CheckBody(byte[] f, Header h, bool asVersion10, out string reason)
     {
         reason = "";
         long position = h.Size;
@@ -218,7 +233,84 @@ internal static class FormatSpec
             if (f[states + i] == 2 && !indexed.Contains(Label(i)))
                 return Invalid(out reason, "superseded label not indexed");
         }
+        if (!asVersion10 && h.Sections.Any(x => x.Id == 8))
+        {
+            var int8 = CheckInt8(f, h, vectors, At(9), At(8));
+            if (int8 == Verdict.Invalid)
+                return Invalid(out reason, "int8 rows or quantizer");
+            if (int8 == Verdict.Either)
+            {
+                reason = "int8 code at a rounding edge";
+                return Verdict.Either;
+            }
+        }
+        if (!asVersion10 && h.Sections.Any(x => x.Id == 10))
+        {
+            long halves = At(10);
+            for (long i = 0; i < (long)n * h.Dims; i++)
+            {
+                float x = BinaryPrimitives.ReadSingleLittleEndian(f.AsSpan((int)(vectors + 4 * i)));
+                if (BinaryPrimitives.ReadHalfLittleEndian(f.AsSpan((int)(halves + 2 * i))) != (Half)Math.Clamp(x, -65_504f, 65_504f))
+                    return Invalid(out reason, "float16 row");
+            }
+        }
         reason = either ? "cosine row at the tolerance's edge" : "valid";
+        return either ? Verdict.Either : Verdict.Valid;
+    }
+
+    private static int RowBytes(int dims) => (dims + 3) / 4 * 4 + 4;
+
+    /// <summary>
+    /// 1.1: parameters finite with scales ≥ 0 and min + 255·scale finite; each row the encoding of its f32 row
+    /// (codes computed here in f64, so a code within 10⁻³ of a rounding midpoint may go either way), zero padding,
+    /// and the f32 of the f64 sum of squares of min + c·scale.
+    /// </summary>
+    private static Verdict CheckInt8(byte[] f, Header h, long vectors, long parameters, long rows)
+    {
+        int dims = h.Dims, rowBytes = RowBytes(dims);
+        var min = new float[dims];
+        var scale = new float[dims];
+        for (int d = 0; d < dims; d++)
+        {
+            min[d] = BinaryPrimitives.ReadSingleLittleEndian(f.AsSpan((int)(parameters + 4L * d)));
+            scale[d] = BinaryPrimitives.ReadSingleLittleEndian(f.AsSpan((int)(parameters + 4L * (dims + d))));
+            if (!float.IsFinite(min[d]) || !float.IsFinite(scale[d]) || scale[d] < 0 || !float.IsFinite(min[d] + 255 * scale[d]))
+                return Verdict.Invalid;
+        }
+        bool either = false;
+        for (int i = 0; i < h.N; i++)
+        {
+            long row = rows + (long)i * rowBytes;
+            double norm = 0;
+            for (int d = 0; d < dims; d++)
+            {
+                float x = BinaryPrimitives.ReadSingleLittleEndian(f.AsSpan((int)(vectors + 4L * ((long)i * dims + d))));
+                int stored = f[row + d];
+                int expected = 0;
+                bool edge = false;
+                if (scale[d] > 0)
+                {
+                    double t = ((double)x - min[d]) / scale[d];
+                    expected = (int)Math.Clamp(Math.Round(t), 0, 255);
+                    edge = Math.Abs(t - Math.Floor(t) - 0.5) < 1e-3 && t > -0.5 && t < 255.5;
+                }
+                if (stored != expected)
+                {
+                    if (!edge || Math.Abs(stored - expected) > 1)
+                        return Verdict.Invalid;
+                    either = true;
+                }
+                double decoded = min[d] + stored * (double)scale[d];
+                norm += decoded * decoded;
+            }
+            for (int p = dims; p < rowBytes - 4; p++)
+            {
+                if (f[row + p] != 0)
+                    return Verdict.Invalid;
+            }
+            if (BinaryPrimitives.ReadSingleLittleEndian(f.AsSpan((int)(row + rowBytes - 4))) != (float)norm)
+                return Verdict.Invalid;
+        }
         return either ? Verdict.Either : Verdict.Valid;
     }
 

@@ -27,10 +27,13 @@ public sealed class GoldenFileTests
         Assert.Equal(expected, Answers(mapped));
     }
 
-    [Fact]
-    public void GoldenV1_SavedAgain_IsByteIdentical()
+    /// <summary>Each golden file (1.0, and the int8 1.1 one of <see cref="QuantizedFileTests"/>) is written back byte for byte.</summary>
+    [Theory]
+    [InlineData(IndexFile)]
+    [InlineData("golden-v1.1.nhnsw")]
+    public void Golden_SavedAgain_IsByteIdentical(string fixture)
     {
-        string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", IndexFile);
+        string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", fixture);
         using var folder = new TempDirectory();
         using var loaded = HnswIndex.Load(path);
         loaded.Save(folder.File("again.nhnsw"));

@@ -1,0 +1,7 @@
+namespace NativeHnsw.Distance;
+
+/// <summary>|q|² − 2 q·x̂ + |x̂|², floored at 0 (the expansion can round below it).</summary>
+internal readonly struct Int8L2Metric : IInt8Metric
+{
+    public static float Finish(float dot, float queryNorm, float rowNorm) => MathF.Max(0f, queryNorm - 2f * dot + rowNorm);
+}

@@ -1,0 +1,161 @@
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+
+namespace NativeHnsw.Distance;
+
+/// <summary>
+/// Per-dimension scalar quantization to 8 bits: component d of a stored vector is kept as a code
+/// c ∈ 0..255 standing for <c>Min[d] + c · Scale[d]</c>, with Min and Scale trained from the range each
+/// dimension spans in the vectors present at training (<c>Scale = (max − min) / 255</c>).
+/// </summary>
+/// <remarks>
+/// <para>Out of range: a component below the trained minimum is stored as code 0 (the minimum), one above
+/// the maximum as code 255 (the maximum); a dimension that was constant at training stores every value as
+/// that constant. The clamped distance is what the compact walk sees; re-ranking with the float32 rows
+/// (on by default) gives the exact distances of the final candidates.</para>
+/// <para>A row is <see cref="RowBytes"/> bytes: the codes, zero padding to four bytes, then the float32
+/// squared norm of the decoded vector, which L2 needs.</para>
+/// <para>Search quantizes the query asymmetrically: t[d] = q[d] · Scale[d] is scaled into signed bytes by
+/// one factor α = max|t| / 127, so q·x̂ = q·Min + Σ t[d] · c[d] ≈ q·Min + α · Σ q8[d] · c[d] — an integer
+/// dot of unsigned codes with signed bytes, the VNNI instruction's shape (<see cref="Int8Kernels"/>).
+/// L2 is |q|² − 2 q·x̂ + |x̂|².</para>
+/// </remarks>
+internal sealed class Int8Quantizer
+{
+    public const int MaxCode = 255;
+    private const int MaxQueryByte = 127;
+
+    private readonly float[] _min;
+    private readonly float[] _scale;
+    private readonly float[] _inverse;
+
+    /// <summary>A quantizer from stored parameters; rejects any that are not finite or have a negative scale.</summary>
+    public Int8Quantizer(float[] min, float[] scale)
+    {
+        if (min.Length != scale.Length || min.Length == 0)
+            throw new ArgumentException($"min has {min.Length} entries and scale {scale.Length}; both must hold one per dimension.", nameof(scale));
+        for (int d = 0; d < min.Length; d++)
+        {
+            if (!float.IsFinite(min[d]) || !float.IsFinite(scale[d]) || scale[d] < 0 || !float.IsFinite(min[d] + MaxCode * scale[d]))
+                throw new ArgumentException($"Dimension {d}: min {min[d]} and scale {scale[d]} are not a finite range (scale must be ≥ 0).", nameof(scale));
+        }
+        _min = min;
+        _scale = scale;
+        _inverse = new float[scale.Length];
+        for (int d = 0; d < scale.Length; d++)
+            _inverse[d] = scale[d] > 0 ? 1f / scale[d] : 0f;
+    }
+
+    public int Dimensions => _min.Length;
+
+    public ReadOnlySpan<float> Min => _min;
+
+    public ReadOnlySpan<float> Scale => _scale;
+
+    /// <summary>Bytes of one stored row: codes padded to four bytes, then the squared norm.</summary>
+    public int RowBytes => StrideOf(Dimensions);
+
+    public static int StrideOf(int dimensions) => ((dimensions + 3) & ~3) + sizeof(float);
+
+    /// <summary>Bytes of the stored parameters (the file's quantizer section): every Min, then every Scale, as f32.</summary>
+    public int ParameterBytes => 2 * Dimensions * sizeof(float);
+
+    public void WriteParameters(Span<byte> destination)
+    {
+        MemoryMarshal.AsBytes(_min.AsSpan()).CopyTo(destination);
+        MemoryMarshal.AsBytes(_scale.AsSpan()).CopyTo(destination[(Dimensions * sizeof(float))..]);
+    }
+
+    /// <summary>The quantizer stored in <paramref name="parameters"/> (see <see cref="WriteParameters"/>); ArgumentException when they are not a valid range.</summary>
+    public static Int8Quantizer ReadParameters(ReadOnlySpan<byte> parameters, int dimensions)
+    {
+        var floats = MemoryMarshal.Cast<byte, float>(parameters);
+        return new Int8Quantizer(floats[..dimensions].ToArray(), floats.Slice(dimensions, dimensions).ToArray());
+    }
+
+    /// <summary>Widens the running per-dimension range [<paramref name="min"/>, <paramref name="max"/>] by one vector.</summary>
+    public static void Observe(ReadOnlySpan<float> vector, Span<float> min, Span<float> max)
+    {
+        TensorPrimitives.Min(vector, min, min);
+        TensorPrimitives.Max(vector, max, max);
+    }
+
+    /// <summary>The quantizer of the range observed (each min ≤ its max).</summary>
+    public static Int8Quantizer FromRange(ReadOnlySpan<float> min, ReadOnlySpan<float> max)
+    {
+        var lo = min.ToArray();
+        var scale = new float[lo.Length];
+        for (int d = 0; d < lo.Length; d++)
+        {
+            // Computed in double: max − min of two finite floats can overflow float.
+            double range = (double)max[d] - min[d];
+            float s = (float)(range / MaxCode);
+            // Round the scale up until the top code reaches the maximum, so no trained value clamps.
+            while (s > 0 && lo[d] + MaxCode * (double)s < max[d])
+                s = MathF.BitIncrement(s);
+            scale[d] = s;
+        }
+        return new Int8Quantizer(lo, scale);
+    }
+
+    /// <summary>Encodes <paramref name="vector"/> (in stored form) into a row of <see cref="RowBytes"/> bytes. Returns how many components were clamped.</summary>
+    public int Encode(ReadOnlySpan<float> vector, Span<byte> row)
+    {
+        int dims = Dimensions;
+        if (vector.Length != dims || row.Length != RowBytes)
+            throw new ArgumentException($"Expected {dims} components and a {RowBytes}-byte row, got {vector.Length} and {row.Length}.");
+        int clamped = 0;
+        double norm = 0;
+        for (int d = 0; d < dims; d++)
+        {
+            float t = (vector[d] - _min[d]) * _inverse[d];
+            int code = (int)MathF.Round(t);
+            if (code < 0 || (_scale[d] == 0 && vector[d] != _min[d]))
+            {
+                clamped++;
+                code = 0;
+            }
+            else if (code > MaxCode)
+            {
+                clamped++;
+                code = MaxCode;
+            }
+            row[d] = (byte)code;
+            double decoded = _min[d] + code * (double)_scale[d];
+            norm += decoded * decoded;
+        }
+        int codeBytes = row.Length - sizeof(float);
+        row[dims..codeBytes].Clear();
+        MemoryMarshal.Write(row[codeBytes..], (float)norm);
+        return clamped;
+    }
+
+    /// <summary>The vector a row stands for.</summary>
+    public void Decode(ReadOnlySpan<byte> row, Span<float> destination)
+    {
+        for (int d = 0; d < Dimensions; d++)
+            destination[d] = _min[d] + row[d] * _scale[d];
+    }
+
+    /// <summary>The squared norm of the decoded vector, stored at the end of a row.</summary>
+    public static float NormOf(ReadOnlySpan<byte> row) => MemoryMarshal.Read<float>(row[^sizeof(float)..]);
+
+    /// <summary>Quantizes a query (in stored form) into <paramref name="queryBytes"/> and returns the terms that turn the integer dot into a distance.</summary>
+    public Int8QueryTerms PrepareQuery(ReadOnlySpan<float> query, Span<sbyte> queryBytes)
+    {
+        int dims = Dimensions;
+        float largest = 0;
+        double offset = 0, qq = 0;
+        for (int d = 0; d < dims; d++)
+        {
+            largest = MathF.Max(largest, MathF.Abs(query[d] * _scale[d]));
+            offset += (double)query[d] * _min[d];
+            qq += (double)query[d] * query[d];
+        }
+        float alpha = largest / MaxQueryByte;
+        float inverse = alpha > 0 ? 1f / alpha : 0f;
+        for (int d = 0; d < dims; d++)
+            queryBytes[d] = (sbyte)Math.Clamp((int)MathF.Round(query[d] * _scale[d] * inverse), -MaxQueryByte, MaxQueryByte);
+        return new Int8QueryTerms(alpha, (float)offset, (float)qq);
+    }
+}

@@ -1,0 +1,59 @@
+using NativeHnsw.Distance;
+
+namespace NativeHnsw;
+
+public sealed partial class HnswIndex
+{
+    // Null until trained (or without quantization). Published after every node then present has its
+    // compact row; an insert that sees it encodes its own row before publishing the node.
+    private Int8Quantizer? _quantizer;
+
+    /// <summary>True when searches walk compact rows: always under Float16, once the quantizer is trained under Int8.</summary>
+    public bool IsQuantized => _options.Quantization == VectorQuantization.Float16 || Volatile.Read(ref _quantizer) is not null;
+
+    /// <summary>The trained quantizer, or null; for tests and the file writer.</summary>
+    internal Int8Quantizer? Quantizer => Volatile.Read(ref _quantizer);
+
+    private bool NeedsTraining(long nodes) =>
+        _options.Quantization == VectorQuantization.Int8 && Volatile.Read(ref _quantizer) is null && nodes >= _options.QuantizerTrainingSize;
+
+    /// <summary>
+    /// Trains the quantizer on the range of every vector the index holds plus <paramref name="batch"/> (rows
+    /// about to be added, as the caller gave them), encodes every node, then publishes it. Inserts wait
+    /// meanwhile (grow lock); searches go on walking float32 until it is published.
+    /// </summary>
+    private void TrainQuantizer(ReadOnlySpan<float> batch)
+    {
+        _growLock.EnterWriteLock();
+        try
+        {
+            ThrowIfDisposed();
+            if (Volatile.Read(ref _quantizer) is not null)
+                return;
+            int dims = Dimensions;
+            var min = new float[dims];
+            var max = new float[dims];
+            min.AsSpan().Fill(float.PositiveInfinity);
+            max.AsSpan().Fill(float.NegativeInfinity);
+            var storage = _storage;
+            for (int node = 0; node < _count; node++)
+                Int8Quantizer.Observe(storage.Vector(node), min, max);
+            var prepared = new float[dims];
+            for (int at = 0; at + dims <= batch.Length; at += dims)
+            {
+                PrepareVector(batch.Slice(at, dims), prepared);
+                Int8Quantizer.Observe(prepared, min, max);
+            }
+            if (_count == 0 && batch.IsEmpty)
+                return;
+            var quantizer = Int8Quantizer.FromRange(min, max);
+            for (int node = 0; node < _count; node++)
+                quantizer.Encode(storage.Vector(node), storage.WritableCodes(node));
+            Volatile.Write(ref _quantizer, quantizer);
+        }
+        finally
+        {
+            _growLock.ExitWriteLock();
+        }
+    }
+}
