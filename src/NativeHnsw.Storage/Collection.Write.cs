@@ -12,35 +12,54 @@ public sealed partial class Collection
     /// Inserts new records in one transaction. Every id must be new: an id that exists (or appears twice in the batch)
     /// rejects the whole batch with <see cref="InvalidRecordException"/>, as does a bad vector or metadata value.
     /// Metadata: per record, a map of string, integer, float or bool values (a null value is skipped), or null.
+    /// Embeddings may be left out (the list, or an entry) in a collection with an embedding generator: each such
+    /// record's document is embedded (a record with neither is refused).
     /// </summary>
-    public void Add(IReadOnlyList<string> ids, IReadOnlyList<float[]> embeddings, IReadOnlyList<string?>? documents = null,
+    public void Add(IReadOnlyList<string> ids, IReadOnlyList<float[]?>? embeddings = null, IReadOnlyList<string?>? documents = null,
         IReadOnlyList<IReadOnlyDictionary<string, object?>?>? metadatas = null) =>
-        Write(WriteKind.Add, Validate(WriteKind.Add, ids, embeddings, documents, metadatas));
+        Write(WriteKind.Add, Embedded(Validate(WriteKind.Add, ids, embeddings, documents, metadatas)));
 
     /// <summary>Inserts one record; see <see cref="Add(IReadOnlyList{string}, IReadOnlyList{float[]}, IReadOnlyList{string?}?, IReadOnlyList{IReadOnlyDictionary{string, object?}?}?)"/>.</summary>
-    public void Add(string id, float[] embedding, string? document = null, IReadOnlyDictionary<string, object?>? metadata = null) =>
+    public void Add(string id, float[]? embedding, string? document = null, IReadOnlyDictionary<string, object?>? metadata = null) =>
         Add([id], [embedding], document is null ? null : [document], metadata is null ? null : [metadata]);
+
+    /// <summary>Add, awaiting the embedding generator for the records given without embeddings.</summary>
+    public async Task AddAsync(IReadOnlyList<string> ids, IReadOnlyList<float[]?>? embeddings = null, IReadOnlyList<string?>? documents = null,
+        IReadOnlyList<IReadOnlyDictionary<string, object?>?>? metadatas = null, CancellationToken cancellationToken = default) =>
+        Write(WriteKind.Add, await EmbeddedAsync(Validate(WriteKind.Add, ids, embeddings, documents, metadatas), cancellationToken).ConfigureAwait(false));
 
     /// <summary>
     /// Inserts records that are new and updates those that exist, in one transaction: the vector is replaced, the
     /// document replaced when given (non-null), and the metadata merged when given (a key with a null value is removed).
+    /// A record without an embedding has its document embedded by the collection's embedding generator.
     /// </summary>
-    public void Upsert(IReadOnlyList<string> ids, IReadOnlyList<float[]> embeddings, IReadOnlyList<string?>? documents = null,
+    public void Upsert(IReadOnlyList<string> ids, IReadOnlyList<float[]?>? embeddings = null, IReadOnlyList<string?>? documents = null,
         IReadOnlyList<IReadOnlyDictionary<string, object?>?>? metadatas = null) =>
-        Write(WriteKind.Upsert, Validate(WriteKind.Upsert, ids, embeddings, documents, metadatas));
+        Write(WriteKind.Upsert, Embedded(Validate(WriteKind.Upsert, ids, embeddings, documents, metadatas)));
 
     /// <summary>Upserts one record.</summary>
-    public void Upsert(string id, float[] embedding, string? document = null, IReadOnlyDictionary<string, object?>? metadata = null) =>
+    public void Upsert(string id, float[]? embedding, string? document = null, IReadOnlyDictionary<string, object?>? metadata = null) =>
         Upsert([id], [embedding], document is null ? null : [document], metadata is null ? null : [metadata]);
+
+    /// <summary>Upsert, awaiting the embedding generator for the records given without embeddings.</summary>
+    public async Task UpsertAsync(IReadOnlyList<string> ids, IReadOnlyList<float[]?>? embeddings = null, IReadOnlyList<string?>? documents = null,
+        IReadOnlyList<IReadOnlyDictionary<string, object?>?>? metadatas = null, CancellationToken cancellationToken = default) =>
+        Write(WriteKind.Upsert, await EmbeddedAsync(Validate(WriteKind.Upsert, ids, embeddings, documents, metadatas), cancellationToken).ConfigureAwait(false));
 
     /// <summary>
     /// Changes existing records in one transaction: the vector when <paramref name="embeddings"/> is given, the document
     /// when its entry is non-null, the metadata merged when its entry is non-null (a null value removes the key).
-    /// An id that does not exist rejects the whole batch with <see cref="InvalidRecordException"/>.
+    /// In a collection with an embedding generator, a new document without an embedding is embedded, so the vector
+    /// follows the document. An id that does not exist rejects the whole batch with <see cref="InvalidRecordException"/>.
     /// </summary>
-    public void Update(IReadOnlyList<string> ids, IReadOnlyList<float[]>? embeddings = null, IReadOnlyList<string?>? documents = null,
+    public void Update(IReadOnlyList<string> ids, IReadOnlyList<float[]?>? embeddings = null, IReadOnlyList<string?>? documents = null,
         IReadOnlyList<IReadOnlyDictionary<string, object?>?>? metadatas = null) =>
-        Write(WriteKind.Update, Validate(WriteKind.Update, ids, embeddings, documents, metadatas));
+        Write(WriteKind.Update, Embedded(Validate(WriteKind.Update, ids, embeddings, documents, metadatas)));
+
+    /// <summary>Update, awaiting the embedding generator for the new documents given without embeddings.</summary>
+    public async Task UpdateAsync(IReadOnlyList<string> ids, IReadOnlyList<float[]?>? embeddings = null, IReadOnlyList<string?>? documents = null,
+        IReadOnlyList<IReadOnlyDictionary<string, object?>?>? metadatas = null, CancellationToken cancellationToken = default) =>
+        Write(WriteKind.Update, await EmbeddedAsync(Validate(WriteKind.Update, ids, embeddings, documents, metadatas), cancellationToken).ConfigureAwait(false));
 
     /// <summary>
     /// Deletes the records that have one of <paramref name="ids"/> (when given) and match <paramref name="where"/>
@@ -287,20 +306,24 @@ public sealed partial class Collection
         return sql;
     }
 
-    private List<PendingRecord> Validate(WriteKind kind, IReadOnlyList<string> ids, IReadOnlyList<float[]>? embeddings,
+    /// <summary>A validated batch and the positions of its records whose documents are still to be embedded.</summary>
+    private readonly record struct ValidatedBatch(List<PendingRecord> Records, List<int> ToEmbed);
+
+    private ValidatedBatch Validate(WriteKind kind, IReadOnlyList<string> ids, IReadOnlyList<float[]?>? embeddings,
         IReadOnlyList<string?>? documents, IReadOnlyList<IReadOnlyDictionary<string, object?>?>? metadatas)
     {
         _client.ThrowIfReadOnly(string.Create(CultureInfo.InvariantCulture, $"{kind} on collection '{Name}'"));
         ArgumentNullException.ThrowIfNull(ids);
-        if (kind != WriteKind.Update)
-            ArgumentNullException.ThrowIfNull(embeddings);
+        var embedder = _embedder;
+        if (kind != WriteKind.Update && embeddings is null && embedder is null)
+            throw new ArgumentException($"collection '{Name}' has no embedding generator, so {kind} needs embeddings: give one per id, {NoGeneratorHint()}.", nameof(embeddings));
         int n = ids.Count;
         CheckCount(embeddings?.Count, n, nameof(embeddings));
         CheckCount(documents?.Count, n, nameof(documents));
         CheckCount(metadatas?.Count, n, nameof(metadatas));
         var seen = new Dictionary<string, int>(n, StringComparer.Ordinal);
         var batch = new List<PendingRecord>(n);
-        int dims = Options.Dimensions;
+        var toEmbed = new List<int>();
         for (int i = 0; i < n; i++)
         {
             string? id = ids[i];
@@ -309,22 +332,19 @@ public sealed partial class Collection
             if (!seen.TryAdd(id, i))
                 throw new InvalidRecordException(Name, id, i, $"the id appears twice in the batch (first at position {seen[id]})");
             float[]? vector = embeddings?[i];
-            if (vector is null && kind != WriteKind.Update)
-                throw new InvalidRecordException(Name, id, i, "the embedding is null");
-            if (vector is not null)
-            {
-                if (vector.Length != dims)
-                    throw new InvalidRecordException(Name, id, i, $"the embedding has {vector.Length} dimensions, the collection {dims}");
-                if (!TensorPrimitives.IsFiniteAll(vector))
-                {
-                    int bad = Array.FindIndex(vector, v => !float.IsFinite(v));
-                    throw new InvalidRecordException(Name, id, i, $"component {bad} of the embedding is {vector[bad]}; every component must be finite");
-                }
-                if (Options.Metric == DistanceMetric.Cosine && TensorPrimitives.MaxMagnitude(vector) == 0f)
-                    throw new InvalidRecordException(Name, id, i, "the embedding is all zeros, which has no direction under the cosine metric");
-                vector = (float[])vector.Clone();
-            }
             string? document = documents?[i];
+            if (vector is null && embedder is not null && document is not null)
+            {
+                toEmbed.Add(i);
+            }
+            else if (vector is null && kind != WriteKind.Update)
+            {
+                throw new InvalidRecordException(Name, id, i, embedder is null
+                    ? $"the embedding is null and the collection has no embedding generator ({NoGeneratorHint()})"
+                    : "the embedding is null and there is no document to embed");
+            }
+            if (vector is not null)
+                vector = Checked(id, i, vector, null);
             Dictionary<string, object?>? patch = null;
             if (metadatas?[i] is { } metadata)
             {
@@ -344,8 +364,62 @@ public sealed partial class Collection
             }
             batch.Add(new PendingRecord(id, vector, document is not null, document, patch));
         }
-        return batch;
+        return new ValidatedBatch(batch, toEmbed);
     }
+
+    /// <summary>The batch with its documents embedded (the generator is called once for all of them), validated like given vectors.</summary>
+    private List<PendingRecord> Embedded(ValidatedBatch batch)
+    {
+        if (batch.ToEmbed.Count == 0)
+            return batch.Records;
+        var embedder = _embedder!;
+        var texts = batch.ToEmbed.ConvertAll(i => batch.Records[i].Document!);
+        return WithVectors(batch, embedder, embedder.Embed(texts, EmbedWhere()));
+    }
+
+    private async Task<List<PendingRecord>> EmbeddedAsync(ValidatedBatch batch, CancellationToken cancellationToken)
+    {
+        if (batch.ToEmbed.Count == 0)
+            return batch.Records;
+        var embedder = _embedder!;
+        var texts = batch.ToEmbed.ConvertAll(i => batch.Records[i].Document!);
+        return WithVectors(batch, embedder, await embedder.EmbedAsync(texts, EmbedWhere(), cancellationToken).ConfigureAwait(false));
+    }
+
+    private List<PendingRecord> WithVectors(ValidatedBatch batch, Embedder embedder, float[][] vectors)
+    {
+        var records = batch.Records;
+        for (int j = 0; j < vectors.Length; j++)
+        {
+            int i = batch.ToEmbed[j];
+            records[i] = records[i] with { Vector = Checked(records[i].Id, i, vectors[j], embedder.Identity) };
+        }
+        return records;
+    }
+
+    /// <summary>A copy of <paramref name="vector"/> once it fits the collection; <paramref name="generatedBy"/> names the generator that made it, if one did.</summary>
+    private float[] Checked(string id, int position, float[] vector, EmbeddingIdentity? generatedBy)
+    {
+        string source = generatedBy is null ? "the embedding" : $"the embedding of its document from the generator's {generatedBy}";
+        // A re-embed checks against the generator's dimensions, which become the collection's.
+        int dims = generatedBy?.Dimensions ?? Options.Dimensions;
+        if (vector.Length != dims)
+            throw new InvalidRecordException(Name, id, position, $"{source} has {vector.Length} dimensions, the collection {dims}");
+        if (!TensorPrimitives.IsFiniteAll(vector))
+        {
+            int bad = Array.FindIndex(vector, v => !float.IsFinite(v));
+            throw new InvalidRecordException(Name, id, position, $"component {bad} of {source} is {vector[bad]}; every component must be finite");
+        }
+        if (Options.Metric == DistanceMetric.Cosine && TensorPrimitives.MaxMagnitude(vector) == 0f)
+            throw new InvalidRecordException(Name, id, position, $"{source} is all zeros, which has no direction under the cosine metric");
+        return (float[])vector.Clone();
+    }
+
+    private string EmbedWhere() => $"{_client.Path}: collection '{Name}'";
+
+    private string NoGeneratorHint() => EmbeddingIdentity is { } stored
+        ? $"or open it with its embedding generator ({stored}) through GetCollection(name, generator)"
+        : "or create the collection with an embedding generator to embed documents";
 
     private static void CheckCount(int? count, int expected, string name)
     {

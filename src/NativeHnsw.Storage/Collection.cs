@@ -48,14 +48,27 @@ public sealed partial class Collection
     private volatile string _name;
     private volatile IReadOnlyDictionary<string, object>? _metadata;
 
-    private Collection(PersistentClient client, long id, string name, CollectionOptions options, IReadOnlyDictionary<string, object>? metadata)
+    /// <summary>The generator that embeds documents and query texts; attached by the client once its identity matched the stored one.</summary>
+    private volatile Embedder? _embedder;
+
+    /// <summary>Set when the collection was re-embedded: this handle's index is gone, a new handle serves it.</summary>
+    private volatile bool _replaced;
+
+    private Collection(PersistentClient client, long id, string name, CollectionOptions options, IReadOnlyDictionary<string, object>? metadata, string? embeddingModel)
     {
         _client = client;
         _id = id;
         _name = name;
         _metadata = metadata;
         Options = options;
+        EmbeddingIdentity = embeddingModel is null ? null : new EmbeddingIdentity(embeddingModel, options.Dimensions);
     }
+
+    /// <summary>The identity of the embedding generator the collection's vectors come from, stored with it; null when the caller gives the vectors.</summary>
+    public EmbeddingIdentity? EmbeddingIdentity { get; }
+
+    /// <summary>Whether this handle embeds documents and query texts (it was created or opened with an embedding generator).</summary>
+    public bool HasEmbeddingGenerator => _embedder is not null;
 
     /// <summary>The collection's name (changed by <see cref="Modify"/>).</summary>
     public string Name => _name;
@@ -116,9 +129,9 @@ public sealed partial class Collection
         }
     }
 
-    internal static Collection Open(PersistentClient client, long id, string name, CollectionOptions options, IReadOnlyDictionary<string, object>? metadata)
+    internal static Collection Open(PersistentClient client, long id, string name, CollectionOptions options, IReadOnlyDictionary<string, object>? metadata, string? embeddingModel)
     {
-        var collection = new Collection(client, id, name, options, metadata);
+        var collection = new Collection(client, id, name, options, metadata, embeddingModel);
         collection.Recover();
         return collection;
     }
@@ -129,7 +142,7 @@ public sealed partial class Collection
     /// </summary>
     internal void CheckpointIfDue(TimeSpan interval)
     {
-        if (_deleted || Volatile.Read(ref _pendingChanges) == 0)
+        if (_deleted || _replaced || Volatile.Read(ref _pendingChanges) == 0)
             return;
         if (_client.Time.GetElapsedTime(Volatile.Read(ref _lastCheckpointTicks)) < interval)
             return;
@@ -137,7 +150,7 @@ public sealed partial class Collection
             return;
         try
         {
-            if (!_deleted && !_indexBroken && _pendingChanges > 0)
+            if (!_deleted && !_replaced && !_indexBroken && _pendingChanges > 0)
                 CheckpointLocked();
         }
         finally
@@ -146,12 +159,13 @@ public sealed partial class Collection
         }
     }
 
-    /// <summary>Called by the client on dispose (after its last checkpoint) and on delete: releases the index.</summary>
-    internal void Close(bool deleted)
+    /// <summary>Called by the client on dispose (after its last checkpoint), on delete and on a re-embed: releases the index.</summary>
+    internal void Close(bool deleted, bool replaced = false)
     {
         lock (_writeLock)
         {
             _deleted |= deleted;
+            _replaced |= replaced;
             _index?.Dispose();
         }
     }
@@ -161,7 +175,7 @@ public sealed partial class Collection
     {
         lock (_writeLock)
         {
-            if (!_deleted && !_indexBroken && _pendingChanges > 0)
+            if (!_deleted && !_replaced && !_indexBroken && _pendingChanges > 0)
                 CheckpointLocked();
         }
     }
@@ -412,6 +426,8 @@ public sealed partial class Collection
         _client.ThrowIfDisposed();
         if (_deleted)
             throw new CollectionNotFoundException(_client.Layout.Root, Name);
+        if (_replaced)
+            throw new StoreException($"{_client.Layout.Root}: collection '{Name}' was re-embedded with another embedding generator; get it again from the client (this handle's vectors are gone).");
         if (_indexBroken)
             throw new StoreException($"{_client.Layout.Root}: collection '{Name}': an earlier index update failed after its commit; dispose the client and reopen the store to rebuild the index from the database.");
     }

@@ -151,7 +151,10 @@ public sealed partial class PersistentClient : IDisposable
     /// </summary>
     /// <exception cref="CollectionExistsException">A collection of that name exists.</exception>
     /// <exception cref="ArgumentException">A bad name, option or metadata entry.</exception>
-    public Collection CreateCollection(string name, CollectionOptions options, IReadOnlyDictionary<string, object?>? metadata)
+    public Collection CreateCollection(string name, CollectionOptions options, IReadOnlyDictionary<string, object?>? metadata) =>
+        CreateCollection(name, options, metadata, embedder: null);
+
+    private Collection CreateCollection(string name, CollectionOptions options, IReadOnlyDictionary<string, object?>? metadata, Embedder? embedder)
     {
         ValidateName(name);
         ArgumentNullException.ThrowIfNull(options);
@@ -168,8 +171,8 @@ public sealed partial class PersistentClient : IDisposable
                     try
                     {
                         return StoreDatabase.Scalar<long>(Database.Writer,
-                            $"INSERT INTO collections(name, {CollectionRows.Columns()}, metadata) VALUES (@n, {CollectionRows.Values}, @meta) RETURNING id;",
-                            [("@n", name), ("@meta", MetadataValues.ToJson(user)), .. CollectionRows.Parameters(options)]);
+                            $"INSERT INTO collections(name, {CollectionRows.Columns()}, metadata, embedding_model) VALUES (@n, {CollectionRows.Values}, @meta, @model) RETURNING id;",
+                            [("@n", name), ("@meta", MetadataValues.ToJson(user)), ("@model", embedder?.Identity.ModelId), .. CollectionRows.Parameters(options)]);
                     }
                     catch (SqliteException e) when (e.SqliteErrorCode == 19)
                     {
@@ -182,7 +185,9 @@ public sealed partial class PersistentClient : IDisposable
             string folder = Layout.CollectionFolder(id);
             if (Directory.Exists(folder))
                 Directory.Delete(folder, recursive: true);
-            var collection = Collection.Open(this, id, name, options, user);
+            var collection = Collection.Open(this, id, name, options, user, embedder?.Identity.ModelId);
+            if (embedder is not null)
+                collection.SetEmbedder(embedder);
             _open[name] = collection;
             PublishOpenLocked();
             return collection;
@@ -493,18 +498,19 @@ public sealed partial class PersistentClient : IDisposable
         {
             using var connection = Database.OpenReader();
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT id, {CollectionRows.Columns()}, metadata FROM collections WHERE name = @n;";
+            command.CommandText = $"SELECT id, {CollectionRows.Columns()}, metadata, embedding_model FROM collections WHERE name = @n;";
             command.Parameters.AddWithValue("@n", name);
             using var reader = command.ExecuteReader();
             if (!reader.Read())
-                return ((long, CollectionOptions, Dictionary<string, object>?)?)null;
+                return ((long, CollectionOptions, Dictionary<string, object>?, string?)?)null;
             var options = CollectionRows.Read(reader, 1);
             var metadata = reader.IsDBNull(7) ? null : MetadataValues.FromJson(reader.GetString(7));
-            return (reader.GetInt64(0), options, metadata);
+            string? model = reader.IsDBNull(8) ? null : reader.GetString(8);
+            return (reader.GetInt64(0), options, metadata, model);
         });
         if (found is not { } row)
             return null;
-        return Database.Run(() => Collection.Open(this, row.Item1, name, row.Item2, row.Item3));
+        return Database.Run(() => Collection.Open(this, row.Item1, name, row.Item2, row.Item3, row.Item4));
     }
 
     /// <summary>Caller holds <see cref="_gate"/>.</summary>

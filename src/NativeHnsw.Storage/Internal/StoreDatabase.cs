@@ -8,16 +8,18 @@ namespace NativeHnsw.Storage.Internal;
 /// database anyway) and pooled reader connections, which WAL mode lets run beside the writer.
 /// </summary>
 /// <remarks>
-/// Schema (format version 3):
+/// Schema (format version 4):
 /// <code>
 /// store_info(key TEXT PRIMARY KEY, value TEXT)       format_version
-/// collections(id INTEGER PRIMARY KEY AUTOINCREMENT, name UNIQUE, dimensions, metric, m, ef_construction, default_ef, seed, metadata TEXT (JSON; version 3))
+/// collections(id INTEGER PRIMARY KEY AUTOINCREMENT, name UNIQUE, dimensions, metric, m, ef_construction, default_ef, seed, metadata TEXT (JSON; version 3),
+///             embedding_model TEXT (the embedding generator's model id, null without one; version 4))
 /// records(row_id INTEGER PRIMARY KEY AUTOINCREMENT, collection, id TEXT, vector BLOB (float32 LE), document TEXT, metadata TEXT (JSON), UNIQUE(collection, id))
 /// changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, collection, op (1 upsert, 2 delete), record (a row_id))
 /// metadata(record, key, collection, kind (0 string, 1 number, 2 bool), value (no affinity), PRIMARY KEY(record, key)) WITHOUT ROWID
 ///   + INDEX metadata_by_value(collection, key, kind, value)                       (version 2; see MetadataRows)
 /// documents_fts: FTS5(document; content=records, trigram case_sensitive 1) + triggers on records (version 3)
 /// </code>
+/// Version 3 had no embedding_model column; opening it for writing adds it (null: no generator).
 /// Version 2 had no document index; opening it for writing adds the table and triggers and fills the index with FTS5's
 /// 'rebuild' in one transaction (version 1 migrates through 2).
 /// Version 1 had no metadata table; opening a version-1 store for writing migrates it in one transaction (the
@@ -27,7 +29,7 @@ namespace NativeHnsw.Storage.Internal;
 /// </remarks>
 internal sealed class StoreDatabase : IDisposable
 {
-    public const int FormatVersion = 3;
+    public const int FormatVersion = 4;
 
     /// <summary>The SQL function <c>nh_regexp(pattern, text)</c> behind <c>$regex</c>, registered on every connection.</summary>
     public const string RegexFunction = "nh_regexp";
@@ -287,6 +289,8 @@ internal sealed class StoreDatabase : IDisposable
                 MigrateFromVersion1();
             if (version <= 2)
                 MigrateFromVersion2();
+            if (version <= 3)
+                MigrateFromVersion3();
             return;
         }
         long tables = Scalar<long>(Writer, "SELECT COUNT(*) FROM sqlite_master WHERE type='table';");
@@ -298,7 +302,7 @@ internal sealed class StoreDatabase : IDisposable
             CREATE TABLE collections(
                 id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE,
                 dimensions INTEGER NOT NULL, metric INTEGER NOT NULL, m INTEGER NOT NULL,
-                ef_construction INTEGER NOT NULL, default_ef INTEGER NOT NULL, seed INTEGER NOT NULL, metadata TEXT);
+                ef_construction INTEGER NOT NULL, default_ef INTEGER NOT NULL, seed INTEGER NOT NULL, metadata TEXT, embedding_model TEXT);
             CREATE TABLE records(
                 row_id INTEGER PRIMARY KEY AUTOINCREMENT, collection INTEGER NOT NULL, id TEXT NOT NULL,
                 vector BLOB NOT NULL, document TEXT, metadata TEXT, UNIQUE(collection, id));
@@ -360,6 +364,16 @@ internal sealed class StoreDatabase : IDisposable
             Execute(transaction, "ALTER TABLE collections ADD COLUMN metadata TEXT;");
         CreateDocumentIndex(transaction);
         Execute(transaction, "INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');");
+        Execute(transaction, "UPDATE store_info SET value = '3' WHERE key = 'format_version';");
+        transaction.Commit();
+    }
+
+    /// <summary>Version 3 → 4: the embedding generator's model id of each collection (a nullable column; existing collections have none).</summary>
+    private void MigrateFromVersion3()
+    {
+        using var transaction = Writer.BeginTransaction(deferred: false);
+        if (Scalar<long>(Writer, transaction, "SELECT COUNT(*) FROM pragma_table_info('collections') WHERE name = 'embedding_model';") == 0)
+            Execute(transaction, "ALTER TABLE collections ADD COLUMN embedding_model TEXT;");
         Execute(transaction, "UPDATE store_info SET value = @v WHERE key = 'format_version';", ("@v", FormatVersion.ToString(CultureInfo.InvariantCulture)));
         transaction.Commit();
     }
