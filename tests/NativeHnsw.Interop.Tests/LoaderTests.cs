@@ -143,7 +143,7 @@ public sealed class LoaderTests : IDisposable
     {
         Assert.True(VectorEngineFactory.NativeHnsw.IsAvailable);
         Assert.Null(VectorEngineFactory.NativeHnsw.UnavailableReason);
-        Assert.Equal(["NativeHnsw", "FAISS", "hnswlib", "USearch", "USearch-f16", "USearch-i8", "USearch-wrapper"], VectorEngineFactory.All.Select(f => f.Name));
+        Assert.Equal(["NativeHnsw", "NativeHnsw-i8", "NativeHnsw-f16", "FAISS", "hnswlib", "USearch", "USearch-f16", "USearch-i8", "USearch-wrapper"], VectorEngineFactory.All.Select(f => f.Name));
         foreach (var factory in VectorEngineFactory.All.Where(f => !f.IsAvailable))
             Assert.False(string.IsNullOrEmpty(factory.UnavailableReason));
         TestContext.Current.TestOutputHelper?.WriteLine($"{FaissEngine.Library}\n{HnswlibEngine.Library}");

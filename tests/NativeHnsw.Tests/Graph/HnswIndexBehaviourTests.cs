@@ -218,25 +218,46 @@ public sealed class HnswIndexBehaviourTests
     }
 
     [Fact]
-    public async Task Dispose_WhileSearching_NeverCrashes()
+    public async Task Dispose_WhileSearching_AnswersCorrectlyThenThrowsDisposed()
     {
         var data = Datasets.Gaussian(2_000, Dims, seed: 17);
         var index = Build(data);
+        // Searches of an index nobody writes are deterministic: each answer must equal the one given before the race.
+        var expected = new long[2_000];
+        var first = new SearchResult[10];
+        for (int row = 0; row < expected.Length; row++)
+        {
+            index.Search(Datasets.Row(data, Dims, row), first, 50);
+            expected[row] = first[0].Label;
+        }
+        int searched = 0;
+        var wrong = new System.Collections.Concurrent.ConcurrentBag<string>();
         var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
         {
             var results = new SearchResult[10];
-            try
+            for (int i = 0; ; i++)
             {
-                for (int i = 0; i < 1_000_000; i++)
-                    index.Search(Datasets.Row(data, Dims, i % 2_000), results, 50);
-            }
-            catch (ObjectDisposedException)
-            {
+                int row = i % 2_000;
+                try
+                {
+                    index.Search(Datasets.Row(data, Dims, row), results, 50);
+                }
+                catch (ObjectDisposedException)
+                {
+                    return true;
+                }
+                if (results[0].Label != expected[row])
+                    wrong.Add($"row {row}: nearest {results[0].Label}, before the race {expected[row]}");
+                Interlocked.Increment(ref searched);
             }
         })).ToArray();
-        await Task.Delay(50, TestContext.Current.CancellationToken);
+        // Dispose only once both readers are well into their loops, so it races real searches.
+        while (Volatile.Read(ref searched) < 2_000)
+            await Task.Yield();
         index.Dispose();
-        await Task.WhenAll(readers);
+        bool[] endedByDispose = await Task.WhenAll(readers).WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+        Assert.All(endedByDispose, Assert.True);
+        Assert.Empty(wrong);
     }
 
     [Fact]
