@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.IO.Compression;
+using System.Reflection.Metadata;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Text;
 using System.Xml.Linq;
 
 namespace NativeHnsw.Packaging.Tests;
@@ -163,6 +165,51 @@ public sealed class PackagingTests(PackedFeed feed) : IClassFixture<PackedFeed>
 
         var missing = DotnetCli.Run(nhnsw, ["info", Path.Combine(work, "absent.hnsw")], work, environment, s_toolTimeout);
         Assert.NotEqual(0, missing.ExitCode);
+    }
+
+    [Fact]
+    public void SourceLink_CloneWithGitHubRemote_MapsSymbolsToTheCommit()
+    {
+        // The worktree may have no remote; a clone given one shows what a published build records.
+        string work = feed.NewDirectory("sourcelink-" + Guid.NewGuid().ToString("N"));
+        string clone = Path.Combine(work, "clone");
+        const string Remote = "https://github.com/example/NativeHnsw.git";
+        DotnetCli.Run("git", ["clone", "--quiet", feed.RepositoryRoot, clone], work, null, s_toolTimeout).EnsureSuccess();
+        DotnetCli.Run("git", ["-C", clone, "remote", "set-url", "origin", Remote], work, null, s_toolTimeout).EnsureSuccess();
+        string commit = DotnetCli.Run("git", ["-C", clone, "rev-parse", "HEAD"], work, null, s_toolTimeout).EnsureSuccess().Stdout.Trim();
+
+        string output = Path.Combine(work, "feed");
+        DotnetCli.Run(
+            DotnetCli.DotnetPath,
+            [
+                "pack", Path.Combine(clone, "src", "NativeHnsw", "NativeHnsw.csproj"), "-c", "Release", "-o", output,
+                "--artifacts-path", Path.Combine(work, "artifacts"), $"-p:Version={PackedFeed.Version}", "-warnaserror", "-nodeReuse:false",
+            ],
+            clone, null, s_toolTimeout).EnsureSuccess();
+
+        using (var package = ZipFile.OpenRead(Path.Combine(output, $"NativeHnsw.{PackedFeed.Version}.nupkg")))
+        {
+            var repository = Nuspec(package, "NativeHnsw").Elements().Single(e => e.Name.LocalName == "repository");
+            Assert.Equal(Remote, (string?)repository.Attribute("url"));
+            Assert.Equal(commit, (string?)repository.Attribute("commit"));
+        }
+
+        using var symbols = ZipFile.OpenRead(Path.Combine(output, $"NativeHnsw.{PackedFeed.Version}.snupkg"));
+        using var pdb = new MemoryStream();
+        using (var entry = symbols.GetEntry("lib/net10.0/NativeHnsw.pdb")!.Open())
+            entry.CopyTo(pdb);
+        pdb.Position = 0;
+        using var provider = MetadataReaderProvider.FromPortablePdbStream(pdb);
+        var reader = provider.GetMetadataReader();
+        var sourceLinkKind = new Guid("CC110556-A091-4D38-9FEC-25AB9A351A6A");
+        string json = reader.CustomDebugInformation
+            .Select(reader.GetCustomDebugInformation)
+            .Where(c => reader.GetGuid(c.Kind) == sourceLinkKind)
+            .Select(c => Encoding.UTF8.GetString(reader.GetBlobBytes(c.Value)))
+            .Single();
+        using var sourceLink = JsonDocument.Parse(json);
+        var urls = sourceLink.RootElement.GetProperty("documents").EnumerateObject().Select(p => p.Value.GetString()).ToList();
+        Assert.Contains($"https://raw.githubusercontent.com/example/NativeHnsw/{commit}/*", urls);
     }
 
     private string? DependencyVersion(string id, string dependency)
