@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace NativeHnsw.Tests;
 
 /// <summary>The README's usage example, run as written, and a check that the two have not drifted apart.</summary>
@@ -25,8 +23,9 @@ public sealed class ReadmeTests
     [Fact]
     public void UsageExample_MatchesReadme()
     {
-        string testSource = File.ReadAllText(SourcePath());
-        string readme = File.ReadAllText(Path.Combine(Path.GetDirectoryName(SourcePath())!, "..", "..", "README.md"));
+        string root = RepositoryRoot();
+        string testSource = File.ReadAllText(Path.Combine(root, "tests", "NativeHnsw.Tests", "ReadmeTests.cs"));
+        string readme = File.ReadAllText(Path.Combine(root, "README.md"));
         int start = readme.IndexOf("```csharp", StringComparison.Ordinal);
         Assert.True(start >= 0, "README.md has no csharp block");
         int end = readme.IndexOf("```", start + 9, StringComparison.Ordinal);
@@ -56,5 +55,17 @@ public sealed class ReadmeTests
         Assert.Equal(index.Search([0.9f, 0.1f, 0f], 3), loaded.Search([0.9f, 0.1f, 0f], 3));
     }
 
-    private static string SourcePath([CallerFilePath] string path = "") => path;
+    /// <summary>
+    /// The checkout this test was built from, found by walking up from the test binaries: CI builds map source paths to
+    /// /_/ (ContinuousIntegrationBuild), so the compiler's file path cannot be used.
+    /// </summary>
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "NativeHnsw.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException($"no NativeHnsw.sln above {AppContext.BaseDirectory}");
+    }
 }
