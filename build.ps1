@@ -10,13 +10,18 @@
 # as root or through sudo when it needs no password; otherwise the script prints the one command to run and carries
 # on, and the FAISS and hnswlib engines report unavailable with the reason. `test` also needs s3rver (npm) for the
 # S3 backup tests. USearch comes from its NuGet package and needs nothing here.
-param(
-    [ValidateSet('build', 'test', 'bench', 'bdn', 'native', 'prereqs')]
-    [string]$Task = 'build',
-    [Parameter(ValueFromRemainingArguments = $true)]
-    [string[]]$Rest = @()
-)
+#
+# No param() block: under `pwsh -File` (which `dotnet pwsh ./build.ps1` is) PowerShell binds named parameters itself
+# and refuses '--' and '--option' words, which belong to the harness or to `dotnet test`; so the task and the rest
+# are read from $args as they come.
 $ErrorActionPreference = 'Stop'
+$Tasks = @('build', 'test', 'bench', 'bdn', 'native', 'prereqs')
+$Task = if ($args.Count -gt 0) { [string]$args[0] } else { 'build' }
+if ($Tasks -notcontains $Task) {
+    [Console]::Error.WriteLine("build.ps1: unknown task '$Task'; one of: $($Tasks -join ', ')")
+    exit 2
+}
+$Rest = @($args | Select-Object -Skip 1 | ForEach-Object { [string]$_ })
 Set-Location $PSScriptRoot
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
