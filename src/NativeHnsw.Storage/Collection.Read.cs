@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using NativeHnsw.Distance;
 using NativeHnsw.Storage.Internal;
 
 namespace NativeHnsw.Storage;
@@ -129,7 +130,8 @@ public sealed partial class Collection
     {
         var query = Prepared(embedding);
         var stored = new float[Options.Dimensions];
-        var difference = Options.Metric == DistanceMetric.L2 ? new float[Options.Dimensions] : null;
+        // Stored rows and the prepared query are unit length under cosine, so 1 − a·b is the index's own cosine distance.
+        var metric = Options.Metric == DistanceMetric.Cosine ? DistanceMetric.InnerProduct : Options.Metric;
         // The k best so far in a max-heap on (distance, label): one comparison per record once it is full.
         var best = new PriorityQueue<SearchResult, SearchResult>(k + 1, s_worstFirst);
         foreach (long row in allowed)
@@ -138,16 +140,7 @@ public sealed partial class Collection
             if (!index.Contains(row))
                 continue;
             index.GetVector(row, stored);
-            float distance;
-            if (difference is not null)
-            {
-                TensorPrimitives.Subtract(query, stored, difference);
-                distance = TensorPrimitives.SumOfSquares(difference);
-            }
-            else
-            {
-                distance = 1f - TensorPrimitives.Dot(query, stored);
-            }
+            float distance = VectorDistance.Compute(metric, query, stored);
             var hit = new SearchResult(row, distance);
             if (best.Count < k)
                 best.Enqueue(hit, hit);

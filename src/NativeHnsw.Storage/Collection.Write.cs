@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using NativeHnsw.Distance;
 using NativeHnsw.Storage.Internal;
 
 namespace NativeHnsw.Storage;
@@ -403,15 +404,15 @@ public sealed partial class Collection
         string source = generatedBy is null ? "the embedding" : $"the embedding of its document from the generator's {generatedBy}";
         // A re-embed checks against the generator's dimensions, which become the collection's.
         int dims = generatedBy?.Dimensions ?? Options.Dimensions;
-        if (vector.Length != dims)
-            throw new InvalidRecordException(Name, id, position, $"{source} has {vector.Length} dimensions, the collection {dims}");
-        if (!TensorPrimitives.IsFiniteAll(vector))
+        switch (VectorValidation.FindProblem(vector, dims, Options.Metric, out int bad))
         {
-            int bad = Array.FindIndex(vector, v => !float.IsFinite(v));
-            throw new InvalidRecordException(Name, id, position, $"component {bad} of {source} is {vector[bad]}; every component must be finite");
+            case VectorProblem.WrongDimensions:
+                throw new InvalidRecordException(Name, id, position, $"{source} has {vector.Length} dimensions, the collection {dims}");
+            case VectorProblem.NotFinite:
+                throw new InvalidRecordException(Name, id, position, $"component {bad} of {source} is {vector[bad]}; every component must be finite");
+            case VectorProblem.ZeroUnderCosine:
+                throw new InvalidRecordException(Name, id, position, $"{source} is all zeros, which has no direction under the cosine metric");
         }
-        if (Options.Metric == DistanceMetric.Cosine && TensorPrimitives.MaxMagnitude(vector) == 0f)
-            throw new InvalidRecordException(Name, id, position, $"{source} is all zeros, which has no direction under the cosine metric");
         return (float[])vector.Clone();
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using NativeHnsw.Distance;
 using NativeHnsw.Storage.Internal;
 
 namespace NativeHnsw.Storage;
@@ -434,12 +435,8 @@ public sealed partial class Collection
 
     private float[] Prepared(ReadOnlySpan<float> vector)
     {
-        var copy = vector.ToArray();
-        if (Options.Metric == DistanceMetric.Cosine)
-        {
-            float norm = System.Numerics.Tensors.TensorPrimitives.Norm(copy);
-            System.Numerics.Tensors.TensorPrimitives.Divide(copy, norm, copy);
-        }
+        var copy = new float[vector.Length];
+        VectorValidation.Prepare(vector, Options.Metric, copy);
         return copy;
     }
 
