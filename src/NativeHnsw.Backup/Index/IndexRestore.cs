@@ -171,21 +171,8 @@ public static class IndexRestore
 
     private static void CheckShape(BackupManifest backup, IndexSummary expected, IndexVerification got)
     {
-        var o = got.Options;
-        var actual = new IndexSummary
-        {
-            Dimensions = o.Dimensions,
-            Metric = o.Metric,
-            M = o.M,
-            EfConstruction = o.EfConstruction,
-            DefaultEf = o.DefaultEf,
-            Seed = o.Seed,
-            Count = got.Count,
-            NodeCount = got.NodeCount,
-            DeletedCount = got.DeletedCount,
-            // The reader reports its own format version; a newer tool restoring an older backup is fine.
-            FormatVersion = expected.FormatVersion,
-        };
+        // The reader reports its own format version; a newer tool restoring an older backup is fine.
+        var actual = IndexSummary.From(got) with { FormatVersion = expected.FormatVersion };
         if (actual != expected)
             throw new BackupIntegrityException(backup.Id, $"the restored index does not match the manifest: it has {actual}, the manifest says {expected}");
     }
