@@ -415,7 +415,15 @@ public sealed partial class Collection
         Db.Run(() =>
         {
             lock (Db.WriterLock)
-                Db.Execute("DELETE FROM changes WHERE collection = @c AND seq <= @s;", ("@c", _id), ("@s", keepAfter));
+            {
+                // The floor is recorded with the prune so that a read-only snapshot knows, from its copy of the
+                // database alone, which checkpoints that copy's log can still bring forward.
+                using var transaction = Db.Writer.BeginTransaction(deferred: false);
+                Db.Execute(transaction, "DELETE FROM changes WHERE collection = @c AND seq <= @s;", ("@c", _id), ("@s", keepAfter));
+                Db.Execute(transaction, "INSERT INTO store_info(key, value) VALUES (@k, @v) ON CONFLICT(key) DO UPDATE SET value = excluded.value;",
+                    ("@k", StoreDatabase.LogFloorKey(_id)), ("@v", keepAfter.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                transaction.Commit();
+            }
         });
         Volatile.Write(ref _checkpointSequence, sequence);
         Volatile.Write(ref _pendingChanges, 0);

@@ -16,7 +16,10 @@ public sealed partial class PersistentClient
     /// <remarks>
     /// On a read-only client (<see cref="OpenReadOnly"/>) the snapshot is of the store file as it is now (a new read
     /// transaction on a <c>Mode=ReadOnly</c> connection), not of the client's view as of its open. The writer, in another
-    /// client, may prune the matching checkpoint while it is copied: the whole snapshot is then taken again, up to
+    /// client, may prune the matching checkpoint while it is copied, so every checkpoint is opened before the database copy
+    /// and the newest one that the copy's log can bring forward (the writer records the log floor with each prune) is
+    /// copied from its open handle. Only when the writer wrote two newer checkpoints in that instant, or the store was
+    /// last pruned by a build that kept no floor, is the whole snapshot taken again, up to
     /// <see cref="ReadOnlySnapshotAttempts"/> times, before a <see cref="StoreException"/> says so.
     /// </remarks>
     /// <exception cref="IOException">The folder is not empty, or cannot be written.</exception>
@@ -63,6 +66,10 @@ public sealed partial class PersistentClient
         string folder = layout.Root;
         pruned = [];
         Directory.CreateDirectory(layout.CollectionsFolder);
+        // A read-only client cannot stop the writer from pruning checkpoints, so it opens every checkpoint before the
+        // database copy: an open file stays readable after the writer deletes it, and the copy's log floor says
+        // whether a held one can still be brought forward by that copy's log.
+        using var held = IsReadOnly ? HeldCheckpoints.Open(Layout) : null;
 
         Database.Run(() =>
         {
@@ -116,6 +123,8 @@ public sealed partial class PersistentClient
         {
             Directory.CreateDirectory(layout.CollectionFolder(id));
             string? copied = CopyCheckpoint(id, sequence, layout);
+            if (copied is null && held is not null && LogFloor(layout, id) is long floor)
+                copied = held.CopyNewest(id, floor, sequence, layout);
             if (copied is not null)
                 files.Add(copied);
             else if (IsReadOnly && Layout.Checkpoints(id).Count > 0)
@@ -123,6 +132,81 @@ public sealed partial class PersistentClient
             collections.Add(new CollectionSnapshot(name, id, options, records, samples, copied));
         }
         return new StoreSnapshot(folder, sequence, collections, files);
+    }
+
+    /// <summary>The copy's log floor of a collection (its log holds every change after it), or null when the store has not recorded one.</summary>
+    private static long? LogFloor(StoreLayout snapshot, long id)
+    {
+        using var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = snapshot.DatabaseFile, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        copy.Open();
+        using var command = copy.CreateCommand();
+        command.CommandText = "SELECT value FROM store_info WHERE key = @k;";
+        command.Parameters.AddWithValue("@k", StoreDatabase.LogFloorKey(id));
+        return command.ExecuteScalar() is string value && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long floor) ? floor : null;
+    }
+
+    /// <summary>Open handles on the checkpoints present before a read-only snapshot's database copy.</summary>
+    private sealed class HeldCheckpoints : IDisposable
+    {
+        private readonly List<(long Collection, long Sequence, FileStream File)> _files = [];
+
+        public static HeldCheckpoints Open(StoreLayout layout)
+        {
+            var held = new HeldCheckpoints();
+            try
+            {
+                foreach (var (id, _) in layout.CollectionFolders())
+                {
+                    IReadOnlyList<(long Sequence, string Path)> checkpoints;
+                    try
+                    {
+                        checkpoints = layout.Checkpoints(id);
+                    }
+                    catch (DirectoryNotFoundException)
+                    {
+                        continue; // the collection was deleted meanwhile
+                    }
+                    foreach (var (sequence, path) in checkpoints)
+                    {
+                        try
+                        {
+                            held._files.Add((id, sequence, new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete)));
+                        }
+                        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+                        {
+                            // pruned between the listing and the open: a newer one is held
+                        }
+                    }
+                }
+            }
+            catch
+            {
+                held.Dispose();
+                throw;
+            }
+            return held;
+        }
+
+        /// <summary>Copies the newest held checkpoint of the collection within [<paramref name="floor"/>, <paramref name="sequence"/>]; null when none is.</summary>
+        public string? CopyNewest(long id, long floor, long sequence, StoreLayout snapshot)
+        {
+            var best = _files.Where(f => f.Collection == id && f.Sequence >= floor && f.Sequence <= sequence)
+                .OrderByDescending(f => f.Sequence).FirstOrDefault();
+            if (best.File is null)
+                return null;
+            string destination = snapshot.CheckpointFile(id, best.Sequence);
+            best.File.Position = 0;
+            using (var output = new FileStream(destination, FileMode.Create, FileAccess.Write, FileShare.None))
+                best.File.CopyTo(output);
+            return "collections/" + id.ToString(CultureInfo.InvariantCulture) + "/" + System.IO.Path.GetFileName(destination);
+        }
+
+        public void Dispose()
+        {
+            foreach (var file in _files)
+                file.File.Dispose();
+            _files.Clear();
+        }
     }
 
     /// <summary>Copies the newest checkpoint of the collection not newer than <paramref name="sequence"/>; returns its relative path, or null when there is none.</summary>

@@ -339,6 +339,7 @@ public sealed partial class PersistentClient : IDisposable
                 foreach (string table in new[] { "metadata", "records", "changes" })
                     Database.Execute(transaction, $"DELETE FROM {table} WHERE collection = @c;", ("@c", id.Value));
                 Database.Execute(transaction, "DELETE FROM collections WHERE id = @c;", ("@c", id.Value));
+                Database.Execute(transaction, "DELETE FROM store_info WHERE key = @k;", ("@k", StoreDatabase.LogFloorKey(id.Value)));
                 transaction.Commit();
             }
         });

@@ -31,6 +31,12 @@ internal sealed class StoreDatabase : IDisposable
 {
     public const int FormatVersion = 4;
 
+    /// <summary>
+    /// The <c>store_info</c> key under which a collection's log floor is kept: the change log holds every change of that
+    /// collection after this sequence (written with each prune; absent in stores last checkpointed by an older build).
+    /// </summary>
+    public static string LogFloorKey(long collectionId) => "log_floor:" + collectionId.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>The SQL function <c>nh_regexp(pattern, text)</c> behind <c>$regex</c>, registered on every connection.</summary>
     public const string RegexFunction = "nh_regexp";
 
