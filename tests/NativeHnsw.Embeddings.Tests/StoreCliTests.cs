@@ -63,6 +63,36 @@ public sealed class StoreCliTests : IDisposable
         Assert.Equal(true, stored.Metadata!["reviewed"]);
         Assert.Equal(1L, stored.Metadata["chunk"]);
         Assert.Equal(384, client.GetCollection("notes").Options.Dimensions);
+        // A generator-backed collection: the model's identity is stored with it.
+        Assert.Equal(new EmbeddingIdentity(MiniLmEmbeddingGenerator.ModelId, MiniLmEmbeddingGenerator.Dimensions), client.GetCollection("notes").EmbeddingIdentity);
+    }
+
+    [Fact]
+    public void AddAndQuery_OnACollectionOfCallerVectors_RefusedUntilReembed()
+    {
+        string store = _dir.File("store");
+        using (var client = new PersistentClient(store))
+        using (var embedder = new MiniLmEmbeddingGenerator())
+        {
+            var notes = client.CreateCollection("notes", new CollectionOptions { Dimensions = MiniLmEmbeddingGenerator.Dimensions });
+            notes.Add(["old"], embedder.Embed(["Penguins live in the southern hemisphere."], TestContext.Current.CancellationToken), ["Penguins live in the southern hemisphere."]);
+        }
+        var query = Run("store", "query", store, "notes", "--text", "where do penguins live");
+        Assert.Equal(NhnswCli.Failed, query.Code);
+        Assert.Contains("no embedding generator", query.Err, StringComparison.Ordinal);
+        Assert.Contains(MiniLmEmbeddingGenerator.ModelId, query.Err, StringComparison.Ordinal);
+        var add = Run("store", "add", store, "notes", "-d", Docs());
+        Assert.Equal(NhnswCli.Failed, add.Code);
+        using (var client = new PersistentClient(store))
+            Assert.Equal(1, client.GetCollection("notes").Count());
+
+        Assert.Equal(0, Run("store", "add", store, "notes", "-d", Docs(), "--reembed").Code);
+        var after = Run("store", "query", store, "notes", "--text", "where do penguins live", "--k", "1", "--json");
+        Assert.True(after.Code == 0, after.Err);
+        Assert.Equal("old", JsonDocument.Parse(after.Out).RootElement.GetProperty("hits")[0].GetProperty("id").GetString());
+        using var reopened = new PersistentClient(store);
+        Assert.Equal(MiniLmEmbeddingGenerator.ModelId, reopened.GetCollection("notes").EmbeddingIdentity!.ModelId);
+        Assert.Equal(5, reopened.GetCollection("notes").Count());
     }
 
     [Fact]
