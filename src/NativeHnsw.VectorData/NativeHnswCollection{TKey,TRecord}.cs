@@ -342,7 +342,7 @@ public sealed class NativeHnswCollection<TKey, TRecord> : VectorStoreCollection<
             double score = DistanceMapping.Score(function, hit.Distance);
             if (!DistanceMapping.PassesThreshold(function, score, options.ScoreThreshold))
                 continue;
-            yield return new VectorSearchResult<TRecord>(_mapper.Read<TRecord>(hit.Id, hit.Embedding, hit.Metadata, vectors), score);
+            yield return new VectorSearchResult<TRecord>(_mapper.Read<TRecord>(hit.Id, hit.Embedding, hit.Metadata, vectors, hit.Document), score);
         }
     }
 
@@ -376,9 +376,12 @@ public sealed class NativeHnswCollection<TKey, TRecord> : VectorStoreCollection<
         return asked;
     }
 
-    private static Include Includes(bool vectors) => Storage.Include.Metadatas | (vectors ? Storage.Include.Embeddings : Storage.Include.None);
+    // A generator-backed collection reads its documents too: they are the string vector property's values.
+    private Include Includes(bool vectors) => Storage.Include.Metadatas
+        | (vectors ? Storage.Include.Embeddings : Storage.Include.None)
+        | (_documentGenerator is null ? Storage.Include.None : Storage.Include.Documents);
 
-    private TRecord Read(StoredRecord stored, bool vectors) => _mapper.Read<TRecord>(stored.Id, stored.Embedding, stored.Metadata, vectors);
+    private TRecord Read(StoredRecord stored, bool vectors) => _mapper.Read<TRecord>(stored.Id, stored.Embedding, stored.Metadata, vectors, stored.Document);
 
     /// <summary>The client's handle of the collection; a generator-backed one with the generator attached (its identity checked).</summary>
     private Collection Store()

@@ -37,6 +37,18 @@ public sealed class GeneratorBackedCollectionTests : StoreTest
     }
 
     [Fact]
+    public async Task StringVector_ReadsBackAsTheStoredDocument()
+    {
+        using var store = new NativeHnswVectorStore(Store.Client, new NativeHnswVectorStoreOptions { EmbeddingGenerator = new LetterEmbeddingGenerator() });
+        var c = await Filled(store);
+        Assert.Equal("aaaa bbbb", (await c.GetAsync(1, cancellationToken: Ct))!.Text);
+        var hit = await c.SearchAsync("zzz", 1, cancellationToken: Ct).SingleAsync(Ct);
+        Assert.Equal((2, "zzzz yyyy"), (hit.Record.Id, hit.Record.Text));
+        var filtered = await c.GetAsync(r => r.Topic == "a", 5, cancellationToken: Ct).ToListAsync(Ct);
+        Assert.Equal(["aaaa bbbb", "aaab"], filtered.Select(r => r.Text).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task VectorProperty_CreatesACollectionWithoutAnIdentity()
     {
         var c = Store.GetCollection<string, Product>("products");
