@@ -80,26 +80,18 @@ public static partial class NhnswCli
         var text = new Option<string>("--text") { Description = "the query text", Required = true };
         var k = new Option<int>("--k") { Description = "results to return", DefaultValueFactory = _ => 5 };
         var where = new Option<string?>("--where") { Description = "a Chroma-style metadata filter, e.g. '{\"source\": \"a.md\"}'" };
+        var whereDocument = new Option<string?>("--where-document") { Description = "a Chroma-style document filter, e.g. '{\"$contains\": \"backup\"}' ($contains, $not_contains, $regex, $not_regex, $and, $or); with --where, both must match" };
         var json = JsonOption();
-        var command = new Command("query", "Embed a text and return the nearest documents of a collection, with their distances and metadata.") { store, collection, text, k, where, json };
+        var command = new Command("query", "Embed a text and return the nearest documents of a collection, with their distances and metadata.") { store, collection, text, k, where, whereDocument, json };
         command.SetAction(parsed =>
         {
             int kk = Positive("--k", parsed.GetValue(k), 10_000);
             string query = parsed.GetValue(text)!;
             if (string.IsNullOrWhiteSpace(query))
                 throw new CliUsageException("--text is empty.");
-            Where? filter = null;
-            if (parsed.GetValue(where) is { } whereText)
-            {
-                try
-                {
-                    filter = Where.Parse(whereText);
-                }
-                catch (FilterSyntaxException e)
-                {
-                    throw new CliUsageException($"--where: {e.Message}");
-                }
-            }
+            var metadataFilter = StoreFilter("--where", parsed.GetValue(where), Where.Parse);
+            var documentFilter = StoreFilter("--where-document", parsed.GetValue(whereDocument), Where.ParseDocument);
+            var filter = metadataFilter is not null && documentFilter is not null ? Where.And(metadataFilter, documentFilter) : metadataFilter ?? documentFilter;
             // The open that never writes: a store in use by a service is read beside it.
             using var client = StoreBackup.OpenForBackup(parsed.GetValue(store)!, out _);
             using var embedder = new MiniLmEmbeddingGenerator();
@@ -123,6 +115,21 @@ public static partial class NhnswCli
             context.Ui.Write(table);
         });
         return command;
+    }
+
+    /// <summary>A filter option parsed, or null when it was not given; bad syntax is bad usage naming the option.</summary>
+    private static Where? StoreFilter(string option, string? text, Func<string, Where> parse)
+    {
+        if (text is null)
+            return null;
+        try
+        {
+            return parse(text);
+        }
+        catch (FilterSyntaxException e)
+        {
+            throw new CliUsageException($"{option}: {e.Message}");
+        }
     }
 
     /// <summary>One line of a <c>store add</c> JSONL file.</summary>

@@ -53,6 +53,16 @@ public sealed class StoreCliTests : IDisposable
         var only = JsonDocument.Parse(filtered.Out).RootElement.GetProperty("hits");
         Assert.Equal("rates", Assert.Single(only.EnumerateArray()).GetProperty("id").GetString());
 
+        // A document filter (trigram index), alone and with a metadata filter.
+        var byDocument = Run("store", "query", store, "notes", "--text", "Where does my kitten like to nap?", "--where-document", """{"$contains": "walk"}""", "--json");
+        Assert.True(byDocument.Code == 0, byDocument.Err);
+        Assert.Equal("dogs", Assert.Single(JsonDocument.Parse(byDocument.Out).RootElement.GetProperty("hits").EnumerateArray()).GetProperty("id").GetString());
+        var both = Run("store", "query", store, "notes", "--text", "animals", "--where", """{"source": "pets.md"}""", "--where-document", """{"$not_contains": "walk"}""", "--json");
+        Assert.Equal("cats", Assert.Single(JsonDocument.Parse(both.Out).RootElement.GetProperty("hits").EnumerateArray()).GetProperty("id").GetString());
+        var badDocument = Run("store", "query", store, "notes", "--text", "x", "--where-document", """{"$starts": "a"}""");
+        Assert.Equal(NhnswCli.BadUsage, badDocument.Code);
+        Assert.Contains("--where-document", badDocument.Err, StringComparison.Ordinal);
+
         var text = Run("store", "query", store, "notes", "--text", "walking the dog");
         Assert.Equal(0, text.Code);
         Assert.Contains("dogs", text.Out, StringComparison.Ordinal);
