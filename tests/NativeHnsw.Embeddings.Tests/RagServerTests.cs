@@ -59,6 +59,11 @@ public sealed class RagServerTests : IDisposable
         // The sample keeps serving beside its scheduler: it answers and ingests, and the next slot chains on the first.
         server.Ask("How do I get rid of aphids?", 1);
         Assert.Contains("[1] garden.md#1 — Pests", output.ToString(), StringComparison.Ordinal);
+        // The `ask` command, as another process runs it, reads beside the serving client, which holds the store's lock.
+        var beside = new StringWriter();
+        var errors = new StringWriter();
+        Assert.True(RagApp.Run(["ask", store, "aphids on my roses", "--k", "1"], TextReader.Null, beside, errors) == 0, errors.ToString());
+        Assert.Contains("[1] garden.md#1 — Pests", beside.ToString(), StringComparison.Ordinal);
         File.WriteAllText(Path.Combine(notes, "bikes.txt"), "Oil the bicycle chain when it squeaks.");
         server.Ingest(notes);
         due = await Next(idle);
