@@ -24,6 +24,7 @@ public static class NativeHnswServiceCollectionExtensions
                 // Microsoft.Extensions.AI's AddEmbeddingGenerator registers the typed interface; accept either.
                 EmbeddingGenerator = options?.EmbeddingGenerator ?? sp.GetService<IEmbeddingGenerator>() ?? sp.GetService<IEmbeddingGenerator<string, Embedding<float>>>(),
                 StoreOptions = options?.StoreOptions,
+                Reembed = options?.Reembed ?? false,
             };
             return new NativeHnswVectorStore(path, effective);
         });

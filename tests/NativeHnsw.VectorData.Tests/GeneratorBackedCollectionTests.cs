@@ -100,9 +100,9 @@ public sealed class GeneratorBackedCollectionTests : StoreTest
         string path = Dir.File("reembed");
         using (var first = new NativeHnswVectorStore(path, new NativeHnswVectorStoreOptions { EmbeddingGenerator = new LetterEmbeddingGenerator("letters-v1") }))
             await Filled(first);
-        using var second = new NativeHnswVectorStore(path);
         var reversed = new LetterEmbeddingGenerator("letters-v2", reversed: true);
-        var c = new NativeHnswCollection<int, TextRecord>(second.Client, "texts", new NativeHnswCollectionOptions { EmbeddingGenerator = reversed, Reembed = true });
+        using var second = new NativeHnswVectorStore(path, new NativeHnswVectorStoreOptions { EmbeddingGenerator = reversed, Reembed = true });
+        var c = second.GetCollection<int, TextRecord>("texts");
         var hits = await c.SearchAsync("aaa", 2, cancellationToken: Ct).ToListAsync(Ct);
         Assert.Equal([3, 1], hits.Select(h => h.Record.Id));
         var handle = second.Client.GetCollection("texts");
