@@ -79,10 +79,15 @@ public static class BenchCli
         var output = new Option<string?>("--output") { Description = "output folder (default artifacts/bench/<dataset>-<timestamp>)" };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "ground-truth cache folder (default ~/.cache/nativehnsw/ground-truth)" };
         var noPlot = new Option<bool>("--no-plot") { Description = "skip the PNG plot" };
+        var sameGraph = new Option<string?>("--same-graph")
+        {
+            Description = "build one graph once (in NativeHnsw, the default, or hnswlib or FAISS) and search it in every engine that can load it (export/import), so QPS compares search alone",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
 
         var root = new RootCommand("NativeHnsw benchmark harness: every engine on the same data in one run — build, recall@k vs QPS, latency, save/load/open — with a console table, report.md, results.json and recall-qps.png.")
         {
-            dataset, queryFile, count, dims, queries, metric, k, m, efc, efs, engines, builds, threads, repeats, seed, output, cacheDir, noPlot,
+            dataset, queryFile, count, dims, queries, metric, k, m, efc, efs, engines, builds, threads, repeats, seed, output, cacheDir, noPlot, sameGraph,
         };
         root.SetAction(parsed =>
         {
@@ -91,7 +96,8 @@ public static class BenchCli
                 ParseMetric(parsed.GetValue(metric)), Positive("--k", parsed.GetValue(k)), CheckedM(parsed.GetValue(m)), Positive("--ef-construction", parsed.GetValue(efc)),
                 ParseIntList("--ef", parsed.GetValue(efs)!), EngineNames.Parse(parsed.GetValue(engines)!), ParseBuilds(parsed.GetValue(builds)!),
                 Positive("--threads", parsed.GetValue(threads)), Positive("--repeats", parsed.GetValue(repeats)), parsed.GetValue(output),
-                parsed.GetValue(cacheDir) ?? GroundTruthCache.DefaultDirectory, !parsed.GetValue(noPlot), commandLine);
+                parsed.GetValue(cacheDir) ?? GroundTruthCache.DefaultDirectory, !parsed.GetValue(noPlot), commandLine,
+                parsed.GetResult(sameGraph) is null ? null : ParseGraphSource(parsed.GetValue(sameGraph)));
             setExitCode(Compare(settings, ui));
         });
 
@@ -173,7 +179,8 @@ public static class BenchCli
         string png = Path.Combine(outputDirectory, "recall-qps.png");
         if (settings.Plot)
             RecallQpsPlot.Write(png, report);
-        var header = ReportHeader.Lines(report.Command, report.StartedAt, report.Machine).Prepend("dataset: " + report.DatasetDescription).ToArray();
+        var header = ReportHeader.Lines(report.Command, report.StartedAt, report.Machine).Prepend("dataset: " + report.DatasetDescription)
+            .Concat(report.Graph is null ? [] : ["graph: " + report.Graph]).ToArray();
         File.WriteAllText(md, MarkdownReport.Render($"NativeHnsw benchmark: {report.Dataset}", header, tables, report.Notes, settings.Plot ? "recall-qps.png" : null));
         JsonReport.Write(json, report);
         ui.Line("[bold]wrote[/]");
@@ -281,6 +288,15 @@ public static class BenchCli
         if (result.Count == 0)
             throw new BenchInputException($"{option} needs at least one value.");
         return result;
+    }
+
+    /// <summary>--same-graph with no value: our graph; otherwise one of <see cref="SameGraph.Engines"/>.</summary>
+    internal static string ParseGraphSource(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            return EngineNames.NativeHnsw;
+        string? name = SameGraph.Engines.FirstOrDefault(n => n.Equals(value.Trim(), StringComparison.OrdinalIgnoreCase));
+        return name ?? throw new BenchInputException($"--same-graph '{value}': the graph can be built by {string.Join(", ", SameGraph.Engines)}.");
     }
 
     private static bool ParseBuilds(string value) => value.ToLowerInvariant() switch
