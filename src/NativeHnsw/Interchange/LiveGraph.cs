@@ -10,8 +10,8 @@ namespace NativeHnsw.Interchange;
 /// <remarks>
 /// A live node keeps its live links, in their order. Each hidden neighbour it loses was a waypoint, so its place goes to
 /// the live nodes that the hidden one (or a chain of hidden ones, on the same level) led to: those not already linked,
-/// nearest to the node first, until the level's list is full (2·M at level 0, M above). This keeps every path that ran
-/// through hidden nodes one hop longer at most, and no list grows past its bound. It is not the construction's
+/// nearest to the node first, until the level's list is full (2·M at level 0, M above). A path that ran through hidden
+/// nodes becomes a direct link where the list has room, and no list grows past its bound. It is not the construction's
 /// diversity heuristic: a list rewired this way is a nearest-first fill.
 /// When the entry point is hidden, the first live node of the highest live level becomes the entry point.
 /// With nothing hidden the numbering is the identity and every list is copied as it stands.
