@@ -31,7 +31,7 @@ public sealed class SameGraphTests : IDisposable
     [InlineData(EngineNames.Faiss, DistanceMetric.InnerProduct)]
     public void AnyBuilder_NativeHnswAndHnswlibIdentical_FaissMostlyIdentical(string source, DistanceMetric metric)
     {
-        RequireNative();
+        NativeEngines.Require(VectorEngineFactory.Faiss, VectorEngineFactory.Hnswlib);
         var options = new HnswOptions { Dimensions = Dimensions, Metric = metric, M = 8, EfConstruction = 100, DefaultEf = 40, Seed = 7 };
         using var graph = SameGraph.Create(source, SameGraph.Engines, options, s_data, threads: 1, _folder.Path);
         Assert.Equal(source, graph.Source);
@@ -88,7 +88,7 @@ public sealed class SameGraphTests : IDisposable
     [Fact]
     public void Cli_SameGraphFromHnswlib_ReportNamesTheGraph_OnlyTheBuilderBuilds_UsearchSaysWhy()
     {
-        RequireNative();
+        NativeEngines.Require(VectorEngineFactory.Faiss, VectorEngineFactory.Hnswlib);
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         int code = BenchCli.Run(
@@ -124,18 +124,5 @@ public sealed class SameGraphTests : IDisposable
         var stderr = new StringWriter();
         Assert.Equal(BenchCli.BadInput, BenchCli.Run(["--same-graph", "annoy"], new StringWriter(), stderr));
         Assert.Contains("--same-graph 'annoy'", stderr.ToString(), StringComparison.Ordinal);
-    }
-
-    /// <summary>Skips without libfaiss_c / libhnswlib_c; fails instead under CI, which always builds them.</summary>
-    private static void RequireNative()
-    {
-        foreach (var factory in new[] { VectorEngineFactory.Faiss, VectorEngineFactory.Hnswlib })
-        {
-            if (factory.IsAvailable)
-                continue;
-            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-                Assert.Fail($"CI=true requires the native libraries: {factory.UnavailableReason}");
-            Assert.Skip($"{factory.Name} unavailable: {factory.UnavailableReason}");
-        }
     }
 }

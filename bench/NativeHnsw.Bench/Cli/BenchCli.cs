@@ -85,9 +85,11 @@ public static class BenchCli
             Arity = ArgumentArity.ZeroOrOne,
         };
 
+        var wrapperSweep = new Option<bool>("--wrapper-sweep") { Description = "give USearch-wrapper every ef by building one wrapper index per ef (its expansion is fixed at construction); default: the middle ef only" };
+
         var root = new RootCommand("NativeHnsw benchmark harness: every engine on the same data in one run — build, recall@k vs QPS, latency, save/load/open — with a console table, report.md, results.json and recall-qps.png.")
         {
-            dataset, queryFile, count, dims, queries, metric, k, m, efc, efs, engines, builds, threads, repeats, seed, output, cacheDir, noPlot, sameGraph,
+            dataset, queryFile, count, dims, queries, metric, k, m, efc, efs, engines, builds, threads, repeats, seed, output, cacheDir, noPlot, sameGraph, wrapperSweep,
         };
         root.SetAction(parsed =>
         {
@@ -97,7 +99,7 @@ public static class BenchCli
                 ParseIntList("--ef", parsed.GetValue(efs)!), EngineNames.Parse(parsed.GetValue(engines)!), ParseBuilds(parsed.GetValue(builds)!),
                 Positive("--threads", parsed.GetValue(threads)), Positive("--repeats", parsed.GetValue(repeats)), parsed.GetValue(output),
                 parsed.GetValue(cacheDir) ?? GroundTruthCache.DefaultDirectory, !parsed.GetValue(noPlot), commandLine,
-                parsed.GetResult(sameGraph) is null ? null : ParseGraphSource(parsed.GetValue(sameGraph)));
+                parsed.GetResult(sameGraph) is null ? null : ParseGraphSource(parsed.GetValue(sameGraph)), parsed.GetValue(wrapperSweep));
             setExitCode(Compare(settings, ui));
         });
 

@@ -71,6 +71,8 @@ public sealed class EngineBench
             }
             else
                 Build(built);
+            if (_settings.WrapperSweep)
+                SweepTheWrapper(built);
             var mine = built.FirstOrDefault(p => p.Name == EngineNames.NativeHnsw);
             if (mine is not null && requested.Contains(EngineNames.NativeHnswMapped))
             {
@@ -136,6 +138,23 @@ public sealed class EngineBench
                 p.Note = (p.Note is null ? "" : p.Note + "; ") + $"searches {source}'s graph (no build of its own)";
         }
         GraphDescription = graph.Description;
+    }
+
+    /// <summary>
+    /// With --wrapper-sweep: the wrapper's timed build (at the middle ef) gets a sibling for every other ef, built
+    /// untimed on one thread from the same rows, so its row covers the whole sweep (<see cref="WrapperSweep"/>).
+    /// </summary>
+    private void SweepTheWrapper(List<Participant> engines)
+    {
+        var p = engines.FirstOrDefault(p => p.Name == EngineNames.UsearchWrapper);
+        if (p?.Engine is not UsearchWrapperEngine built)
+            return;
+        var labels = SyntheticVectors.RowLabels(_dataset.Base.Count);
+        int more = _settings.Efs.Distinct().Count(ef => ef != built.FixedEf);
+        p.Engine = _ui.Step($"{p.Name}: {more} more builds, one per ef (the wrapper takes the expansion only at construction)", (long)more * labels.Length, "vectors",
+            report => WrapperSweep.Build(p.OptionsOverride ?? Options, _settings.Efs, labels, _dataset.Base.Data, report, built));
+        p.OnlyEf = null;
+        p.Note = $"USearch's own C# wrapper, as a .NET user gets it: the expansion is fixed at construction and a loaded index searches at USearch's default, so each ef has its own index, built from the same rows on one thread (one graph); the build row is the one at ef {built.FixedEf}; allocates its result arrays per search";
     }
 
     /// <summary>Every engine that can build, in report order, with why it cannot when its library is missing.</summary>
@@ -358,7 +377,7 @@ public sealed class EngineBench
 
         public HnswOptions? OptionsOverride { get; init; }
 
-        public int? OnlyEf { get; init; }
+        public int? OnlyEf { get; set; }
 
         public bool SavesWithFsync { get; init; }
 
