@@ -4,6 +4,7 @@ using NativeHnsw.Bench.Cli;
 using NativeHnsw.Bench.Data;
 using NativeHnsw.Bench.Engines;
 using NativeHnsw.Bench.GroundTruth;
+using NativeHnsw.Bench.Import;
 using NativeHnsw.Bench.Measurements;
 using NativeHnsw.Bench.Persistence;
 using NativeHnsw.Bench.Reports;
@@ -161,7 +162,43 @@ public static class BenchCli
             setExitCode(StoreRun(settings, ui));
         });
         root.Subcommands.Add(store);
+        root.Subcommands.Add(ImportCommand(commandLine, ui, setExitCode));
         return root;
+    }
+
+    private static Command ImportCommand(string commandLine, ConsoleUi ui, Action<int> setExitCode)
+    {
+        var dataset = new Option<string>("--dataset") { Description = "fashion-mnist (default), synthetic, clustered, or a file: .fvecs, .npy, .csv, .tsv", DefaultValueFactory = _ => DatasetLoader.FashionMnist };
+        var count = new Option<int?>("--count") { Description = "base vectors: generated count, or the first N of a file (default: all of it)" };
+        var dims = new Option<int>("--dims") { Description = "dimensions of generated data", DefaultValueFactory = _ => 128 };
+        var metric = new Option<string?>("--metric") { Description = "cosine, l2 or ip (default: the dataset's; fashion-mnist: l2)" };
+        var m = new Option<int>("--m") { Description = "HNSW M", DefaultValueFactory = _ => 16 };
+        var efc = new Option<int>("--ef-construction") { Description = "HNSW ef_construction of the rebuild (and of the files' builds)", DefaultValueFactory = _ => 200 };
+        var threads = new Option<int>("--threads") { Description = "threads of the rebuild", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var repeats = new Option<int>("--repeats") { Description = "timed runs of each import and load (median, min, max)", DefaultValueFactory = _ => 5 };
+        var seed = new Option<int>("--seed") { Description = "seed of generated data", DefaultValueFactory = _ => 1 };
+        var from = new Option<string>("--files-from") { Description = "ours: the hnswlib and FAISS files are our exports of the rebuilt index; libraries: hnswlib and FAISS build and save them (slower)", DefaultValueFactory = _ => "ours" };
+        var output = new Option<string?>("--output") { Description = "output folder (default artifacts/bench/import-<timestamp>)" };
+        var command = new Command("import", "Import vs rebuild: hnswlib and FAISS files imported into NativeHnsw (link for link), timed against rebuilding from the vectors, our own load, the libraries' own loads of the same files and a memory-copy floor; each import's answers checked against its file's source.")
+        {
+            dataset, count, dims, metric, m, efc, threads, repeats, seed, from, output,
+        };
+        command.SetAction(parsed =>
+        {
+            bool libraries = parsed.GetValue(from)!.ToLowerInvariant() switch
+            {
+                "ours" => false,
+                "libraries" => true,
+                var other => throw new BenchInputException($"--files-from '{other}': use ours or libraries."),
+            };
+            var settings = new ImportSettings(
+                new DatasetRequest(parsed.GetValue(dataset)!, null, parsed.GetValue(count), parsed.GetValue(dims), 200, parsed.GetValue(seed)),
+                ParseMetric(parsed.GetValue(metric)), CheckedM(parsed.GetValue(m)), Positive("--ef-construction", parsed.GetValue(efc)),
+                Positive("--threads", parsed.GetValue(threads)), Positive("--repeats", parsed.GetValue(repeats)), libraries, parsed.GetValue(output), commandLine);
+            setExitCode(RunMode(settings.OutputDirectory, "import", "NativeHnsw import vs rebuild", work => ImportMode.Run(settings, ui, work), ImportMode.Tables,
+                r => (r.Command, r.StartedAt, r.Machine, r.Notes), ui));
+        });
+        return command;
     }
 
     private static int Compare(CompareSettings settings, ConsoleUi ui)
