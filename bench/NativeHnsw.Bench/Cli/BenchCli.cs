@@ -104,7 +104,7 @@ public static class BenchCli
             setExitCode(Compare(settings, ui));
         });
 
-        var sizes = new Option<string[]>("--sizes") { Description = "index sizes, comma-separated", DefaultValueFactory = _ => ["10000,100000"], AllowMultipleArgumentsPerToken = true };
+        var sizes = new Option<string[]>("--sizes") { Description = $"index sizes, comma-separated, or scale ({string.Join(", ", ScaleSizes.Select(n => n.ToString("N0", CultureInfo.InvariantCulture)))}: long, sizes above --large-threshold build at --ef-construction-large)", DefaultValueFactory = _ => ["10000,100000"], AllowMultipleArgumentsPerToken = true };
         var pdims = new Option<int>("--dims") { Description = "dimensions", DefaultValueFactory = _ => 128 };
         var pmetric = new Option<string?>("--metric") { Description = "cosine, l2 or ip (default cosine)" };
         var pm = new Option<int>("--m") { Description = "HNSW M", DefaultValueFactory = _ => 16 };
@@ -126,7 +126,7 @@ public static class BenchCli
             int d = parsed.GetValue(pdims);
             if (d is < 1 or > HnswOptions.MaxDimensions)
                 throw new BenchInputException($"--dims {d} is out of range (1 to {HnswOptions.MaxDimensions}).");
-            var list = ParseIntList("--sizes", parsed.GetValue(sizes)!);
+            var list = ParseSizes(parsed.GetValue(sizes)!);
             if (list.Any(n => n < 2 || (long)n * d > Array.MaxLength))
                 throw new BenchInputException("--sizes must be at least 2 and size × dims must fit one array.");
             var settings = new PersistenceSettings(list, d, ParseMetric(parsed.GetValue(pmetric)) ?? DistanceMetric.Cosine, CheckedM(parsed.GetValue(pm)),
@@ -314,6 +314,12 @@ public static class BenchCli
         "ip" or "innerproduct" or "inner-product" or "dot" => DistanceMetric.InnerProduct,
         _ => throw new BenchInputException($"unknown metric '{value}'; use cosine, l2 or ip."),
     };
+
+    /// <summary>The persistence sizes of <c>--sizes scale</c>: 10k to 1M, about three per decade, for the save/load/open plot.</summary>
+    public static IReadOnlyList<int> ScaleSizes { get; } = [10_000, 30_000, 100_000, 300_000, 1_000_000];
+
+    internal static IReadOnlyList<int> ParseSizes(IReadOnlyList<string> values) =>
+        values.Count == 1 && values[0].Trim().Equals("scale", StringComparison.OrdinalIgnoreCase) ? ScaleSizes : ParseIntList("--sizes", values);
 
     internal static IReadOnlyList<int> ParseIntList(string option, IEnumerable<string> values)
     {
