@@ -56,6 +56,6 @@ public sealed class DurableReplacement : IDisposable
         _disposed = true;
         Handle.Dispose();
         if (!_committed)
-            DurableFile.TryDelete(TemporaryPath);
+            FileCleanup.TryDeleteFile(TemporaryPath);
     }
 }
