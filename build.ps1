@@ -136,13 +136,15 @@ function Invoke-Dotnet([string[]]$Arguments) {
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
-# Whitespace and code style (the .editorconfig's rules; analyzers are the build's business) over the solution:
-# dotnet format whitespace, then style. $Verify only reports. Returns $true when the tree is (or now is) formatted.
+# Whitespace and code style (the .editorconfig's rules; analyzers are the build's business) over the solution's
+# projects: dotnet format whitespace, then style. $Verify only reports (after a build, so without its own restore).
+# Returns $true when the tree is (or now is) formatted.
 function Invoke-Format([bool]$Verify) {
     $ok = $true
     foreach ($kind in @('whitespace', 'style')) {
-        $formatArgs = @('format', $kind, 'NativeHnsw.sln', '--severity', 'warn')
-        if ($Verify) { $formatArgs += @('--verify-no-changes') }
+        $formatArgs = @('format', $kind, 'NativeHnsw.sln')
+        if ($kind -eq 'style') { $formatArgs += @('--severity', 'warn') }
+        if ($Verify) { $formatArgs += @('--verify-no-changes', '--no-restore') }
         & dotnet @formatArgs
         if ($LASTEXITCODE -ne 0) { $ok = $false }
     }
