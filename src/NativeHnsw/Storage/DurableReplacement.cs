@@ -1,5 +1,5 @@
 using Microsoft.Win32.SafeHandles;
-using NativeHnsw.Storage;
+using NativeHnsw.IndexFiles;
 
 namespace NativeHnsw.IO;
 
