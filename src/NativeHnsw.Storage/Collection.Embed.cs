@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics.Tensors;
+using NativeHnsw.IO;
 using NativeHnsw.Storage.Internal;
 
 namespace NativeHnsw.Storage;
@@ -150,7 +151,7 @@ public sealed partial class Collection
             _index.Dispose();
             // A checkpoint of the old vectors would be "damaged" (other dimensions) or replayed over; the new handle rebuilds.
             foreach (var (_, path) in Layout.Checkpoints(_id))
-                TryDelete(path);
+                FileCleanup.TryDeleteFile(path);
         }
     }
 }

@@ -114,8 +114,8 @@ public sealed partial class HnswIndex
         {
             var labelIndex = graph.Storage.SortedLabelIndex();
             long entry = graph.EntryNode < 0 ? -1 : PackEntry(graph.EntryNode, graph.EntryLevel);
-            var header = Storage.IndexHeader.ForIndex(_options, graph.NodeCount, labelIndex.Length, _deletedCount, graph.HiddenCount, graph.UpperUsed, entry);
-            Storage.GraphValidator.Check("(imported)", header, graph.Storage, labelIndex);
+            var header = IndexFiles.IndexHeader.ForIndex(_options, graph.NodeCount, labelIndex.Length, _deletedCount, graph.HiddenCount, graph.UpperUsed, entry);
+            IndexFiles.GraphValidator.Check("(imported)", header, graph.Storage, labelIndex);
         });
     }
 
