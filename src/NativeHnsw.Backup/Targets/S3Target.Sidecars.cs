@@ -1,8 +1,10 @@
+using System.Net;
+using Amazon.S3;
 using Amazon.S3.Model;
 
 namespace NativeHnsw.Backup;
 
-public sealed partial class S3Target : IBackupSidecars
+public sealed partial class S3Target : IConditionalSidecars
 {
     public byte[]? ReadSidecar(string name)
     {
@@ -42,6 +44,63 @@ public sealed partial class S3Target : IBackupSidecars
         ArgumentNullException.ThrowIfNull(prefix);
         string root = SidecarKey(null);
         return [.. ListObjects(null, root + prefix).Select(o => o.Key[root.Length..]).Order(StringComparer.Ordinal)];
+    }
+
+    public (byte[] Content, string Version)? ReadSidecarVersion(string name)
+    {
+        string key = SidecarKey(name);
+        try
+        {
+            using var response = Call(null, $"read '{key}'", () => _client.GetObjectAsync(Options.Bucket, key));
+            string etag = response.ETag;
+            using var stream = new ResponseStream(response);
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            return (buffer.ToArray(), etag);
+        }
+        catch (BackupNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public string? TryWriteSidecar(string name, ReadOnlySpan<byte> content, string? expectedVersion)
+    {
+        string key = SidecarKey(name);
+        var request = new PutObjectRequest { BucketName = Options.Bucket, Key = key, InputStream = new MemoryStream(content.ToArray(), writable: false), AutoCloseStream = true };
+        if (expectedVersion is null)
+            request.IfNoneMatch = "*";
+        else
+            request.IfMatch = expectedVersion;
+        try
+        {
+            return Call(null, $"write '{key}'", () => _client.PutObjectAsync(request)).ETag;
+        }
+        catch (BackupException e) when (e.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict })
+        {
+            // 412: the record is not as expected; 409: a concurrent conditional write to it is in flight. Either way another writer won.
+            return null;
+        }
+        catch (BackupNotFoundException) when (expectedVersion is not null)
+        {
+            // If-Match on a record that is gone.
+            return null;
+        }
+    }
+
+    public bool ProbeConditionalWrites()
+    {
+        string name = "probe/conditional-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            if (TryWriteSidecar(name, "1"u8, null) is null)
+                return false;
+            return TryWriteSidecar(name, "2"u8, null) is null;
+        }
+        finally
+        {
+            DeleteSidecar(name);
+        }
     }
 
     /// <summary>PREFIX/.nhnsw/NAME; with no name, the folder's key prefix (ending in '/').</summary>
