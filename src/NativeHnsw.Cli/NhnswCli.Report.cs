@@ -61,8 +61,8 @@ public static partial class NhnswCli
                 targets.AddRow(Markup.Escape(t.Target), Markup.Escape(t.Tier), t.Backups.ToString(CultureInfo.InvariantCulture), Bytes(t.Bytes),
                     t.GrowthBytesPerDay is { } g ? (g < 0 ? "-" + Bytes((long)-g) : Bytes((long)g)) : "[grey]< 1 day of history[/]",
                     t.QuotaBytes is { } q ? Bytes(q) : "none",
-                    t.DaysToQuota is { } d ? d.ToString("0", CultureInfo.InvariantCulture) : t.QuotaBytes is null ? "" : "not growing",
-                    t.MonthlyCost is { } c ? c.ToString("0.00", CultureInfo.InvariantCulture) : "no price");
+                    t.DaysToQuota is { } d ? d.ToString("0", CultureInfo.InvariantCulture) : t.QuotaBytes is null ? "" : t.GrowthBytesPerDay is null ? "-" : "not growing",
+                    t.MonthlyCost is { } c ? c.ToString("0.00##", CultureInfo.InvariantCulture) : "no price");
             }
             context.Ui.Write(targets);
             var sources = new Table().AddColumns("source", "newest good backup", "RPO", "last drill", "RTO");
@@ -75,7 +75,7 @@ public static partial class NhnswCli
                     Verdict(s.LastDrillRto is { } rto ? rto.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s" : "-", s.RtoTarget, s.RtoMet));
             }
             context.Ui.Write(sources);
-            context.Ui.Line($"monthly cost: {report.TotalMonthlyCost.ToString("0.00", CultureInfo.InvariantCulture)}" + (chart is null ? "" : $"; chart: {Markup.Escape(chart)}"));
+            context.Ui.Line($"monthly cost: {report.TotalMonthlyCost.ToString("0.00##", CultureInfo.InvariantCulture)}" + (chart is null ? "" : $"; chart: {Markup.Escape(chart)}"));
         });
         return command;
     }
@@ -84,19 +84,24 @@ public static partial class NhnswCli
         ? value + (met == false ? " [red]failed[/]" : "")
         : value + $" / {objective}" + (met switch { true => " [green]met[/]", false => " [red]missed[/]", null => "" });
 
-    /// <summary>Stored GB per tier, one line each, over the span of the targets' histories.</summary>
+    /// <summary>Stored bytes per tier (in GB, or MB below a GB), one line each, over the span of the targets' histories.</summary>
     private static void WriteTierChart(CapacityReport report, string path)
     {
         using var plot = new Plot();
-        foreach (var (tier, points) in report.BytesPerTier())
+        var tiers = report.BytesPerTier();
+        long max = tiers.Values.SelectMany(p => p).Select(p => p.Bytes).DefaultIfEmpty(0).Max();
+        (double scale, string unit) = max >= 1e9 ? (1e9, "GB") : (1e6, "MB");
+        foreach (var (tier, points) in tiers)
         {
-            var line = plot.Add.Scatter(points.Select(p => p.Utc.UtcDateTime.ToOADate()).ToArray(), points.Select(p => p.Bytes / 1e9).ToArray());
+            var line = plot.Add.Scatter(points.Select(p => p.Utc.UtcDateTime.ToOADate()).ToArray(), points.Select(p => p.Bytes / scale).ToArray());
             line.LegendText = tier;
             line.LineWidth = 2;
             line.MarkerSize = 4;
         }
+        plot.Axes.AutoScale();
+        plot.Axes.SetLimitsY(0, Math.Max(max / scale * 1.1, 1));
         plot.Axes.DateTimeTicksBottom();
-        plot.Axes.Left.Label.Text = "stored (GB)";
+        plot.Axes.Left.Label.Text = $"stored ({unit})";
         plot.Title("Stored bytes per tier");
         plot.ShowLegend(Edge.Right);
         try

@@ -20,14 +20,14 @@ public sealed class SimulatedYearTests(S3rverFixture s3) : IClassFixture<S3rverF
     public Task Year_400Days_LocalTiers_TheCatalogIsWhatTheLawsGive() =>
         RunYear(new Random(400), days: 400, incrementalCron: "5 */12 * * *", retention: new RetentionSettings(7, 4, 12), outages: 3, offsiteS3: false);
 
-    [Property(MaxTest = 3)]
+    [Property(MaxTest = 2)]
     public void RandomPoliciesAndOutages_OffsiteToS3_TheLawsHold(int seed)
     {
         Assert.SkipWhen(s3.SkipReason is not null, s3.SkipReason ?? "");
         var random = new Random(seed);
         string[] incrementals = ["5 */6 * * *", "5 */8 * * *", "5 */12 * * *"];
         var retention = new RetentionSettings(random.Next(1, 8), random.Next(0, 5), random.Next(0, 4));
-        RunYear(random, days: random.Next(35, 50), incrementals[random.Next(incrementals.Length)], retention, outages: random.Next(0, 4), offsiteS3: true).GetAwaiter().GetResult();
+        RunYear(random, days: random.Next(30, 40), incrementals[random.Next(incrementals.Length)], retention, outages: random.Next(0, 4), offsiteS3: true).GetAwaiter().GetResult();
     }
 
     private async Task RunYear(Random random, int days, string incrementalCron, RetentionSettings retention, int outages, bool offsiteS3)
