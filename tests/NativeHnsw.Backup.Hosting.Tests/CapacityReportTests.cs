@@ -135,11 +135,5 @@ public sealed class CapacityReportTests : IDisposable
         Assert.Contains("missed", missed.Out, StringComparison.Ordinal);
     }
 
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = NhnswCli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Cli(params string[] args) => CliSession.Run(args);
 }

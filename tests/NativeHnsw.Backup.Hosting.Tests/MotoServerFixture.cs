@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Amazon.Runtime;
 using Amazon.S3;
 using NativeHnsw.Backup.Tests;
@@ -38,7 +36,7 @@ public sealed class MotoServerFixture : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var deadline = Stopwatch.StartNew();
-        while (!Listening(Port))
+        while (!S3rverFixture.Listening(Port))
         {
             if (_process.HasExited)
                 throw new InvalidOperationException($"moto_server exited ({_process.ExitCode}) before listening");
@@ -69,19 +67,5 @@ public sealed class MotoServerFixture : IDisposable
             _process.WaitForExit(10_000);
         }
         _process.Dispose();
-    }
-
-    private static bool Listening(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 }

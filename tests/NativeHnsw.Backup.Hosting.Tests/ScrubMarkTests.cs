@@ -53,13 +53,7 @@ public sealed class ScrubMarkTests : IDisposable
         File.WriteAllBytes(path, bytes);
     }
 
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = NhnswCli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Cli(params string[] args) => CliSession.Run(args);
 
     [Fact]
     public void Drill_SkipsTheMarkedHotCopy_ForTheColdOne_ThenAnOlderBackup_AndAFixedCopyLosesItsMark()

@@ -155,11 +155,5 @@ public sealed class SyncTests(S3rverFixture s3) : IClassFixture<S3rverFixture>, 
         Assert.Contains("does not exist", r.Err, StringComparison.Ordinal);
     }
 
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = NhnswCli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Cli(params string[] args) => CliSession.Run(args);
 }
