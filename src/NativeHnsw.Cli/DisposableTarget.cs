@@ -2,8 +2,8 @@ using NativeHnsw.Backup;
 
 namespace NativeHnsw.Cli;
 
-/// <summary>A backup target the command owns, disposed (its connections closed) when the command ends.</summary>
-internal sealed class DisposableTarget(IBackupTarget inner) : IBackupTarget, IDisposable
+/// <summary>A backup target the command owns, disposed (its connections closed) when the command ends; its sidecars pass through.</summary>
+internal sealed class DisposableTarget(IBackupTarget inner) : IBackupTarget, IBackupSidecars, IDisposable
 {
     public string Description => inner.Description;
 
@@ -23,5 +23,16 @@ internal sealed class DisposableTarget(IBackupTarget inner) : IBackupTarget, IDi
 
     public void Delete(string id) => inner.Delete(id);
 
+    public byte[]? ReadSidecar(string name) => Sidecars.ReadSidecar(name);
+
+    public void WriteSidecar(string name, ReadOnlySpan<byte> content) => Sidecars.WriteSidecar(name, content);
+
+    public bool DeleteSidecar(string name) => Sidecars.DeleteSidecar(name);
+
+    public IReadOnlyList<string> ListSidecars(string prefix) => Sidecars.ListSidecars(prefix);
+
     public void Dispose() => (inner as IDisposable)?.Dispose();
+
+    private IBackupSidecars Sidecars => inner as IBackupSidecars
+        ?? throw new BackupTargetException(null, $"{inner.Description} cannot keep records beside its backups");
 }

@@ -152,6 +152,7 @@ public static partial class NhnswCli
         {
             var selector = Selector(parsed.GetValue(id), parsed.GetValue(before));
             using var folder = OpenTarget(parsed.GetValue(target)!, mustExist: true);
+            selector = HealthySelector(context, folder, selector);
             string live = parsed.GetValue(to)!;
             bool dry = parsed.GetValue(dryRun);
             if (IsStoreBackup(folder, selector))
@@ -182,6 +183,7 @@ public static partial class NhnswCli
         {
             var selector = Selector(parsed.GetValue(id), parsed.GetValue(before));
             using var folder = OpenTarget(parsed.GetValue(target)!, mustExist: true);
+            selector = HealthySelector(context, folder, selector);
             string dir = parsed.GetValue(scratch) ?? Path.Combine(Path.GetTempPath(), "nhnsw-drill");
             var report = context.Ui.Step("drill", progress => IsStoreBackup(folder, selector)
                 ? StoreRestore.Drill(folder, selector, dir, new RestoreOptions { Progress = progress })

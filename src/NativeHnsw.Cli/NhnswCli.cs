@@ -94,6 +94,9 @@ public static partial class NhnswCli
         root.Subcommands.Add(PruneCommand(context));
         root.Subcommands.Add(PolicyCommand(context));
         root.Subcommands.Add(ScheduleCommand(context));
+        root.Subcommands.Add(ScrubCommand(context));
+        root.Subcommands.Add(SyncCommand(context));
+        root.Subcommands.Add(ReportCommand(context));
         root.Subcommands.Add(StoreCommand(context));
         root.Subcommands.Add(ImportCommand(context));
         root.Subcommands.Add(ExportCommand(context));

@@ -9,11 +9,14 @@ namespace NativeHnsw.Backup.Hosting.LeaseChild;
 /// <c>LeaseChild FOLDER HOLDER RUNNERS MILLISECONDS</c>: waits until RUNNERS children are ready, then for MILLISECONDS
 /// takes and releases the folder's lease as fast as it can. While it holds the lease it keeps a marker file
 /// <c>holding-HOLDER</c> and counts a violation whenever another runner's marker is there too.
+/// <c>LeaseChild run POLICY CLOCK MAXJOBS</c>: runs the scheduler (<see cref="SchedulerRun"/>).
 /// </summary>
 internal static class Program
 {
     private static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "run")
+            return SchedulerRun.Run(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
         string folder = args[0];
         string holder = args[1];
         int runners = int.Parse(args[2], CultureInfo.InvariantCulture);

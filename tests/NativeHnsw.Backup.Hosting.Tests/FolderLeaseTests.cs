@@ -130,7 +130,7 @@ public sealed class FolderLeaseTests
     }
 
     /// <summary>The child's build output: tests/NativeHnsw.Backup.Hosting.LeaseChild/bin/&lt;configuration&gt;/&lt;framework&gt;/.</summary>
-    private static string LocateChild()
+    internal static string LocateChild()
     {
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var tests = output.Parent!.Parent!.Parent!.Parent!;

@@ -7,13 +7,7 @@ namespace NativeHnsw.Backup.Hosting.Tests;
 /// <summary><c>nhnsw policy</c> and <c>nhnsw schedule</c> through the real entry point, in-process.</summary>
 public sealed class ScheduleCliTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = NhnswCli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliSession.Run(args);
 
     [Fact]
     public void PolicyInit_WritesAnExampleThatChecks_AndRefusesToOverwrite()

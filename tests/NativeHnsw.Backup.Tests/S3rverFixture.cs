@@ -103,7 +103,7 @@ public sealed class S3rverFixture : IDisposable
             _output.AppendLine(line);
     }
 
-    private static bool Listening(int port)
+    internal static bool Listening(int port)
     {
         try
         {

@@ -7,47 +7,65 @@ public sealed partial class BackupJobExecutor
     /// <summary>
     /// Restores the newest backup of each source into a fresh scratch folder with every check the restore runs (checksums,
     /// chain, shape, probe queries; an index is also loaded whole), then deletes it. Passes when the restore succeeds within
-    /// the source's RTO. The newest backup is taken from the hottest target that holds it, as a real recovery would.
+    /// the source's RTO. The backup is chosen as a real recovery would (<see cref="ChooseHealthy"/>): the newest one, from the
+    /// nearest tier holding a good copy, passing over copies a scrub marked and saying so.
     /// </summary>
     private JobRunResult Drill(BackupPolicy policy, JobPolicy job, PolicyTargets targets, CancellationToken cancellationToken)
     {
-        var catalog = PolicyCatalog.Load(policy, targets);
         string scratch = policy.Drill.ScratchFolder ?? Path.GetTempPath();
         Directory.CreateDirectory(scratch);
         var events = new List<JobEvent>();
         foreach (var source in policy.SourcesOf(job))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var newest = catalog.Entries.Where(e => e.SourceName == source.Name)
-                .OrderByDescending(e => e.Manifest.CreatedUtc).ThenByDescending(e => e.Manifest.Id, StringComparer.Ordinal)
-                .ThenBy(e => policy.Targets.ToList().FindIndex(t => t.Name == e.TargetName))
-                .FirstOrDefault();
-            if (newest is null)
+            HealthyChoice newest;
+            try
             {
-                events.Add(new JobEvent(source.Name, JobEventKind.DrillFailed, Message: "there is no backup of this source in any target to drill"));
+                newest = ChooseHealthy(policy, targets, source, BackupSelector.Latest);
+            }
+            catch (BackupException e)
+            {
+                events.Add(new JobEvent(source.Name, JobEventKind.DrillFailed, e.BackupId, Message: e is BackupNotFoundException
+                    ? "there is no backup of this source in any target to drill"
+                    : e.Message));
                 continue;
             }
+            string skippedNote = newest.Skipped.Count == 0 ? "" : "; skipped " + string.Join("; ", newest.Skipped.Select(k => $"{k.BackupId} in {k.Target} ({k.Reason})"));
             var clock = Stopwatch.StartNew();
             try
             {
-                var target = targets[newest.TargetName];
-                var selector = BackupSelector.ById(newest.Manifest.Id);
-                var report = newest.Manifest.SourceKind == BackupSourceKind.Index
+                var target = targets[newest.Target];
+                var selector = BackupSelector.ById(newest.Backup.Id);
+                var report = newest.Backup.SourceKind == BackupSourceKind.Index
                     ? IndexRestore.Drill(target, selector, scratch)
                     : StoreRestore.Drill(target, selector, scratch);
                 var rto = report.Total;
                 bool inTime = source.Rto is not { } limit || rto <= limit;
                 string steps = string.Join(", ", report.Steps.Select(s => $"{s.Name} {s.Elapsed.TotalSeconds:0.###}s"));
-                events.Add(new JobEvent(source.Name, inTime ? JobEventKind.DrillPassed : JobEventKind.DrillFailed, newest.Manifest.Id,
-                    BackupCreatedUtc: newest.Manifest.CreatedUtc, Elapsed: rto, Target: newest.TargetName,
-                    Message: (inTime ? "restored and checked" : $"restored and checked, but in {rto} against an RTO of {source.Rto}") + $" (chain of {report.Chain.Count}; {steps})"));
+                events.Add(new JobEvent(source.Name, inTime ? JobEventKind.DrillPassed : JobEventKind.DrillFailed, newest.Backup.Id,
+                    BackupCreatedUtc: newest.Backup.CreatedUtc, Elapsed: rto, Target: newest.Target,
+                    Message: (inTime ? "restored and checked" : $"restored and checked, but in {rto} against an RTO of {source.Rto}") + $" (chain of {report.Chain.Count}; {steps}){skippedNote}"));
             }
             catch (Exception e) when (IsExpected(e))
             {
-                events.Add(new JobEvent(source.Name, JobEventKind.DrillFailed, newest.Manifest.Id, BackupCreatedUtc: newest.Manifest.CreatedUtc,
-                    Elapsed: clock.Elapsed, Target: newest.TargetName, Message: e.Message));
+                events.Add(new JobEvent(source.Name, JobEventKind.DrillFailed, newest.Backup.Id, BackupCreatedUtc: newest.Backup.CreatedUtc,
+                    Elapsed: clock.Elapsed, Target: newest.Target, Message: e.Message + skippedNote));
             }
         }
         return JobRunResult.From(events, Summary(events, "drilled"));
+    }
+
+    /// <summary>
+    /// The copy of <paramref name="source"/>'s backup a restore takes: targets nearest first (hotter tiers by the tier
+    /// rules' order, then policy order), copies marked by a scrub or with a broken chain passed over.
+    /// </summary>
+    /// <exception cref="BackupException">No backup matches, or none has a good copy.</exception>
+    internal static HealthyChoice ChooseHealthy(BackupPolicy policy, PolicyTargets targets, SourcePolicy source, BackupSelector selector)
+    {
+        string path = PolicyCatalog.Normalize(source.Path);
+        var nearest = policy.Targets.Select((t, i) => (t, i)).OrderBy(x => RankOf(policy, x.t.Tier)).ThenBy(x => x.i)
+            .Select(x => (x.t.Name, BackupCatalog.Load(targets[x.t.Name]), DamageMarks.Read(targets[x.t.Name])))
+            .ToList();
+        return HealthyBackups.Choose(nearest, selector, b => PolicyCatalog.Normalize(b.Source) == path);
     }
 }

@@ -5,7 +5,8 @@ public sealed partial class BackupJobExecutor
     /// <summary>
     /// Retention per source over the whole catalog: a backup is one backup whichever targets (tiers) hold it, so the
     /// counts are not multiplied by the number of copies. A pruned backup is deleted from every target that holds it,
-    /// newest first. Backups of no policy source, and backups whose manifest is unreadable, are never deleted.
+    /// newest first. Backups of no policy source, and backups whose manifest is unreadable, are never deleted. Then
+    /// sweeps the leftovers of writers that died, in every target.
     /// </summary>
     private JobRunResult Prune(BackupPolicy policy, JobPolicy job, PolicyTargets targets, CancellationToken cancellationToken)
     {
@@ -33,6 +34,20 @@ public sealed partial class BackupJobExecutor
                         events.Add(new JobEvent(source.Name, JobEventKind.BackupFailed, doomed.Id, Target: holder.TargetName, Message: "cannot prune: " + e.Message));
                     }
                 }
+            }
+        }
+        // What writers killed midway left (staging folders, uploads without a manifest), once old enough that no
+        // writer can still be at work on it.
+        foreach (var t in policy.Targets)
+        {
+            try
+            {
+                foreach (string swept in targets[t.Name].SweepLeftovers(BackupPruner.DefaultLeftoverAge, _time.GetUtcNow(), dryRun: false))
+                    _logger.LogLeftoverSwept(t.Name, swept);
+            }
+            catch (Exception e) when (IsExpected(e))
+            {
+                _logger.LogUnusableBackup(t.Name, "cannot sweep leftovers: " + e.Message);
             }
         }
         return JobRunResult.From(events, Summary(events, "pruned"));

@@ -4,18 +4,24 @@ namespace NativeHnsw.Backup.Hosting;
 
 public sealed partial class BackupJobExecutor
 {
-    /// <summary>What each target stores and costs per month (its bytes × its price per GB-month), logged line by line.</summary>
+    /// <summary>
+    /// The capacity report (<see cref="CapacityReport"/>), logged line by line: what each target stores and costs per
+    /// month, its growth and days to quota. Fails when a source misses its RPO.
+    /// </summary>
     private JobRunResult Report(BackupPolicy policy, PolicyTargets targets)
     {
-        double total = 0;
+        var report = CapacityReport.Build(policy, targets, _time.GetUtcNow(), null);
         var parts = new List<string>();
-        foreach (var rows in CostReport(policy, targets))
+        foreach (var row in report.Targets)
         {
-            _logger.LogTargetCost(rows.Target, rows.Tier, rows.Backups, Gb(rows.Bytes), rows.MonthlyCost?.ToString("0.00", CultureInfo.InvariantCulture) ?? "no price");
-            total += rows.MonthlyCost ?? 0;
-            parts.Add($"{rows.Target}: {rows.Backups} backups, {Gb(rows.Bytes)}");
+            _logger.LogTargetCost(row.Target, row.Tier, row.Backups, Gb(row.Bytes), row.MonthlyCost?.ToString("0.00", CultureInfo.InvariantCulture) ?? "no price");
+            parts.Add($"{row.Target}: {row.Backups} backups, {Gb(row.Bytes)}"
+                + (row.GrowthBytesPerDay is { } g ? $", {Gb(g)}/day" : "")
+                + (row.DaysToQuota is { } d ? $", quota in {d.ToString("0", CultureInfo.InvariantCulture)} days" : ""));
         }
-        return new JobRunResult(JobOutcome.Succeeded, string.Join("; ", parts) + $"; {total.ToString("0.00", CultureInfo.InvariantCulture)} per month in all", []);
+        var missed = report.Sources.Where(s => s.RpoMet == false).Select(s => $"{s.Source} misses its RPO: the newest good backup is {s.Rpo?.ToString() ?? "none"} old, the objective {s.RpoTarget}").ToList();
+        string summary = string.Join("; ", parts.Concat(missed)) + $"; {report.TotalMonthlyCost.ToString("0.00", CultureInfo.InvariantCulture)} per month in all";
+        return new JobRunResult(missed.Count == 0 ? JobOutcome.Succeeded : JobOutcome.Failed, summary, []);
     }
 
     /// <summary>One row per target: its tier, backups, bytes and monthly cost (null without a price).</summary>

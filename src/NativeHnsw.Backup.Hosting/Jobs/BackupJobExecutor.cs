@@ -28,7 +28,7 @@ public sealed partial class BackupJobExecutor : IBackupJobExecutor
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(job);
         using var targets = new PolicyTargets(policy);
-        return job.Type switch
+        var result = job.Type switch
         {
             JobType.Snapshot => Snapshot(policy, job, targets, cancellationToken),
             JobType.Incremental => Incremental(policy, job, targets, cancellationToken),
@@ -40,6 +40,27 @@ public sealed partial class BackupJobExecutor : IBackupJobExecutor
             JobType.Report => Report(policy, targets),
             _ => JobRunResult.Skipped($"job type {job.Type} is unknown to this version"),
         };
+        RecordCapacity(policy, job, targets);
+        return result;
+    }
+
+    /// <summary>
+    /// Today's capacity sample of every target the job may have changed (<see cref="CapacityHistory"/>), so the report's
+    /// growth follows what targets really held. A failure here is logged: it never fails the job that ran.
+    /// </summary>
+    private void RecordCapacity(BackupPolicy policy, JobPolicy job, PolicyTargets targets)
+    {
+        foreach (var t in TargetsWritten(policy, job))
+        {
+            try
+            {
+                CapacityHistory.Record(targets[t.Name], _time.GetUtcNow());
+            }
+            catch (Exception e) when (IsExpected(e))
+            {
+                _logger.LogCapacityNotRecorded(t.Name, e.Message);
+            }
+        }
     }
 
     public IReadOnlyList<TargetPolicy> TargetsWritten(BackupPolicy policy, JobPolicy job)
@@ -50,7 +71,8 @@ public sealed partial class BackupJobExecutor : IBackupJobExecutor
         {
             JobType.Snapshot or JobType.Incremental => [.. policy.SourcesOf(job).Select(s => policy.Target(job.Target ?? s.Target)).DistinctBy(t => t.Name)],
             JobType.Offsite => [policy.Target(OffsiteTargetOf(policy, job))],
-            JobType.Prune or JobType.Tiers => policy.Targets,
+            // A scrub writes its marks, a report its capacity sample, beside the backups of every target.
+            JobType.Prune or JobType.Tiers or JobType.Scrub or JobType.Report => policy.Targets,
             _ => [],
         };
     }

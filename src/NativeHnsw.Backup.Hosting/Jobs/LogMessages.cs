@@ -9,4 +9,10 @@ internal static partial class LogMessages
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Report: target {Target} ({Tier}) holds {Count} backups, {Size}, {Cost} per month")]
     public static partial void LogTargetCost(this ILogger logger, string target, string tier, int count, string size, string cost);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Capacity history of target {Target} not recorded: {Problem}")]
+    public static partial void LogCapacityNotRecorded(this ILogger logger, string target, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Target {Target}: swept {Leftover}, left by a writer that never finished")]
+    public static partial void LogLeftoverSwept(this ILogger logger, string target, string leftover);
 }

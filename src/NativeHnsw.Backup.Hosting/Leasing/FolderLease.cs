@@ -12,7 +12,7 @@ namespace NativeHnsw.Backup.Hosting;
 /// Expiry is judged with the runner's <see cref="TimeProvider"/>; an expired lease is taken over, with a log line.
 /// Both names start with '.', so targets never list them as backups.
 /// </summary>
-public sealed class FolderLease
+public sealed class FolderLease : ITargetLease
 {
     public const string FileName = ".nhnsw-lease.json";
     public const string GuardName = ".nhnsw-lease.guard";

@@ -16,8 +16,8 @@ public static class PolicyExample
 
           // What to back up: index files ("index") and store folders ("store"), each with a name and a primary target.
           "sources": [
-            { "name": "docs-index", "type": "index", "path": "data/docs.hnsw", "target": "local", "rto": "00:10:00" },
-            { "name": "chat-store", "type": "store", "path": "data/chat-store", "target": "local", "rto": "00:30:00" },
+            { "name": "docs-index", "type": "index", "path": "data/docs.hnsw", "target": "local", "rto": "00:10:00", "rpo": "02:00:00" },
+            { "name": "chat-store", "type": "store", "path": "data/chat-store", "target": "local", "rto": "00:30:00", "rpo": "02:00:00" },
           ],
 
           // Where backups live, the tier each target is, an optional quota (GB) and a price per GB-month.

@@ -69,6 +69,8 @@ internal static partial class PolicyValidator
                 Fail(at + ".target", Unknown("target", s.Target, targets));
             if (s.Rto is { } rto && rto <= TimeSpan.Zero)
                 Fail(at + ".rto", $"must be positive (got {rto})");
+            if (s.Rpo is { } rpo && rpo <= TimeSpan.Zero)
+                Fail(at + ".rpo", $"must be positive (got {rpo})");
         }
 
         var jobs = new HashSet<string>(StringComparer.Ordinal);

@@ -16,4 +16,7 @@ public sealed record SourcePolicy
 
     /// <summary>The recovery time objective a drill of this source must meet; null: a drill only has to succeed.</summary>
     public TimeSpan? Rto { get; init; }
+
+    /// <summary>The recovery point objective: the newest good backup may be at most this old; null: reports show the age without a verdict.</summary>
+    public TimeSpan? Rpo { get; init; }
 }

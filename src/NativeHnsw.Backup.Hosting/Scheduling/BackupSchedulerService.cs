@@ -9,7 +9,7 @@ namespace NativeHnsw.Backup.Hosting;
 /// <item>A job's next run is the first slot after the slot its last run stood for (kept in the state file, so it
 /// survives restarts). After downtime, or when a run outlasts its interval, every missed slot folds into one run.</item>
 /// <item>Jobs run one at a time, so a job never runs twice at once; a job due while another runs starts after it.</item>
-/// <item>A job that writes, moves or prunes a target first takes that target's lease (<see cref="FolderLease"/>),
+/// <item>A job that writes, moves or prunes a target first takes that target's lease (<see cref="FolderLease"/>, or <see cref="ObjectLease"/> on object storage that honours conditional writes),
 /// renewed while it runs; when another runner holds it, the run is skipped and logged.</item>
 /// <item>On shutdown the running job is asked to stop between steps; targets commit a backup whole or not at all,
 /// so nothing partial becomes visible, and an aborted job runs again at the next start.</item>
@@ -26,6 +26,9 @@ public sealed class BackupSchedulerService : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<BackupSchedulerService> _logger;
     private readonly object _gate = new();
+
+    // Per object-store target: whether it honours conditional writes (probed once; jobs run one at a time).
+    private readonly Dictionary<string, bool> _conditionalWrites = new(StringComparer.Ordinal);
     private SchedulerState _state = new();
 
     public BackupSchedulerService(BackupSchedulerOptions options, IBackupJobExecutor executor, BackupMetrics metrics, TimeProvider time, ILogger<BackupSchedulerService> logger)
@@ -137,12 +140,13 @@ public sealed class BackupSchedulerService : BackgroundService
         _logger.LogInformation("Job {Job} ({Type}) starting for its slot at {Slot:o}", job.Name, job.Type, slot);
 
         JobRunResult result;
-        var leases = new List<FolderLease>();
+        var leases = new List<ITargetLease>();
+        var opened = new List<IBackupTarget>();
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         ITimer? renewal = null;
         try
         {
-            var blocked = TakeLeases(policy, job, leases);
+            var blocked = TakeLeases(policy, job, leases, opened);
             if (blocked is not null)
             {
                 result = JobRunResult.Skipped(blocked);
@@ -171,7 +175,9 @@ public sealed class BackupSchedulerService : BackgroundService
         {
             renewal?.Dispose();
             foreach (var lease in leases)
-                lease.Release();
+                ReleaseQuietly(lease);
+            foreach (var target in opened)
+                (target as IDisposable)?.Dispose();
         }
 
         var elapsed = _time.GetElapsedTime(started);
@@ -233,21 +239,39 @@ public sealed class BackupSchedulerService : BackgroundService
     };
 
     /// <returns>Null when every lease the job needs is held; else why the run is skipped.</returns>
-    private string? TakeLeases(BackupPolicy policy, JobPolicy job, List<FolderLease> taken)
+    private string? TakeLeases(BackupPolicy policy, JobPolicy job, List<ITargetLease> taken, List<IBackupTarget> opened)
     {
         foreach (var target in _executor.TargetsWritten(policy, job).DistinctBy(t => t.Name).OrderBy(t => t.Name, StringComparer.Ordinal))
         {
-            if (target.Type != TargetType.Local)
+            ITargetLease? lease;
+            try
             {
-                _logger.LogWarning("Target {Target} is {Type}: it has no lease, so only one runner may use it", target.Name, target.Type);
-                continue;
+                lease = LeaseOf(target, opened);
             }
-            var lease = new FolderLease(target.Path!, RunnerName, _time, _options.LeaseDuration, _logger);
-            if (!lease.TryAcquire(out var holder))
+            catch (Exception e) when (e is IOException or PolicyException)
             {
-                foreach (var l in taken)
-                    l.Release();
-                taken.Clear();
+                ReleaseAll(taken);
+                string why = $"the lease of target '{target.Name}' cannot be read: {e.Message}";
+                _logger.LogWarning("Job {Job} skipped: {Reason}", job.Name, why);
+                return why;
+            }
+            if (lease is null)
+                continue;
+            bool acquired;
+            LeaseRecord? holder;
+            try
+            {
+                acquired = lease.TryAcquire(out holder);
+            }
+            catch (IOException e)
+            {
+                acquired = false;
+                holder = null;
+                _logger.LogWarning(e, "Lease of target {Target} could not be taken", target.Name);
+            }
+            if (!acquired)
+            {
+                ReleaseAll(taken);
                 string reason = holder is null
                     ? $"the lease of target '{target.Name}' is being changed by another runner"
                     : $"target '{target.Name}' is leased by another runner: {holder}";
@@ -259,11 +283,62 @@ public sealed class BackupSchedulerService : BackgroundService
         return null;
     }
 
-    private void Renew(List<FolderLease> leases, CancellationTokenSource abort)
+    /// <summary>
+    /// A local folder's lease file, or an object store's conditional-write lease; null (with a warning) for a store that
+    /// ignores conditional writes, probed once per target and remembered.
+    /// </summary>
+    private ITargetLease? LeaseOf(TargetPolicy target, List<IBackupTarget> opened)
+    {
+        if (target.Type == TargetType.Local)
+            return new FolderLease(target.Path!, RunnerName, _time, _options.LeaseDuration, _logger);
+        var open = PolicyTargets.Open(target);
+        opened.Add(open);
+        if (!_conditionalWrites.TryGetValue(target.Name, out bool honoured))
+            _conditionalWrites[target.Name] = honoured = open is IConditionalSidecars c && c.ProbeConditionalWrites();
+        if (!honoured)
+        {
+            _logger.LogWarning("Target {Target} ignores conditional writes, so it has no lease: only one runner may use it", target.Name);
+            return null;
+        }
+        return new ObjectLease(open, RunnerName, _time, _options.LeaseDuration, _logger);
+    }
+
+    private void ReleaseAll(List<ITargetLease> taken)
+    {
+        foreach (var l in taken)
+            ReleaseQuietly(l);
+        taken.Clear();
+    }
+
+    /// <summary>Releases a lease; one that cannot be written now simply expires, so a failure here is only logged.</summary>
+    private void ReleaseQuietly(ITargetLease lease)
+    {
+        try
+        {
+            lease.Release();
+        }
+        catch (IOException e)
+        {
+            _logger.LogWarning(e, "Lease held by {Holder} could not be released; it expires by itself", lease.Holder);
+        }
+    }
+
+    private void Renew(List<ITargetLease> leases, CancellationTokenSource abort)
     {
         foreach (var lease in leases)
         {
-            if (!lease.Renew())
+            bool ours;
+            try
+            {
+                ours = lease.Renew();
+            }
+            catch (IOException e)
+            {
+                // The store did not answer: the lease stands until its expiry, and the next renewal tries again.
+                _logger.LogWarning(e, "Lease held by {Holder} could not be renewed now", lease.Holder);
+                continue;
+            }
+            if (!ours)
             {
                 // Another runner took the target over: stop before the next step writes to it.
                 abort.Cancel();

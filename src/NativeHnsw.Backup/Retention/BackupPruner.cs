@@ -7,7 +7,7 @@ public static class BackupPruner
     public static readonly TimeSpan DefaultLeftoverAge = TimeSpan.FromHours(24);
 
     /// <summary>
-    /// Plans over the target's readable backups and, unless <paramref name="dryRun"/>, deletes the pruned ones,
+    /// Plans over the target's readable backups, each source (index file or store folder) as its own series, and, unless <paramref name="dryRun"/>, deletes the pruned ones,
     /// newest first (so a crash midway never leaves a listed incremental whose parent is gone before it). A backup
     /// whose manifest cannot be read is never deleted: it is reported in the catalog's problems instead. Then sweeps
     /// the leftovers of writers and deletions that never finished (<see cref="IBackupTarget.SweepLeftovers"/>) in
@@ -22,7 +22,7 @@ public static class BackupPruner
         var age = leftoverAge ?? DefaultLeftoverAge;
         ArgumentOutOfRangeException.ThrowIfLessThan(age, TimeSpan.Zero, nameof(leftoverAge));
         var catalog = BackupCatalog.Load(target);
-        var plan = Retention.Plan(catalog.Backups.Select(BackupInfo.From), policy);
+        var plan = PlanPerSource(catalog.Backups, policy);
         var deleted = new List<string>();
         if (!dryRun)
         {
@@ -34,5 +34,47 @@ public static class BackupPruner
         }
         var swept = target.SweepLeftovers(age, (time ?? TimeProvider.System).GetUtcNow(), dryRun);
         return new PruneReport(plan, deleted, catalog.Problems, swept);
+    }
+
+    /// <summary>
+    /// <see cref="Retention.Plan"/> over each source's backups on its own (a target may hold several indexes and stores:
+    /// one series would let a busy source's backups push a quiet one's out, down to none), merged oldest first.
+    /// </summary>
+    public static RetentionPlan PlanPerSource(IEnumerable<BackupManifest> backups, RetentionPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(backups);
+        ArgumentNullException.ThrowIfNull(policy);
+        var kept = new List<RetainedBackup>();
+        var pruned = new List<BackupInfo>();
+        var comparer = OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+        foreach (var series in backups.GroupBy(b => (b.SourceKind, Source: SourceKey(b.Source)), new SeriesComparer(comparer)))
+        {
+            var plan = Retention.Plan(series.Select(BackupInfo.From), policy);
+            kept.AddRange(plan.Kept);
+            pruned.AddRange(plan.Pruned);
+        }
+        kept.Sort((x, y) => Retention.Compare(x.Backup, y.Backup));
+        pruned.Sort(Retention.Compare);
+        return new RetentionPlan(kept, pruned);
+    }
+
+    /// <summary>A recorded source path as one key: full, without a trailing separator; kept as written when it is not a valid path.</summary>
+    internal static string SourceKey(string path)
+    {
+        try
+        {
+            return Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return path;
+        }
+    }
+
+    private sealed class SeriesComparer(StringComparer paths) : IEqualityComparer<(BackupSourceKind Kind, string Source)>
+    {
+        public bool Equals((BackupSourceKind Kind, string Source) x, (BackupSourceKind Kind, string Source) y) => x.Kind == y.Kind && paths.Equals(x.Source, y.Source);
+
+        public int GetHashCode((BackupSourceKind Kind, string Source) obj) => HashCode.Combine(obj.Kind, paths.GetHashCode(obj.Source));
     }
 }

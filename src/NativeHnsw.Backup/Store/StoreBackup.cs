@@ -40,7 +40,8 @@ public static class StoreBackup
     }
 
     /// <summary>
-    /// Backs up only what changed since <paramref name="parentId"/> (default: the newest store backup in the target):
+    /// Backs up only what changed since <paramref name="parentId"/> (default: the newest backup of this same store in the
+    /// target; a target may hold several stores, and a delta against another store's state would be meaningless):
     /// the records new or changed since then, whole, and the ids deleted, as one delta file chained to its parent.
     /// The snapshot is taken as for a full backup; the parent's small state file (a digest per record) is all of
     /// the parent that is read.
@@ -54,8 +55,8 @@ public static class StoreBackup
         var catalog = BackupCatalog.Load(target);
         var parent = parentId is not null
             ? catalog.Select(BackupSelector.ById(parentId))
-            : catalog.Backups.LastOrDefault(b => b.SourceKind == BackupSourceKind.Store)
-              ?? throw new BackupChainException(null, $"{target.Description} holds no store backup to chain an incremental to; take a full backup first");
+            : catalog.Backups.LastOrDefault(b => b.SourceKind == BackupSourceKind.Store && SameSource(b.Source, client.Path))
+              ?? throw new BackupChainException(null, $"{target.Description} holds no backup of the store '{client.Path}' to chain an incremental to; take a full backup first");
         if (parent.SourceKind != BackupSourceKind.Store)
             throw new BackupMismatchException(parent.Id, "is not a store backup; an incremental of a store cannot chain to it");
         var parentState = ReadState(target, parent);
@@ -96,6 +97,10 @@ public static class StoreBackup
             TryDeleteFolder(folder);
         }
     }
+
+    /// <summary>Whether a manifest's recorded source is this store's folder (full paths, a trailing separator ignored).</summary>
+    private static bool SameSource(string recorded, string storeFolder) =>
+        string.Equals(BackupPruner.SourceKey(recorded), BackupPruner.SourceKey(storeFolder), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
     /// <summary>
     /// Incremental backup of the store in <paramref name="storeFolder"/>, opening it for the time of the snapshot; when

@@ -8,7 +8,7 @@ namespace NativeHnsw.Backup;
 /// renamed to <c>ROOT/ID</c> (then ROOT fsynced): a crash leaves either no backup or a whole one. Deletion renames
 /// to <c>ROOT/.deleting-…</c> first. Folders whose name starts with '.' are never listed.
 /// </summary>
-public sealed class LocalFolderTarget : IBackupTarget
+public sealed partial class LocalFolderTarget : IBackupTarget
 {
     internal const string StagingPrefix = ".staging-";
     internal const string DeletingPrefix = ".deleting-";

@@ -15,7 +15,7 @@ namespace NativeHnsw.Backup;
 /// Every failure is a <see cref="BackupException"/> naming the target and the problem: unreachable endpoint, wrong
 /// credentials or no permission, missing bucket, missing object.
 /// </remarks>
-public sealed class S3Target : IBackupTarget, IDisposable
+public sealed partial class S3Target : IBackupTarget, IDisposable
 {
     private readonly AmazonS3Client _client;
     private readonly string _prefix;

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using NativeHnsw.Backup.Tests;
+
+namespace NativeHnsw.Backup.Hosting.Tests;
+
+/// <summary>Leases on object storage by conditional writes: against moto (which honours them) and s3rver 3.7 (which does not, and is found out).</summary>
+public sealed class ObjectLeaseTests(MotoServerFixture moto, S3rverFixture s3rver) : IClassFixture<MotoServerFixture>, IClassFixture<S3rverFixture>
+{
+    private static readonly TimeSpan s_duration = TimeSpan.FromMinutes(5);
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 7, 1, 0, 0, 0, TimeSpan.Zero));
+
+    private static string Prefix() => "lease-" + Guid.NewGuid().ToString("N");
+
+    [Fact]
+    public void Conditional_CreateOnlyAndReplaceIfUnchanged_RefuseAStaleWriter()
+    {
+        Assert.SkipWhen(moto.SkipReason is not null, moto.SkipReason ?? "");
+        string prefix = Prefix();
+        using var a = moto.Target(prefix);
+        using var b = moto.Target(prefix);
+        Assert.True(a.ProbeConditionalWrites());
+        Assert.Empty(a.ListSidecars("probe/"));
+
+        string? v1 = a.TryWriteSidecar("x", "a1"u8, null);
+        Assert.NotNull(v1);
+        Assert.Null(b.TryWriteSidecar("x", "b1"u8, null));
+        var read = b.ReadSidecarVersion("x")!.Value;
+        Assert.Equal(v1, read.Version);
+        // b replaces it knowing the version; a, still holding v1, is refused and the record keeps b's content.
+        Assert.NotNull(b.TryWriteSidecar("x", "b2"u8, read.Version));
+        Assert.Null(a.TryWriteSidecar("x", "a2"u8, v1));
+        Assert.Equal("b2"u8.ToArray(), a.ReadSidecar("x"));
+        // Sidecars never list as backups.
+        Assert.Empty(a.ListIds());
+        Assert.Empty(a.ListPartialIds());
+    }
+
+    [Fact]
+    public void Lease_OneHolderAtATime_ExpiredIsTakenOver_TheLoserLearnsAtRenewal()
+    {
+        Assert.SkipWhen(moto.SkipReason is not null, moto.SkipReason ?? "");
+        string prefix = Prefix();
+        using var ta = moto.Target(prefix);
+        using var tb = moto.Target(prefix);
+        var a = ObjectLease.Open(ta, "runner-a", _time, s_duration, NullLogger.Instance)!;
+        var b = ObjectLease.Open(tb, "runner-b", _time, s_duration, NullLogger.Instance)!;
+
+        Assert.True(a.TryAcquire(out var held));
+        Assert.Equal("runner-a", held!.Holder);
+        Assert.False(b.TryAcquire(out var other));
+        Assert.Equal("runner-a", other!.Holder);
+        _time.Advance(s_duration / 2);
+        Assert.True(a.Renew());
+        _time.Advance(s_duration / 2 + TimeSpan.FromSeconds(1));
+        // Renewed half-way: still a's.
+        Assert.False(b.TryAcquire(out _));
+
+        _time.Advance(s_duration);
+        Assert.True(b.TryAcquire(out var taken));
+        Assert.Equal("runner-b", taken!.Holder);
+        Assert.False(a.Renew());
+        Assert.False(a.TryAcquire(out var now));
+        Assert.Equal("runner-b", now!.Holder);
+        Assert.Equal("runner-b", ObjectLease.Peek(ta)!.Holder);
+
+        b.Release();
+        // Released, not expired: a takes it at once, without waiting out the duration.
+        Assert.True(a.TryAcquire(out _));
+        // A release by a runner that no longer holds it changes nothing.
+        b.Release();
+        Assert.Equal("runner-a", ObjectLease.Peek(ta)!.Holder);
+    }
+
+    [Fact]
+    public void Lease_OnAServerThatIgnoresConditionalWrites_IsRefused()
+    {
+        Assert.SkipWhen(s3rver.SkipReason is not null, s3rver.SkipReason ?? "");
+        using var target = s3rver.Target(Prefix());
+        Assert.False(target.ProbeConditionalWrites());
+        Assert.Null(ObjectLease.Open(target, "runner", _time, s_duration, NullLogger.Instance));
+        Assert.Empty(target.ListSidecars(""));
+    }
+}

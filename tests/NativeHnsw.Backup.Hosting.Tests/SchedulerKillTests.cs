@@ -1,0 +1,144 @@
+using System.Diagnostics;
+
+namespace NativeHnsw.Backup.Hosting.Tests;
+
+/// <summary>
+/// kill -9 of a running scheduler (the LeaseChild's <c>run</c> mode: the real executor on a fast fake clock) at random
+/// moments of its snapshots, incrementals, offsite copies, tier moves and prunes, over 100 trials; after each kill the
+/// targets show nothing partial and every backup they list is whole, and a runner started after the last kill takes
+/// the dead runner's leases over once they expire and completes its jobs.
+/// </summary>
+public sealed class SchedulerKillTests : IDisposable
+{
+    private const int Trials = 100;
+
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void KilledAtRandomMoments_NothingPartialIsVisible_AndARestartedRunnerCompletes()
+    {
+        string index = TestSources.SaveIndex(_dir.File("docs.hnsw"), count: 60, dimensions: 4);
+        TestSources.AddToStore(_dir.File("store"), 0, 30);
+        var policy = new BackupPolicy
+        {
+            StateFile = _dir.File("state.json"),
+            Sources =
+            [
+                new SourcePolicy { Name = "docs", Type = SourceType.Index, Path = index, Target = "hot" },
+                new SourcePolicy { Name = "chat", Type = SourceType.Store, Path = _dir.File("store"), Target = "hot" },
+            ],
+            Targets =
+            [
+                new TargetPolicy { Name = "hot", Type = TargetType.Local, Tier = "hot", Path = _dir.File("hot") },
+                new TargetPolicy { Name = "warm", Type = TargetType.Local, Tier = "warm", Path = _dir.File("warm") },
+                new TargetPolicy { Name = "off", Type = TargetType.Local, Tier = "cold", Path = _dir.File("off") },
+            ],
+            Tiers = [new TierRule { Tier = "hot", ToDays = 1 }, new TierRule { Tier = "warm", FromDays = 1, ToDays = 3 }, new TierRule { Tier = "cold", FromDays = 3 }],
+            Offsite = new OffsiteSettings { Target = "off" },
+            Retention = new RetentionSettings(2, 1, 1),
+            Jobs =
+            [
+                new JobPolicy { Name = "snapshot", Type = JobType.Snapshot, Cron = "0 */2 * * *" },
+                new JobPolicy { Name = "incremental", Type = JobType.Incremental, Cron = "20,40 * * * *", Sources = ["chat"] },
+                new JobPolicy { Name = "offsite", Type = JobType.Offsite, Cron = "50 * * * *" },
+                new JobPolicy { Name = "tiers", Type = JobType.Tiers, Cron = "10 */3 * * *" },
+                new JobPolicy { Name = "prune", Type = JobType.Prune, Cron = "15 */3 * * *" },
+            ],
+        };
+        policy.Validate();
+        string file = _dir.File("policy.json");
+        File.WriteAllText(file, policy.ToJson());
+        string clock = _dir.File("clock.txt");
+        var random = new Random(12);
+        var interrupted = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int trial = 0; trial < Trials; trial++)
+        {
+            using var child = Start(file, clock, maxJobs: 0, out var lines);
+            WaitFor(lines, "started", child);
+            // A random moment into its run: a few jobs, or the middle of one.
+            Thread.Sleep(random.Next(50, 900));
+            child.Kill(entireProcessTree: true);
+            child.WaitForExit();
+            lock (lines)
+            {
+                // The last line says what was killed: "begin JOB" is a job cut midway.
+                if (lines[^1].StartsWith("begin ", StringComparison.Ordinal))
+                    interrupted[lines[^1]["begin ".Length..]] = interrupted.GetValueOrDefault(lines[^1]["begin ".Length..]) + 1;
+            }
+            CheckTargets(policy, $"after kill {trial + 1}");
+        }
+        // The kills must have cut real work short, of more than one kind of job.
+        int midJob = interrupted.Values.Sum();
+        Assert.True(midJob >= Trials / 3, $"only {midJob} of {Trials} kills cut a job short ({string.Join(", ", interrupted.Select(p => $"{p.Key} {p.Value}"))})");
+        Assert.True(interrupted.Count >= 3, $"kills cut only these jobs short: {string.Join(", ", interrupted.Keys)}");
+
+        // A last runner, left to finish 30 runs: it takes the dead runners' leases over once they expire and does real work.
+        using var last = Start(file, clock, maxJobs: 30, out var output);
+        Assert.True(last.WaitForExit(TimeSpan.FromMinutes(3)), "the last runner did not finish its 30 runs");
+        Assert.Equal(0, last.ExitCode);
+        var runs = output.Where(l => l != "started").ToList();
+        Assert.Contains(runs, l => l.Contains(" prune Succeeded", StringComparison.Ordinal));
+        Assert.Contains(runs, l => l.Contains(" snapshot Succeeded", StringComparison.Ordinal));
+        Assert.DoesNotContain(runs, l => l.Contains(" Failed", StringComparison.Ordinal));
+        CheckTargets(policy, "after the last runner");
+        // The prunes swept what the killed writers left: nothing is left that has been untouched for a day of the
+        // runners' (fake) time, by the targets' own rule.
+        var now = DateTimeOffset.Parse(File.ReadAllText(clock), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.All(policy.Targets, t => Assert.Empty(new LocalFolderTarget(t.Path!).SweepLeftovers(BackupPruner.DefaultLeftoverAge, now, dryRun: true)));
+    }
+
+    /// <summary>Nothing partial lists; every listed backup's files pass their SHA-256; every chain is whole in its target.</summary>
+    private static void CheckTargets(BackupPolicy policy, string when)
+    {
+        foreach (var t in policy.Targets)
+        {
+            if (!Directory.Exists(t.Path))
+                continue;
+            var target = new LocalFolderTarget(t.Path!);
+            var catalog = BackupCatalog.Load(target);
+            Assert.True(catalog.Problems.Count == 0, $"{when}: {t.Name} shows unusable backups: {string.Join("; ", catalog.Problems.Select(p => p.Message))}");
+            var scrub = TargetScrubber.Scrub(target, TimeProvider.System, CancellationToken.None, mark: false);
+            Assert.True(scrub.DamagedCount == 0, $"{when}: {t.Name}: {string.Join("; ", scrub.Findings.Where(f => f.Problem is not null).Select(f => f.Problem))}");
+        }
+    }
+
+    private static Process Start(string policy, string clock, int maxJobs, out List<string> lines)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in new[] { FolderLeaseTests.LocateChild(), "run", policy, clock, maxJobs.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            start.ArgumentList.Add(arg);
+        var process = Process.Start(start)!;
+        var collected = new List<string>();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (collected)
+                    collected.Add(e.Data);
+            }
+        };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        lines = collected;
+        return process;
+    }
+
+    private static void WaitFor(List<string> lines, string line, Process child)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            lock (lines)
+            {
+                if (lines.Contains(line))
+                    return;
+            }
+            Assert.False(child.HasExited, $"the runner exited ({(child.HasExited ? child.ExitCode : 0)}) before '{line}'");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the runner did not print '{line}' within 60 s");
+            Thread.Sleep(5);
+        }
+    }
+}
