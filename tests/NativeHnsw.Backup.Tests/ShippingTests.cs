@@ -23,7 +23,7 @@ public sealed class ShippingTests
         TimeProvider = time, Segments = segments, QueueBound = queueBound, MaxCommitsPerSegment = 5,
     };
 
-    [Property(MaxTest = 15)]
+    [Property(MaxTest = 12)]
     public void Restore_AtRandomMoments_HoldsExactlyTheCommitsAtOrBeforeIt(int seed)
     {
         var random = new Random(seed);
