@@ -38,6 +38,7 @@ public sealed partial class BackupJobExecutor : IBackupJobExecutor
             JobType.Tiers => MoveTiers(policy, job, targets, cancellationToken),
             JobType.Scrub => Scrub(policy, job, targets, cancellationToken),
             JobType.Report => Report(policy, targets),
+            JobType.Replicate => Replicate(policy, job, targets, cancellationToken),
             _ => JobRunResult.Skipped($"job type {job.Type} is unknown to this version"),
         };
     }
@@ -48,7 +49,7 @@ public sealed partial class BackupJobExecutor : IBackupJobExecutor
         ArgumentNullException.ThrowIfNull(job);
         return job.Type switch
         {
-            JobType.Snapshot or JobType.Incremental => [.. policy.SourcesOf(job).Select(s => policy.Target(job.Target ?? s.Target)).DistinctBy(t => t.Name)],
+            JobType.Snapshot or JobType.Incremental or JobType.Replicate => [.. policy.SourcesOf(job).Select(s => policy.Target(job.Target ?? s.Target)).DistinctBy(t => t.Name)],
             JobType.Offsite => [policy.Target(OffsiteTargetOf(policy, job))],
             JobType.Prune or JobType.Tiers => policy.Targets,
             _ => [],
