@@ -102,7 +102,7 @@ public static partial class NhnswCli
     {
         if (context.Ui.Json)
         {
-            // One JSON line per round that did something or had a problem; the summary closes the stream.
+            // One JSON document per round that did something or had a problem; the summary is the last one.
             if (r.Commits > 0 || !r.Ok || r.Snapshot is not null)
             {
                 context.Json(new
