@@ -79,7 +79,7 @@ internal sealed class CliUi(IAnsiConsole console, bool json)
 
     internal static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
-    private sealed class Reporter<TValue>(Action<TValue> report) : IProgress<TValue>
+    internal sealed class Reporter<TValue>(Action<TValue> report) : IProgress<TValue>
     {
         public void Report(TValue value) => report(value);
     }

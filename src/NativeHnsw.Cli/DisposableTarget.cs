@@ -5,6 +5,9 @@ namespace NativeHnsw.Cli;
 /// <summary>A backup target the command owns, disposed (its connections closed) when the command ends; its sidecars pass through.</summary>
 internal sealed class DisposableTarget(IBackupTarget inner) : IBackupTarget, IBackupSidecars, IDisposable
 {
+    /// <summary>The target itself (segment stores are made for its concrete kind).</summary>
+    public IBackupTarget Inner => inner;
+
     public string Description => inner.Description;
 
     public IReadOnlyList<string> ListIds() => inner.ListIds();

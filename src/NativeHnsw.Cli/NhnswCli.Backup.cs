@@ -143,13 +143,16 @@ public static partial class NhnswCli
         var to = new Option<string>("--to") { Description = "the live index file, or for a store backup the live store folder, to replace (created if absent)", Required = true };
         var (id, before) = SelectorOptions();
         var dryRun = new Option<bool>("--dry-run") { Description = "run every check, then discard the restored copy; the live file is not touched" };
+        var pointInTime = PointInTimeOptions();
         var json = JsonOption();
         var command = new Command("restore", "Restore a backup over a live index file: checksums → verify → counts → sample queries → atomic switch. On any failure the live file is untouched.")
         {
-            target, to, id, before, dryRun, json,
+            target, to, id, before, dryRun, pointInTime.At, pointInTime.Seq, json,
         };
         command.SetAction(parsed =>
         {
+            if (TryPointInTimeRestore(context, parsed, target, to, pointInTime, parsed.GetValue(id) is not null || parsed.GetValue(before) is not null, parsed.GetValue(dryRun)))
+                return;
             var selector = Selector(parsed.GetValue(id), parsed.GetValue(before));
             using var folder = OpenTarget(parsed.GetValue(target)!, mustExist: true);
             selector = HealthySelector(context, folder, selector);

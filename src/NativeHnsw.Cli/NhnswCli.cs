@@ -68,6 +68,7 @@ public static partial class NhnswCli
     {
         BackupIntegrityException => "integrity",
         BackupChainException => "brokenChain",
+        BackupSegmentMissingException => "segmentMissing",
         BackupNotFoundException => "notFound",
         BackupTargetException => "targetUnavailable",
         BackupStoreInUseException or NativeHnsw.Storage.StoreLockedException => "storeInUse",
@@ -90,6 +91,7 @@ public static partial class NhnswCli
         root.Subcommands.Add(BackupCommand(context));
         root.Subcommands.Add(BackupsCommand(context));
         root.Subcommands.Add(RestoreCommand(context));
+        root.Subcommands.Add(ReplicateCommand(context));
         root.Subcommands.Add(DrillCommand(context));
         root.Subcommands.Add(PruneCommand(context));
         root.Subcommands.Add(PolicyCommand(context));

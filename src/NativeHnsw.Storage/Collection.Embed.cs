@@ -141,6 +141,13 @@ public sealed partial class Collection
                         position += rows.Count;
                         after = rows[^1].Row;
                     }
+                    // A re-embed is logged as a barrier, not as its vectors: it changes the collection's dimensions and
+                    // generator, which a point-in-time restore cannot re-create; a restore past it needs a newer snapshot.
+                    if (ShipLog.Begin(Db.Writer, transaction, _client.Time) is { } ship)
+                    {
+                        ship.Add(ShipLog.Op.Reembed).Write(ShipLog.CollectionName(Db.Writer, transaction, _id));
+                        ship.Commit();
+                    }
                     Db.Execute(transaction, "UPDATE collections SET dimensions = @d, embedding_model = @m WHERE id = @id;",
                         ("@d", embedder.Identity.Dimensions), ("@m", embedder.Identity.ModelId), ("@id", _id));
                     // Disposing the transaction uncommitted (a throw above) rolls every chunk back.

@@ -76,6 +76,7 @@ public sealed partial class Collection
         {
             ThrowIfGone();
             var rows = new List<long>();
+            var deletedIds = new List<string>();
             long lastSequence = 0;
             Db.Run(() =>
             {
@@ -85,21 +86,28 @@ public sealed partial class Collection
                     using (var select = Db.Writer.CreateCommand())
                     {
                         select.Transaction = transaction;
-                        select.CommandText = "SELECT row_id FROM records WHERE " + Conditions(select, ids, where) + ";";
+                        select.CommandText = "SELECT row_id, id FROM records WHERE " + Conditions(select, ids, where) + ";";
                         using var reader = select.ExecuteReader();
                         while (reader.Read())
+                        {
                             rows.Add(reader.GetInt64(0));
+                            deletedIds.Add(reader.GetString(1));
+                        }
                     }
                     using var delete = Command(transaction, "DELETE FROM records WHERE row_id = @r;", "@r");
                     using var change = ChangeCommand(transaction);
                     using var metadataRows = new MetadataRows(Db.Writer, transaction, _id);
-                    foreach (long row in rows)
+                    var ship = rows.Count == 0 ? null : ShipLog.Begin(Db.Writer, transaction, _client.Time);
+                    string shipName = ship is null ? "" : ShipLog.CollectionName(Db.Writer, transaction, _id);
+                    for (int i = 0; i < rows.Count; i++)
                     {
-                        delete.Parameters[0].Value = row;
+                        delete.Parameters[0].Value = rows[i];
                         delete.ExecuteNonQuery();
-                        metadataRows.Delete(row);
-                        lastSequence = LogChange(change, ChangeOp.Delete, row);
+                        metadataRows.Delete(rows[i]);
+                        lastSequence = LogChange(change, ChangeOp.Delete, rows[i]);
+                        ship?.Delete(shipName, deletedIds[i]);
                     }
+                    ship?.Commit();
                     transaction.Commit();
                     if (rows.Count > 0)
                         Interlocked.Increment(ref _dataVersion);
@@ -142,6 +150,8 @@ public sealed partial class Collection
                     using var update = Command(transaction, "UPDATE records SET vector = @v, document = @d, metadata = @m WHERE row_id = @r;", "@v", "@d", "@m", "@r");
                     using var change = ChangeCommand(transaction);
                     using var metadataRows = new MetadataRows(Db.Writer, transaction, _id);
+                    var ship = ShipLog.Begin(Db.Writer, transaction, _client.Time);
+                    string shipName = ship is null ? "" : ShipLog.CollectionName(Db.Writer, transaction, _id);
                     select.Parameters[0].Value = _id;
                     insert.Parameters[0].Value = _id;
                     for (int i = 0; i < batch.Count; i++)
@@ -167,11 +177,14 @@ public sealed partial class Collection
                             throw new InvalidRecordException(Name, record.Id, i, "no record with this id exists (use Upsert to insert it)");
                         if (row < 0)
                         {
-                            insert.Parameters[1].Value = record.Id;
-                            insert.Parameters[2].Value = VectorBlob.ToBytes(record.Vector);
-                            insert.Parameters[3].Value = (object?)record.Document ?? DBNull.Value;
+                            byte[] vectorBytes = VectorBlob.ToBytes(record.Vector);
                             var metadata = Merge(null, record.Patch);
-                            insert.Parameters[4].Value = (object?)MetadataValues.ToJson(metadata) ?? DBNull.Value;
+                            string? metadataJson = MetadataValues.ToJson(metadata);
+                            insert.Parameters[1].Value = record.Id;
+                            insert.Parameters[2].Value = vectorBytes;
+                            insert.Parameters[3].Value = (object?)record.Document ?? DBNull.Value;
+                            insert.Parameters[4].Value = (object?)metadataJson ?? DBNull.Value;
+                            ship?.Upsert(shipName, record.Id, vectorBytes, record.Document, metadataJson);
                             row = (long)insert.ExecuteScalar()!;
                             metadataRows.Insert(row, metadata);
                             labels.Add(row);
@@ -186,6 +199,7 @@ public sealed partial class Collection
                         bool vectorChanged = !newVector.AsSpan().SequenceEqual(oldVector);
                         if (!vectorChanged && newDocument == oldDocument && newMetadata == oldMetadata)
                             continue;
+                        ship?.Upsert(shipName, record.Id, newVector, newDocument, newMetadata);
                         update.Parameters[0].Value = newVector;
                         update.Parameters[1].Value = (object?)newDocument ?? DBNull.Value;
                         update.Parameters[2].Value = (object?)newMetadata ?? DBNull.Value;
@@ -203,6 +217,7 @@ public sealed partial class Collection
                             lastSequence = LogChange(change, ChangeOp.Upsert, row);
                         }
                     }
+                    ship?.Commit();
                     transaction.Commit();
                     Interlocked.Increment(ref _dataVersion);
                 }

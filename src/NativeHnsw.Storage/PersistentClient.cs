@@ -170,9 +170,18 @@ public sealed partial class PersistentClient : IDisposable
                 {
                     try
                     {
-                        return StoreDatabase.Scalar<long>(Database.Writer,
+                        using var transaction = Database.Writer.BeginTransaction(deferred: false);
+                        string? metadataJson = MetadataValues.ToJson(user);
+                        long created = StoreDatabase.Scalar<long>(Database.Writer, transaction,
                             $"INSERT INTO collections(name, {CollectionRows.Columns()}, metadata, embedding_model) VALUES (@n, {CollectionRows.Values}, @meta, @model) RETURNING id;",
-                            [("@n", name), ("@meta", MetadataValues.ToJson(user)), ("@model", embedder?.Identity.ModelId), .. CollectionRows.Parameters(options)]);
+                            [("@n", name), ("@meta", metadataJson), ("@model", embedder?.Identity.ModelId), .. CollectionRows.Parameters(options)]);
+                        if (ShipLog.Begin(Database.Writer, transaction, Time) is { } ship)
+                        {
+                            ShipLog.WriteCreate(ship, name, options, metadataJson, embedder?.Identity.ModelId);
+                            ship.Commit();
+                        }
+                        transaction.Commit();
+                        return created;
                     }
                     catch (SqliteException e) when (e.SqliteErrorCode == 19)
                     {
@@ -262,7 +271,20 @@ public sealed partial class PersistentClient : IDisposable
                         string sql = metadata is null
                             ? "UPDATE collections SET name = @n WHERE id = @id;"
                             : "UPDATE collections SET name = @n, metadata = @meta WHERE id = @id;";
-                        Database.Execute(sql, ("@n", newName), ("@meta", MetadataValues.ToJson(user)), ("@id", collection.Id));
+                        using var transaction = Database.Writer.BeginTransaction(deferred: false);
+                        string? metadataJson = MetadataValues.ToJson(user);
+                        string before = ShipLog.CollectionName(Database.Writer, transaction, collection.Id);
+                        Database.Execute(transaction, sql, ("@n", newName), ("@meta", metadataJson), ("@id", collection.Id));
+                        if (ShipLog.Begin(Database.Writer, transaction, Time) is { } ship)
+                        {
+                            var w = ship.Add(ShipLog.Op.ModifyCollection);
+                            w.Write(before);
+                            w.Write(newName);
+                            w.Write(metadata is not null);
+                            ShipLog.WriteNullable(w, metadataJson);
+                            ship.Commit();
+                        }
+                        transaction.Commit();
                     }
                     catch (SqliteException e) when (e.SqliteErrorCode == 19)
                     {
@@ -340,6 +362,11 @@ public sealed partial class PersistentClient : IDisposable
                     Database.Execute(transaction, $"DELETE FROM {table} WHERE collection = @c;", ("@c", id.Value));
                 Database.Execute(transaction, "DELETE FROM collections WHERE id = @c;", ("@c", id.Value));
                 Database.Execute(transaction, "DELETE FROM store_info WHERE key = @k;", ("@k", StoreDatabase.LogFloorKey(id.Value)));
+                if (ShipLog.Begin(Database.Writer, transaction, Time) is { } ship)
+                {
+                    ship.Add(ShipLog.Op.DeleteCollection).Write(name);
+                    ship.Commit();
+                }
                 transaction.Commit();
             }
         });

@@ -10,7 +10,7 @@ public sealed class PolicyTests
         File.WriteAllText(file, PolicyExample.Json);
         var policy = BackupPolicy.Load(file);
         Assert.Equal(2, policy.Sources.Count);
-        Assert.Equal(8, policy.Jobs.Count);
+        Assert.Equal(9, policy.Jobs.Count);
         Assert.Equal(Enum.GetValues<JobType>().ToHashSet(), policy.Jobs.Select(j => j.Type).ToHashSet());
         Assert.Equal(dir.Combine("data", "docs.hnsw"), policy.Source("docs-index").Path);
         Assert.Equal(dir.Combine("state", "scheduler-state.json"), policy.StateFile);

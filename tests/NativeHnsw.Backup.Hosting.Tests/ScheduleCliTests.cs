@@ -18,7 +18,7 @@ public sealed class ScheduleCliTests
         Assert.Contains("// ", File.ReadAllText(file), StringComparison.Ordinal);
         var check = Run("policy", "check", "--policy", file, "--json");
         Assert.Equal(0, check.Code);
-        Assert.Equal(8, JsonDocument.Parse(check.Out).RootElement.GetProperty("jobs").GetInt32());
+        Assert.Equal(9, JsonDocument.Parse(check.Out).RootElement.GetProperty("jobs").GetInt32());
         var again = Run("policy", "init", file);
         Assert.Equal(NhnswCli.BadUsage, again.Code);
         Assert.Contains("--force", again.Err, StringComparison.Ordinal);
@@ -51,7 +51,7 @@ public sealed class ScheduleCliTests
         var plan = Run("schedule", "plan", "--policy", file, "--count", "3", "--json");
         Assert.Equal(0, plan.Code);
         var jobs = JsonDocument.Parse(plan.Out).RootElement.GetProperty("jobs").EnumerateArray().ToList();
-        Assert.Equal(8, jobs.Count);
+        Assert.Equal(9, jobs.Count);
         Assert.All(jobs, j => Assert.Equal(3, j.GetProperty("next").GetArrayLength()));
         var drill = jobs.Single(j => j.GetProperty("name").GetString() == "weekly-drill");
         Assert.Equal("Europe/Berlin", drill.GetProperty("timeZone").GetString());

@@ -145,9 +145,10 @@ public static class BenchCli
         var squeries = new Option<int>("--queries") { Description = "timed queries of each kind", DefaultValueFactory = _ => 1_000 };
         var sseed = new Option<int>("--seed") { Description = "data seed", DefaultValueFactory = _ => 1 };
         var soutput = new Option<string?>("--output") { Description = "output folder (default artifacts/bench/store-<timestamp>)" };
+        var sship = new Option<bool>("--ship") { Description = "ship the main store's change log to a local folder every second while inserting (compare the insert rates with a run without it)" };
         var store = new Command("store", "Durable collections (NativeHnsw.Storage): inserts per second batched and one per call at both durability levels, checkpoint, reopen with a fresh checkpoint, with replay and with a rebuild, query latency without and with 10% and 1% filters.")
         {
-            scount, sdims, ssingles, sstrict, sreplay, squeries, sseed, soutput,
+            scount, sdims, ssingles, sstrict, sreplay, squeries, sseed, soutput, sship,
         };
         store.SetAction(parsed =>
         {
@@ -158,7 +159,7 @@ public static class BenchCli
             if (n < 100 || (long)(n + parsed.GetValue(ssingles)) * d > Array.MaxLength)
                 throw new BenchInputException($"--count {n} must be at least 100 (the filters select by i % 100), and (count + singles) × dims must fit one array.");
             var settings = new StoreSettings(n, d, Positive("--singles", parsed.GetValue(ssingles)), Positive("--strict-count", parsed.GetValue(sstrict)),
-                Positive("--replay", parsed.GetValue(sreplay)), Positive("--queries", parsed.GetValue(squeries)), parsed.GetValue(sseed), parsed.GetValue(soutput), commandLine);
+                Positive("--replay", parsed.GetValue(sreplay)), Positive("--queries", parsed.GetValue(squeries)), parsed.GetValue(sseed), parsed.GetValue(soutput), commandLine, parsed.GetValue(sship));
             setExitCode(StoreRun(settings, ui));
         });
         root.Subcommands.Add(store);

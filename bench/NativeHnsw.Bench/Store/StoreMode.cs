@@ -42,12 +42,18 @@ public static class StoreMode
         string main = Path.Combine(workDirectory, "process");
 
         using (var client = new PersistentClient(main, s_manualCheckpoints))
+        using (var shipping = s.Ship ? new Shipping(main, Path.Combine(workDirectory, "ship-target")) : null)
         {
             var c = client.CreateCollection("bench", collectionOptions);
+            shipping?.Start();
+            if (shipping is not null)
+                notes.Add("Shipping was on for the Durability.Process inserts: a ChangeShipper beside the writer sealed the change log into segments in a local folder every second (docs/BACKUP.md, change shipping).");
             double seconds = ui.Step(ReportTables.F($"insert {s.Count:N0} in batches of {Batch:N0} (Durability.Process)"), () => Time(() => AddBatches(c, data, s.Dimensions, 0, s.Count)));
             figures.Add(new("insert", ReportTables.F($"batches of {Batch:N0}, Durability.Process ({s.Count:N0} records)"), s.Count / seconds, "records/s"));
             seconds = ui.Step(ReportTables.F($"insert {s.Singles:N0} one per call (Durability.Process)"), () => Time(() => AddSingles(c, data, s.Dimensions, s.Count, total)));
             figures.Add(new("insert", ReportTables.F($"one per call, Durability.Process ({s.Singles:N0} records, index at {s.Count:N0})"), s.Singles / seconds, "records/s"));
+            if (shipping is not null)
+                notes.Add(ReportTables.F($"Shipped {shipping.Stop():N0} commits while inserting."));
             seconds = ui.Step("checkpoint", () => Time(c.Checkpoint));
             figures.Add(new("checkpoint", ReportTables.F($"save the index ({total:N0} records)"), seconds * 1e3, "ms"));
         }
@@ -179,5 +185,44 @@ public static class StoreMode
             new TableData(ReportTables.F($"NativeHnsw.Storage: {report.Count:N0} records × {report.Dimensions} (cosine, M=16, ef_construction=100)"), ["what", "measurement", "value", "unit"], plain),
             new TableData(ReportTables.F($"Query latency at {report.Count:N0} records, k=10, documents and metadata returned (ms)"), ["query", "p50", "p99", "mean"], latency),
         ];
+    }
+
+    /// <summary>A change shipper running beside the bench's writer, one round a second, until stopped.</summary>
+    private sealed class Shipping(string store, string target) : IDisposable
+    {
+        private readonly NativeHnsw.Backup.ChangeShipper _shipper = new(store, new NativeHnsw.Backup.LocalFolderTarget(target));
+        private readonly CancellationTokenSource _stop = new();
+        private Task? _running;
+        private long _commits;
+
+        public void Start()
+        {
+            var first = _shipper.ShipOnce();
+            if (!first.Ok)
+                throw new InvalidOperationException("shipping could not start: " + first.Problem);
+            _running = Task.Run(() => _shipper.RunAsync(new Counter(r => Interlocked.Add(ref _commits, r.Commits)), _stop.Token));
+        }
+
+        /// <summary>Stops after a last round; returns the commits shipped.</summary>
+        public long Stop()
+        {
+            _stop.Cancel();
+            _running?.GetAwaiter().GetResult();
+            _running = null;
+            return Interlocked.Read(ref _commits);
+        }
+
+        public void Dispose()
+        {
+            if (_running is not null)
+                Stop();
+            _shipper.Dispose();
+            _stop.Dispose();
+        }
+
+        private sealed class Counter(Action<NativeHnsw.Backup.ShipReport> report) : IProgress<NativeHnsw.Backup.ShipReport>
+        {
+            public void Report(NativeHnsw.Backup.ShipReport value) => report(value);
+        }
     }
 }

@@ -38,6 +38,7 @@ public sealed partial class BackupJobExecutor : IBackupJobExecutor
             JobType.Tiers => MoveTiers(policy, job, targets, cancellationToken),
             JobType.Scrub => Scrub(policy, job, targets, cancellationToken),
             JobType.Report => Report(policy, targets),
+            JobType.Replicate => Replicate(policy, job, targets, cancellationToken),
             _ => JobRunResult.Skipped($"job type {job.Type} is unknown to this version"),
         };
         RecordCapacity(policy, job, targets);
@@ -69,7 +70,7 @@ public sealed partial class BackupJobExecutor : IBackupJobExecutor
         ArgumentNullException.ThrowIfNull(job);
         return job.Type switch
         {
-            JobType.Snapshot or JobType.Incremental => [.. policy.SourcesOf(job).Select(s => policy.Target(job.Target ?? s.Target)).DistinctBy(t => t.Name)],
+            JobType.Snapshot or JobType.Incremental or JobType.Replicate => [.. policy.SourcesOf(job).Select(s => policy.Target(job.Target ?? s.Target)).DistinctBy(t => t.Name)],
             JobType.Offsite => [policy.Target(OffsiteTargetOf(policy, job))],
             // A scrub writes its marks, a report its capacity sample, beside the backups of every target.
             JobType.Prune or JobType.Tiers or JobType.Scrub or JobType.Report => policy.Targets,

@@ -29,4 +29,7 @@ public enum JobType
 
     /// <summary>Logs what each target stores and what it costs per month.</summary>
     Report,
+
+    /// <summary>Ships each store source's change log since the last run to its target, for point-in-time restore.</summary>
+    Replicate,
 }

@@ -38,6 +38,8 @@ public static class PolicyExample
             { "name": "weekly-scrub", "type": "scrub", "cron": "0 5 * * 6" },
             { "name": "weekly-drill", "type": "drill", "cron": "0 6 * * 0", "timeZone": "Europe/Berlin" },
             { "name": "monthly-report", "type": "report", "cron": "0 7 1 * *" },
+            // Change shipping for point-in-time restore: every 10 seconds, the store's new commits as a segment.
+            { "name": "replicate-chat", "type": "replicate", "cron": "*/10 * * * * *", "sources": ["chat-store"] },
           ],
 
           // Ages (days) each tier holds: no gaps, no overlaps, the last open-ended.

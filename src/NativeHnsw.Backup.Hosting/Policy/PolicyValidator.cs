@@ -104,7 +104,7 @@ internal static partial class PolicyValidator
             }
             if (j.Target is not null && !targets.Contains(j.Target))
                 Fail(at + ".target", Unknown("target", j.Target, targets));
-            if (j.Target is not null && j.Type is not (JobType.Snapshot or JobType.Incremental or JobType.Offsite))
+            if (j.Target is not null && j.Type is not (JobType.Snapshot or JobType.Incremental or JobType.Offsite or JobType.Replicate))
                 Fail(at + ".target", $"a {j.Type.ToString().ToLowerInvariant()} job has no target of its own (only snapshot, incremental and offsite jobs do)");
             if (j.Type == JobType.Offsite && j.Target is null && policy.Offsite is null)
                 Fail(at + ".target", "an offsite job needs a target: set it here or in $.offsite.target");

@@ -68,6 +68,8 @@ internal sealed class StoreDatabase : IDisposable
             Execute("PRAGMA journal_mode=WAL;");
             Execute(durability == Durability.Strict ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
             CreateOrCheckSchema();
+            // Not a format change: older builds ignore the table (they would not log; see ShipLog).
+            Execute(ShipLog.CreateTable);
         }
         catch
         {

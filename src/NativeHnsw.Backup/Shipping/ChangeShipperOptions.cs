@@ -1,0 +1,29 @@
+namespace NativeHnsw.Backup;
+
+/// <summary>How a <see cref="ChangeShipper"/> ships: how often, how much per segment, and when a backlog is reported.</summary>
+public sealed record ChangeShipperOptions
+{
+    /// <summary>How often the log is read and, when it has new commits, shipped: the recovery point objective.</summary>
+    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>At most this many commits go into one segment (a backlog ships as several).</summary>
+    public int MaxCommitsPerSegment { get; init; } = 10_000;
+
+    /// <summary>About this many bytes of change bodies at most per segment (one commit larger than this ships alone).</summary>
+    public long MaxSegmentBytes { get; init; } = 16L << 20;
+
+    /// <summary>
+    /// When more unshipped commits than this wait in the store's log (the target is down), every report says so as a
+    /// problem. Writes are never blocked: the log keeps growing in the store's database until the target is back.
+    /// </summary>
+    public long QueueBound { get; init; } = 1_000_000;
+
+    /// <summary>The clock of the interval and of the lag measured from each commit; the writer's, in tests a fake one.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Where segments go; by default <see cref="SegmentStore.For"/> the target.</summary>
+    public SegmentStore? Segments { get; init; }
+
+    /// <summary>Options of the base snapshot the shipper takes when the target has none to build on.</summary>
+    public BackupOptions? SnapshotOptions { get; init; }
+}
