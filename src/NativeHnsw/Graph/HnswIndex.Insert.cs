@@ -10,6 +10,11 @@ public sealed partial class HnswIndex
     /// Adds <paramref name="vector"/> under <paramref name="label"/>, or replaces the vector of a
     /// label already present (see the class remarks). Safe to call from many threads at once.
     /// </summary>
+    /// <remarks>
+    /// Adding a label again with a vector bit-identical to the one it holds (compared in stored form, so
+    /// under cosine after normalisation) adds no node: the graph is left as it is, except that a deleted
+    /// label becomes searchable again, as any re-add makes it.
+    /// </remarks>
     /// <exception cref="ArgumentException">Wrong dimension, a NaN or infinite component, or a zero vector under cosine.</exception>
     public void Add(long label, ReadOnlySpan<float> vector)
     {
@@ -104,6 +109,8 @@ public sealed partial class HnswIndex
                 if (!TryAllocate(label, vector, out node, out level, out previous))
                     throw new InvalidOperationException($"The index is full: it holds at most {MaxNodes} nodes.");
             }
+            if (node < 0)
+                return;
             if (Metric == DistanceMetric.L2)
                 Link<SquaredL2Distance>(node, level, context);
             else
@@ -118,7 +125,8 @@ public sealed partial class HnswIndex
     }
 
     /// <summary>
-    /// Claims the next node id and its upper-level record, stores the vector, and points the label at it.
+    /// Claims the next node id and its upper-level record, stores the vector, and points the label at it;
+    /// or, when the label already holds this very vector, changes nothing but a delete mark and gives node −1.
     /// The vector is in place before the label names the node, so a concurrent GetVector of a label being
     /// replaced reads its old vector or its new one, never a row not yet written. Caller holds the grow read lock.
     /// </summary>
@@ -136,6 +144,12 @@ public sealed partial class HnswIndex
 
             var row = storage.WritableVector(node);
             PrepareVector(vector, row);
+            if (IsUnchanged(storage, label, row))
+            {
+                // Nothing is published: the row just written lies past the node count, unused.
+                node = -1;
+                return true;
+            }
             if (_options.Quantization == VectorQuantization.Float16)
                 Float16Codec.Encode(row, storage.WritableCodes(node));
             else
@@ -152,6 +166,26 @@ public sealed partial class HnswIndex
             Volatile.Write(ref _count, node + 1);
             return true;
         }
+    }
+
+    /// <summary>
+    /// True when <paramref name="label"/> already holds a vector bit-identical to <paramref name="row"/> (in stored
+    /// form): the add changes nothing but a delete mark, which it lifts. A new node would only pile another copy at
+    /// distance 0 beside the old one, and enough hidden copies crowd the live one out of its own neighbourhood.
+    /// Caller holds the allocation lock.
+    /// </summary>
+    private bool IsUnchanged(GraphStorage storage, long label, ReadOnlySpan<float> row)
+    {
+        int existing = storage.FindNode(label);
+        if (existing < 0 || !MemoryMarshal.AsBytes(storage.Vector(existing)).SequenceEqual(MemoryMarshal.AsBytes(row)))
+            return false;
+        if (storage.State(existing) == NodeState.Deleted)
+        {
+            storage.SetState(existing, NodeState.Live);
+            _deletedCount--;
+            _hiddenCount--;
+        }
+        return true;
     }
 
     private void Supersede(int previous)
