@@ -160,6 +160,14 @@ internal abstract unsafe class GraphStorage : CriticalFinalizerObject, IDisposab
         new(Vectors, Links0, Labels, States, UpperOffsets, UpperLinks, Math.Min(nodeCount, NodeCapacity), Math.Min(upperUsed, UpperCapacity), Dimensions, M,
             Codes, Holds(CodeSection) ? CodeStride : 0);
 
+    /// <summary>Tells the operating system how the blocks will be read; false when that means nothing for them (memory not mapped from a file, or not Linux).</summary>
+    public virtual bool Advise(MappedAccess access) => false;
+
+    /// <summary>Brings the blocks into memory ahead of the first search; nothing to do for blocks already in memory.</summary>
+    public virtual void Warm()
+    {
+    }
+
     /// <summary>Releases the blocks; called exactly once, after retirement and the last lease.</summary>
     protected abstract void Free();
 

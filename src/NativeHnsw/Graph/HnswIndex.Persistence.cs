@@ -107,6 +107,47 @@ public sealed partial class HnswIndex
     }
 
     /// <summary>
+    /// Reads a mapped index into memory ahead of its first search, so that search pays no page faults: the
+    /// whole file is requested from the kernel at once (madvise WILLNEED, on Linux), then every page is read,
+    /// the upper levels and the level-0 links first. Returns when the file is resident, as far as memory
+    /// allows; a file larger than free memory is warmed only in part. Does nothing for an index in memory
+    /// (from the constructor or <see cref="Load"/>). Safe beside searches and Dispose.
+    /// </summary>
+    /// <remarks>Costs one sequential read of the file; without it, a cold first search pays a random read per page it touches.</remarks>
+    public void Warm()
+    {
+        var storage = AcquireStorage();
+        try
+        {
+            storage.Warm();
+        }
+        finally
+        {
+            storage.Release();
+        }
+    }
+
+    /// <summary>
+    /// Tells the operating system how a mapped index will be read (madvise, on Linux). Advice is a hint the
+    /// kernel may ignore; it never changes an answer.
+    /// </summary>
+    /// <returns>True when the advice was given; false for an index in memory, or where the call does not exist (not Linux).</returns>
+    public bool Advise(MappedAccess access)
+    {
+        if (!Enum.IsDefined(access))
+            throw new ArgumentOutOfRangeException(nameof(access), access, "Use Normal or Random.");
+        var storage = AcquireStorage();
+        try
+        {
+            return storage.Advise(access);
+        }
+        finally
+        {
+            storage.Release();
+        }
+    }
+
+    /// <summary>
     /// Checks a file completely: header, every section's checksum, the padding, and the graph's
     /// invariants (link ids in range, link counts within M0/M, levels consistent, entry point on the
     /// top level, label index sorted and complete). Reads the whole file.

@@ -146,6 +146,24 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
         return -1;
     }
 
+    public override bool Advise(MappedAccess access) => PageAdvice.Advise(_base, Header.FileLength, access);
+
+    /// <summary>
+    /// Asks the kernel for the whole mapping at once (its reads then run in parallel with ours), then touches
+    /// every page in the order a search first needs them: the upper levels, where every search starts, then the
+    /// level-0 links and the rows it measures, then labels and states.
+    /// </summary>
+    public override void Warm()
+    {
+        PageAdvice.WillNeed(_base, Header.FileLength);
+        PageAdvice.Touch(_base, Header.Size);
+        foreach (var id in (ReadOnlySpan<SectionId>)[SectionId.UpperOffsets, SectionId.UpperLinks, SectionId.Links0, CodeSection, SectionId.Vectors, SectionId.States, SectionId.Labels, SectionId.LabelIndex])
+        {
+            if (Holds(id))
+                PageAdvice.Touch(At(id, 0, 0), BlockBytes(id));
+        }
+    }
+
     private static NotSupportedException ReadOnly() => new("The blocks of a mapped index file are read-only.");
 
     protected override void Free()
