@@ -24,7 +24,7 @@ public sealed partial class HnswIndex
         var context = _contexts.Get();
         try
         {
-            Insert(label, vector, context);
+            Insert(null, label, vector, context);
         }
         finally
         {
@@ -67,15 +67,21 @@ public sealed partial class HnswIndex
         if (NeedsTraining((long)NodeCount + n))
             TrainQuantizer(vectorSpan);
 
-        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
-        int dims = Dimensions;
+        // Each worker claims the next row together with its node id (under the allocation lock), so node ids
+        // follow the batch's order on any number of threads: a batch of ascending labels gives labels that
+        // ascend with node id, and the saved file needs no label index.
+        var batch = new BatchCursor(labels, vectors, Dimensions);
+        int workers = Math.Min(n, maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : maxDegreeOfParallelism);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = workers };
         try
         {
-            Parallel.For(0, n, options,
+            Parallel.For(0, workers, options,
                 () => _contexts.Get(),
-                (i, _, context) =>
+                (_, _, context) =>
                 {
-                    Insert(labels.Span[i], vectors.Span.Slice(i * dims, dims), context);
+                    while (Insert(batch, 0, default, context))
+                    {
+                    }
                     return context;
                 },
                 context => _contexts.Return(context));
@@ -87,13 +93,29 @@ public sealed partial class HnswIndex
         }
     }
 
-    private void Insert(long label, ReadOnlySpan<float> vector, SearchContext context)
+    /// <summary>The rows of a batch, claimed one at a time in order (<see cref="Next"/> is guarded by the allocation lock).</summary>
+    private sealed class BatchCursor(ReadOnlyMemory<long> labels, ReadOnlyMemory<float> vectors, int dimensions)
+    {
+        public int Next;
+
+        public int Count => labels.Length;
+
+        public long Label(int row) => labels.Span[row];
+
+        public ReadOnlySpan<float> Row(int row) => vectors.Span.Slice(row * dimensions, dimensions);
+    }
+
+    /// <summary>
+    /// Inserts one row: <paramref name="label"/> and <paramref name="vector"/>, or with a <paramref name="batch"/>
+    /// its next row. False when the batch had no row left.
+    /// </summary>
+    private bool Insert(BatchCursor? batch, long label, ReadOnlySpan<float> vector, SearchContext context)
     {
         _growLock.EnterReadLock();
         try
         {
             ThrowIfDisposed();
-            if (!TryAllocate(label, vector, out int node, out int level, out int previous))
+            if (!TryAllocate(batch, label, vector, out int node, out int level, out int previous))
             {
                 // Not enough room: grow outside the read lock, then start over.
                 _growLock.ExitReadLock();
@@ -106,17 +128,20 @@ public sealed partial class HnswIndex
                     _growLock.EnterReadLock();
                 }
                 ThrowIfDisposed();
-                if (!TryAllocate(label, vector, out node, out level, out previous))
+                if (!TryAllocate(batch, label, vector, out node, out level, out previous))
                     throw new InvalidOperationException($"The index is full: it holds at most {MaxNodes} nodes.");
             }
+            if (node == BatchDone)
+                return false;
             if (node < 0)
-                return;
+                return true;
             if (Metric == DistanceMetric.L2)
                 Link<SquaredL2Distance>(node, level, context);
             else
                 Link<DotDistance>(node, level, context);
             if (previous >= 0)
                 Supersede(previous);
+            return true;
         }
         finally
         {
@@ -124,23 +149,41 @@ public sealed partial class HnswIndex
         }
     }
 
+    /// <summary>The node <see cref="TryAllocate"/> gives when the batch has no row left.</summary>
+    private const int BatchDone = -2;
+
     /// <summary>
     /// Claims the next node id and its upper-level record, stores the vector, and points the label at it;
     /// or, when the label already holds this very vector, changes nothing but a delete mark and gives node −1.
+    /// With a <paramref name="batch"/>, the row is the batch's next, claimed only once it fits (node
+    /// <see cref="BatchDone"/> when none is left).
     /// The vector is in place before the label names the node, so a concurrent GetVector of a label being
     /// replaced reads its old vector or its new one, never a row not yet written. Caller holds the grow read lock.
     /// </summary>
-    private bool TryAllocate(long label, ReadOnlySpan<float> vector, out int node, out int level, out int previous)
+    private bool TryAllocate(BatchCursor? batch, long label, ReadOnlySpan<float> vector, out int node, out int level, out int previous)
     {
         var storage = _storage;
         lock (_allocLock)
         {
+            previous = -1;
+            level = 0;
+            if (batch is not null)
+            {
+                if (batch.Next >= batch.Count)
+                {
+                    node = BatchDone;
+                    return true;
+                }
+                label = batch.Label(batch.Next);
+                vector = batch.Row(batch.Next);
+            }
             node = _count;
             level = DrawLevel(node);
             int upperInts = level == 0 ? 0 : 1 + level * (1 + _options.M);
-            previous = -1;
             if (node >= storage.NodeCapacity || _upperUsed + upperInts > storage.UpperCapacity || node >= MaxNodes)
                 return false;
+            if (batch is not null)
+                batch.Next++;
 
             var row = storage.WritableVector(node);
             PrepareVector(vector, row);
@@ -201,14 +244,17 @@ public sealed partial class HnswIndex
     /// The level of a node: −ln(U)·mL with mL = 1/ln(M), U drawn from a hash of (seed, node id) so a
     /// given seed gives the same levels however many threads build.
     /// </summary>
-    private int DrawLevel(int node)
+    private int DrawLevel(int node) => DrawLevel(_options.Seed, _levelScale, node);
+
+    /// <summary>The level draw itself: a function of the seed, mL and the node id alone (so file sizes can be computed without a build).</summary>
+    internal static int DrawLevel(ulong seed, double levelScale, int node)
     {
-        ulong z = _options.Seed + (ulong)(node + 1) * 0x9E3779B97F4A7C15UL;
+        ulong z = seed + (ulong)(node + 1) * 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         z ^= z >> 31;
         double u = ((z >> 11) + 1) * (1.0 / (1UL << 53));
-        return (int)Math.Min(MaxLevel, -Math.Log(u) * _levelScale);
+        return (int)Math.Min(MaxLevel, -Math.Log(u) * levelScale);
     }
 
     private void Link<TDistance>(int node, int level, SearchContext context)

@@ -111,7 +111,9 @@ public sealed partial class HnswIndex
         {
             var labelIndex = graph.Storage.SortedLabelIndex();
             long entry = graph.EntryNode < 0 ? -1 : PackEntry(graph.EntryNode, graph.EntryLevel);
-            var header = Storage.IndexHeader.ForIndex(_options, graph.NodeCount, labelIndex.Length, _deletedCount, graph.HiddenCount, graph.UpperUsed, entry);
+            // The dense form of the file's checks: the blocks hold dense offsets and the label index is passed in.
+            var header = Storage.IndexHeader.ForIndex(_options, graph.NodeCount, labelIndex.Length, _deletedCount, graph.HiddenCount, graph.UpperUsed, entry,
+                graph.Storage.SparseUpperOffsets(graph.NodeCount).Length / 2, labelsAscend: false);
             Storage.GraphValidator.Check("(imported)", header, graph.Storage, labelIndex);
         });
     }

@@ -30,10 +30,14 @@ public sealed partial class HnswIndex
         {
             ThrowIfDisposed();
             var storage = _storage;
-            var labelIndex = storage.SortedLabelIndex();
+            // The common bulk load (labels given in ascending order, none replaced) needs no label index in the file.
+            bool labelsAscend = storage.LabelCount == _count && storage.LabelsAscend(_count);
+            var labelIndex = labelsAscend ? default : storage.SortedLabelIndex();
+            var upperIndex = storage.SparseUpperOffsets(_count);
             var quantizer = Volatile.Read(ref _quantizer);
-            var layout = IndexHeader.ForIndex(_options, _count, labelIndex.Length, _deletedCount, _hiddenCount, _upperUsed, Volatile.Read(ref _entry), quantizer is not null);
-            IndexWriter.Write(path, layout, storage, labelIndex, quantizer);
+            var layout = IndexHeader.ForIndex(_options, _count, storage.LabelCount, _deletedCount, _hiddenCount, _upperUsed, Volatile.Read(ref _entry),
+                upperIndex.Length / 2, labelsAscend, quantizer is not null);
+            IndexWriter.Write(path, layout, storage, labelIndex, upperIndex, quantizer);
         }
         finally
         {

@@ -40,7 +40,7 @@ internal static unsafe class GraphValidator
             throw Fail(path, statesAt, $"{deleted} deleted and {hidden} hidden nodes, the header says {header.DeletedCount} and {header.HiddenCount}");
 
         // Upper-level records: in node order, back to back, levels 1..MaxLevel.
-        var offsetsAt = header.Section(SectionId.UpperOffsets);
+        var offsetsAt = header.Section(header.SparseUpperOffsets ? SectionId.UpperIndex : SectionId.UpperOffsets);
         var levels = new byte[n];
         long position = 0;
         int topLevel = n == 0 ? -1 : 0;
@@ -82,7 +82,8 @@ internal static unsafe class GraphValidator
         // Vector rows were checked (FirstBadRow) as IndexReader read them, in the pass that hashed them.
 
         // Label index: strictly ascending labels of distinct, non-superseded nodes; as many as there are such nodes.
-        var indexAt = header.Section(SectionId.LabelIndex);
+        // An implicit label index is 0..N − 1: its order is the order of the labels themselves.
+        var indexAt = header.Section(header.ImplicitLabelIndex ? SectionId.Labels : SectionId.LabelIndex);
         for (int i = 0; i < header.LabelCount; i++)
         {
             int node = labelIndex[i];
