@@ -68,7 +68,10 @@ public sealed partial class HnswIndex
                 _deletedCount = header.DeletedCount,
                 _quantizer = loaded.Quantizer,
             };
-            storage.MapLabels(loaded.LabelIndex);
+            if (header.ImplicitLabelIndex)
+                storage.UseImplicitLabels(header.NodeCount);
+            else
+                storage.MapLabels(loaded.LabelIndex);
             return index;
         }
         catch

@@ -162,7 +162,11 @@ internal static unsafe class GraphValidator
         int count = slot[0];
         if ((uint)count > (uint)max)
             throw Fail(path, section, $"node {node} has {count} links at level {level}, more than the {max} allowed");
-        for (int i = 1; i <= count; i++)
+        // Level 0, most of the links: every node has level ≥ 0, so only the range and self rules apply, and they are
+        // checked in two vectorised passes; the scalar loop runs for upper levels and to name a culprit.
+        var links = new ReadOnlySpan<int>(slot + 1, count);
+        bool clean = level == 0 && links.IndexOfAnyExceptInRange(0, n - 1) < 0 && !links.Contains(node);
+        for (int i = 1; !clean && i <= count; i++)
         {
             int target = slot[i];
             if ((uint)target >= (uint)n)

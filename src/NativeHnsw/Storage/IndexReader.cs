@@ -49,7 +49,8 @@ internal static class IndexReader
         {
             try
             {
-                labelIndex = GC.AllocateUninitializedArray<int>(header.LabelCount, pinned: true);
+                // An implicit label index: labels ascend with node id (the validator checks it), so node i is entry i.
+                labelIndex = header.ImplicitLabelIndex ? GraphStorage.IdentityIndex(header.LabelCount) : GC.AllocateUninitializedArray<int>(header.LabelCount, pinned: true);
             }
             catch (OutOfMemoryException e)
             {
@@ -74,12 +75,6 @@ internal static class IndexReader
                 else
                     CheckUnknown(handle, path, section, scratch ??= new byte[IndexFile.ChunkBytes]);
                 position = section.End;
-            }
-            if (header.ImplicitLabelIndex)
-            {
-                // Labels ascend with node id (the validator checks it), so node i is the i-th entry.
-                for (int i = 0; i < labelIndex.Length; i++)
-                    labelIndex[i] = i;
             }
             var summary = GraphValidator.Check(path, header, storage, labelIndex);
             if (quantizer is not null)

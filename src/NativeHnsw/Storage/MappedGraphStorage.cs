@@ -110,12 +110,7 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
 
     public override ReadOnlySpan<int> SortedLabelIndex()
     {
-        if (LabelIndex != null)
-            return new(LabelIndex, Header.LabelCount);
-        var identity = new int[Header.LabelCount];
-        for (int i = 0; i < identity.Length; i++)
-            identity[i] = i;
-        return identity;
+        return LabelIndex != null ? new ReadOnlySpan<int>(LabelIndex, Header.LabelCount) : IdentityIndex(Header.LabelCount);
     }
 
     public override GraphStorage Grow(int nodeCapacity, long upperCapacity, int usedNodes, long usedUpper) => throw ReadOnly();
