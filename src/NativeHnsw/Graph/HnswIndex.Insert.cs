@@ -37,7 +37,8 @@ public sealed partial class HnswIndex
     /// <summary>
     /// Adds a batch: <paramref name="vectors"/> holds <c>labels.Length</c> rows of <see cref="Dimensions"/>
     /// floats, row-major. The whole batch is validated before anything is inserted, then inserted on up to
-    /// <paramref name="maxDegreeOfParallelism"/> threads (−1: every core).
+    /// <paramref name="maxDegreeOfParallelism"/> threads (−1: every core). Rows take node ids in batch order
+    /// on any number of threads, so a batch of ascending labels saves without a label index (docs/FORMAT.md).
     /// </summary>
     /// <exception cref="ArgumentException">A size mismatch, a label twice in the batch, or a bad vector (its row is named).</exception>
     public void AddRange(ReadOnlyMemory<long> labels, ReadOnlyMemory<float> vectors, int maxDegreeOfParallelism = -1)

@@ -116,6 +116,9 @@ internal static unsafe class GraphValidator
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int FirstBadRow(ReadOnlySpan<float> rows, int dims, bool cosine)
     {
+        // Without cosine only finiteness matters: one vectorised pass over all the rows, row by row only to find a culprit.
+        if (!cosine && TensorPrimitives.IsFiniteAll(rows))
+            return -1;
         int count = rows.Length / dims;
         for (int row = 0; row < count; row++)
         {
