@@ -15,9 +15,21 @@ internal static unsafe class GraphLinker
     /// of them) guard the link slots.
     /// </summary>
     public static void Connect<TDistance>(in GraphView graph, int node, int level, int entryNode, int topLevel, int efConstruction, Lock[] stripes, SearchContext context)
+        where TDistance : struct, IDistance =>
+        Connect<TDistance, FloatNodeDistance<TDistance>>(graph, new FloatNodeDistance<TDistance>(graph, graph.Vector(node)), rescore: false,
+            node, level, entryNode, topLevel, efConstruction, stripes, context);
+
+    /// <summary>
+    /// <see cref="Connect{TDistance}"/> with the searches measured by <paramref name="walk"/> (compact rows, say); with
+    /// <paramref name="rescore"/> each level's candidates are re-scored with exact float32 distances before the
+    /// neighbours are chosen, so the selection and the stored link distances are exact.
+    /// </summary>
+    public static void Connect<TDistance, TWalk>(in GraphView graph, TWalk walk, bool rescore, int node, int level, int entryNode, int topLevel,
+        int efConstruction, Lock[] stripes, SearchContext context)
         where TDistance : struct, IDistance
+        where TWalk : struct, INodeDistance
     {
-        var walk = new FloatNodeDistance<TDistance>(graph, graph.Vector(node));
+        var exact = new FloatNodeDistance<TDistance>(graph, graph.Vector(node));
         float entryDistance = walk.To(entryNode);
         if (level < topLevel)
             entryNode = GraphSearch.Descend(graph, walk, entryNode, ref entryDistance, topLevel, level);
@@ -30,6 +42,12 @@ internal static unsafe class GraphLinker
         {
             GraphSearch.SearchLevel(graph, walk, entryNode, entryDistance, efConstruction, l, context, exclude: false, filter: null);
             var found = WithoutNode(context.DrainResultsAscending(), node);
+            if (rescore)
+            {
+                for (int i = 0; i < found.Length; i++)
+                    found[i] = new Neighbor(exact.To(found[i].Node), found[i].Node);
+                found.Sort(Neighbor.ByDistance);
+            }
             var selected = context.SelectedAt(l);
             if (found.IsEmpty)
             {
@@ -37,7 +55,7 @@ internal static unsafe class GraphLinker
                 continue;
             }
             entryNode = found[0].Node;
-            entryDistance = found[0].Distance;
+            entryDistance = rescore ? walk.To(entryNode) : found[0].Distance;
             int kept = GraphSearch.SelectNeighbors<TDistance>(graph, found, graph.M, selected);
             context.SetSelectedCount(l, kept);
             SetLinks(graph, node, l, selected[..kept], stripes);

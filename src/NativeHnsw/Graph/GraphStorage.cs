@@ -19,7 +19,7 @@ namespace NativeHnsw.Graph;
 /// </remarks>
 internal abstract unsafe class GraphStorage : CriticalFinalizerObject, IDisposable
 {
-    private const int BlockSlots = (int)SectionId.Float16Vectors + 1;
+    private const int BlockSlots = (int)SectionId.UpperIndex + 1;
 
     // The one section → block mapping: each block sits at its SectionId. A slot left null is a section
     // these blocks do not hold (an in-memory index keeps no label index; it is derived at save).
@@ -65,6 +65,12 @@ internal abstract unsafe class GraphStorage : CriticalFinalizerObject, IDisposab
     public int* UpperOffsets => (int*)_blocks[(int)SectionId.UpperOffsets];
     public int* UpperLinks => (int*)_blocks[(int)SectionId.UpperLinks];
     public byte* Codes => _blocks[(int)CodeSection];
+
+    /// <summary>Format 1.2 mapped blocks: the sparse upper offsets (ids ascending, then offsets), in place of <see cref="UpperOffsets"/>.</summary>
+    public int* UpperIndex => (int*)_blocks[(int)SectionId.UpperIndex];
+
+    /// <summary>Entries of <see cref="UpperIndex"/>; 0 when the blocks hold dense offsets.</summary>
+    public int UpperIndexCount => (int)(BlockBytes(SectionId.UpperIndex) / (2 * sizeof(int)));
 
     /// <summary>Nodes the blocks have room for.</summary>
     public int NodeCapacity { get; protected set; }
@@ -158,7 +164,62 @@ internal abstract unsafe class GraphStorage : CriticalFinalizerObject, IDisposab
     /// <summary>A view bounded by what has been published: <paramref name="nodeCount"/> nodes and <paramref name="upperUsed"/> pool ints.</summary>
     public GraphView View(int nodeCount, long upperUsed) =>
         new(Vectors, Links0, Labels, States, UpperOffsets, UpperLinks, Math.Min(nodeCount, NodeCapacity), Math.Min(upperUsed, UpperCapacity), Dimensions, M,
-            Codes, Holds(CodeSection) ? CodeStride : 0);
+            Codes, Holds(CodeSection) ? CodeStride : 0, UpperIndex, UpperIndexCount);
+
+    /// <summary>True when the first <paramref name="nodeCount"/> labels ascend strictly with node id (then a file needs no label index).</summary>
+    public bool LabelsAscend(int nodeCount)
+    {
+        long* labels = Labels;
+        for (int node = 1; node < nodeCount; node++)
+        {
+            if (labels[node] <= labels[node - 1])
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The sparse upper offsets of the first <paramref name="nodeCount"/> nodes, as a file's upperindex stores
+    /// them: the ids of the nodes with an upper level, ascending, then their pool offsets.
+    /// </summary>
+    public int[] SparseUpperOffsets(int nodeCount)
+    {
+        if (Holds(SectionId.UpperIndex))
+            return new ReadOnlySpan<int>(UpperIndex, 2 * UpperIndexCount).ToArray();
+        int* offsets = UpperOffsets;
+        int count = 0;
+        for (int node = 0; node < nodeCount; node++)
+            count += offsets[node] >= 0 ? 1 : 0;
+        var index = new int[2 * count];
+        int at = 0;
+        for (int node = 0; node < nodeCount; node++)
+        {
+            if (offsets[node] >= 0)
+            {
+                index[at] = node;
+                index[count + at] = offsets[node];
+                at++;
+            }
+        }
+        return index;
+    }
+
+    /// <summary>Tells the operating system how the blocks will be read; false when that means nothing for them (memory not mapped from a file, or not Linux).</summary>
+    public virtual bool Advise(MappedAccess access) => false;
+
+    /// <summary>Brings the blocks into memory ahead of the first search; nothing to do for blocks already in memory.</summary>
+    public virtual void Warm()
+    {
+    }
+
+    /// <summary>The label index of nodes whose labels ascend with node id (an implicit one): 0, 1, …, <paramref name="count"/> − 1.</summary>
+    public static int[] IdentityIndex(int count)
+    {
+        var identity = new int[count];
+        for (int i = 0; i < identity.Length; i++)
+            identity[i] = i;
+        return identity;
+    }
 
     /// <summary>Releases the blocks; called exactly once, after retirement and the last lease.</summary>
     protected abstract void Free();

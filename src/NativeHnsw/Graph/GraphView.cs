@@ -18,9 +18,16 @@ internal readonly unsafe struct GraphView
     private readonly int* _upperLinks;
     private readonly long _upperLength;
 
+    // Format 1.2 mapped files: the ids of the nodes with upper levels, ascending, then their pool offsets;
+    // used when _upperOffsets is null (only upper-level steps look a node up, a few per search).
+    private readonly int* _upperIndex;
+    private readonly int _upperNodeCount;
+
     public GraphView(float* vectors, int* links0, long* labels, byte* states, int* upperOffsets, int* upperLinks,
-        int nodeCount, long upperLength, int dimensions, int m, byte* codes = null, int codeStride = 0)
+        int nodeCount, long upperLength, int dimensions, int m, byte* codes = null, int codeStride = 0, int* upperIndex = null, int upperNodeCount = 0)
     {
+        _upperIndex = upperIndex;
+        _upperNodeCount = upperNodeCount;
         Codes = codes;
         CodeStride = codeStride;
         _vectors = vectors;
@@ -60,7 +67,7 @@ internal readonly unsafe struct GraphView
     /// <summary>The node's level, or −1 when its upper-level record is out of bounds.</summary>
     public int Level(int node)
     {
-        int offset = _upperOffsets[node];
+        int offset = UpperOffset(node);
         if (offset < 0)
             return 0;
         if (offset >= _upperLength)
@@ -97,9 +104,32 @@ internal readonly unsafe struct GraphView
         return (int)Math.Min(count, max);
     }
 
+    /// <summary>
+    /// The pool offset of the node's upper-level record, or −1 when it has none: read from the dense offsets, or
+    /// found by binary search among the nodes that have upper levels. The search reads only inside the index.
+    /// </summary>
+    public int UpperOffset(int node)
+    {
+        if (_upperOffsets != null)
+            return _upperOffsets[node];
+        int lo = 0, hi = _upperNodeCount - 1;
+        while (lo <= hi)
+        {
+            int mid = (int)(((uint)lo + (uint)hi) >> 1);
+            int found = _upperIndex[mid];
+            if (found == node)
+                return _upperIndex[_upperNodeCount + mid];
+            if (found < node)
+                lo = mid + 1;
+            else
+                hi = mid - 1;
+        }
+        return -1;
+    }
+
     private int* UpperLinks(int node, int level)
     {
-        int offset = _upperOffsets[node];
+        int offset = UpperOffset(node);
         if (offset < 0 || offset >= _upperLength)
             return null;
         int nodeLevel = _upperLinks[offset];

@@ -30,10 +30,14 @@ public sealed partial class HnswIndex
         {
             ThrowIfDisposed();
             var storage = _storage;
-            var labelIndex = storage.SortedLabelIndex();
+            // The common bulk load (labels given in ascending order, none replaced) needs no label index in the file.
+            bool labelsAscend = storage.LabelCount == _count && storage.LabelsAscend(_count);
+            var labelIndex = labelsAscend ? default : storage.SortedLabelIndex();
+            var upperIndex = storage.SparseUpperOffsets(_count);
             var quantizer = Volatile.Read(ref _quantizer);
-            var layout = IndexHeader.ForIndex(_options, _count, labelIndex.Length, _deletedCount, _hiddenCount, _upperUsed, Volatile.Read(ref _entry), quantizer is not null);
-            IndexWriter.Write(path, layout, storage, labelIndex, quantizer);
+            var layout = IndexHeader.ForIndex(_options, _count, storage.LabelCount, _deletedCount, _hiddenCount, _upperUsed, Volatile.Read(ref _entry),
+                upperIndex.Length / 2, labelsAscend, quantizer is not null);
+            IndexWriter.Write(path, layout, storage, labelIndex, upperIndex, quantizer);
         }
         finally
         {
@@ -64,7 +68,10 @@ public sealed partial class HnswIndex
                 _deletedCount = header.DeletedCount,
                 _quantizer = loaded.Quantizer,
             };
-            storage.MapLabels(loaded.LabelIndex);
+            if (header.ImplicitLabelIndex)
+                storage.UseImplicitLabels(header.NodeCount);
+            else
+                storage.MapLabels(loaded.LabelIndex);
             return index;
         }
         catch
@@ -103,6 +110,47 @@ public sealed partial class HnswIndex
         {
             storage.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads a mapped index into memory ahead of its first search, so that search pays no page faults: the
+    /// whole file is requested from the kernel at once (madvise WILLNEED, on Linux), then every page is read,
+    /// the upper levels and the level-0 links first. Returns when the file is resident, as far as memory
+    /// allows; a file larger than free memory is warmed only in part. Does nothing for an index in memory
+    /// (from the constructor or <see cref="Load"/>). Safe beside searches and Dispose.
+    /// </summary>
+    /// <remarks>Costs one sequential read of the file; without it, a cold first search pays a random read per page it touches.</remarks>
+    public void Warm()
+    {
+        var storage = AcquireStorage();
+        try
+        {
+            storage.Warm();
+        }
+        finally
+        {
+            storage.Release();
+        }
+    }
+
+    /// <summary>
+    /// Tells the operating system how a mapped index will be read (madvise, on Linux). Advice is a hint the
+    /// kernel may ignore; it never changes an answer.
+    /// </summary>
+    /// <returns>True when the advice was given; false for an index in memory, or where the call does not exist (not Linux).</returns>
+    public bool Advise(MappedAccess access)
+    {
+        if (!Enum.IsDefined(access))
+            throw new ArgumentOutOfRangeException(nameof(access), access, "Use Normal or Random.");
+        var storage = AcquireStorage();
+        try
+        {
+            return storage.Advise(access);
+        }
+        finally
+        {
+            storage.Release();
         }
     }
 

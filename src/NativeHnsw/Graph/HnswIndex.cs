@@ -15,6 +15,7 @@ namespace NativeHnsw;
 /// Labels are the caller's 64-bit ids. Adding a label that is already present replaces its vector:
 /// the old node stays in the graph as a hidden waypoint (so paths through it keep working) and the
 /// new vector answers for the label from then on; the old node's space is reclaimed only by a rebuild.
+/// Adding a label again with the vector it already holds (bit for bit) adds no node (see <see cref="Add"/>).
 /// </remarks>
 public sealed partial class HnswIndex : IDisposable
 {
@@ -53,9 +54,6 @@ public sealed partial class HnswIndex : IDisposable
     {
         _options = options;
         _levelScale = 1.0 / Math.Log(options.M);
-        _stripes = new Lock[StripeCount];
-        for (int i = 0; i < _stripes.Length; i++)
-            _stripes[i] = new Lock();
         _contexts = new DefaultObjectPool<SearchContext>(new SearchContext.Policy(options.Dimensions, options.M), Environment.ProcessorCount * 2);
         if (storage is null)
         {
@@ -63,6 +61,9 @@ public sealed partial class HnswIndex : IDisposable
             storage = NativeGraphStorage.Allocate(options, capacity, ExpectedUpperInts(capacity));
         }
         _storage = storage;
+        // The stripe locks guard link edits only: a read-only (mapped) index never takes one, and 1,024 of
+        // them were nearly all of what its Open allocated.
+        _stripes = storage.IsReadOnly ? [] : NewStripes();
     }
 
     /// <summary>The parameters the index was created with.</summary>
@@ -123,6 +124,14 @@ public sealed partial class HnswIndex : IDisposable
         {
             _growLock.ExitWriteLock();
         }
+    }
+
+    private static Lock[] NewStripes()
+    {
+        var stripes = new Lock[StripeCount];
+        for (int i = 0; i < stripes.Length; i++)
+            stripes[i] = new Lock();
+        return stripes;
     }
 
     private long ExpectedUpperInts(int nodes) =>

@@ -12,6 +12,11 @@ internal sealed unsafe class NativeGraphStorage : GraphStorage
     // the index's allocation lock.
     private readonly Dictionary<long, int> _labelMap;
 
+    // Nodes 0.._implicitLabels − 1 hold labels that ascend with node id and are not in the map: a loaded file
+    // whose label index is implicit is looked up by binary search over its labels until the first add builds
+    // the map (Load then builds no map at all). Guarded like the map; handed on by growth.
+    private int _implicitLabels;
+
     private NativeGraphStorage(int dimensions, int m, int nodeCapacity, long upperCapacity, Dictionary<long, int> labelMap, int codeStride, SectionId codeSection)
         : base(dimensions, m, codeStride, codeSection)
     {
@@ -52,9 +57,33 @@ internal sealed unsafe class NativeGraphStorage : GraphStorage
 
     public override bool IsReadOnly => false;
 
-    public override int LabelCount => _labelMap.Count;
+    public override int LabelCount => _implicitLabels + _labelMap.Count;
 
-    public override int FindNode(long label) => _labelMap.TryGetValue(label, out int node) ? node : -1;
+    public override int FindNode(long label)
+    {
+        if (_implicitLabels > 0)
+        {
+            int found = new ReadOnlySpan<long>(Labels, _implicitLabels).BinarySearch(label);
+            return found >= 0 ? found : -1;
+        }
+        return _labelMap.TryGetValue(label, out int node) ? node : -1;
+    }
+
+    /// <summary>
+    /// Takes nodes 0..<paramref name="nodeCount"/> − 1 as holding labels that ascend strictly with node id (a file
+    /// with an implicit label index, checked by the validator): lookups search the labels until the first add.
+    /// Once, before the index is shared.
+    /// </summary>
+    public void UseImplicitLabels(int nodeCount) => _implicitLabels = nodeCount;
+
+    /// <summary>Moves implicit labels into the map, before an add changes which node holds a label.</summary>
+    private void MaterializeLabels()
+    {
+        _labelMap.EnsureCapacity(_implicitLabels + 1);
+        for (int node = 0; node < _implicitLabels; node++)
+            _labelMap.Add(Labels[node], node);
+        _implicitLabels = 0;
+    }
 
     /// <summary>Builds the label map from a file's label index (node ids sorted by label), once, before the index is shared.</summary>
     public void MapLabels(ReadOnlySpan<int> labelIndex)
@@ -66,6 +95,8 @@ internal sealed unsafe class NativeGraphStorage : GraphStorage
 
     public override ReadOnlySpan<int> SortedLabelIndex()
     {
+        if (_implicitLabels > 0)
+            return IdentityIndex(_implicitLabels);
         var labels = new long[_labelMap.Count];
         var nodes = new int[labels.Length];
         int i = 0;
@@ -81,7 +112,7 @@ internal sealed unsafe class NativeGraphStorage : GraphStorage
 
     public override GraphStorage Grow(int nodeCapacity, long upperCapacity, int usedNodes, long usedUpper)
     {
-        var next = new NativeGraphStorage(Dimensions, M, nodeCapacity, upperCapacity, _labelMap, CodeStride, CodeSection);
+        var next = new NativeGraphStorage(Dimensions, M, nodeCapacity, upperCapacity, _labelMap, CodeStride, CodeSection) { _implicitLabels = _implicitLabels };
         foreach (var id in (SectionId[])[.. GraphSections, CodeSection])
         {
             if (!Holds(id))
@@ -97,6 +128,8 @@ internal sealed unsafe class NativeGraphStorage : GraphStorage
     {
         if ((uint)node >= (uint)NodeCapacity || (level > 0 && (upperOffset < 0 || upperOffset + 1 + (long)level * (1 + M) > UpperCapacity)))
             throw new ArgumentOutOfRangeException(nameof(node), node, $"Node {node} at level {level} (pool offset {upperOffset}) does not fit blocks of {NodeCapacity} nodes and {UpperCapacity} pool ints.");
+        if (_implicitLabels > 0)
+            MaterializeLabels();
         Labels[node] = label;
         States[node] = (byte)NodeState.Live;
         Links0[(nint)node * Level0Stride] = 0;

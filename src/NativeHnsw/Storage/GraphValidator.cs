@@ -40,7 +40,7 @@ internal static unsafe class GraphValidator
             throw Fail(path, statesAt, $"{deleted} deleted and {hidden} hidden nodes, the header says {header.DeletedCount} and {header.HiddenCount}");
 
         // Upper-level records: in node order, back to back, levels 1..MaxLevel.
-        var offsetsAt = header.Section(SectionId.UpperOffsets);
+        var offsetsAt = header.Section(header.SparseUpperOffsets ? SectionId.UpperIndex : SectionId.UpperOffsets);
         var levels = new byte[n];
         long position = 0;
         int topLevel = n == 0 ? -1 : 0;
@@ -82,7 +82,8 @@ internal static unsafe class GraphValidator
         // Vector rows were checked (FirstBadRow) as IndexReader read them, in the pass that hashed them.
 
         // Label index: strictly ascending labels of distinct, non-superseded nodes; as many as there are such nodes.
-        var indexAt = header.Section(SectionId.LabelIndex);
+        // An implicit label index is 0..N − 1: its order is the order of the labels themselves.
+        var indexAt = header.Section(header.ImplicitLabelIndex ? SectionId.Labels : SectionId.LabelIndex);
         for (int i = 0; i < header.LabelCount; i++)
         {
             int node = labelIndex[i];
@@ -115,6 +116,9 @@ internal static unsafe class GraphValidator
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int FirstBadRow(ReadOnlySpan<float> rows, int dims, bool cosine)
     {
+        // Without cosine only finiteness matters: one vectorised pass over all the rows, row by row only to find a culprit.
+        if (!cosine && TensorPrimitives.IsFiniteAll(rows))
+            return -1;
         int count = rows.Length / dims;
         for (int row = 0; row < count; row++)
         {
@@ -161,7 +165,11 @@ internal static unsafe class GraphValidator
         int count = slot[0];
         if ((uint)count > (uint)max)
             throw Fail(path, section, $"node {node} has {count} links at level {level}, more than the {max} allowed");
-        for (int i = 1; i <= count; i++)
+        // Level 0, most of the links: every node has level ≥ 0, so only the range and self rules apply, and they are
+        // checked in two vectorised passes; the scalar loop runs for upper levels and to name a culprit.
+        var links = new ReadOnlySpan<int>(slot + 1, count);
+        bool clean = level == 0 && links.IndexOfAnyExceptInRange(0, n - 1) < 0 && !links.Contains(node);
+        for (int i = 1; !clean && i <= count; i++)
         {
             int target = slot[i];
             if ((uint)target >= (uint)n)

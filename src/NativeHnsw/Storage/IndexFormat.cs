@@ -10,13 +10,25 @@ internal static class IndexFormat
     public const ushort MajorVersion = 1;
 
     /// <summary>
-    /// The newest minor this version writes; readers accept any minor of their major (additions old readers may
-    /// ignore). A file is written with the lowest minor that holds it: 1.1 only for a quantized index.
+    /// The minor version this version writes; readers accept any minor of their major (additions old readers may
+    /// ignore, and changes they must not ignore behind a required feature flag, which they refuse).
     /// </summary>
-    public const ushort MinorVersion = 1;
+    public const ushort MinorVersion = 2;
 
-    /// <summary>The minor version a file of an index with these options is written as.</summary>
-    public static ushort MinorVersionFor(HnswOptions options) => options.Quantization == VectorQuantization.None ? (ushort)0 : (ushort)1;
+    /// <summary>
+    /// Required feature flag (1.2): section <see cref="SectionId.UpperIndex"/> holds the upper-level offsets of the
+    /// nodes with upper levels, and there is no <see cref="SectionId.UpperOffsets"/>. Every 1.2 file sets it.
+    /// </summary>
+    public const uint SparseUpperOffsetsFlag = 1;
+
+    /// <summary>
+    /// Required feature flag (1.2): labels ascend strictly with node id and every node is indexed, so the label
+    /// index would be 0, 1, …, N − 1: it is not stored (section <see cref="SectionId.LabelIndex"/> is absent).
+    /// </summary>
+    public const uint ImplicitLabelIndexFlag = 2;
+
+    /// <summary>The required feature flags this reader knows.</summary>
+    public const uint KnownFlags = SparseUpperOffsetsFlag | ImplicitLabelIndexFlag;
 
     public const int FixedHeaderSize = 128;
     public const int SectionEntrySize = 32;
@@ -28,12 +40,23 @@ internal static class IndexFormat
     /// <summary>The vectors and level-0 links, the blocks searched in place, start on a page.</summary>
     public const int PageAlignment = 4096;
 
-    /// <summary>Sections this version writes, in file order.</summary>
-    public static ReadOnlySpan<SectionId> WrittenSections =>
+    /// <summary>Sections every file holds, whatever its flags.</summary>
+    public static ReadOnlySpan<SectionId> RequiredSections =>
     [
-        SectionId.Vectors, SectionId.Links0, SectionId.UpperLinks, SectionId.UpperOffsets,
-        SectionId.Labels, SectionId.States, SectionId.LabelIndex,
+        SectionId.Vectors, SectionId.Links0, SectionId.UpperLinks, SectionId.Labels, SectionId.States,
     ];
+
+    /// <summary>The graph sections a file with these required feature flags holds, in file order.</summary>
+    public static SectionId[] GraphSectionsFor(uint flags)
+    {
+        var ids = new List<SectionId>(7) { SectionId.Vectors, SectionId.Links0, SectionId.UpperLinks };
+        ids.Add((flags & SparseUpperOffsetsFlag) != 0 ? SectionId.UpperIndex : SectionId.UpperOffsets);
+        ids.Add(SectionId.Labels);
+        ids.Add(SectionId.States);
+        if ((flags & ImplicitLabelIndexFlag) == 0)
+            ids.Add(SectionId.LabelIndex);
+        return [.. ids];
+    }
 
     /// <summary>Sections 1.1 adds for a trained int8 quantizer, after the others, in file order.</summary>
     public static ReadOnlySpan<SectionId> Int8Sections => [SectionId.Quantizer, SectionId.Int8Vectors];
@@ -61,6 +84,7 @@ internal static class IndexFormat
         SectionId.Int8Vectors => "int8vectors",
         SectionId.Quantizer => "quantizer",
         SectionId.Float16Vectors => "f16vectors",
+        SectionId.UpperIndex => "upperindex",
         _ => $"section#{(uint)id}",
     };
 

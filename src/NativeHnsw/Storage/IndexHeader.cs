@@ -43,16 +43,21 @@ internal sealed class IndexHeader
     private const int TrainingSizeAt = 100;
     private const int OptionFlagsAt = 104;
 
+    // Format 1.2, with the sparse upper offsets flag: the nodes with upper levels (entries of section upperindex).
+    private const int UpperNodeCountAt = 108;
+
     /// <summary>Option flag bit 0: searches return the compact estimates (no float32 re-ranking).</summary>
     private const uint NoRerankFlag = 1;
 
     /// <summary>Stored as 0 in the header: what a 1.0 file (which has no such field) means.</summary>
     private const int DefaultTrainingSize = 1024;
 
-    private IndexHeader(ushort minor, HnswOptions options, int nodeCount, int labelCount, int deletedCount, int hiddenCount,
+    private IndexHeader(ushort minor, uint flags, int upperNodeCount, HnswOptions options, int nodeCount, int labelCount, int deletedCount, int hiddenCount,
         long upperUsed, int entryNode, int entryLevel, long fileLength, SectionEntry[] sections)
     {
         Minor = minor;
+        Flags = flags;
+        UpperNodeCount = upperNodeCount;
         Options = options;
         NodeCount = nodeCount;
         LabelCount = labelCount;
@@ -68,14 +73,26 @@ internal sealed class IndexHeader
     /// <summary>The file's minor version.</summary>
     public ushort Minor { get; }
 
+    /// <summary>The required feature flags (<see cref="IndexFormat.KnownFlags"/>).</summary>
+    public uint Flags { get; }
+
+    /// <summary>Nodes with an upper level: the entries of section upperindex (1.2); 0 in a file with dense upper offsets.</summary>
+    public int UpperNodeCount { get; }
+
+    /// <summary>True when the file stores no label index: node i holds the i-th label in ascending order.</summary>
+    public bool ImplicitLabelIndex => (Flags & IndexFormat.ImplicitLabelIndexFlag) != 0;
+
+    /// <summary>True when the upper-level offsets are in section upperindex (only the nodes that have upper levels).</summary>
+    public bool SparseUpperOffsets => (Flags & IndexFormat.SparseUpperOffsetsFlag) != 0;
+
     public HnswOptions Options { get; }
     public int NodeCount { get; }
 
     /// <summary>True when the file holds a trained int8 quantizer and its rows (format 1.1).</summary>
-    public bool HasInt8 => Array.Exists(Sections, s => s.Id == SectionId.Int8Vectors);
+    public bool HasInt8 => Has(Sections, SectionId.Int8Vectors);
 
     /// <summary>True when the file holds compact rows (int8 once trained, float16 always).</summary>
-    public bool HasCompactRows => HasInt8 || Array.Exists(Sections, s => s.Id == SectionId.Float16Vectors);
+    public bool HasCompactRows => HasInt8 || Has(Sections, SectionId.Float16Vectors);
 
     /// <summary>Labels held (live or deleted): the entries of the label index.</summary>
     public int LabelCount { get; }
@@ -107,27 +124,33 @@ internal sealed class IndexHeader
     }
 
     /// <summary>The layout this version writes for an index of the given shape; checksums are filled in by <see cref="WithChecksums"/>.</summary>
+    /// <remarks>
+    /// <paramref name="upperNodeCount"/> is the number of nodes with an upper level; <paramref name="labelsAscend"/> says
+    /// every node is indexed and labels ascend strictly with node id, so the label index is left implicit.
+    /// </remarks>
     public static IndexHeader ForIndex(HnswOptions options, int nodeCount, int labelCount, int deletedCount, int hiddenCount,
-        long upperUsed, long packedEntry, bool quantized = false)
+        long upperUsed, long packedEntry, int upperNodeCount, bool labelsAscend, bool quantized = false)
     {
+        uint flags = IndexFormat.SparseUpperOffsetsFlag | (labelsAscend && labelCount == nodeCount ? IndexFormat.ImplicitLabelIndexFlag : 0);
+        var graph = IndexFormat.GraphSectionsFor(flags);
         SectionId[] ids = options.Quantization switch
         {
-            VectorQuantization.Int8 when quantized => [.. IndexFormat.WrittenSections, .. IndexFormat.Int8Sections],
-            VectorQuantization.Float16 => [.. IndexFormat.WrittenSections, SectionId.Float16Vectors],
-            _ => IndexFormat.WrittenSections.ToArray(),
+            VectorQuantization.Int8 when quantized => [.. graph, .. IndexFormat.Int8Sections],
+            VectorQuantization.Float16 => [.. graph, SectionId.Float16Vectors],
+            _ => graph,
         };
         var sections = new SectionEntry[ids.Length];
         long position = IndexFormat.HeaderSize(ids.Length);
         for (int i = 0; i < ids.Length; i++)
         {
             long offset = IndexFormat.Align(position, IndexFormat.AlignmentOf(ids[i]));
-            long length = ExpectedLength(ids[i], options, nodeCount, labelCount, upperUsed);
+            long length = ExpectedLength(ids[i], options, nodeCount, labelCount, upperUsed, upperNodeCount);
             sections[i] = new SectionEntry(ids[i], offset, length, 0);
             position = offset + length;
         }
         int entryNode = packedEntry < 0 ? -1 : (int)(uint)packedEntry;
         int entryLevel = packedEntry < 0 ? -1 : (int)(packedEntry >> 32);
-        return new IndexHeader(IndexFormat.MinorVersionFor(options), options, nodeCount, labelCount, deletedCount, hiddenCount, upperUsed, entryNode, entryLevel, position, sections);
+        return new IndexHeader(IndexFormat.MinorVersion, flags, upperNodeCount, options, nodeCount, labelCount, deletedCount, hiddenCount, upperUsed, entryNode, entryLevel, position, sections);
     }
 
     public IndexHeader WithChecksums(ReadOnlySpan<ulong> checksums)
@@ -135,7 +158,7 @@ internal sealed class IndexHeader
         var sections = new SectionEntry[Sections.Length];
         for (int i = 0; i < sections.Length; i++)
             sections[i] = Sections[i] with { Checksum = checksums[i] };
-        return new IndexHeader(Minor, Options, NodeCount, LabelCount, DeletedCount, HiddenCount, UpperUsed, EntryNode, EntryLevel, FileLength, sections);
+        return new IndexHeader(Minor, Flags, UpperNodeCount, Options, NodeCount, LabelCount, DeletedCount, HiddenCount, UpperUsed, EntryNode, EntryLevel, FileLength, sections);
     }
 
     /// <summary>Writes the header, table and checksum into the first <see cref="Size"/> bytes of <paramref name="destination"/>.</summary>
@@ -147,7 +170,7 @@ internal sealed class IndexHeader
         BinaryPrimitives.WriteUInt16LittleEndian(h[MajorAt..], IndexFormat.MajorVersion);
         BinaryPrimitives.WriteUInt16LittleEndian(h[MinorAt..], Minor);
         BinaryPrimitives.WriteInt32LittleEndian(h[HeaderSizeAt..], Size);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[FlagsAt..], 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[FlagsAt..], Flags);
         BinaryPrimitives.WriteInt32LittleEndian(h[MetricAt..], (int)Options.Metric);
         BinaryPrimitives.WriteInt32LittleEndian(h[DimensionsAt..], Options.Dimensions);
         BinaryPrimitives.WriteInt32LittleEndian(h[MAt..], Options.M);
@@ -170,6 +193,8 @@ internal sealed class IndexHeader
             BinaryPrimitives.WriteInt32LittleEndian(h[TrainingSizeAt..], Options.QuantizerTrainingSize);
             BinaryPrimitives.WriteUInt32LittleEndian(h[OptionFlagsAt..], Options.Rerank ? 0 : NoRerankFlag);
         }
+        if (SparseUpperOffsets)
+            BinaryPrimitives.WriteInt32LittleEndian(h[UpperNodeCountAt..], UpperNodeCount);
         for (int i = 0; i < Sections.Length; i++)
         {
             var e = h[(IndexFormat.FixedHeaderSize + i * IndexFormat.SectionEntrySize)..];
@@ -226,8 +251,10 @@ internal sealed class IndexHeader
     private static IndexHeader Parse(ReadOnlySpan<byte> h, string path, long fileLength, int sectionCount, ushort minor)
     {
         uint flags = BinaryPrimitives.ReadUInt32LittleEndian(h[FlagsAt..]);
-        if (flags != 0)
-            throw Fail(path, FlagsAt, Inv($"unknown required feature flags 0x{flags:x8}; the file needs a newer reader"));
+        if ((flags & ~IndexFormat.KnownFlags) != 0)
+            throw Fail(path, FlagsAt, Inv($"unknown required feature flags 0x{flags & ~IndexFormat.KnownFlags:x8}; the file needs a newer reader"));
+        if (flags != 0 && minor < 2)
+            throw Fail(path, FlagsAt, Inv($"required feature flags 0x{flags:x8} need format 1.2; the file says 1.{minor}"));
         var metric = (DistanceMetric)BinaryPrimitives.ReadInt32LittleEndian(h[MetricAt..]);
         var quantization = (VectorQuantization)BinaryPrimitives.ReadInt32LittleEndian(h[QuantizationAt..]);
         int trainingSize = BinaryPrimitives.ReadInt32LittleEndian(h[TrainingSizeAt..]);
@@ -295,6 +322,11 @@ internal sealed class IndexHeader
         {
             throw Fail(path, UpperUsedAt, Inv($"upper-level pool size {upperUsed} ints is not 0 in an empty index"));
         }
+        int upperNodeCount = (flags & IndexFormat.SparseUpperOffsetsFlag) != 0 ? BinaryPrimitives.ReadInt32LittleEndian(h[UpperNodeCountAt..]) : 0;
+        if (upperNodeCount < 0 || upperNodeCount > nodeCount)
+            throw Fail(path, UpperNodeCountAt, Inv($"upper node count {upperNodeCount} is outside 0..{nodeCount} (the node count)"));
+        if ((flags & IndexFormat.ImplicitLabelIndexFlag) != 0 && labelCount != nodeCount)
+            throw Fail(path, LabelCountAt, Inv($"label count {labelCount} is not the node count {nodeCount}, yet the label index is implicit (flag 0x{IndexFormat.ImplicitLabelIndexFlag:x})"));
         if (declaredLength != fileLength)
             throw Fail(path, FileLengthAt, Inv($"truncated or extended: the header records {declaredLength} bytes, the file has {fileLength}"));
 
@@ -323,7 +355,7 @@ internal sealed class IndexHeader
                 throw Fail(path, at + 16, Inv($"section '{name}' ({length} bytes at {offset}) runs past the end of the {fileLength}-byte file"));
             if (Enum.IsDefined(id))
             {
-                long expected = ExpectedLength(id, options, nodeCount, labelCount, upperUsed);
+                long expected = ExpectedLength(id, options, nodeCount, labelCount, upperUsed, upperNodeCount);
                 if (length != expected)
                     throw Fail(path, at + 16, Inv($"section '{name}' is {length} bytes; {nodeCount} nodes need {expected}"));
             }
@@ -332,27 +364,51 @@ internal sealed class IndexHeader
         }
         if (previousEnd != fileLength)
             throw Fail(path, previousEnd, Inv($"{fileLength - previousEnd} bytes after the last section are not accounted for"));
-        foreach (var id in IndexFormat.WrittenSections)
+        foreach (var id in IndexFormat.RequiredSections)
         {
-            if (Array.FindIndex(sections, s => s.Id == id) < 0)
+            if (!Has(sections, id))
                 throw Fail(path, IndexFormat.FixedHeaderSize, $"required section '{IndexFormat.NameOf(id)}' is missing from the section table");
         }
+        // The flags say which form the upper offsets and the label index take: exactly that form is present.
+        bool sparse = (flags & IndexFormat.SparseUpperOffsetsFlag) != 0, implicitIndex = (flags & IndexFormat.ImplicitLabelIndexFlag) != 0;
+        CheckPresence(path, sections, SectionId.UpperOffsets, !sparse, flags, IndexFormat.SparseUpperOffsetsFlag);
+        CheckPresence(path, sections, SectionId.UpperIndex, sparse, flags, IndexFormat.SparseUpperOffsetsFlag);
+        CheckPresence(path, sections, SectionId.LabelIndex, !implicitIndex, flags, IndexFormat.ImplicitLabelIndexFlag);
         // The int8 sections come as a pair, and only in a file whose header says int8.
-        bool hasParameters = Array.Exists(sections, s => s.Id == SectionId.Quantizer);
-        bool hasRows = Array.Exists(sections, s => s.Id == SectionId.Int8Vectors);
+        bool hasParameters = Has(sections, SectionId.Quantizer);
+        bool hasRows = Has(sections, SectionId.Int8Vectors);
         if (hasParameters != hasRows || (hasRows && quantization != VectorQuantization.Int8))
             throw Fail(path, QuantizationAt, Inv($"sections 'quantizer' ({(hasParameters ? "present" : "absent")}) and 'int8vectors' ({(hasRows ? "present" : "absent")}) do not match quantization {quantization}: an int8 file has both or neither, any other has neither"));
-        bool hasHalves = Array.Exists(sections, s => s.Id == SectionId.Float16Vectors);
+        bool hasHalves = Has(sections, SectionId.Float16Vectors);
         if (hasHalves != (quantization == VectorQuantization.Float16))
             throw Fail(path, QuantizationAt, Inv($"section 'f16vectors' is {(hasHalves ? "present" : "absent")} with quantization {quantization}: a float16 file has it, any other has not"));
         if (quantization != VectorQuantization.None && minor < 1)
             throw Fail(path, QuantizationAt, Inv($"quantization {quantization} needs format 1.1; the file says 1.{minor}"));
-        return new IndexHeader(minor, options, nodeCount, labelCount, deletedCount, hiddenCount, upperUsed, entryNode, entryLevel, fileLength, sections);
+        return new IndexHeader(minor, flags, upperNodeCount, options, nodeCount, labelCount, deletedCount, hiddenCount, upperUsed, entryNode, entryLevel, fileLength, sections);
+    }
+
+    /// <summary>True when the table lists <paramref name="id"/>; a loop, not a lambda, because a capturing lambda allocates on every Open.</summary>
+    private static bool Has(SectionEntry[] sections, SectionId id)
+    {
+        foreach (var s in sections)
+        {
+            if (s.Id == id)
+                return true;
+        }
+        return false;
+    }
+
+    private static void CheckPresence(string path, SectionEntry[] sections, SectionId id, bool expected, uint flags, uint flag)
+    {
+        bool present = Has(sections, id);
+        if (present != expected)
+            throw Fail(path, FlagsAt, Inv($"section '{IndexFormat.NameOf(id)}' is {(present ? "present" : "missing")}, which required feature flag 0x{flag:x} being {((flags & flag) != 0 ? "set" : "clear")} rules out"));
     }
 
     /// <summary>Bytes a known section must have. Cannot overflow: dimensions ≤ 2^16, M ≤ 2^8, nodes &lt; 2^31.</summary>
-    public static long ExpectedLength(SectionId id, HnswOptions options, int nodeCount, int labelCount, long upperUsed) => id switch
+    public static long ExpectedLength(SectionId id, HnswOptions options, int nodeCount, int labelCount, long upperUsed, int upperNodeCount) => id switch
     {
+        SectionId.UpperIndex => 2L * upperNodeCount * sizeof(int),
         SectionId.Vectors => (long)nodeCount * options.Dimensions * sizeof(float),
         SectionId.Links0 => (long)nodeCount * (1 + 2 * options.M) * sizeof(int),
         SectionId.UpperLinks => upperUsed * sizeof(int),

@@ -49,7 +49,8 @@ internal static class IndexReader
         {
             try
             {
-                labelIndex = GC.AllocateUninitializedArray<int>(header.LabelCount, pinned: true);
+                // An implicit label index: labels ascend with node id (the validator checks it), so node i is entry i.
+                labelIndex = header.ImplicitLabelIndex ? GraphStorage.IdentityIndex(header.LabelCount) : GC.AllocateUninitializedArray<int>(header.LabelCount, pinned: true);
             }
             catch (OutOfMemoryException e)
             {
@@ -67,6 +68,8 @@ internal static class IndexReader
                     ReadVectors(handle, path, section, header.Options, storage);
                 else if (section.Id == SectionId.Quantizer)
                     quantizer = ReadQuantizer(handle, path, section, header.Options.Dimensions);
+                else if (section.Id == SectionId.UpperIndex)
+                    ReadUpperIndex(handle, path, section, header, storage);
                 else if (section.Id == SectionId.LabelIndex || storage.Holds(section.Id))
                     ReadSection(handle, path, section, storage, labelIndex);
                 else
@@ -118,6 +121,35 @@ internal static class IndexReader
             done += n;
         }
         CheckHash(path, section, hash.GetCurrentHashAsUInt64());
+    }
+
+    /// <summary>
+    /// The sparse upper offsets (1.2) spread into the dense per-node offsets an in-memory index keeps: every node −1,
+    /// then each listed node its offset. The ids must ascend strictly inside 0..N − 1, which makes the dense form
+    /// say exactly what the sparse one does; the validator then checks the records as for any file.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ReadUpperIndex(SafeFileHandle handle, string path, SectionEntry section, IndexHeader header, NativeGraphStorage storage)
+    {
+        int count = header.UpperNodeCount;
+        var index = GC.AllocateUninitializedArray<int>(2 * count);
+        var bytes = MemoryMarshal.AsBytes(index.AsSpan());
+        IndexFile.ReadExactly(handle, bytes, section.Offset, path, section.Name);
+        CheckHash(path, section, XxHash3.HashToUInt64(bytes));
+        int* offsets = storage.UpperOffsets;
+        new Span<int>(offsets, header.NodeCount).Fill(-1);
+        for (int i = 0; i < count; i++)
+        {
+            int node = index[i];
+            if ((uint)node >= (uint)header.NodeCount || (i > 0 && node <= index[i - 1]))
+                throw new IndexFormatException(path, section.Name, section.Offset + (long)i * sizeof(int),
+                    $"entry {i} names node {node}: the ids must ascend strictly within 0..{header.NodeCount - 1}");
+            int offset = index[count + i];
+            if (offset < 0)
+                throw new IndexFormatException(path, section.Name, section.Offset + (long)(count + i) * sizeof(int),
+                    $"node {node}'s upper-level offset is {offset}; a listed node has a record in the pool");
+            offsets[node] = offset;
+        }
     }
 
     /// <summary>

@@ -19,10 +19,11 @@ internal static class IndexWriter
     /// <param name="path">The target; see <see cref="DurableFile"/>.</param>
     /// <param name="layout">The header to write (checksums are filled in).</param>
     /// <param name="storage">The graph blocks.</param>
-    /// <param name="labelIndex">Node ids sorted by label: an in-memory index derives it from its label map, a mapped one has it in its file.</param>
+    /// <param name="labelIndex">Node ids sorted by label: an in-memory index derives it from its label map, a mapped one has it in its file. Unused when the layout leaves it implicit.</param>
+    /// <param name="upperIndex">The sparse upper offsets (<see cref="Graph.GraphStorage.SparseUpperOffsets"/>).</param>
     /// <param name="quantizer">The trained int8 quantizer, written as the quantizer section when the layout has one.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Write(string path, IndexHeader layout, GraphStorage storage, ReadOnlySpan<int> labelIndex, Distance.Int8Quantizer? quantizer = null)
+    public static void Write(string path, IndexHeader layout, GraphStorage storage, ReadOnlySpan<int> labelIndex, ReadOnlySpan<int> upperIndex, Distance.Int8Quantizer? quantizer = null)
     {
         byte[] parameters = [];
         if (quantizer is not null)
@@ -42,13 +43,21 @@ internal static class IndexWriter
                 var s = sections[i];
                 long paddingStart = i == 0 ? s.Offset : sections[i - 1].End;
                 WriteZeros(handle, paddingStart, s.Offset - paddingStart, buffer);
-                if (s.Id == SectionId.Quantizer ? parameters.Length != s.Length : s.Id != SectionId.LabelIndex && !storage.Holds(s.Id))
+                if (s.Id switch
+                    {
+                        SectionId.Quantizer => parameters.Length != s.Length,
+                        SectionId.LabelIndex => labelIndex.Length * sizeof(int) != s.Length,
+                        SectionId.UpperIndex => upperIndex.Length * sizeof(int) != s.Length,
+                        _ => !storage.Holds(s.Id),
+                    })
                     throw new InvalidOperationException($"Nothing to write as section {s.Id}.");
                 checksums[i] = s.Id switch
                 {
                     SectionId.Links0 => WriteLinks0(handle, s, storage, buffer),
                     SectionId.Quantizer => WriteBytes(handle, s, parameters),
-                    _ => WriteRaw(handle, s, storage, labelIndex),
+                    SectionId.LabelIndex => WriteInts(handle, s, labelIndex),
+                    SectionId.UpperIndex => WriteInts(handle, s, upperIndex),
+                    _ => WriteRaw(handle, s, storage),
                 };
             }
             // The header goes last, now that the checksums are known; it and the padding up to the first section.
@@ -66,16 +75,13 @@ internal static class IndexWriter
 
     /// <summary>Straight from native memory to the file, chunk by chunk, hashing as it goes: no copy of ours.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static ulong WriteRaw(SafeFileHandle handle, SectionEntry section, GraphStorage storage, ReadOnlySpan<int> labelIndex)
+    private static ulong WriteRaw(SafeFileHandle handle, SectionEntry section, GraphStorage storage)
     {
         var hash = new XxHash3();
         for (long done = 0; done < section.Length;)
         {
-            // Chunks are whole ints (the chunk size and the label index's length are multiples of four).
             int n = (int)Math.Min(IndexFile.ChunkBytes, section.Length - done);
-            var span = section.Id == SectionId.LabelIndex
-                ? MemoryMarshal.AsBytes(labelIndex.Slice((int)(done / sizeof(int)), n / sizeof(int)))
-                : storage.Bytes(section.Id, done, n);
+            var span = storage.Bytes(section.Id, done, n);
             hash.Append(span);
             RandomAccess.Write(handle, span, section.Offset + done);
             done += n;
@@ -110,6 +116,23 @@ internal static class IndexWriter
             }
             hash.Append(chunk);
             RandomAccess.Write(handle, chunk, section.Offset + first * recordBytes);
+        }
+        return hash.GetCurrentHashAsUInt64();
+    }
+
+    /// <summary>A section held in a managed array (the label index, the sparse upper offsets), chunk by chunk.</summary>
+    private static ulong WriteInts(SafeFileHandle handle, SectionEntry section, ReadOnlySpan<int> ints)
+    {
+        // In chunks of ints: the whole of a large label index is more bytes than one span can count.
+        const int perChunk = IndexFile.ChunkBytes / sizeof(int);
+        var hash = new XxHash3();
+        for (int done = 0; done < ints.Length;)
+        {
+            int n = Math.Min(perChunk, ints.Length - done);
+            var span = MemoryMarshal.AsBytes(ints.Slice(done, n));
+            hash.Append(span);
+            RandomAccess.Write(handle, span, section.Offset + (long)done * sizeof(int));
+            done += n;
         }
         return hash.GetCurrentHashAsUInt64();
     }

@@ -38,10 +38,10 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
         foreach (var section in header.Sections)
         {
             // A section a later minor version added has no block here: it is never read.
-            if (section.Id is >= SectionId.Vectors and <= SectionId.Float16Vectors)
+            if (section.Id is >= SectionId.Vectors and <= SectionId.UpperIndex)
                 SetBlock(section.Id, mapping + section.Offset, section.Length);
         }
-        LabelIndex = (int*)At(SectionId.LabelIndex, 0, 0);
+        LabelIndex = Holds(SectionId.LabelIndex) ? (int*)At(SectionId.LabelIndex, 0, 0) : null;
         Quantizer = quantizer;
     }
 
@@ -52,7 +52,7 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
 
     public string FilePath { get; }
 
-    /// <summary>Node ids sorted by label: <see cref="IndexHeader.LabelCount"/> of them, searched in place.</summary>
+    /// <summary>Node ids sorted by label: <see cref="IndexHeader.LabelCount"/> of them, searched in place; null when the file leaves it implicit (node i is entry i).</summary>
     public int* LabelIndex { get; }
 
     public static MappedGraphStorage Open(string path)
@@ -108,7 +108,10 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
 
     public override int LabelCount => Header.LabelCount;
 
-    public override ReadOnlySpan<int> SortedLabelIndex() => new(LabelIndex, Header.LabelCount);
+    public override ReadOnlySpan<int> SortedLabelIndex()
+    {
+        return LabelIndex != null ? new ReadOnlySpan<int>(LabelIndex, Header.LabelCount) : IdentityIndex(Header.LabelCount);
+    }
 
     public override GraphStorage Grow(int nodeCapacity, long upperCapacity, int usedNodes, long usedUpper) => throw ReadOnly();
 
@@ -121,7 +124,7 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
     public override Span<byte> WritableCodes(int node) => throw ReadOnly();
 
     /// <summary>
-    /// Binary search of the label index: the node holding <paramref name="label"/>, or −1. Each node id
+    /// Binary search of the label index (or, where it is implicit, of the labels): the node holding <paramref name="label"/>, or −1. Each node id
     /// read is checked before it is used to read a label, so a damaged index throws instead of reading
     /// outside the mapping.
     /// </summary>
@@ -131,7 +134,7 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
         while (lo <= hi)
         {
             int mid = (int)(((uint)lo + (uint)hi) >> 1);
-            int node = LabelIndex[mid];
+            int node = LabelIndex == null ? mid : LabelIndex[mid];
             if ((uint)node >= (uint)_nodeCount)
                 throw new IndexFormatException(FilePath, IndexFormat.NameOf(SectionId.LabelIndex), Header.Section(SectionId.LabelIndex).Offset + (long)mid * sizeof(int),
                     $"entry {mid} names node {node}, outside 0..{_nodeCount - 1}");
@@ -144,6 +147,24 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
                 hi = mid - 1;
         }
         return -1;
+    }
+
+    public override bool Advise(MappedAccess access) => PageAdvice.Advise(_base, Header.FileLength, access);
+
+    /// <summary>
+    /// Asks the kernel for the whole mapping at once (its reads then run in parallel with ours), then touches
+    /// every page in the order a search first needs them: the upper levels, where every search starts, then the
+    /// level-0 links and the rows it measures, then labels and states.
+    /// </summary>
+    public override void Warm()
+    {
+        PageAdvice.WillNeed(_base, Header.FileLength);
+        PageAdvice.Touch(_base, Header.Size);
+        foreach (var id in (ReadOnlySpan<SectionId>)[SectionId.UpperOffsets, SectionId.UpperLinks, SectionId.Links0, CodeSection, SectionId.Vectors, SectionId.States, SectionId.Labels, SectionId.LabelIndex])
+        {
+            if (Holds(id))
+                PageAdvice.Touch(At(id, 0, 0), BlockBytes(id));
+        }
     }
 
     private static NotSupportedException ReadOnly() => new("The blocks of a mapped index file are read-only.");

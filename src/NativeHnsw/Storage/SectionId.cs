@@ -19,4 +19,10 @@ internal enum SectionId : uint
 
     /// <summary>Format 1.1: the float16 rows, node-major.</summary>
     Float16Vectors = 10,
+
+    /// <summary>
+    /// Format 1.2: the upper-level offsets of the nodes that have upper levels only (their ids ascending, then
+    /// their pool offsets), in place of <see cref="UpperOffsets"/>.
+    /// </summary>
+    UpperIndex = 11,
 }

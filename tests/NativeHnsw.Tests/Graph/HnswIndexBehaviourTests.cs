@@ -70,6 +70,24 @@ public sealed class HnswIndexBehaviourTests
     }
 
     [Fact]
+    public void Add_SameLabelSameVectorManyTimes_IsNoOpAndStaysFindable()
+    {
+        var data = Datasets.Gaussian(2_000, Dims, seed: 8);
+        using var index = Build(data, DistanceMetric.L2, threads: 1);
+        var vector = Datasets.Row(data, Dims, 11);
+        for (int i = 0; i < 200; i++)
+            index.Add(11, vector);
+
+        // Each re-add used to supersede the node with an identical one; the hidden copies crowded the
+        // label's neighbourhood at distance 0 until searches no longer reached the live one.
+        Assert.Equal(2_000, index.NodeCount);
+        Assert.Equal(2_000, index.Count);
+        var hit = index.Search(vector, 1, 50)[0];
+        Assert.Equal(11, hit.Label);
+        Assert.Equal(0f, hit.Distance);
+    }
+
+    [Fact]
     public void Add_DeletedLabelAgain_RevivesIt()
     {
         var data = Datasets.Gaussian(300, Dims, seed: 7);
@@ -78,6 +96,8 @@ public sealed class HnswIndexBehaviourTests
         index.Add(3, Datasets.Row(data, Dims, 3));
         Assert.True(index.Contains(3));
         Assert.Equal(300, index.Count);
+        // The same vector again: its own node is revived, no new one added.
+        Assert.Equal(300, index.NodeCount);
         Assert.Equal(3, index.Search(Datasets.Row(data, Dims, 3), 1, 100)[0].Label);
     }
 

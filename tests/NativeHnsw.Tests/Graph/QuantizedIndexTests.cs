@@ -46,6 +46,43 @@ public sealed class QuantizedIndexTests(ITestOutputHelper output)
         CompareWithFloat32(quantization, data, queries, 128, DistanceMetric.Cosine, 320, 0.96, "gaussian 10k×128");
     }
 
+    /// <summary>
+    /// Building on the int8 rows (insertion searches walk the compact rows, candidates re-scored with float32 before the
+    /// neighbours are chosen) against building on float32, one thread each so both graphs are reproducible; both
+    /// searched as int8 with rerank. Kept only if recall holds; the figures are printed for docs/FORMAT.md.
+    /// </summary>
+    [Theory]
+    [InlineData("gaussian", DistanceMetric.Cosine)]
+    [InlineData("clustered", DistanceMetric.L2)]
+    public void BuildOnCompact_10k_RecallWithinToleranceOfFloat32Build(string set, DistanceMetric metric)
+    {
+        const int dims = 128, k = 10;
+        var data = set == "gaussian" ? Datasets.Gaussian(10_000, dims, seed: 5) : Datasets.Clustered(10_000, dims, seed: 11);
+        var queries = set == "gaussian" ? Datasets.Gaussian(200, dims, seed: 5_000) : Datasets.Clustered(200, dims, seed: 11_000);
+        var truth = BruteForce.KNearest(data, queries, dims, k, metric);
+        var recalls = new Dictionary<(bool Compact, int Ef), double>();
+        foreach (bool compact in new[] { false, true })
+        {
+            using var index = new HnswIndex(new HnswOptions { Dimensions = dims, Metric = metric, EfConstruction = 200, Quantization = VectorQuantization.Int8 })
+            {
+                BuildOnCompact = compact,
+            };
+            index.AddRange(Datasets.RowLabels(10_000), data, maxDegreeOfParallelism: 1);
+            foreach (int ef in new[] { 20, 64, 320 })
+            {
+                var found = new List<IReadOnlyList<long>>();
+                for (int q = 0; q < 200; q++)
+                    found.Add(index.Search(Datasets.Row(queries, dims, q), k, ef).Select(h => h.Label).ToArray());
+                recalls[(compact, ef)] = Recall.AtK(found, truth, k);
+            }
+        }
+        string report = $"{set} 10k×128 {metric}: " + string.Join(", ", recalls.Select(r =>
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(r.Key.Compact ? "int8" : "float32")} build ef {r.Key.Ef}: {r.Value:F4}")));
+        TestContext.Current.TestOutputHelper?.WriteLine(report);
+        foreach (int ef in new[] { 20, 64, 320 })
+            Assert.True(recalls[(true, ef)] >= recalls[(false, ef)] - 0.005, report);
+    }
+
     /// <summary>Float16 needs no training: every vector is encoded as it is added; beyond ±65,504 a component clamps.</summary>
     [Fact]
     public void Float16_EncodesOnAdd_AndClampsBeyondTheHalfRange()

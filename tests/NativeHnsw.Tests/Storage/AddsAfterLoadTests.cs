@@ -4,6 +4,48 @@ namespace NativeHnsw.Tests.Storage;
 
 public sealed class AddsAfterLoadTests
 {
+    /// <summary>
+    /// A file whose label index is implicit loads without building a label map: lookups search the labels until
+    /// the first add, which builds the map; a replacement then leaves labels out of node order, and the next save
+    /// stores a label index again.
+    /// </summary>
+    [Fact]
+    public void LoadedImplicitLabelIndex_LookupsBeforeAndAfterAddsAndReplacement()
+    {
+        const int dims = 12, n = 800;
+        var data = Datasets.Gaussian(n + 1, dims, seed: 41);
+        var labels = Enumerable.Range(0, n).Select(i => 10L * i - 3_000).ToArray();
+        using var folder = new TempDirectory();
+        using (var original = new HnswIndex(new HnswOptions { Dimensions = dims, Metric = DistanceMetric.L2 }))
+        {
+            original.AddRange(labels, data.AsMemory(0, n * dims));
+            original.MarkDeleted(labels[3]);
+            original.Save(folder.File("a.nhnsw"));
+        }
+        Assert.DoesNotContain(FileCraft.Sections(File.ReadAllBytes(folder.File("a.nhnsw"))), s => s.Id == 7);
+
+        using var index = HnswIndex.Load(folder.File("a.nhnsw"));
+        Assert.Equal(n - 1, index.Count);
+        Assert.True(index.Contains(labels[0]) && index.Contains(labels[^1]));
+        Assert.False(index.Contains(labels[3]));
+        Assert.False(index.Contains(labels[5] + 1));
+        Assert.Equal(data.AsSpan(7 * dims, dims).ToArray(), index.GetVector(labels[7]));
+
+        index.Add(-1_000_000, data.AsSpan(n * dims, dims));
+        index.Add(labels[9], data.AsSpan(0, dims));
+        index.Unmark(labels[3]);
+        Assert.Equal(n + 1, index.Count);
+        Assert.Equal(data.AsSpan(0, dims).ToArray(), index.GetVector(labels[9]));
+        Assert.Equal(-1_000_000, index.Search(data.AsSpan(n * dims, dims), 1, 50)[0].Label);
+        Assert.Throws<LabelNotFoundException>(() => index.GetVector(labels[5] + 1));
+
+        index.Save(folder.File("b.nhnsw"));
+        Assert.Contains(FileCraft.Sections(File.ReadAllBytes(folder.File("b.nhnsw"))), s => s.Id == 7);
+        using var mapped = HnswIndex.Open(folder.File("b.nhnsw"));
+        Assert.Equal(n + 1, mapped.Count);
+        Assert.True(mapped.Contains(-1_000_000) && mapped.Contains(labels[3]));
+    }
+
     [Theory]
     [InlineData(DistanceMetric.Cosine)]
     [InlineData(DistanceMetric.L2)]

@@ -57,7 +57,7 @@ public sealed class BadInputTests : IDisposable
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), 2);
         FileCraft.ResealHeader(bytes);
         var e = Run(operation, Write("v2.nhnsw", bytes));
-        Assert.Contains("version 2.0", e.Message, StringComparison.Ordinal);
+        Assert.Contains("version 2.2", e.Message, StringComparison.Ordinal);
         Assert.Contains("newer", e.Message, StringComparison.Ordinal);
     }
 
@@ -147,7 +147,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void LabelIndexOutOfRange_WithValidChecksums_MappedLookupThrowsFormatException()
     {
-        var bytes = ValidBytes();
+        var bytes = ValidBytes(descendingLabels: true);
         var index = FileCraft.Find(bytes, 7);
         for (long at = index.Offset; at < index.Offset + index.Length; at += 4)
             FileCraft.WriteInt32(bytes, at, int.MaxValue);
@@ -159,12 +159,38 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void UpperIndexIdsOutOfOrder_WithValidChecksums_LoadRejectsAndMappedSearchStaysInside()
+    {
+        var bytes = ValidBytes();
+        var upper = FileCraft.Find(bytes, 11);
+        int count = (int)(upper.Length / 8);
+        Assert.True(count >= 2, $"the index has {count} nodes with upper levels");
+        int first = FileCraft.ReadInt32(bytes, upper.Offset), second = FileCraft.ReadInt32(bytes, upper.Offset + 4);
+        FileCraft.WriteInt32(bytes, upper.Offset, second);
+        FileCraft.WriteInt32(bytes, upper.Offset + 4, first);
+        FileCraft.Reseal(bytes);
+        string path = Write("upperindex.nhnsw", bytes);
+        foreach (var operation in new[] { "load", "verify" })
+        {
+            var e = Run(operation, path);
+            Assert.Equal("upperindex", e.Section);
+            Assert.Contains("must ascend strictly", e.Message, StringComparison.Ordinal);
+        }
+        using var mapped = HnswIndex.Open(path);
+        var queries = Datasets.Gaussian(20, 8, seed: 3);
+        for (int q = 0; q < 20; q++)
+            Assert.All(mapped.Search(queries.AsSpan(q * 8, 8), 10, 50), r => Assert.True(r.Label is >= 0 and < 300));
+    }
+
+    [Fact]
     public void EntryPointOffTopLevel_WithValidChecksums_VerifyThrows()
     {
         var bytes = ValidBytes();
         // The entry point moved to a node without upper levels: the header alone cannot tell.
-        var offsets = FileCraft.Find(bytes, 4);
-        int levelZeroNode = Enumerable.Range(0, 300).First(node => BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan((int)offsets.Offset + node * 4)) == -1);
+        // 1.2: section 11 lists the nodes with upper levels (ids ascending, then offsets); any other node has level 0.
+        var upper = FileCraft.Find(bytes, 11);
+        var withLevels = Enumerable.Range(0, (int)(upper.Length / 8)).Select(i => BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan((int)upper.Offset + i * 4))).ToHashSet();
+        int levelZeroNode = Enumerable.Range(0, 300).First(node => !withLevels.Contains(node));
         FileCraft.WriteInt32(bytes, 72, levelZeroNode);
         FileCraft.ResealHeader(bytes);
         var bytesPath = Write("entry.nhnsw", bytes);
@@ -208,7 +234,7 @@ public sealed class BadInputTests : IDisposable
     public void SparseFileDeclaringMaxNodes_ThrowsTooLarge_NotOutOfMemory(string operation)
     {
         var options = new HnswOptions { Dimensions = 1, Metric = DistanceMetric.L2, M = 2 };
-        var layout = NativeHnsw.IndexFiles.IndexHeader.ForIndex(options, HnswIndex.MaxNodes, HnswIndex.MaxNodes, 0, 0, 0, packedEntry: 0);
+        var layout = NativeHnsw.IndexFiles.IndexHeader.ForIndex(options, HnswIndex.MaxNodes, HnswIndex.MaxNodes, 0, 0, 0, packedEntry: 0, upperNodeCount: 0, labelsAscend: false);
         string path = WriteSparse("max-nodes.nhnsw", layout);
         var e = Assert.Throws<IndexTooLargeException>(() =>
         {
@@ -228,7 +254,7 @@ public sealed class BadInputTests : IDisposable
     {
         // 1,000 nodes with levels up to 3 at M = 4 fill at most 1,000 × 16 ints; this header claims 2^31 (8.6 GB).
         var options = new HnswOptions { Dimensions = 8, Metric = DistanceMetric.L2, M = 4 };
-        var layout = NativeHnsw.IndexFiles.IndexHeader.ForIndex(options, 1_000, 1_000, 0, 0, upperUsed: 1L << 31, packedEntry: 3L << 32);
+        var layout = NativeHnsw.IndexFiles.IndexHeader.ForIndex(options, 1_000, 1_000, 0, 0, upperUsed: 1L << 31, packedEntry: 3L << 32, upperNodeCount: 0, labelsAscend: false);
         var e = Run(operation, WriteSparse("huge-pool.nhnsw", layout));
         Assert.Equal("header", e.Section);
         Assert.Contains("upper-level pool size 2147483648 ints is outside 16..16000", e.Message, StringComparison.Ordinal);
@@ -239,7 +265,7 @@ public sealed class BadInputTests : IDisposable
     public void PoolWithTopLevelZero_HeaderRejectsIt(string operation)
     {
         var options = new HnswOptions { Dimensions = 8, Metric = DistanceMetric.L2, M = 4 };
-        var layout = NativeHnsw.IndexFiles.IndexHeader.ForIndex(options, 10, 10, 0, 0, upperUsed: 9, packedEntry: 0);
+        var layout = NativeHnsw.IndexFiles.IndexHeader.ForIndex(options, 10, 10, 0, 0, upperUsed: 9, packedEntry: 0, upperNodeCount: 0, labelsAscend: false);
         var e = Run(operation, WriteSparse("pool-level0.nhnsw", layout));
         Assert.Contains("the top level is 0", e.Message, StringComparison.Ordinal);
     }
@@ -256,10 +282,14 @@ public sealed class BadInputTests : IDisposable
         return path;
     }
 
-    private byte[] ValidBytes()
+    /// <summary>300 vectors, labels 0..299; added in descending label order, the file has a stored label index (1.2 leaves it implicit for ascending labels).</summary>
+    private byte[] ValidBytes(bool descendingLabels = false)
     {
         using var index = new HnswIndex(new HnswOptions { Dimensions = 8, Metric = DistanceMetric.L2, M = 4, EfConstruction = 32 });
-        index.AddRange(Datasets.RowLabels(300), Datasets.Gaussian(300, 8, seed: 1));
+        var labels = Datasets.RowLabels(300);
+        if (descendingLabels)
+            Array.Reverse(labels);
+        index.AddRange(labels, Datasets.Gaussian(300, 8, seed: 1));
         string path = _folder.File("valid-" + Guid.NewGuid().ToString("N"));
         index.Save(path);
         return File.ReadAllBytes(path);

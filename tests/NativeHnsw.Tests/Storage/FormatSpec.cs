@@ -41,7 +41,8 @@ internal static class FormatSpec
         return new Result(verdict, reason, true);
     }
 
-    private sealed record Header(int Metric, int Dims, int M, int N, int L, int Deleted, int Hidden, long U, int EntryNode, int EntryLevel, Section[] Sections, int Size);
+    private sealed record Header(int Metric, int Dims, int M, int N, int L, int Deleted, int Hidden, long U, int EntryNode, int EntryLevel, Section[] Sections, int Size,
+        bool Sparse, bool Implicit, int K);
 
     private static string? CheckHeader(byte[] f, bool asVersion10, out Header? header)
     {
@@ -58,8 +59,11 @@ internal static class FormatSpec
             return "header size";
         if (XxHash3.HashToUInt64(f.AsSpan(0, size - 8)) != U64(f, size - 8))
             return "header checksum";
-        if (U32(f, 16) != 0)
+        // Required feature flags: none before 1.2 (and none a 1.0 or 1.1 reader knows); 1.2 knows bits 0 and 1.
+        uint flags = U32(f, 16);
+        if (asVersion10 ? flags != 0 : (flags & ~3u) != 0 || (flags != 0 && U16(f, 10) < 2))
             return "flags";
+        bool sparse = (flags & 1) != 0, implicitIndex = (flags & 2) != 0;
         int metric = I32(f, 20), dims = I32(f, 24), m = I32(f, 28);
         if (metric is < 0 or > 2 || dims is < 1 or > 65_536 || m is < 2 or > 256
             || I32(f, 32) is < 1 or > 65_536 || I32(f, 36) is < 1 or > 65_536 || I32(f, 92) is < 0 or > MaxNodes)
@@ -72,6 +76,11 @@ internal static class FormatSpec
         int n = I32(f, 48), l = I32(f, 52), d = I32(f, 56), hidden = I32(f, 60);
         if (n is < 0 or > MaxNodes || l < 0 || l > n || d < 0 || d > l || hidden != d + (n - l))
             return "counts";
+        int k = sparse ? I32(f, 108) : 0;
+        if (k < 0 || k > n)
+            return "upper node count";
+        if (implicitIndex && l != n)
+            return "implicit label index with superseded nodes";
         long u = I64(f, 64);
         int entryNode = I32(f, 72), entryLevel = I32(f, 76);
         if (n == 0 ? entryNode != -1 || entryLevel != -1 : entryNode < 0 || entryNode >= n || entryLevel is < 0 or > MaxLevel)
@@ -107,6 +116,7 @@ internal static class FormatSpec
                 8 when !asVersion10 => n * (long)RowBytes(dims),
                 9 when !asVersion10 => 2L * dims * 4,
                 10 when !asVersion10 => n * 2L * dims,
+                11 when !asVersion10 => 8L * k,
                 _ => null,
             };
             if (expected is long e && entry.Length != e)
@@ -116,17 +126,19 @@ internal static class FormatSpec
         }
         if (previousEnd != f.Length)
             return "bytes after the last section";
-        for (uint id = 1; id <= 7; id++)
+        foreach (uint id in new uint[] { 1, 2, 3, 5, 6 })
         {
             if (!sections.Any(x => x.Id == id))
                 return "missing section";
         }
+        if (sections.Any(x => x.Id == 4) == sparse || sections.Any(x => x.Id == 7) == implicitIndex || (!asVersion10 && sections.Any(x => x.Id == 11) != sparse))
+            return "sections the flags rule out";
         bool rows = sections.Any(x => x.Id == 8), parameters = sections.Any(x => x.Id == 9);
         if (!asVersion10 && (rows != parameters || (rows && quantization != 2)))
             return "int8 sections";
         if (!asVersion10 && sections.Any(x => x.Id == 10) != (quantization == 1))
             return "float16 section";
-        header = new Header(metric, dims, m, n, l, d, hidden, u, entryNode, entryLevel, sections, size);
+        header = new Header(metric, dims, m, n, l, d, hidden, u, entryNode, entryLevel, sections, size, sparse, implicitIndex, k);
         return null;
     }
 
@@ -143,8 +155,33 @@ internal static class FormatSpec
             position = s.Offset + s.Length;
         }
         long At(uint id) => h.Sections.Single(x => x.Id == id).Offset;
-        long vectors = At(1), links0 = At(2), pool = At(3), offsets = At(4), labels = At(5), states = At(6), index = At(7);
+        long vectors = At(1), links0 = At(2), pool = At(3), labels = At(5), states = At(6);
         int n = h.N, m = h.M, m0 = 2 * m;
+
+        // Upper offsets, dense (section 4) or sparse (1.2, section 11: k ids ascending, then their offsets).
+        var offsets = new int[n];
+        if (h.Sparse)
+        {
+            long upper = At(11);
+            Array.Fill(offsets, -1);
+            for (int i = 0; i < h.K; i++)
+            {
+                int node = I32(f, upper + 4L * i);
+                if (node < 0 || node >= n || (i > 0 && node <= I32(f, upper + 4L * (i - 1))) || I32(f, upper + 4L * (h.K + i)) < 0)
+                    return Invalid(out reason, "upper index ids");
+                offsets[node] = I32(f, upper + 4L * (h.K + i));
+            }
+        }
+        else
+        {
+            for (int i = 0; i < n; i++)
+                offsets[i] = I32(f, At(4) + 4L * i);
+        }
+
+        // The label index, stored (section 7) or implicit (1.2: entry i is node i).
+        var index = new int[h.L];
+        for (int i = 0; i < h.L; i++)
+            index[i] = h.Implicit ? i : I32(f, At(7) + 4L * i);
 
         int deleted = 0, hidden = 0;
         for (int i = 0; i < n; i++)
@@ -163,7 +200,7 @@ internal static class FormatSpec
         int top = n == 0 ? -1 : 0;
         for (int i = 0; i < n; i++)
         {
-            int offset = I32(f, offsets + 4L * i);
+            int offset = offsets[i];
             if (offset == -1)
                 continue;
             if (offset != next || next >= h.U)
@@ -187,7 +224,7 @@ internal static class FormatSpec
             long slot = links0 + 4L * i * (1 + m0);
             if (!SlotOk(f, slot, m0, i, 0, levels, zeroTail: true))
                 return Invalid(out reason, "level-0 slot");
-            long record = pool + 4L * I32(f, offsets + 4L * i);
+            long record = pool + 4L * offsets[i];
             for (int level = 1; level <= levels[i]; level++)
             {
                 if (!SlotOk(f, record + 4 + 4L * (level - 1) * (1 + m), m, i, level, levels, zeroTail: false))
@@ -221,10 +258,10 @@ internal static class FormatSpec
         var indexed = new HashSet<long>();
         for (int i = 0; i < h.L; i++)
         {
-            int node = I32(f, index + 4L * i);
+            int node = index[i];
             if (node < 0 || node >= n || f[states + node] == 2)
                 return Invalid(out reason, "label index entry");
-            if (i > 0 && Label(node) <= Label(I32(f, index + 4L * (i - 1))))
+            if (i > 0 && Label(node) <= Label(index[i - 1]))
                 return Invalid(out reason, "label index order");
             indexed.Add(Label(node));
         }

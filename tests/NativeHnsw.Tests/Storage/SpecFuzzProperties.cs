@@ -277,7 +277,7 @@ public sealed class SpecFuzzProperties : IDisposable
         return random.Next(4) == 0 ? random.Next(Math.Max(n, 1)) : values[random.Next(values.Length)];
     }
 
-    /// <summary>Small indexes of every metric, with deleted and superseded nodes, and an empty one.</summary>
+    /// <summary>Small indexes of every metric, with deleted and superseded nodes, one with an implicit label index, and an empty one.</summary>
     private static byte[][] BuildBases()
     {
         IndexSpec[] specs =
@@ -286,6 +286,8 @@ public sealed class SpecFuzzProperties : IDisposable
             new(6, 200, DistanceMetric.Cosine, M: 3, EfConstruction: 20, DefaultEf: 16, DeleteFraction: 0.1, ReplaceFraction: 0.3, RandomLabels: false, Threads: 1, Seed: 12),
             new(5, 60, DistanceMetric.InnerProduct, M: 2, EfConstruction: 12, DefaultEf: 8, DeleteFraction: 0.5, ReplaceFraction: 0.1, RandomLabels: true, Threads: 1, Seed: 13),
             new(4, 0, DistanceMetric.L2, M: 2, EfConstruction: 8, DefaultEf: 8, DeleteFraction: 0, ReplaceFraction: 0, RandomLabels: false, Threads: 1, Seed: 14),
+            // Ascending labels, none replaced: a 1.2 file whose label index is implicit.
+            new(7, 150, DistanceMetric.L2, M: 3, EfConstruction: 16, DefaultEf: 8, DeleteFraction: 0.2, ReplaceFraction: 0, RandomLabels: false, Threads: 1, Seed: 15),
         ];
         using var folder = new TempDirectory();
         return [.. specs.Select((spec, i) =>
