@@ -21,6 +21,8 @@ internal sealed class DisposableTarget(IBackupTarget inner) : IBackupTarget, IDi
 
     public IBackupWriter Begin(string id) => inner.Begin(id);
 
+    public IChunkStore Chunks => inner.Chunks;
+
     public void Delete(string id) => inner.Delete(id);
 
     public void Dispose() => (inner as IDisposable)?.Dispose();

@@ -77,7 +77,7 @@ public static class StoreBackup
             files.Add(WriteState(writer, folder, state, options));
             var manifest = new BackupManifest
             {
-                FormatVersion = BackupManifest.CurrentFormatVersion,
+                FormatVersion = BackupManifest.FormatVersionFor(files),
                 Id = id,
                 CreatedUtc = createdUtc,
                 Kind = BackupKind.Incremental,
@@ -87,6 +87,7 @@ public static class StoreBackup
                 ToolVersion = BackupManifest.LibraryVersion,
                 Store = new StoreSummary(snapshot.Sequence, [.. snapshot.Collections.Select(Summary)]),
                 Files = files,
+                StoredBytes = writer.StoredBytes,
             };
             writer.Commit(manifest);
             return manifest;
@@ -149,7 +150,7 @@ public static class StoreBackup
     {
         string id = BackupManifest.NewId(createdUtc);
         using var writer = target.Begin(id);
-        var files = new List<BackupFileEntry> { Write(writer, snapshot.Folder, StoreFolder.DatabaseFileName, DatabaseFileName, DatabaseRole, options) };
+        var files = new List<BackupFileEntry> { Write(writer, snapshot.Folder, StoreFolder.DatabaseFileName, DatabaseFileName, DatabaseRole, options, ChunkedFileKind.Database) };
         var collections = new List<StoreCollectionSummary>();
         foreach (var c in snapshot.Collections)
         {
@@ -157,7 +158,7 @@ public static class StoreBackup
             if (c.CheckpointFile is not null)
             {
                 name = "collection-" + c.CheckpointFile.Replace('/', '-');
-                files.Add(Write(writer, snapshot.Folder, c.CheckpointFile, name, CheckpointRole, options));
+                files.Add(Write(writer, snapshot.Folder, c.CheckpointFile, name, CheckpointRole, options, ChunkedFileKind.Index));
             }
             collections.Add(Summary(c) with { CheckpointFile = name, CheckpointPath = c.CheckpointFile });
         }
@@ -165,7 +166,7 @@ public static class StoreBackup
         files.Add(WriteState(writer, snapshot.Folder, state, options));
         var manifest = new BackupManifest
         {
-            FormatVersion = BackupManifest.CurrentFormatVersion,
+            FormatVersion = BackupManifest.FormatVersionFor(files),
             Id = id,
             CreatedUtc = createdUtc,
             Kind = BackupKind.Full,
@@ -174,6 +175,7 @@ public static class StoreBackup
             ToolVersion = BackupManifest.LibraryVersion,
             Store = new StoreSummary(snapshot.Sequence, collections),
             Files = files,
+            StoredBytes = writer.StoredBytes,
         };
         writer.Commit(manifest);
         return manifest;
@@ -213,10 +215,14 @@ public static class StoreBackup
         return StoreState.Read(buffer.ToArray(), backup.Id);
     }
 
-    private static BackupFileEntry Write(IBackupWriter writer, string folder, string relative, string name, string role, BackupOptions options)
+    /// <param name="chunkAs">With <see cref="BackupOptions.Chunked"/>, how to chunk the file; null: always stored whole.</param>
+    private static BackupFileEntry Write(IBackupWriter writer, string folder, string relative, string name, string role, BackupOptions options, ChunkedFileKind? chunkAs = null)
     {
         using var stream = new FileStream(Path.Combine(folder, relative), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
-        return writer.Write(name, role, stream, IndexBackup.Report(options.Progress, "upload", stream.Length));
+        var progress = IndexBackup.Report(options.Progress, "upload", stream.Length);
+        return options.Chunked && chunkAs is { } kind
+            ? writer.WriteChunked(name, role, stream, kind, progress)
+            : writer.Write(name, role, stream, progress);
     }
 
     internal static void TryDeleteFolder(string folder)
