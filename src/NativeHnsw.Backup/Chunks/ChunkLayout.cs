@@ -35,7 +35,7 @@ public static class ChunkLayout
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         return kind switch
         {
-            ChunkedFileKind.Index => TryIndexSections(head, length) is { } sections ? PlanIndex(sections, length) : Fixed(0, length, OtherChunkBytes, compress: true),
+            ChunkedFileKind.Index => IndexSections(head, length) is { } sections ? PlanIndex(sections, length) : Fixed(0, length, OtherChunkBytes, compress: true),
             ChunkedFileKind.Database => Fixed(0, length, DatabaseChunkBytes, compress: true),
             _ => Fixed(0, length, OtherChunkBytes, compress: true),
         };
@@ -44,7 +44,7 @@ public static class ChunkLayout
     /// <summary>How many bytes of a file's start <see cref="Plan"/> needs to see.</summary>
     public static int HeadBytes(ChunkedFileKind kind) => kind == ChunkedFileKind.Index ? IndexHeadBytes : 0;
 
-    private static List<ChunkSpan> PlanIndex(List<(uint Id, long Offset, long Length)> sections, long length)
+    private static List<ChunkSpan> PlanIndex(IReadOnlyList<IndexSectionSpan> sections, long length)
     {
         var spans = new List<ChunkSpan>();
         long at = 0;
@@ -72,18 +72,18 @@ public static class ChunkLayout
     }
 
     /// <summary>
-    /// The section table of an index file (docs/FORMAT.md), sorted by offset; null when the bytes are not one whose
+    /// The section table of an index file (docs/FORMAT.md), in file order; null when the bytes are not one whose
     /// sections tile the file in order. Chunking only needs the boundaries: the file was verified before it is backed
     /// up, and a file this does not recognise is still backed up whole, in fixed chunks.
     /// </summary>
-    private static List<(uint Id, long Offset, long Length)>? TryIndexSections(ReadOnlySpan<byte> head, long length)
+    public static IReadOnlyList<IndexSectionSpan>? IndexSections(ReadOnlySpan<byte> head, long length)
     {
         if (head.Length < 136 || !head[..8].SequenceEqual("NHNSWIDX"u8))
             return null;
         int count = BinaryPrimitives.ReadInt32LittleEndian(head[88..]);
         if (count is < 1 or > 64 || head.Length < 128 + 32 * count)
             return null;
-        var sections = new List<(uint, long, long)>(count);
+        var sections = new List<IndexSectionSpan>(count);
         long end = 128 + 32L * count + 8;
         for (int i = 0; i < count; i++)
         {
@@ -93,7 +93,7 @@ public static class ChunkLayout
             long sectionLength = BinaryPrimitives.ReadInt64LittleEndian(row[16..]);
             if (offset < end || sectionLength < 0 || offset > length - sectionLength)
                 return null;
-            sections.Add((id, offset, sectionLength));
+            sections.Add(new IndexSectionSpan(id, offset, sectionLength));
             end = offset + sectionLength;
         }
         return sections;
