@@ -60,7 +60,7 @@ public static class BackupMode
                 var options = new BackupOptions { CreatedUtc = start.AddDays(d), TempDirectory = temp };
                 var (w, wt) = Time(() => IndexBackup.BackupFile(path, whole, options));
                 var (c, ct) = Time(() => IndexBackup.BackupFile(path, chunked, options with { Chunked = true }));
-                days.Add(new BackupDay("index", d, index.Count, new FileInfo(path).Length, w.StoredBytes ?? 0, wt, c.StoredBytes ?? 0, ct, null, null));
+                days.Add(new BackupDay("index", d, index.Count, new FileInfo(path).Length, Stored(whole, w), wt, Stored(chunked, c), ct, null, null));
                 ui.Line(F($"index day {d}: {index.Count:N0} vectors, {new FileInfo(path).Length:N0} bytes; chunked backup stored {c.StoredBytes:N0}"));
             }
         }
@@ -118,11 +118,15 @@ public static class BackupMode
             if (d <= 1)
                 File.Copy(Path.Combine(whole.Root, w.Id, StoreBackup.DatabaseFileName), d == 0 ? db0 : db1);
             long bytes = w.Files.Where(f => f.Role != "state").Sum(f => f.Length);
-            days.Add(new BackupDay("store", d, collection.Count(), bytes, w.StoredBytes ?? 0, wt, c.StoredBytes ?? 0, ct, i.StoredBytes ?? 0, it));
-            ui.Line(F($"store day {d}: chunked stored {c.StoredBytes:N0}, incremental {i.StoredBytes:N0} (state {i.Files.First(f => f.Role == "state").Length:N0})"));
+            days.Add(new BackupDay("store", d, collection.Count(), bytes, Stored(whole, w), wt, Stored(chunked, c), ct, Stored(delta, i), it));
+            ui.Line(F($"store day {d}: chunked stored {c.StoredBytes:N0}, incremental {i.StoredBytes:N0} (state {i.Files.First(f => f.Role is "state" or "state-patch").Length:N0})"));
         }
         return [Whole("store.db (SQLite)", db0, db1, ChunkedFileKind.Database)];
     }
+
+    /// <summary>What a backup added to its target, its manifest included.</summary>
+    private static long Stored(LocalFolderTarget target, BackupManifest backup) =>
+        (backup.StoredBytes ?? 0) + new FileInfo(Path.Combine(target.Root, backup.Id, BackupManifest.FileName)).Length;
 
     /// <summary>Day 1's index file by section: bytes, bytes of the chunks day 0 did not have (raw and as stored), and Zstandard's size of the whole section.</summary>
     private static List<BackupSection> Sections(string dayZero, string dayOne)
@@ -207,7 +211,7 @@ public static class BackupMode
         ]).ToArray();
         return
         [
-            new TableData(F($"Daily backups: an index of {s.Count:N0} × {s.Dimensions} growing {s.GrowthPercent} % a day, a store of {s.StoreRecords:N0} records with {s.GrowthPercent} % changed a day (bytes added to the target; ms)"),
+            new TableData(F($"Daily backups: an index of {s.Count:N0} × {s.Dimensions} growing {s.GrowthPercent} % a day, a store of {s.StoreRecords:N0} records with {s.GrowthPercent} % changed a day (bytes each backup added to its target, manifest included; ms)"),
                 ["source", "day", "records", "bytes", "whole: stored", "ms", "chunked: stored", "of bytes", "ms", "incremental: stored", "ms"], dayRows),
             new TableData("Totals (bytes; s)", ["source", "backups", "whole", "s", "chunked", "s", "incremental"], totals),
             new TableData("Day 1 by section: bytes, bytes in chunks day 0 did not have, as stored (framed, compressed where chosen), Zstandard level 3 ratio of the section",
