@@ -221,6 +221,7 @@ public static partial class NhnswCli
                     deleted = report.Deleted,
                     unreadable = report.Unreadable.Select(p => new { p.BackupId, p.Problem }),
                     swept = report.Swept,
+                    chunks = report.Chunks,
                 });
                 return;
             }
@@ -233,6 +234,11 @@ public static partial class NhnswCli
             foreach (var leftover in report.Swept)
                 context.Ui.Line($"{(dry ? "[yellow]would sweep[/]" : "[red]sweep[/]")} {Markup.Escape(leftover)} [grey](left by a writer that never finished)[/]");
             context.Ui.Line($"{report.Plan.Kept.Count} kept, {report.Plan.Pruned.Count} {(dry ? "would be deleted (dry run)" : "deleted")}" + (report.Swept.Count == 0 ? "" : $", {report.Swept.Count} leftover(s) {(dry ? "would be swept" : "swept")}"));
+            var chunks = report.Chunks;
+            if (chunks.Skipped is not null)
+                context.Ui.Line($"[yellow]chunks left alone[/]: {Markup.Escape(chunks.Skipped)}");
+            else if (chunks.Kept + chunks.Deleted > 0)
+                context.Ui.Line($"chunks: {chunks.Kept:N0} referenced ({Bytes(chunks.KeptBytes)}) kept, {chunks.Deleted:N0} unreferenced ({Bytes(chunks.DeletedBytes)}) {(dry ? "would be deleted" : "deleted")}");
         });
         return command;
     }

@@ -161,6 +161,38 @@ public sealed class ChunkedBackupTests
     }
 
     [Fact]
+    public void CopyChunked_ToAnotherTarget_CopiesOnlyMissingChunks_ChecksThem()
+    {
+        using var dir = new TempDirectory();
+        string live = TestIndexes.Save(dir, "live.hnsw", 2000, seed: 12);
+        var from = new LocalFolderTarget(dir.File("from"));
+        var to = new LocalFolderTarget(dir.File("to"));
+        Directory.CreateDirectory(to.Root);
+        var manifest = IndexBackup.BackupFile(live, from, new BackupOptions { Chunked = true });
+
+        long stored;
+        using (var writer = to.Begin(manifest.Id))
+        {
+            writer.CopyChunked(manifest.Files[0], from.Chunks);
+            stored = writer.StoredBytes;
+            writer.Commit(manifest);
+        }
+        var check = new MemoryStream();
+        long read = BackupFiles.Read(to, to.ReadManifest(manifest.Id), manifest.Files[0], check);
+
+        Assert.Equal(manifest.StoredBytes, stored);
+        Assert.Equal(File.ReadAllBytes(live), check.ToArray());
+        Assert.Equal(manifest.Files[0].Length, read);
+        var victim = manifest.Files[0].Chunks![0];
+        File.WriteAllBytes(ChunkedTestData.ChunkFiles(from)[victim.Sha256], ChunkCodec.Encode(new byte[victim.Length], compress: false));
+        var other = new LocalFolderTarget(dir.File("other"));
+        Directory.CreateDirectory(other.Root);
+        using var broken = other.Begin(manifest.Id);
+        var e = Assert.Throws<BackupIntegrityException>(() => broken.CopyChunked(manifest.Files[0], from.Chunks));
+        Assert.Contains(victim.Sha256, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_FormatOneManifestListingChunks_Refused()
     {
         using var dir = new TempDirectory();

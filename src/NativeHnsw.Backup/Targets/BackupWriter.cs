@@ -70,6 +70,34 @@ public abstract class BackupWriter : IBackupWriter
         return entry;
     }
 
+    /// <inheritdoc/>
+    public BackupFileEntry CopyChunked(BackupFileEntry file, IChunkStore source)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(source);
+        var chunks = file.Chunks ?? throw new ArgumentException($"'{file.Name}' is stored whole, not in chunks.", nameof(file));
+        CheckWrite(file.Name, file.Role, Stream.Null);
+        _knownChunks ??= TakeLease();
+        byte[] buffer = new byte[ChunkLayout.MaxChunkBytes];
+        long at = 0;
+        foreach (var chunk in chunks)
+        {
+            if (!_knownChunks.Contains(chunk.Sha256))
+            {
+                string where = $"chunk {chunk.Sha256} (bytes {at:N0}..{at + chunk.Length:N0} of '{file.Name}')";
+                byte[] framed = source.TryRead(chunk.Sha256) ?? throw new BackupIntegrityException(Id, $"{where} is missing from {source.Description}; not copied");
+                if (ChunkCodec.TryDecode(framed, chunk.Sha256, buffer.AsSpan(0, chunk.Length)) is { } problem)
+                    throw new BackupIntegrityException(Id, $"{where} in {source.Description}: {problem}; not copied");
+                if (ChunkStore.Put(chunk.Sha256, framed))
+                    StoredBytes += framed.Length;
+                _knownChunks.Add(chunk.Sha256);
+            }
+            at += chunk.Length;
+        }
+        _written.Add(file.Name, file);
+        return file;
+    }
+
     private void CheckWrite(string fileName, string role, Stream content)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

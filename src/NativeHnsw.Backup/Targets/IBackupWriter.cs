@@ -18,6 +18,14 @@ public interface IBackupWriter : IDisposable
     /// <exception cref="BackupTargetException">A prune is deleting unreferenced chunks in the target at this moment.</exception>
     BackupFileEntry WriteChunked(string fileName, string role, Stream content, ChunkedFileKind kind, IProgress<long>? bytesWritten = null);
 
+    /// <summary>
+    /// Copies a chunked file of another target's backup (<paramref name="file"/>, from its manifest): every chunk this
+    /// target does not hold is read from <paramref name="source"/>, checked against its key and stored as it is.
+    /// </summary>
+    /// <returns><paramref name="file"/>, for the manifest.</returns>
+    /// <exception cref="BackupIntegrityException">A chunk is missing from <paramref name="source"/> or damaged there.</exception>
+    BackupFileEntry CopyChunked(BackupFileEntry file, IChunkStore source);
+
     /// <summary>Bytes written to the target so far: whole files, and chunks it did not hold before (framed).</summary>
     long StoredBytes { get; }
 
