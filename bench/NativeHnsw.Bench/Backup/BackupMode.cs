@@ -68,7 +68,7 @@ public static class BackupMode
         double restoreWhole = Time(() => IndexRestore.Restore(whole, BackupSelector.Latest, Path.Combine(workDirectory, "restored-whole.nhnsw"))).Seconds;
         double restoreChunked = Time(() => IndexRestore.Restore(chunked, BackupSelector.Latest, Path.Combine(workDirectory, "restored-chunked.nhnsw"))).Seconds;
 
-        sections.AddRange(Store(s, ui, workDirectory, start, days));
+        sections.AddRange(Store(s, ui, workDirectory, start, days, notes));
         long wholeTotal = days.Where(d => d.Source == "index").Sum(d => d.WholeBytes);
         long chunkedTotal = days.Where(d => d.Source == "index").Sum(d => d.ChunkedBytes);
         notes.Add(F($"index: {s.Days + 1} backups stored {wholeTotal:N0} bytes whole, {chunkedTotal:N0} as chunks ({100.0 * chunkedTotal / wholeTotal:F1} %)"));
@@ -78,7 +78,7 @@ public static class BackupMode
         return new BackupReport(s.CommandLine, DateTimeOffset.Now, MachineInfo.Detect(), s, days, sections, restoreWhole, restoreChunked, notes);
     }
 
-    private static List<BackupSection> Store(BackupSettings s, ConsoleUi ui, string workDirectory, DateTimeOffset start, List<BackupDay> days)
+    private static List<BackupSection> Store(BackupSettings s, ConsoleUi ui, string workDirectory, DateTimeOffset start, List<BackupDay> days, List<string> notes)
     {
         var whole = new LocalFolderTarget(Path.Combine(workDirectory, "store-whole"));
         var chunked = new LocalFolderTarget(Path.Combine(workDirectory, "store-chunked"));
@@ -114,9 +114,20 @@ public static class BackupMode
             var (w, wt) = Time(() => StoreBackup.Backup(client, whole, options));
             var (c, ct) = Time(() => StoreBackup.Backup(client, chunked, options with { Chunked = true }));
             var (i, it) = Time(() => d == 0 ? StoreBackup.Backup(client, delta, options) : StoreBackup.BackupIncremental(client, delta, null, options));
+            // An incremental chains to the day before (the unchanged one of day 0 sorts after day 0's full).
             // The snapshot's database, as the backup stored it (the live file's pages may still sit in its write-ahead log).
             if (d <= 1)
                 File.Copy(Path.Combine(whole.Root, w.Id, StoreBackup.DatabaseFileName), d == 0 ? db0 : db1);
+            if (d == 0)
+            {
+                // What an incremental of a store in which nothing changed costs (it chains the next day's to it).
+                var u = StoreBackup.BackupIncremental(client, delta, null, options with { CreatedUtc = start.AddHours(12) });
+                notes.Add(F($"store: an incremental of the unchanged {s.StoreRecords:N0}-record store stored {Stored(delta, u):N0} bytes (delta {u.Files.First(f => f.Role == "delta").Length:N0}, state patch {u.Files.First(f => f.Role == "state-patch").Length:N0}, manifest included); the full backup's whole state.json is {i.Files.First(f => f.Role == "state").Length:N0}"));
+            }
+            else if (d == 1)
+            {
+                notes.Add(F($"store: the day-1 incremental ({s.GrowthPercent} % of the records changed) stored {Stored(delta, i):N0} bytes (delta {i.Files.First(f => f.Role == "delta").Length:N0}, state patch {i.Files.First(f => f.Role == "state-patch").Length:N0})"));
+            }
             long bytes = w.Files.Where(f => f.Role != "state").Sum(f => f.Length);
             days.Add(new BackupDay("store", d, collection.Count(), bytes, Stored(whole, w), wt, Stored(chunked, c), ct, Stored(delta, i), it));
             ui.Line(F($"store day {d}: chunked stored {c.StoredBytes:N0}, incremental {i.StoredBytes:N0} (state {i.Files.First(f => f.Role is "state" or "state-patch").Length:N0})"));
