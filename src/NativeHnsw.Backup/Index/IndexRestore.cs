@@ -67,7 +67,9 @@ public static class IndexRestore
                     bytes += Fetch(target, backup, file, (Stream?)null, options.Progress);
                 }
             }
-            steps.Add(Step("checksums", $"{backup.Files.Count} file(s), {bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes: length and SHA-256 match the manifest", clock));
+            int chunks = backup.Files.Sum(f => f.Chunks?.Count ?? 0);
+            string fromChunks = chunks == 0 ? "" : $", put together from {chunks.ToString("N0", CultureInfo.InvariantCulture)} chunks each matching its SHA-256 key";
+            steps.Add(Step("checksums", $"{backup.Files.Count} file(s), {bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes{fromChunks}: length and SHA-256 match the manifest", clock));
 
             clock.Restart();
             IndexVerification verification;
