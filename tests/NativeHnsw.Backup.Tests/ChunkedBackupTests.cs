@@ -145,6 +145,11 @@ public sealed class ChunkedBackupTests
         var chunked = IndexBackup.BackupFile(live, target, new BackupOptions { Chunked = true, CreatedUtc = s_day });
 
         Assert.Equal(BackupManifest.WholeFileFormatVersion, target.ReadManifest(old.Id).FormatVersion);
+        // As the tool before chunks wrote it: format 1 without storedBytes.
+        string manifestPath = Path.Combine(target.Root, old.Id, BackupManifest.FileName);
+        string json = File.ReadAllText(manifestPath);
+        File.WriteAllText(manifestPath, System.Text.RegularExpressions.Regex.Replace(json, ",\\s*\"storedBytes\": [0-9]+", ""));
+        Assert.DoesNotContain("storedBytes", File.ReadAllText(manifestPath), StringComparison.Ordinal);
         Assert.Null(old.Files[0].Chunks);
         Assert.Equal([old.Id, chunked.Id], BackupCatalog.Load(target).Backups.Select(b => b.Id));
         Assert.All(BackupCatalog.Load(target).Check(), h => Assert.Equal(BackupState.Ok, h.State));

@@ -6,57 +6,37 @@ namespace NativeHnsw.Backup;
 public static class ChunkedFile
 {
     /// <summary>
-    /// Cuts <paramref name="content"/> (read from its start to its end; it must be seekable when
-    /// <paramref name="kind"/> is <see cref="ChunkedFileKind.Index"/>, whose head is read first to find the sections)
-    /// and puts every chunk <paramref name="known"/> does not hold into <paramref name="store"/>.
+    /// Cuts <paramref name="content"/> (seekable: read from its start, the head first to plan the chunks, then every
+    /// byte once) and puts every chunk <paramref name="known"/> does not hold into <paramref name="store"/>.
     /// </summary>
     /// <param name="known">Keys already in the store (updated with those put now).</param>
     /// <returns>The chunks in file order, the file's length and SHA-256, and the bytes newly stored (framed).</returns>
+    /// <exception cref="IOException">The content changed length while it was read.</exception>
     public static (IReadOnlyList<ChunkRef> Chunks, long Length, string Sha256, long StoredBytes) Store(
         IChunkStore store, HashSet<string> known, Stream content, ChunkedFileKind kind, IProgress<long>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(known);
         ArgumentNullException.ThrowIfNull(content);
+        if (!content.CanSeek)
+            throw new ArgumentException("A file is chunked by a plan made from its length and head, which needs a seekable stream.", nameof(content));
+        long length = content.Length;
+        content.Position = 0;
         byte[] head = new byte[ChunkLayout.HeadBytes(kind)];
-        long length;
-        if (head.Length > 0)
-        {
-            if (!content.CanSeek)
-                throw new ArgumentException("An index file is chunked along its sections, which needs a seekable stream.", nameof(content));
-            length = content.Length;
-            content.Position = 0;
-            int got = content.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-            head = head[..got];
-            content.Position = 0;
-        }
-        else
-        {
-            length = content.CanSeek ? content.Length - content.Position : -1;
-        }
-        return length >= 0
-            ? StorePlanned(store, known, content, ChunkLayout.Plan(kind, head, length), progress)
-            : StorePlanned(store, known, content, null, progress);
-    }
+        head = head[..content.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)];
+        content.Position = 0;
+        var plan = ChunkLayout.Plan(kind, head, length);
 
-    private static (IReadOnlyList<ChunkRef>, long, string, long) StorePlanned(IChunkStore store, HashSet<string> known, Stream content, IReadOnlyList<ChunkSpan>? plan, IProgress<long>? progress)
-    {
         using var whole = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var chunks = new List<ChunkRef>(plan?.Count ?? 16);
+        var chunks = new List<ChunkRef>(plan.Count);
         byte[] buffer = new byte[ChunkLayout.MaxChunkBytes];
         long total = 0;
         long stored = 0;
-        for (int i = 0; ; i++)
+        foreach (var span in plan)
         {
-            // An unseekable stream of unknown length is cut in fixed chunks as it comes.
-            var span = plan is null ? new ChunkSpan(total, ChunkLayout.OtherChunkBytes, true) : i < plan.Count ? plan[i] : default;
-            if (span.Length == 0)
-                break;
             int got = content.ReadAtLeast(buffer.AsSpan(0, span.Length), span.Length, throwOnEndOfStream: false);
-            if (plan is not null && got != span.Length)
-                throw new IOException($"The file being backed up ended at byte {total + got:N0}; it was {plan[^1].Offset + plan[^1].Length:N0} bytes when its chunks were planned (changed in place while read).");
-            if (got == 0)
-                break;
+            if (got != span.Length)
+                throw new IOException($"The file being backed up ended at byte {total + got:N0}; it was {length:N0} bytes when its chunks were planned (changed in place while read).");
             var chunk = buffer.AsSpan(0, got);
             whole.AppendData(chunk);
             string key = ChunkCodec.Key(chunk);
@@ -69,10 +49,8 @@ public static class ChunkedFile
             chunks.Add(new ChunkRef(key, got));
             total += got;
             progress?.Report(total);
-            if (plan is null && got < span.Length)
-                break;
         }
-        if (plan is not null && content.ReadByte() >= 0)
+        if (content.ReadByte() >= 0)
             throw new IOException($"The file being backed up grew past the {total:N0} bytes its chunks were planned for (changed in place while read).");
         return (chunks, total, Convert.ToHexStringLower(whole.GetHashAndReset()), stored);
     }

@@ -10,7 +10,7 @@ public interface IBackupWriter : IDisposable
     BackupFileEntry Write(string fileName, string role, Stream content, IProgress<long>? bytesWritten = null);
 
     /// <summary>
-    /// Stores <paramref name="content"/> as chunks in the target's chunk store (<see cref="IBackupTarget.Chunks"/>),
+    /// Stores <paramref name="content"/> (seekable) as chunks in the target's chunk store (<see cref="IBackupTarget.Chunks"/>),
     /// each once per target: chunks any backup stored before are not sent again. Cut and compressed as
     /// <paramref name="kind"/> says (<see cref="ChunkLayout"/>).
     /// </summary>
