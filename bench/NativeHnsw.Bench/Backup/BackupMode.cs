@@ -149,27 +149,17 @@ public static class BackupMode
         var rows = new List<BackupSection>();
         foreach (var section in sections.Prepend(new IndexSectionSpan(0, 0, sections[0].Offset)))
         {
-            long fresh = 0, stored = 0, zstd = 0;
-            foreach (var span in spans.Where(c => c.Offset >= section.Offset && c.Offset < section.Offset + Math.Max(1, section.Length)))
-            {
-                var chunk = bytes.AsSpan((int)span.Offset, span.Length);
-                zstd += ChunkCodec.Encode(chunk, compress: true).Length - ChunkCodec.HeaderBytes;
-                if (before.Contains(ChunkCodec.Key(chunk)))
-                    continue;
-                fresh += span.Length;
-                stored += ChunkCodec.Encode(chunk, span.Compress).Length;
-            }
-            rows.Add(new BackupSection(SectionName(section.Id), section.Length, fresh, stored, zstd));
+            var inside = spans.Where(c => c.Offset >= section.Offset && c.Offset < section.Offset + Math.Max(1, section.Length));
+            rows.Add(Measure(SectionName(section.Id), section.Length, bytes, inside, before));
         }
         return rows;
     }
 
-    private static BackupSection Whole(string name, string dayZero, string dayOne, ChunkedFileKind kind)
+    /// <summary>For the chunks <paramref name="spans"/> of <paramref name="bytes"/>: those not in <paramref name="before"/> (raw and as stored), and Zstandard's size of all of them.</summary>
+    private static BackupSection Measure(string name, long length, byte[] bytes, IEnumerable<ChunkSpan> spans, HashSet<string> before)
     {
-        var before = Keys(File.ReadAllBytes(dayZero), kind);
-        byte[] bytes = File.ReadAllBytes(dayOne);
         long fresh = 0, stored = 0, zstd = 0;
-        foreach (var span in ChunkLayout.Plan(kind, bytes, bytes.Length))
+        foreach (var span in spans)
         {
             var chunk = bytes.AsSpan((int)span.Offset, span.Length);
             zstd += ChunkCodec.Encode(chunk, compress: true).Length - ChunkCodec.HeaderBytes;
@@ -178,7 +168,14 @@ public static class BackupMode
             fresh += span.Length;
             stored += ChunkCodec.Encode(chunk, span.Compress).Length;
         }
-        return new BackupSection(name, bytes.Length, fresh, stored, zstd);
+        return new BackupSection(name, length, fresh, stored, zstd);
+    }
+
+    private static BackupSection Whole(string name, string dayZero, string dayOne, ChunkedFileKind kind)
+    {
+        var before = Keys(File.ReadAllBytes(dayZero), kind);
+        byte[] bytes = File.ReadAllBytes(dayOne);
+        return Measure(name, bytes.Length, bytes, ChunkLayout.Plan(kind, bytes, bytes.Length), before);
     }
 
     private static HashSet<string> Keys(byte[] bytes, ChunkedFileKind kind) =>
