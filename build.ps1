@@ -1,9 +1,11 @@
 # The project's entry point: installs what is missing, builds native/ and the solution, then runs the task.
 #
 #   dotnet tool restore && dotnet pwsh ./build.ps1 bench    # the harness with every engine
-#   dotnet tool restore && dotnet pwsh ./build.ps1 test     # every test
+#   dotnet tool restore && dotnet pwsh ./build.ps1 test     # every test (after checking the formatting)
+#   dotnet tool restore && dotnet pwsh ./build.ps1 format   # formats the tree as .editorconfig says
+#   dotnet tool restore && dotnet pwsh ./build.ps1 publicapi   # rewrites every src/ library's PublicAPI.Unshipped.txt
 #
-# Tasks: build, test, bench, bdn, native, prereqs. Arguments after the task go to the program (bench, bdn) or to
+# Tasks: build, test, bench, bdn, native, prereqs, format, publicapi. Arguments after the task go to the program (bench, bdn) or to
 # `dotnet test` (test), e.g. `./build.ps1 bench -- --engines nativehnsw,usearch` or `./build.ps1 test -- --filter-class X`.
 #
 # Prerequisites on Debian: the packages below (checked with dpkg-query) are installed with apt-get when missing,
@@ -15,7 +17,7 @@
 # and refuses '--' and '--option' words, which belong to the harness or to `dotnet test`; so the task and the rest
 # are read from $args as they come.
 $ErrorActionPreference = 'Stop'
-$Tasks = @('build', 'test', 'bench', 'bdn', 'native', 'prereqs')
+$Tasks = @('build', 'test', 'bench', 'bdn', 'native', 'prereqs', 'format', 'publicapi')
 $Task = if ($args.Count -gt 0) { [string]$args[0] } else { 'build' }
 if ($Tasks -notcontains $Task) {
     [Console]::Error.WriteLine("build.ps1: unknown task '$Task'; one of: $($Tasks -join ', ')")
@@ -134,8 +136,72 @@ function Invoke-Dotnet([string[]]$Arguments) {
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
+# Whitespace and code style (the .editorconfig's rules; analyzers are the build's business) over the solution's
+# projects: dotnet format whitespace, then style. $Verify only reports (after a build, so without its own restore).
+# Returns $true when the tree is (or now is) formatted.
+function Invoke-Format([bool]$Verify) {
+    $ok = $true
+    foreach ($kind in @('whitespace', 'style')) {
+        $formatArgs = @('format', $kind, 'NativeHnsw.sln')
+        if ($kind -eq 'style') { $formatArgs += @('--severity', 'warn') }
+        if ($Verify) { $formatArgs += @('--verify-no-changes', '--no-restore') }
+        & dotnet @formatArgs
+        if ($LASTEXITCODE -ne 0) { $ok = $false }
+    }
+    return $ok
+}
+
+# The libraries the PublicApiAnalyzers check: every src/ project with a PublicAPI.Shipped.txt.
+function Get-PublicApiProjects {
+    Get-ChildItem src -Directory | Where-Object { Test-Path (Join-Path $_.FullName 'PublicAPI.Shipped.txt') } |
+        ForEach-Object { Join-Path $_.FullName "$($_.Name).csproj" }
+}
+
+# Rewrites each library's PublicAPI.Unshipped.txt as its public surface less PublicAPI.Shipped.txt: the files are
+# emptied, the libraries rebuilt with warnings as warnings, and every RS0016 ("Symbol '...' is not part of the
+# declared public API") the analyzer reports becomes a line of its project's file, sorted. This reads the analyzer's
+# own text rather than running its code fix through `dotnet format analyzers`, because that fix lands in only one
+# project per solution run and never sees members a source generator writes (StoreJsonContext's). A symbol removed
+# from PublicAPI.Shipped.txt's surface is left to fail the build (RS0017): un-shipping is an edit by hand.
+function Update-PublicApi {
+    $projects = @(Get-PublicApiProjects)
+    foreach ($project in $projects) {
+        Set-Content -Path (Join-Path (Split-Path $project) 'PublicAPI.Unshipped.txt') -Value '#nullable enable'
+    }
+    $found = @{}
+    foreach ($project in $projects) {
+        Write-Step "public API of $(Split-Path $project -Leaf)"
+        $output = & dotnet build $project -c Release -v:minimal -nologo '-p:TreatWarningsAsErrors=false' 2>&1
+        $built = $LASTEXITCODE -eq 0
+        foreach ($line in $output) {
+            if ("$line" -match "warning RS0016: Symbol '(?<api>.+)' is not part of the declared public API.*\[(?<project>[^\]]+\.csproj)") {
+                $key = [IO.Path]::GetFullPath($Matches['project'])
+                if (-not $found.ContainsKey($key)) { $found[$key] = [Collections.Generic.HashSet[string]]::new([StringComparer]::Ordinal) }
+                $null = $found[$key].Add($Matches['api'])
+            }
+        }
+        if (-not $built) {
+            $output | Select-String -Pattern ': error ' | Select-Object -First 20 | ForEach-Object { Write-Host $_ }
+            throw "building $project failed; the public API files are left as they were written so far"
+        }
+    }
+    foreach ($project in $projects) {
+        $key = [IO.Path]::GetFullPath($project)
+        $lines = if ($found.ContainsKey($key)) { [string[]]@($found[$key]) } else { [string[]]@() }
+        [Array]::Sort($lines, [StringComparer]::Ordinal)
+        Set-Content -Path (Join-Path (Split-Path $project) 'PublicAPI.Unshipped.txt') -Value (@('#nullable enable') + $lines)
+        Write-Step "$(Split-Path $project -Leaf): $($lines.Count) unshipped API lines"
+    }
+}
+
 $Rest = @($Rest | Where-Object { $_ -ne '--' })
 switch ($Task) {
+    'format' {
+        if (-not (Invoke-Format $false)) { exit 1 }
+    }
+    'publicapi' {
+        Update-PublicApi
+    }
     'prereqs' {
         $null = Install-DebianPackages (Get-TestPackages) 'the native engines and the S3 tests'
         Install-S3rver
@@ -153,6 +219,11 @@ switch ($Task) {
         Build-Native $native
         Write-Step 'building (Release)'
         Invoke-Dotnet @('build', 'NativeHnsw.sln', '-c', 'Release', '-v:minimal')
+        Write-Step 'checking the formatting (dotnet format whitespace, style --verify-no-changes)'
+        if (-not (Invoke-Format $true)) {
+            Write-Host 'format: FAILED: the tree is not formatted as .editorconfig says; run `dotnet pwsh ./build.ps1 format` and commit the result'
+            exit 1
+        }
         Write-Step 'testing'
         $plain = [Console]::IsOutputRedirected -or $env:CI -eq 'true'
         $testArgs = @('test', '-c', 'Release', '--no-build')

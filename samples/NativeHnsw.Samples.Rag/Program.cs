@@ -1,3 +1,3 @@
 using NativeHnsw.Samples.Rag;
 
-return RagApp.Run(args, Console.Out, Console.Error);
+return RagApp.Run(args, Console.In, Console.Out, Console.Error);

@@ -82,10 +82,21 @@ public static partial class NhnswCli
                     target = catalog.Target.Description,
                     backups = health.Select(p => new
                     {
-                        p.Backup.Id, p.Backup.CreatedUtc, p.Backup.Kind, p.Backup.Parent, p.Backup.SourceKind, p.Backup.Source, p.Backup.ToolVersion,
-                        state = StateName(p.State), problem = p.Problem?.Problem,
-                        records = Records(p.Backup), collections = p.Backup.Store?.Collections.Count, sequence = p.Backup.Store?.Sequence, vectors = p.Backup.Index?.NodeCount,
-                        dimensions = p.Backup.Index?.Dimensions, metric = p.Backup.Index?.Metric,
+                        p.Backup.Id,
+                        p.Backup.CreatedUtc,
+                        p.Backup.Kind,
+                        p.Backup.Parent,
+                        p.Backup.SourceKind,
+                        p.Backup.Source,
+                        p.Backup.ToolVersion,
+                        state = StateName(p.State),
+                        problem = p.Problem?.Problem,
+                        records = Records(p.Backup),
+                        collections = p.Backup.Store?.Collections.Count,
+                        sequence = p.Backup.Store?.Sequence,
+                        vectors = p.Backup.Index?.NodeCount,
+                        dimensions = p.Backup.Index?.Dimensions,
+                        metric = p.Backup.Index?.Metric,
                         collectionShapes = p.Backup.Store?.Collections.Select(c => new { c.Name, c.Dimensions, c.Metric, c.Records }),
                         bytes = p.Backup.Files.Sum(f => f.Length),
                     }),
@@ -215,7 +226,9 @@ public static partial class NhnswCli
             {
                 context.Json(new
                 {
-                    ok = true, dryRun = dry, policy = new { daily = d, weekly = w, monthly = m },
+                    ok = true,
+                    dryRun = dry,
+                    policy = new { daily = d, weekly = w, monthly = m },
                     kept = report.Plan.Kept.Select(k => new { k.Backup.Id, k.Backup.CreatedUtc, k.Reasons }),
                     pruned = report.Plan.Pruned.Select(p => p.Id),
                     deleted = report.Deleted,
@@ -297,7 +310,12 @@ public static partial class NhnswCli
         {
             context.Json(new
             {
-                ok = true, backup = report.Backup.Id, report.Chain, report.TargetPath, report.DryRun, report.Switched,
+                ok = true,
+                backup = report.Backup.Id,
+                report.Chain,
+                report.TargetPath,
+                report.DryRun,
+                report.Switched,
                 steps = report.Steps.Select(s => new { s.Name, s.Detail, seconds = s.Elapsed.TotalSeconds }),
                 totalSeconds = report.Total.TotalSeconds,
             });

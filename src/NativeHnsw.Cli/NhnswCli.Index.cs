@@ -24,8 +24,17 @@ public static partial class NhnswCli
             {
                 context.Json(new
                 {
-                    ok = true, path = Path.GetFullPath(path), fileLength = length, o.Dimensions, o.Metric, o.M, o.EfConstruction, o.DefaultEf, o.Seed,
-                    count = opened.Count, nodeCount = opened.NodeCount,
+                    ok = true,
+                    path = Path.GetFullPath(path),
+                    fileLength = length,
+                    o.Dimensions,
+                    o.Metric,
+                    o.M,
+                    o.EfConstruction,
+                    o.DefaultEf,
+                    o.Seed,
+                    count = opened.Count,
+                    nodeCount = opened.NodeCount,
                 });
                 return;
             }

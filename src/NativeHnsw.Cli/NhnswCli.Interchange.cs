@@ -50,8 +50,18 @@ public static partial class NhnswCli
                 {
                     context.Json(new
                     {
-                        ok = true, from = library, source = Path.GetFullPath(path), output = Path.GetFullPath(target), count = index.Count, nodeCount = index.NodeCount,
-                        o.Dimensions, o.Metric, o.M, o.EfConstruction, o.DefaultEf, importSeconds = imported.TotalSeconds,
+                        ok = true,
+                        from = library,
+                        source = Path.GetFullPath(path),
+                        output = Path.GetFullPath(target),
+                        count = index.Count,
+                        nodeCount = index.NodeCount,
+                        o.Dimensions,
+                        o.Metric,
+                        o.M,
+                        o.EfConstruction,
+                        o.DefaultEf,
+                        importSeconds = imported.TotalSeconds,
                     });
                     return;
                 }

@@ -112,7 +112,11 @@ public static partial class NhnswCli
                     now,
                     jobs = rows.Select(r => new
                     {
-                        r.job.Name, type = r.job.Type.ToString().ToLowerInvariant(), r.job.Cron, timeZone = r.schedule.TimeZone.Id, r.overdue,
+                        r.job.Name,
+                        type = r.job.Type.ToString().ToLowerInvariant(),
+                        r.job.Cron,
+                        timeZone = r.schedule.TimeZone.Id,
+                        r.overdue,
                         next = r.runs.Select(t => new { utc = t, local = TimeZoneInfo.ConvertTime(t, r.schedule.TimeZone) }),
                     }),
                 });

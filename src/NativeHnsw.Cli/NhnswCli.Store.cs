@@ -25,20 +25,22 @@ public static partial class NhnswCli
     private static Command StoreAddCommand(Context context)
     {
         var store = new Argument<string>("store") { Description = "the store folder (created when absent)" };
-        var collection = new Argument<string>("collection") { Description = "the collection (created with 384 dimensions and cosine distance when absent)" };
+        var collection = new Argument<string>("collection") { Description = "the collection (created with all-MiniLM-L6-v2 as its embedding generator, 384 dimensions and cosine distance, when absent)" };
         var documents = new Option<string>("--documents", "-d") { Description = "a JSONL file: one {\"id\": …, \"document\": …, \"metadata\": {…}} per line (metadata optional)", Required = true };
         var upsert = new Option<bool>("--upsert") { Description = "replace records whose id exists (without it, an existing id refuses the whole file)" };
+        var reembed = new Option<bool>("--reembed") { Description = "when the collection's vectors came from another embedding model (or were given by the caller), re-embed every stored document with all-MiniLM-L6-v2 first, instead of refusing" };
         var json = JsonOption();
-        var command = new Command("add", "Embed the documents of a JSONL file and add them to a collection. Every line is checked before anything is written.") { store, collection, documents, upsert, json };
+        var command = new Command("add", "Embed the documents of a JSONL file and add them to a collection. Every line is checked before anything is written.") { store, collection, documents, upsert, reembed, json };
         command.SetAction(parsed =>
         {
             string file = ExistingFile(parsed.GetValue(documents)!);
             var lines = ReadDocuments(file);
             bool replace = parsed.GetValue(upsert);
+            using var embedder = new MiniLmEmbeddingGenerator();
             using var client = new PersistentClient(parsed.GetValue(store)!);
-            var target = client.GetOrCreateCollection(parsed.GetValue(collection)!, new CollectionOptions { Dimensions = MiniLmEmbeddingGenerator.Dimensions });
-            if (target.Options.Dimensions != MiniLmEmbeddingGenerator.Dimensions)
-                throw new StoreException($"collection '{target.Name}' holds {target.Options.Dimensions}-dimensional vectors; all-MiniLM-L6-v2 gives {MiniLmEmbeddingGenerator.Dimensions}.");
+            // A generator-backed collection: the model's identity is stored with it and checked on every open, and the
+            // collection embeds the documents itself. Another model's collection is refused (EmbeddingMismatchException names both).
+            var target = client.GetOrCreateCollection(parsed.GetValue(collection)!, embedder, reembed: parsed.GetValue(reembed));
             if (!replace && lines.Count > 0)
             {
                 var existing = target.Get(lines.Select(l => l.Id).ToArray(), limit: 5, include: Include.None);
@@ -46,19 +48,17 @@ public static partial class NhnswCli
                     throw new StoreException($"collection '{target.Name}' already has id(s) {string.Join(", ", existing.Select(r => $"'{r.Id}'"))}; nothing was added (use --upsert to replace them).");
             }
             long start = Stopwatch.GetTimestamp();
-            using var embedder = new MiniLmEmbeddingGenerator();
             context.Ui.Step($"embed and write {lines.Count:N0} documents", _ =>
             {
                 foreach (var chunk in lines.Chunk(AddChunk))
                 {
-                    var vectors = embedder.Embed(chunk.Select(l => l.Document).ToArray());
                     var ids = chunk.Select(l => l.Id).ToArray();
                     var texts = chunk.Select(l => (string?)l.Document).ToArray();
                     var metadatas = chunk.Select(l => l.Metadata).ToArray();
                     if (replace)
-                        target.Upsert(ids, vectors, texts, metadatas);
+                        target.Upsert(ids, documents: texts, metadatas: metadatas);
                     else
-                        target.Add(ids, vectors, texts, metadatas);
+                        target.Add(ids, documents: texts, metadatas: metadatas);
                 }
                 return 0;
             });
@@ -80,31 +80,24 @@ public static partial class NhnswCli
         var text = new Option<string>("--text") { Description = "the query text", Required = true };
         var k = new Option<int>("--k") { Description = "results to return", DefaultValueFactory = _ => 5 };
         var where = new Option<string?>("--where") { Description = "a Chroma-style metadata filter, e.g. '{\"source\": \"a.md\"}'" };
+        var whereDocument = new Option<string?>("--where-document") { Description = "a Chroma-style document filter, e.g. '{\"$contains\": \"backup\"}' ($contains, $not_contains, $regex, $not_regex, $and, $or); with --where, both must match" };
         var json = JsonOption();
-        var command = new Command("query", "Embed a text and return the nearest documents of a collection, with their distances and metadata.") { store, collection, text, k, where, json };
+        var command = new Command("query", "Embed a text and return the nearest documents of a collection, with their distances and metadata.") { store, collection, text, k, where, whereDocument, json };
         command.SetAction(parsed =>
         {
             int kk = Positive("--k", parsed.GetValue(k), 10_000);
             string query = parsed.GetValue(text)!;
             if (string.IsNullOrWhiteSpace(query))
                 throw new CliUsageException("--text is empty.");
-            Where? filter = null;
-            if (parsed.GetValue(where) is { } whereText)
-            {
-                try
-                {
-                    filter = Where.Parse(whereText);
-                }
-                catch (FilterSyntaxException e)
-                {
-                    throw new CliUsageException($"--where: {e.Message}");
-                }
-            }
+            var metadataFilter = StoreFilter("--where", parsed.GetValue(where), Where.Parse);
+            var documentFilter = StoreFilter("--where-document", parsed.GetValue(whereDocument), Where.ParseDocument);
+            var filter = metadataFilter is not null && documentFilter is not null ? Where.And(metadataFilter, documentFilter) : metadataFilter ?? documentFilter;
             // The open that never writes: a store in use by a service is read beside it.
             using var client = StoreBackup.OpenForBackup(parsed.GetValue(store)!, out _);
-            var target = client.GetCollection(parsed.GetValue(collection)!);
             using var embedder = new MiniLmEmbeddingGenerator();
-            var hits = target.Query(embedder.Embed([query])[0], kk, filter);
+            // Refused when the collection's vectors came from another model: their distances to this query would mean nothing.
+            var target = client.GetCollection(parsed.GetValue(collection)!, embedder);
+            var hits = target.Query(query, kk, filter);
             if (context.Ui.Json)
             {
                 context.Json(new { ok = true, collection = target.Name, hits = hits.Select(h => new { h.Id, h.Distance, h.Document, h.Metadata }) });
@@ -122,6 +115,21 @@ public static partial class NhnswCli
             context.Ui.Write(table);
         });
         return command;
+    }
+
+    /// <summary>A filter option parsed, or null when it was not given; bad syntax is bad usage naming the option.</summary>
+    private static Where? StoreFilter(string option, string? text, Func<string, Where> parse)
+    {
+        if (text is null)
+            return null;
+        try
+        {
+            return parse(text);
+        }
+        catch (FilterSyntaxException e)
+        {
+            throw new CliUsageException($"{option}: {e.Message}");
+        }
     }
 
     /// <summary>One line of a <c>store add</c> JSONL file.</summary>

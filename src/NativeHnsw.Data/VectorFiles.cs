@@ -50,7 +50,7 @@ public static class VectorFiles
         {
             throw new VectorFileException(path, $"'{path}' is not a valid gzip file: {e.Message}", e);
         }
-        throw new VectorFileException(path, 
+        throw new VectorFileException(path,
             $"'{path}': unknown vector file type; use .fvecs, .bvecs, .npy (float32, 2-D), .csv, .tsv or an IDX image file (*-ubyte[.gz]).");
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics.Tensors;
+using NativeHnsw.IO;
 using NativeHnsw.Storage.Internal;
 
 namespace NativeHnsw.Storage;
@@ -70,8 +71,14 @@ public sealed partial class Collection
     /// <summary>
     /// Re-embeds every record's document with <paramref name="embedder"/> and stores the new vectors and identity (and
     /// dimensions, when they change) in one transaction; the handle is then retired and its checkpoints removed, so the
-    /// client opens a new handle that rebuilds the index. Every document is embedded and checked before anything is written.
+    /// client opens a new handle that rebuilds the index. All or nothing: a record without a document is refused before
+    /// any embedding, and a bad embedding or a generator failure rolls the whole transaction back.
     /// </summary>
+    /// <remarks>
+    /// Documents are read, embedded and written <c>Chunk</c> at a time inside the one transaction, so memory stays at one
+    /// chunk whatever the collection's size; the price is that the store's writer is held while the generator runs
+    /// (other collections' writes wait; readers do not).
+    /// </remarks>
     internal void Reembed(Embedder embedder)
     {
         const int Chunk = 256;
@@ -79,49 +86,64 @@ public sealed partial class Collection
         lock (_writeLock)
         {
             ThrowIfGone();
-            var rows = new List<(long Row, string Id, string? Document)>();
-            Db.Run(() =>
+            var (total, missing, firstMissing) = Db.Run(() =>
             {
                 using var connection = Db.OpenReader();
+                long count = StoreDatabase.Scalar<long>(connection, "SELECT COUNT(*) FROM records WHERE collection = @c;", ("@c", _id));
+                long without = StoreDatabase.Scalar<long>(connection, "SELECT COUNT(*) FROM records WHERE collection = @c AND document IS NULL;", ("@c", _id));
+                var first = new List<string>();
                 using var command = connection.CreateCommand();
-                command.CommandText = "SELECT row_id, id, document FROM records WHERE collection = @c ORDER BY row_id;";
+                command.CommandText = "SELECT id FROM records WHERE collection = @c AND document IS NULL ORDER BY row_id LIMIT 5;";
                 command.Parameters.AddWithValue("@c", _id);
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
-                    rows.Add((reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+                    first.Add(reader.GetString(0));
+                return (count, without, first);
             });
-            var missing = rows.Where(r => r.Document is null).Select(r => r.Id).ToList();
-            if (missing.Count > 0)
+            if (missing > 0)
             {
                 throw new StoreException(string.Create(CultureInfo.InvariantCulture,
-                    $"{EmbedWhere()}: cannot re-embed with {embedder.Identity}: {missing.Count} of {rows.Count} records have no document to embed (first: {string.Join(", ", missing.Take(5).Select(id => "'" + id + "'"))}); give them documents or delete them first. Nothing was changed."));
-            }
-            var vectors = new List<byte[]>(rows.Count);
-            for (int start = 0; start < rows.Count; start += Chunk)
-            {
-                int count = Math.Min(Chunk, rows.Count - start);
-                var texts = rows.GetRange(start, count).ConvertAll(r => r.Document!);
-                var embedded = embedder.Embed(texts, EmbedWhere());
-                for (int j = 0; j < count; j++)
-                    vectors.Add(VectorBlob.ToBytes(Checked(rows[start + j].Id, start + j, embedded[j], embedder.Identity)));
+                    $"{EmbedWhere()}: cannot re-embed with {embedder.Identity}: {missing} of {total} records have no document to embed (first: {string.Join(", ", firstMissing.Select(id => "'" + id + "'"))}); give them documents or delete them first. Nothing was changed."));
             }
             Db.Run(() =>
             {
                 lock (Db.WriterLock)
                 {
                     using var transaction = Db.Writer.BeginTransaction(deferred: false);
+                    using var select = Command(transaction, "SELECT row_id, id, document FROM records WHERE collection = @c AND row_id > @after ORDER BY row_id LIMIT @n;", "@c", "@after", "@n");
+                    select.Parameters[0].Value = _id;
+                    select.Parameters[2].Value = Chunk;
                     using var update = Command(transaction, "UPDATE records SET vector = @v WHERE row_id = @r;", "@v", "@r");
                     using var change = ChangeCommand(transaction);
-                    for (int i = 0; i < rows.Count; i++)
+                    var rows = new List<(long Row, string Id, string Document)>(Chunk);
+                    long after = long.MinValue;
+                    int position = 0;
+                    while (true)
                     {
-                        update.Parameters[0].Value = vectors[i];
-                        update.Parameters[1].Value = rows[i].Row;
-                        update.ExecuteNonQuery();
-                        // Logged, so a crash before the old checkpoints are removed still replays every new vector.
-                        LogChange(change, ChangeOp.Upsert, rows[i].Row);
+                        rows.Clear();
+                        select.Parameters[1].Value = after;
+                        using (var reader = select.ExecuteReader())
+                        {
+                            while (reader.Read())
+                                rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+                        }
+                        if (rows.Count == 0)
+                            break;
+                        var embedded = embedder.Embed(rows.ConvertAll(r => r.Document), EmbedWhere());
+                        for (int j = 0; j < rows.Count; j++)
+                        {
+                            update.Parameters[0].Value = VectorBlob.ToBytes(Checked(rows[j].Id, position + j, embedded[j], embedder.Identity));
+                            update.Parameters[1].Value = rows[j].Row;
+                            update.ExecuteNonQuery();
+                            // Logged, so a crash before the old checkpoints are removed still replays every new vector.
+                            LogChange(change, ChangeOp.Upsert, rows[j].Row);
+                        }
+                        position += rows.Count;
+                        after = rows[^1].Row;
                     }
                     Db.Execute(transaction, "UPDATE collections SET dimensions = @d, embedding_model = @m WHERE id = @id;",
                         ("@d", embedder.Identity.Dimensions), ("@m", embedder.Identity.ModelId), ("@id", _id));
+                    // Disposing the transaction uncommitted (a throw above) rolls every chunk back.
                     transaction.Commit();
                 }
             });
@@ -129,7 +151,7 @@ public sealed partial class Collection
             _index.Dispose();
             // A checkpoint of the old vectors would be "damaged" (other dimensions) or replayed over; the new handle rebuilds.
             foreach (var (_, path) in Layout.Checkpoints(_id))
-                TryDelete(path);
+                FileCleanup.TryDeleteFile(path);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using NativeHnsw.Distance;
+using NativeHnsw.IO;
 using NativeHnsw.Storage.Internal;
 
 namespace NativeHnsw.Storage;
@@ -234,7 +235,7 @@ public sealed partial class Collection
         {
             Directory.CreateDirectory(Layout.CollectionFolder(_id));
             foreach (string abandoned in Layout.AbandonedTemporaryFiles(_id))
-                TryDelete(abandoned);
+                FileCleanup.TryDeleteFile(abandoned);
         }
 
         using var reader = Db.OpenReader();
@@ -409,7 +410,7 @@ public sealed partial class Collection
         var checkpoints = Layout.Checkpoints(_id);
         // Two are kept: a damaged newest one falls back to the previous one plus the changes after it.
         for (int i = 2; i < checkpoints.Count; i++)
-            TryDelete(checkpoints[i].Path);
+            FileCleanup.TryDeleteFile(checkpoints[i].Path);
         // With one checkpoint, a damaged one falls back to a rebuild from the records, which needs no log.
         long keepAfter = checkpoints.Count >= 2 ? checkpoints[1].Sequence : sequence;
         Db.Run(() =>
@@ -446,19 +447,5 @@ public sealed partial class Collection
         var copy = new float[vector.Length];
         VectorValidation.Prepare(vector, Options.Metric, copy);
         return copy;
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 }

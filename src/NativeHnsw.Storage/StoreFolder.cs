@@ -58,13 +58,7 @@ public static class StoreFolder
             }
         }
         DurableFile.SyncDirectory(parent);
-        try
-        {
-            Directory.Delete(old, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The replaced store is hidden (a dot name) and never read again; a leftover costs only space.
-        }
+        // The replaced store is hidden (a dot name) and never read again; a leftover costs only space.
+        FileCleanup.TryDeleteFolder(old);
     }
 }

@@ -16,6 +16,7 @@ public sealed class NativeHnswCollectionOptions : VectorStoreCollectionOptions
         M = source.M;
         EfConstruction = source.EfConstruction;
         DefaultEf = source.DefaultEf;
+        Reembed = source.Reembed;
     }
 
     /// <summary>Graph degree used when the collection is created (an existing collection keeps its own).</summary>
@@ -26,4 +27,10 @@ public sealed class NativeHnswCollectionOptions : VectorStoreCollectionOptions
 
     /// <summary>Search beam used when the collection is created.</summary>
     public int DefaultEf { get; set; } = 64;
+
+    /// <summary>
+    /// For a collection whose vectors are generated from strings: when the stored generator identity (model id,
+    /// dimensions) differs from this generator's, re-embed every stored document with it instead of refusing. Default false.
+    /// </summary>
+    public bool Reembed { get; set; }
 }

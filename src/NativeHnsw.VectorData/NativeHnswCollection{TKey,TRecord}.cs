@@ -12,6 +12,12 @@ namespace NativeHnsw.VectorData;
 /// <c>Dictionary&lt;string, object?&gt;</c>); each record has exactly one vector.
 /// </summary>
 /// <remarks>
+/// <para>A vector property of type string with an <c>IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c> makes a
+/// generator-backed store collection: it is created with the generator, so the generator's identity (model id,
+/// dimensions) is stored with it and checked whenever the collection is opened (a different one is refused, unless
+/// <see cref="NativeHnswCollectionOptions.Reembed"/>), and the collection itself embeds the strings on upsert (kept as
+/// the records' documents) and the search texts. Other input types are embedded through the abstraction's generator
+/// and stored as given vectors.</para>
 /// Upsert replaces a record's vector and every property the schema names (a null property removes its metadata entry);
 /// metadata keys written by other clients and not in the schema are kept. Failures of the store come out as
 /// <see cref="VectorStoreException"/> with the store's exception inside; bad arguments, unsupported filters and
@@ -25,6 +31,13 @@ public sealed class NativeHnswCollection<TKey, TRecord> : VectorStoreCollection<
     private readonly NativeHnswCollectionOptions _options;
     private readonly RecordMapper _mapper;
     private readonly VectorStoreCollectionMetadata _metadata;
+
+    // Set when the collection embeds the vector property's strings itself (see the remarks).
+    private readonly IEmbeddingGenerator<string, Embedding<float>>? _documentGenerator;
+
+    // The store handle the generator was last attached to: the client keeps one handle per collection, so while it
+    // returns this one, the generator is on it and its identity has been checked.
+    private Collection? _attached;
 
     /// <summary>A collection of <paramref name="client"/>'s store; the client stays the caller's to dispose.</summary>
     public NativeHnswCollection(PersistentClient client, string name, NativeHnswCollectionOptions? options = null)
@@ -53,6 +66,9 @@ public sealed class NativeHnswCollection<TKey, TRecord> : VectorStoreCollection<
             model = new NativeHnswModelBuilder().Build(typeof(TRecord), typeof(TKey), _options.Definition, generator);
         }
         _mapper = new RecordMapper(model, name);
+        _documentGenerator = _mapper.GeneratesEmbeddings && (Nullable.GetUnderlyingType(_mapper.Vector.Type) ?? _mapper.Vector.Type) == typeof(string)
+            ? _mapper.Vector.EmbeddingGenerator as IEmbeddingGenerator<string, Embedding<float>>
+            : null;
         _metadata = new VectorStoreCollectionMetadata
         {
             VectorStoreSystemName = NativeHnswVectorStore.SystemName,
@@ -69,8 +85,12 @@ public sealed class NativeHnswCollection<TKey, TRecord> : VectorStoreCollection<
         return Task.FromResult(Run("CollectionExists", () => _client.ListCollections().Contains(Name, StringComparer.Ordinal)));
     }
 
-    /// <summary>Creates the collection with the vector property's dimensions and distance function, when there is none.</summary>
-    /// <exception cref="VectorStoreException">It exists with other dimensions or another metric.</exception>
+    /// <summary>
+    /// Creates the collection with the vector property's dimensions and distance function, when there is none; a
+    /// generator-backed one is created with its generator (see the remarks on the class).
+    /// </summary>
+    /// <exception cref="VectorStoreException">It exists with other dimensions or another metric, or (generator-backed) with
+    /// embeddings of another generator identity; the property's dimensions differ from the generator's.</exception>
     public override Task EnsureCollectionExistsAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -84,16 +104,23 @@ public sealed class NativeHnswCollection<TKey, TRecord> : VectorStoreCollection<
         };
         Run("EnsureCollectionExists", () =>
         {
-            var existing = _client.ListCollections().Contains(Name, StringComparer.Ordinal) ? _client.GetCollection(Name) : null;
+            var existing = _client.ListCollections().Contains(Name, StringComparer.Ordinal) ? Store() : null;
             if (existing is null)
             {
                 try
                 {
-                    _client.CreateCollection(Name, options);
+                    if (_documentGenerator is null)
+                    {
+                        _client.CreateCollection(Name, options);
+                    }
+                    else
+                    {
+                        _attached = Created(options);
+                    }
                 }
                 catch (CollectionExistsException)
                 {
-                    existing = _client.GetCollection(Name);
+                    existing = Store();
                 }
             }
             if (existing is not null && (existing.Options.Dimensions != options.Dimensions || existing.Options.Metric != options.Metric))
@@ -236,6 +263,18 @@ public sealed class NativeHnswCollection<TKey, TRecord> : VectorStoreCollection<
             ids[j] = _mapper.Id(batch[keep[j]]);
             metadatas[j] = _mapper.Metadata(batch[keep[j]]);
         }
+        if (_documentGenerator is not null)
+        {
+            documents = new string?[keep.Length];
+            for (int j = 0; j < keep.Length; j++)
+            {
+                documents[j] = _mapper.Vector.GetValueAsObject(batch[keep[j]]) as string is { } text && !string.IsNullOrWhiteSpace(text) ? text
+                    : throw new ArgumentException($"collection '{Name}': record {keep[j]} has no text to embed in '{_mapper.Vector.ModelName}'.", nameof(records));
+            }
+            // The store collection embeds the documents with its generator, in one call for the batch.
+            await RunAsync("Upsert", () => Store().UpsertAsync(ids, null, documents, metadatas, cancellationToken)).ConfigureAwait(false);
+            return;
+        }
         if (_mapper.GeneratesEmbeddings)
         {
             var sources = keep.Select(i => _mapper.Vector.GetValueAsObject(batch[i])
@@ -279,7 +318,36 @@ public sealed class NativeHnswCollection<TKey, TRecord> : VectorStoreCollection<
         ArgumentOutOfRangeException.ThrowIfNegative(options.Skip);
         var property = _mapper.Model.GetVectorPropertyOrSingle(options);
         bool vectors = IncludeVectors(options.IncludeVectors);
-        float[] query = searchValue switch
+        var translated = options.Filter is null ? TranslatedFilter.All : new FilterTranslator().Translate(options.Filter, _mapper.Model);
+        if (translated.MatchesNothing)
+            yield break;
+        int k = checked(top + options.Skip);
+        IReadOnlyList<QueryHit> hits;
+        if (_documentGenerator is not null && searchValue is string text)
+        {
+            // The store collection embeds the text with the generator whose identity it checked.
+            var results = await RunAsync("Search", () => Store().QueryAsync([text], k, translated.Where, Includes(vectors) | Storage.Include.Distances, 0, cancellationToken)).ConfigureAwait(false);
+            hits = results[0];
+        }
+        else
+        {
+            float[] query = await QueryVector(searchValue, property, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            hits = Run("Search", () => Store().Query(query, k, translated.Where, Includes(vectors) | Storage.Include.Distances));
+        }
+        string? function = property.DistanceFunction;
+        foreach (var hit in hits.Skip(options.Skip))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            double score = DistanceMapping.Score(function, hit.Distance);
+            if (!DistanceMapping.PassesThreshold(function, score, options.ScoreThreshold))
+                continue;
+            yield return new VectorSearchResult<TRecord>(_mapper.Read<TRecord>(hit.Id, hit.Embedding, hit.Metadata, vectors, hit.Document), score);
+        }
+    }
+
+    private async Task<float[]> QueryVector<TInput>(TInput searchValue, VectorPropertyModel property, CancellationToken cancellationToken) =>
+        searchValue switch
         {
             ReadOnlyMemory<float> m => m.ToArray(),
             float[] a => a,
@@ -290,22 +358,6 @@ public sealed class NativeHnswCollection<TKey, TRecord> : VectorStoreCollection<
                     : throw new VectorStoreException($"collection '{Name}': the embedding generator did not return Embedding<float>."),
             _ => throw new NotSupportedException(VectorDataStrings.InvalidSearchInputAndNoEmbeddingGeneratorWasConfigured(typeof(TInput), NativeHnswModelBuilder.SupportedVectorTypes)),
         };
-        var translated = options.Filter is null ? TranslatedFilter.All : new FilterTranslator().Translate(options.Filter, _mapper.Model);
-        if (translated.MatchesNothing)
-            yield break;
-        int k = checked(top + options.Skip);
-        cancellationToken.ThrowIfCancellationRequested();
-        var hits = Run("Search", () => Store().Query(query, k, translated.Where, Includes(vectors) | Storage.Include.Distances));
-        string? function = property.DistanceFunction;
-        foreach (var hit in hits.Skip(options.Skip))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            double score = DistanceMapping.Score(function, hit.Distance);
-            if (!DistanceMapping.PassesThreshold(function, score, options.ScoreThreshold))
-                continue;
-            yield return new VectorSearchResult<TRecord>(_mapper.Read<TRecord>(hit.Id, hit.Embedding, hit.Metadata, vectors), score);
-        }
-    }
 
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
@@ -324,11 +376,26 @@ public sealed class NativeHnswCollection<TKey, TRecord> : VectorStoreCollection<
         return asked;
     }
 
-    private static Include Includes(bool vectors) => Storage.Include.Metadatas | (vectors ? Storage.Include.Embeddings : Storage.Include.None);
+    // A generator-backed collection reads its documents too: they are the string vector property's values.
+    private Include Includes(bool vectors) => Storage.Include.Metadatas
+        | (vectors ? Storage.Include.Embeddings : Storage.Include.None)
+        | (_documentGenerator is null ? Storage.Include.None : Storage.Include.Documents);
 
-    private TRecord Read(StoredRecord stored, bool vectors) => _mapper.Read<TRecord>(stored.Id, stored.Embedding, stored.Metadata, vectors);
+    private TRecord Read(StoredRecord stored, bool vectors) => _mapper.Read<TRecord>(stored.Id, stored.Embedding, stored.Metadata, vectors, stored.Document);
 
-    private Collection Store() => _client.GetCollection(Name);
+    /// <summary>The client's handle of the collection; a generator-backed one with the generator attached (its identity checked).</summary>
+    private Collection Store()
+    {
+        var current = _client.GetCollection(Name);
+        if (_documentGenerator is null || ReferenceEquals(current, Volatile.Read(ref _attached)))
+            return current;
+        var attached = _client.GetCollection(Name, _documentGenerator, _options.Reembed);
+        Volatile.Write(ref _attached, attached);
+        return attached;
+    }
+
+    // The store checks the property's dimensions against the generator's and refuses a mismatch before writing.
+    private Collection Created(CollectionOptions options) => _client.CreateCollection(Name, _documentGenerator!, options);
 
     private T Run<T>(string operation, Func<T> action)
     {
@@ -338,13 +405,34 @@ public sealed class NativeHnswCollection<TKey, TRecord> : VectorStoreCollection<
         }
         catch (StoreException e)
         {
-            throw new VectorStoreException($"NativeHnsw {operation} on collection '{Name}' failed: {e.Message}", e)
-            {
-                VectorStoreSystemName = NativeHnswVectorStore.SystemName,
-                VectorStoreName = _client.Path,
-                CollectionName = Name,
-                OperationName = operation,
-            };
+            throw Failure(operation, e);
         }
     }
+
+    private async Task<T> RunAsync<T>(string operation, Func<Task<T>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (StoreException e)
+        {
+            throw Failure(operation, e);
+        }
+    }
+
+    private Task RunAsync(string operation, Func<Task> action) => RunAsync(operation, async () =>
+    {
+        await action().ConfigureAwait(false);
+        return 0;
+    });
+
+    private VectorStoreException Failure(string operation, StoreException e) =>
+        new($"NativeHnsw {operation} on collection '{Name}' failed: {e.Message}", e)
+        {
+            VectorStoreSystemName = NativeHnswVectorStore.SystemName,
+            VectorStoreName = _client.Path,
+            CollectionName = Name,
+            OperationName = operation,
+        };
 }

@@ -47,12 +47,12 @@ public sealed class NativeHnswVectorStore : VectorStore
     public PersistentClient Client => _client;
 
     public override VectorStoreCollection<TKey, TRecord> GetCollection<TKey, TRecord>(string name, VectorStoreCollectionDefinition? definition = null) =>
-        new NativeHnswCollection<TKey, TRecord>(_client, name, new NativeHnswCollectionOptions { Definition = definition }, _options.EmbeddingGenerator);
+        new NativeHnswCollection<TKey, TRecord>(_client, name, new NativeHnswCollectionOptions { Definition = definition, Reembed = _options.Reembed }, _options.EmbeddingGenerator);
 
     public override VectorStoreCollection<object, Dictionary<string, object?>> GetDynamicCollection(string name, VectorStoreCollectionDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        return new NativeHnswCollection<object, Dictionary<string, object?>>(_client, name, new NativeHnswCollectionOptions { Definition = definition }, _options.EmbeddingGenerator);
+        return new NativeHnswCollection<object, Dictionary<string, object?>>(_client, name, new NativeHnswCollectionOptions { Definition = definition, Reembed = _options.Reembed }, _options.EmbeddingGenerator);
     }
 
     public override async IAsyncEnumerable<string> ListCollectionNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -8,7 +8,7 @@ namespace NativeHnsw.VectorData;
 /// <summary>
 /// A record ↔ one stored record: the key as the id (<see cref="KeyCodec"/>), the vector as the embedding, each data
 /// property as a metadata entry under its storage name (a null value is stored as no entry), and, when the vector is
-/// generated from a string, that string as the document.
+/// generated from a string, that string as the document (read back into the string property).
 /// </summary>
 internal sealed class RecordMapper(CollectionModel model, string collection)
 {
@@ -50,7 +50,7 @@ internal sealed class RecordMapper(CollectionModel model, string collection)
         return vector;
     }
 
-    public TRecord Read<TRecord>(string id, float[]? embedding, IReadOnlyDictionary<string, object>? metadata, bool includeVectors)
+    public TRecord Read<TRecord>(string id, float[]? embedding, IReadOnlyDictionary<string, object>? metadata, bool includeVectors, string? document = null)
     {
         var record = Model.CreateRecord<TRecord>();
         object target = record!;
@@ -60,6 +60,8 @@ internal sealed class RecordMapper(CollectionModel model, string collection)
             object? stored = metadata is not null && metadata.TryGetValue(data.StorageName, out var v) ? v : null;
             data.SetValueAsObject(target, Convert(stored, data, id));
         }
+        if (document is not null && GeneratesEmbeddings && (Nullable.GetUnderlyingType(Vector.Type) ?? Vector.Type) == typeof(string))
+            Vector.SetValueAsObject(target, document);
         if (includeVectors && embedding is not null)
         {
             var type = Nullable.GetUnderlyingType(Vector.Type) ?? Vector.Type;

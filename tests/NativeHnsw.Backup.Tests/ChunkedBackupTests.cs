@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using NativeHnsw.Storage;
 
 namespace NativeHnsw.Backup.Tests;

@@ -56,6 +56,14 @@ public sealed class PersistenceModeTests
     }
 
     [Fact]
+    public void SizesScale_TenThousandToAMillion_ListsStillParsed()
+    {
+        Assert.Equal([10_000, 30_000, 100_000, 300_000, 1_000_000], BenchCli.ParseSizes(["scale"]));
+        Assert.Equal([10_000, 1_000_000], BenchCli.ParseSizes(["10_000,1000000"]));
+        Assert.Throws<BenchInputException>(() => BenchCli.ParseSizes(["scale,10"]));
+    }
+
+    [Fact]
     public void Engines_None_SkipsTheComparisonAndThePlot()
     {
         using var dir = new TempDirectory();

@@ -15,7 +15,7 @@ public sealed class RagSampleTests : IDisposable
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int code = RagApp.Run(args, stdout, stderr);
+        int code = RagApp.Run(args, TextReader.Null, stdout, stderr);
         return (code, stdout.ToString(), stderr.ToString());
     }
 
@@ -80,13 +80,25 @@ public sealed class RagSampleTests : IDisposable
         using (var client = new PersistentClient(store))
         using (var embedder = new MiniLmEmbeddingGenerator())
         {
-            var docs = client.CreateCollection(RagApp.DefaultCollection, new CollectionOptions { Dimensions = MiniLmEmbeddingGenerator.Dimensions });
-            docs.Add(["plain"], embedder.Embed(["Penguins live in the southern hemisphere."], TestContext.Current.CancellationToken), ["Penguins live in the southern hemisphere."]);
+            var docs = client.CreateCollection(RagApp.DefaultCollection, embedder);
+            docs.Add(["plain"], documents: ["Penguins live in the southern hemisphere."]);
         }
         var ask = Run("ask", store, "where do penguins live", "--k", "1");
         Assert.True(ask.Code == 0, ask.Err);
         Assert.Contains("[1] plain  (distance", ask.Out, StringComparison.Ordinal);
         Assert.Contains("Sources: plain", ask.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ask_OverAnotherModelsVectors_IsRefusedNamingBoth()
+    {
+        string store = _dir.File("store");
+        using (var client = new PersistentClient(store))
+            client.CreateCollection(RagApp.DefaultCollection, new CollectionOptions { Dimensions = MiniLmEmbeddingGenerator.Dimensions }).Add("x", new float[MiniLmEmbeddingGenerator.Dimensions].Select((_, i) => i == 0 ? 1f : 0f).ToArray());
+        var ask = Run("ask", store, "anything", "--k", "1");
+        Assert.Equal(1, ask.Code);
+        Assert.Contains("no embedding generator", ask.Err, StringComparison.Ordinal);
+        Assert.Contains(MiniLmEmbeddingGenerator.ModelId, ask.Err, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -98,5 +110,11 @@ public sealed class RagSampleTests : IDisposable
         Assert.Contains("no such folder", missing.Err, StringComparison.Ordinal);
         Assert.Equal(1, Run("ask", _dir.File("store"), "q", "--bogus", "1").Code);
         Assert.Equal(1, Run("ask", _dir.File("store"), "q", "--k", "0").Code);
+        var noBackup = Run("serve", _dir.File("store"), Notes());
+        Assert.Equal(1, noBackup.Code);
+        Assert.Contains("--backup", noBackup.Err, StringComparison.Ordinal);
+        var badCron = Run("serve", _dir.File("store"), Notes(), "--backup", _dir.File("backups"), "--incremental-cron", "every minute");
+        Assert.Equal(1, badCron.Code);
+        Assert.Contains("jobs[0].cron", badCron.Err, StringComparison.Ordinal);
     }
 }

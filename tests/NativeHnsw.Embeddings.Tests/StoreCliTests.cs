@@ -53,6 +53,16 @@ public sealed class StoreCliTests : IDisposable
         var only = JsonDocument.Parse(filtered.Out).RootElement.GetProperty("hits");
         Assert.Equal("rates", Assert.Single(only.EnumerateArray()).GetProperty("id").GetString());
 
+        // A document filter (trigram index), alone and with a metadata filter.
+        var byDocument = Run("store", "query", store, "notes", "--text", "Where does my kitten like to nap?", "--where-document", """{"$contains": "walk"}""", "--json");
+        Assert.True(byDocument.Code == 0, byDocument.Err);
+        Assert.Equal("dogs", Assert.Single(JsonDocument.Parse(byDocument.Out).RootElement.GetProperty("hits").EnumerateArray()).GetProperty("id").GetString());
+        var both = Run("store", "query", store, "notes", "--text", "animals", "--where", """{"source": "pets.md"}""", "--where-document", """{"$not_contains": "walk"}""", "--json");
+        Assert.Equal("cats", Assert.Single(JsonDocument.Parse(both.Out).RootElement.GetProperty("hits").EnumerateArray()).GetProperty("id").GetString());
+        var badDocument = Run("store", "query", store, "notes", "--text", "x", "--where-document", """{"$starts": "a"}""");
+        Assert.Equal(NhnswCli.BadUsage, badDocument.Code);
+        Assert.Contains("--where-document", badDocument.Err, StringComparison.Ordinal);
+
         var text = Run("store", "query", store, "notes", "--text", "walking the dog");
         Assert.Equal(0, text.Code);
         Assert.Contains("dogs", text.Out, StringComparison.Ordinal);
@@ -63,6 +73,36 @@ public sealed class StoreCliTests : IDisposable
         Assert.Equal(true, stored.Metadata!["reviewed"]);
         Assert.Equal(1L, stored.Metadata["chunk"]);
         Assert.Equal(384, client.GetCollection("notes").Options.Dimensions);
+        // A generator-backed collection: the model's identity is stored with it.
+        Assert.Equal(new EmbeddingIdentity(MiniLmEmbeddingGenerator.ModelId, MiniLmEmbeddingGenerator.Dimensions), client.GetCollection("notes").EmbeddingIdentity);
+    }
+
+    [Fact]
+    public void AddAndQuery_OnACollectionOfCallerVectors_RefusedUntilReembed()
+    {
+        string store = _dir.File("store");
+        using (var client = new PersistentClient(store))
+        using (var embedder = new MiniLmEmbeddingGenerator())
+        {
+            var notes = client.CreateCollection("notes", new CollectionOptions { Dimensions = MiniLmEmbeddingGenerator.Dimensions });
+            notes.Add(["old"], embedder.Embed(["Penguins live in the southern hemisphere."], TestContext.Current.CancellationToken), ["Penguins live in the southern hemisphere."]);
+        }
+        var query = Run("store", "query", store, "notes", "--text", "where do penguins live");
+        Assert.Equal(NhnswCli.Failed, query.Code);
+        Assert.Contains("no embedding generator", query.Err, StringComparison.Ordinal);
+        Assert.Contains(MiniLmEmbeddingGenerator.ModelId, query.Err, StringComparison.Ordinal);
+        var add = Run("store", "add", store, "notes", "-d", Docs());
+        Assert.Equal(NhnswCli.Failed, add.Code);
+        using (var client = new PersistentClient(store))
+            Assert.Equal(1, client.GetCollection("notes").Count());
+
+        Assert.Equal(0, Run("store", "add", store, "notes", "-d", Docs(), "--reembed").Code);
+        var after = Run("store", "query", store, "notes", "--text", "where do penguins live", "--k", "1", "--json");
+        Assert.True(after.Code == 0, after.Err);
+        Assert.Equal("old", JsonDocument.Parse(after.Out).RootElement.GetProperty("hits")[0].GetProperty("id").GetString());
+        using var reopened = new PersistentClient(store);
+        Assert.Equal(MiniLmEmbeddingGenerator.ModelId, reopened.GetCollection("notes").EmbeddingIdentity!.ModelId);
+        Assert.Equal(5, reopened.GetCollection("notes").Count());
     }
 
     [Fact]

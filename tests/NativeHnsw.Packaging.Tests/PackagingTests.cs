@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Reflection.Metadata;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using System.Text;
 using System.Xml.Linq;
 
 namespace NativeHnsw.Packaging.Tests;

@@ -181,6 +181,35 @@ public sealed class EmbeddingGeneratorTests
     }
 
     [Fact]
+    public void Reembed_ManyChunks_ReplacesEveryVectorOrRollsEveryChunkBack()
+    {
+        // 600 records: the re-embed reads, embeds and writes them 256 at a time inside one transaction.
+        using var folder = new TempDirectory();
+        using var client = new PersistentClient(folder.Path);
+        var generator = new WordHashGenerator("fake-a", 32);
+        var ids = Enumerable.Range(0, 600).Select(i => $"r{i:D3}").ToArray();
+        var documents = ids.Select(id => $"document {id} about topic {id[^1]}").ToArray();
+        var c = client.CreateCollection("c", generator);
+        c.Add(ids, documents: documents);
+        // A record in the third chunk whose new embedding is NaN: every chunk before it is rolled back.
+        c.Update(["r550"], [generator.Embed("kept vector")], ["this text gives NaN! in the last chunk"]);
+        var e = Assert.Throws<InvalidRecordException>(() => client.GetCollection("c", new WordHashGenerator("fake-b", 16), reembed: true));
+        Assert.Equal("r550", e.RecordId);
+        Assert.Same(c, client.GetCollection("c"));
+        Assert.Equal(new EmbeddingIdentity("fake-a", 32), c.EmbeddingIdentity);
+        Assert.Equal(generator.Embed(documents[0]), c.Get(["r000"], include: Include.Embeddings)[0].Embedding);
+        Assert.Equal(generator.Embed(documents[300]), c.Get(["r300"], include: Include.Embeddings)[0].Embedding);
+
+        c.Update(["r550"], documents: [documents[550]]);
+        var newGenerator = new WordHashGenerator("fake-b", 16);
+        var fresh = client.GetCollection("c", newGenerator, reembed: true);
+        Assert.Equal(600, fresh.Count());
+        var stored = fresh.Get(include: Include.Embeddings | Include.Documents);
+        Assert.All(stored, r => Assert.Equal(newGenerator.Embed(r.Document!), r.Embedding));
+        Assert.Empty(fresh.CheckIndexAgreesWithDatabase());
+    }
+
+    [Fact]
     public void Reembed_GeneratorReturnsNaN_RefusedNamingTheRecordAndNothingChanges()
     {
         using var folder = new TempDirectory();

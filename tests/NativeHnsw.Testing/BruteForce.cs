@@ -26,6 +26,26 @@ public static class BruteForce
     }
 
     /// <summary>
+    /// True when the query's distances (<see cref="Distance"/>) to all rows of <paramref name="data"/> are distinct: no
+    /// tie can reorder a search's heaps, so two engines walking one graph the same way must return the same answers.
+    /// </summary>
+    public static bool AllDistancesDistinct(float[] data, int dimensions, ReadOnlySpan<float> query, DistanceMetric metric)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        int n = data.Length / dimensions;
+        var distances = new double[n];
+        for (int i = 0; i < n; i++)
+            distances[i] = Distance(data.AsSpan(i * dimensions, dimensions), query, metric);
+        Array.Sort(distances);
+        for (int i = 1; i < n; i++)
+        {
+            if (distances[i] == distances[i - 1])
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>
     /// For each query row, the row numbers of the <paramref name="k"/> nearest base rows, nearest first (ties: lower row
     /// first). Rows for which <paramref name="include"/> is false are skipped. The search is NativeHnsw.Data's
     /// <see cref="ExactKnn"/> (float32 on the index's SIMD kernels), the same ground truth the harness uses;

@@ -31,6 +31,23 @@ public sealed class DependencyInjectionTests
     }
 
     [Fact]
+    public async Task AddNativeHnswVectorStore_UsesATypedGeneratorOfTheContainer()
+    {
+        using var dir = new TempDirectory();
+        var generator = new LetterEmbeddingGenerator("typed-letters");
+        var services = new ServiceCollection()
+            .AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(generator)
+            .AddNativeHnswVectorStore(dir.File("store"));
+        await using var provider = services.BuildServiceProvider();
+        var store = provider.GetRequiredService<NativeHnswVectorStore>();
+        var texts = store.GetCollection<int, TextRecord>("texts");
+        await texts.EnsureCollectionExistsAsync(Ct);
+        await texts.UpsertAsync(new TextRecord { Id = 1, Topic = "t", Text = "hello" }, Ct);
+        Assert.Equal(1, generator.Calls);
+        Assert.Equal("typed-letters", store.Client.GetCollection("texts").EmbeddingIdentity!.ModelId);
+    }
+
+    [Fact]
     public void AddNativeHnswVectorStore_BadArguments_Throw()
     {
         Assert.Throws<ArgumentNullException>(() => NativeHnswServiceCollectionExtensions.AddNativeHnswVectorStore(null!, "x"));

@@ -4,6 +4,7 @@ using NativeHnsw.Bench.Cli;
 using NativeHnsw.Bench.Data;
 using NativeHnsw.Bench.Engines;
 using NativeHnsw.Bench.GroundTruth;
+using NativeHnsw.Bench.Import;
 using NativeHnsw.Bench.Measurements;
 using NativeHnsw.Bench.Persistence;
 using NativeHnsw.Bench.Reports;
@@ -79,10 +80,17 @@ public static class BenchCli
         var output = new Option<string?>("--output") { Description = "output folder (default artifacts/bench/<dataset>-<timestamp>)" };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "ground-truth cache folder (default ~/.cache/nativehnsw/ground-truth)" };
         var noPlot = new Option<bool>("--no-plot") { Description = "skip the PNG plot" };
+        var sameGraph = new Option<string?>("--same-graph")
+        {
+            Description = "build one graph once (in NativeHnsw, the default, or hnswlib or FAISS) and search it in every engine that can load it (export/import), so QPS compares search alone",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+
+        var wrapperSweep = new Option<bool>("--wrapper-sweep") { Description = "give USearch-wrapper every ef by building one wrapper index per ef (its expansion is fixed at construction); default: the middle ef only" };
 
         var root = new RootCommand("NativeHnsw benchmark harness: every engine on the same data in one run — build, recall@k vs QPS, latency, save/load/open — with a console table, report.md, results.json and recall-qps.png.")
         {
-            dataset, queryFile, count, dims, queries, metric, k, m, efc, efs, engines, builds, threads, repeats, seed, output, cacheDir, noPlot,
+            dataset, queryFile, count, dims, queries, metric, k, m, efc, efs, engines, builds, threads, repeats, seed, output, cacheDir, noPlot, sameGraph, wrapperSweep,
         };
         root.SetAction(parsed =>
         {
@@ -91,11 +99,12 @@ public static class BenchCli
                 ParseMetric(parsed.GetValue(metric)), Positive("--k", parsed.GetValue(k)), CheckedM(parsed.GetValue(m)), Positive("--ef-construction", parsed.GetValue(efc)),
                 ParseIntList("--ef", parsed.GetValue(efs)!), EngineNames.Parse(parsed.GetValue(engines)!), ParseBuilds(parsed.GetValue(builds)!),
                 Positive("--threads", parsed.GetValue(threads)), Positive("--repeats", parsed.GetValue(repeats)), parsed.GetValue(output),
-                parsed.GetValue(cacheDir) ?? GroundTruthCache.DefaultDirectory, !parsed.GetValue(noPlot), commandLine);
+                parsed.GetValue(cacheDir) ?? GroundTruthCache.DefaultDirectory, !parsed.GetValue(noPlot), commandLine,
+                parsed.GetResult(sameGraph) is null ? null : ParseGraphSource(parsed.GetValue(sameGraph)), parsed.GetValue(wrapperSweep));
             setExitCode(Compare(settings, ui));
         });
 
-        var sizes = new Option<string[]>("--sizes") { Description = "index sizes, comma-separated", DefaultValueFactory = _ => ["10000,100000"], AllowMultipleArgumentsPerToken = true };
+        var sizes = new Option<string[]>("--sizes") { Description = $"index sizes, comma-separated, or scale ({string.Join(", ", ScaleSizes.Select(n => n.ToString("N0", CultureInfo.InvariantCulture)))}: long, sizes above --large-threshold build at --ef-construction-large)", DefaultValueFactory = _ => ["10000,100000"], AllowMultipleArgumentsPerToken = true };
         var pdims = new Option<int>("--dims") { Description = "dimensions", DefaultValueFactory = _ => 128 };
         var pmetric = new Option<string?>("--metric") { Description = "cosine, l2 or ip (default cosine)" };
         var pm = new Option<int>("--m") { Description = "HNSW M", DefaultValueFactory = _ => 16 };
@@ -117,7 +126,7 @@ public static class BenchCli
             int d = parsed.GetValue(pdims);
             if (d is < 1 or > HnswOptions.MaxDimensions)
                 throw new BenchInputException($"--dims {d} is out of range (1 to {HnswOptions.MaxDimensions}).");
-            var list = ParseIntList("--sizes", parsed.GetValue(sizes)!);
+            var list = ParseSizes(parsed.GetValue(sizes)!);
             if (list.Any(n => n < 2 || (long)n * d > Array.MaxLength))
                 throw new BenchInputException("--sizes must be at least 2 and size × dims must fit one array.");
             var settings = new PersistenceSettings(list, d, ParseMetric(parsed.GetValue(pmetric)) ?? DistanceMetric.Cosine, CheckedM(parsed.GetValue(pm)),
@@ -155,7 +164,43 @@ public static class BenchCli
         root.Subcommands.Add(store);
         root.Subcommands.Add(Backup.BackupCommand.Create(commandLine, settings => RunMode(settings.OutputDirectory, "backup", "NativeHnsw backups",
             work => Backup.BackupMode.Run(settings, ui, work), Backup.BackupMode.Tables, r => (r.Command, r.StartedAt, r.Machine, r.Notes), ui), setExitCode));
+        root.Subcommands.Add(ImportCommand(commandLine, ui, setExitCode));
         return root;
+    }
+
+    private static Command ImportCommand(string commandLine, ConsoleUi ui, Action<int> setExitCode)
+    {
+        var dataset = new Option<string>("--dataset") { Description = "fashion-mnist (default), synthetic, clustered, or a file: .fvecs, .npy, .csv, .tsv", DefaultValueFactory = _ => DatasetLoader.FashionMnist };
+        var count = new Option<int?>("--count") { Description = "base vectors: generated count, or the first N of a file (default: all of it)" };
+        var dims = new Option<int>("--dims") { Description = "dimensions of generated data", DefaultValueFactory = _ => 128 };
+        var metric = new Option<string?>("--metric") { Description = "cosine, l2 or ip (default: the dataset's; fashion-mnist: l2)" };
+        var m = new Option<int>("--m") { Description = "HNSW M", DefaultValueFactory = _ => 16 };
+        var efc = new Option<int>("--ef-construction") { Description = "HNSW ef_construction of the rebuild (and of the files' builds)", DefaultValueFactory = _ => 200 };
+        var threads = new Option<int>("--threads") { Description = "threads of the rebuild", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var repeats = new Option<int>("--repeats") { Description = "timed runs of each import and load (median, min, max)", DefaultValueFactory = _ => 5 };
+        var seed = new Option<int>("--seed") { Description = "seed of generated data", DefaultValueFactory = _ => 1 };
+        var from = new Option<string>("--files-from") { Description = "ours: the hnswlib and FAISS files are our exports of the rebuilt index; libraries: hnswlib and FAISS build and save them (slower)", DefaultValueFactory = _ => "ours" };
+        var output = new Option<string?>("--output") { Description = "output folder (default artifacts/bench/import-<timestamp>)" };
+        var command = new Command("import", "Import vs rebuild: hnswlib and FAISS files imported into NativeHnsw (link for link), timed against rebuilding from the vectors, our own load, the libraries' own loads of the same files and a memory-copy floor; each import's answers checked against its file's source.")
+        {
+            dataset, count, dims, metric, m, efc, threads, repeats, seed, from, output,
+        };
+        command.SetAction(parsed =>
+        {
+            bool libraries = parsed.GetValue(from)!.ToLowerInvariant() switch
+            {
+                "ours" => false,
+                "libraries" => true,
+                var other => throw new BenchInputException($"--files-from '{other}': use ours or libraries."),
+            };
+            var settings = new ImportSettings(
+                new DatasetRequest(parsed.GetValue(dataset)!, null, parsed.GetValue(count), parsed.GetValue(dims), 200, parsed.GetValue(seed)),
+                ParseMetric(parsed.GetValue(metric)), CheckedM(parsed.GetValue(m)), Positive("--ef-construction", parsed.GetValue(efc)),
+                Positive("--threads", parsed.GetValue(threads)), Positive("--repeats", parsed.GetValue(repeats)), libraries, parsed.GetValue(output), commandLine);
+            setExitCode(RunMode(settings.OutputDirectory, "import", "NativeHnsw import vs rebuild", work => ImportMode.Run(settings, ui, work), ImportMode.Tables,
+                r => (r.Command, r.StartedAt, r.Machine, r.Notes), ui));
+        });
+        return command;
     }
 
     private static int Compare(CompareSettings settings, ConsoleUi ui)
@@ -175,7 +220,8 @@ public static class BenchCli
         string png = Path.Combine(outputDirectory, "recall-qps.png");
         if (settings.Plot)
             RecallQpsPlot.Write(png, report);
-        var header = ReportHeader.Lines(report.Command, report.StartedAt, report.Machine).Prepend("dataset: " + report.DatasetDescription).ToArray();
+        var header = ReportHeader.Lines(report.Command, report.StartedAt, report.Machine).Prepend("dataset: " + report.DatasetDescription)
+            .Concat(report.Graph is null ? [] : ["graph: " + report.Graph]).ToArray();
         File.WriteAllText(md, MarkdownReport.Render($"NativeHnsw benchmark: {report.Dataset}", header, tables, report.Notes, settings.Plot ? "recall-qps.png" : null));
         JsonReport.Write(json, report);
         ui.Line("[bold]wrote[/]");
@@ -271,6 +317,12 @@ public static class BenchCli
         _ => throw new BenchInputException($"unknown metric '{value}'; use cosine, l2 or ip."),
     };
 
+    /// <summary>The persistence sizes of <c>--sizes scale</c>: 10k to 1M, about three per decade, for the save/load/open plot.</summary>
+    public static IReadOnlyList<int> ScaleSizes { get; } = [10_000, 30_000, 100_000, 300_000, 1_000_000];
+
+    internal static IReadOnlyList<int> ParseSizes(IReadOnlyList<string> values) =>
+        values.Count == 1 && values[0].Trim().Equals("scale", StringComparison.OrdinalIgnoreCase) ? ScaleSizes : ParseIntList("--sizes", values);
+
     internal static IReadOnlyList<int> ParseIntList(string option, IEnumerable<string> values)
     {
         var result = new List<int>();
@@ -283,6 +335,15 @@ public static class BenchCli
         if (result.Count == 0)
             throw new BenchInputException($"{option} needs at least one value.");
         return result;
+    }
+
+    /// <summary>--same-graph with no value: our graph; otherwise one of <see cref="SameGraph.Engines"/>.</summary>
+    internal static string ParseGraphSource(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            return EngineNames.NativeHnsw;
+        string? name = SameGraph.Engines.FirstOrDefault(n => n.Equals(value.Trim(), StringComparison.OrdinalIgnoreCase));
+        return name ?? throw new BenchInputException($"--same-graph '{value}': the graph can be built by {string.Join(", ", SameGraph.Engines)}.");
     }
 
     private static bool ParseBuilds(string value) => value.ToLowerInvariant() switch

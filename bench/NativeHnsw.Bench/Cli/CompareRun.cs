@@ -37,9 +37,12 @@ public static class CompareRun
         Directory.CreateDirectory(work);
         IReadOnlyList<EngineResult> engines;
         MachineLimits limits;
+        string? graph;
         try
         {
-            engines = new EngineBench(s, dataset, truth, metric, ui, work).RunAll();
+            var bench = new EngineBench(s, dataset, truth, metric, ui, work);
+            engines = bench.RunAll();
+            graph = bench.GraphDescription;
             long fileBytes = engines.Where(e => e.Persistence is not null).Select(e => e.Persistence!.FileBytes).DefaultIfEmpty(0).Max();
             limits = ui.Step("machine limits (disk write+fsync, read, memory copy)", () => MachineLimits.Measure(work, fileBytes));
         }
@@ -56,15 +59,19 @@ public static class CompareRun
             "NativeHnsw-mmap is NativeHnsw's index saved and memory-mapped read-only, searched in place; USearch's 'mmap open' is its view (usearch_view).",
             "Saves: NativeHnsw's save fsyncs the file and its folder (temp file, fsync, rename, fsync folder); FAISS, hnswlib and USearch do not fsync. 'save + fsync' is their save followed by an fsync of the file and its folder, so durable saves compare like with like.",
             "FAISS and hnswlib have no cosine: they index normalised copies with inner product (the copy is part of their build and query time). USearch has its own cosine.",
-            "USearch-wrapper is the Cloud.Unum.USearch package's C# wrapper: it cannot change the expansion after construction (one ef), set threads (one build thread) or filter, and allocates its result arrays per search; USearch is the same library through its C API.",
+            s.WrapperSweep
+                ? "USearch-wrapper is the Cloud.Unum.USearch package's C# wrapper: it takes the expansion only at construction (a loaded index searches at USearch's default), so --wrapper-sweep built one wrapper index per ef from the same rows (one graph); it cannot set threads (one build thread) or filter, and allocates its result arrays per search; USearch is the same library through its C API."
+                : "USearch-wrapper is the Cloud.Unum.USearch package's C# wrapper: it takes the expansion only at construction and a loaded index searches at USearch's default, so it runs at one ef (--wrapper-sweep builds one wrapper index per ef for the whole sweep); it cannot set threads (one build thread) or filter, and allocates its result arrays per search; USearch is the same library through its C API.",
         };
+        if (graph is not null)
+            notes.Insert(0, graph + " Search speeds compare walks of one graph, not graph construction.");
         if (!s.BuildOneThread)
             notes.Add("1-thread builds skipped (--builds parallel).");
         if (limits is { ReadIsCold: false })
             notes.Add("The page cache could not be evicted: read speed is a warm page-cache read.");
         var report = new RunReport(s.CommandLine, startedAt, machine, dataset.Name, dataset.Description, dataset.Base.Count, dataset.Queries.Count,
             dataset.Base.Dimensions, metric.ToString(), s.M, s.EfConstruction, s.K, s.Repeats, truthSeconds, fromCache, limits, engines,
-            Targets.Check(engines), notes);
+            Targets.Check(engines), notes, graph);
         return report;
     }
 }

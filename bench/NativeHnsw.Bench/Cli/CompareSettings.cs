@@ -6,7 +6,9 @@ namespace NativeHnsw.Bench.Cli;
 /// <param name="BuildOneThread">Also time a one-thread build of every engine (--builds all), not only the all-cores one.</param>
 /// <param name="Threads">Threads of the parallel build.</param>
 /// <param name="Repeats">Timed passes per ef and timed save/load/open repetitions.</param>
+/// <param name="WrapperSweep">Give USearch's C# wrapper the whole ef sweep by building one wrapper index per ef (<see cref="Engines.WrapperSweep"/>); false: the middle ef only.</param>
+/// <param name="SameGraph">The engine whose one build every engine searches (<see cref="Engines.SameGraph"/>); null: each engine builds its own.</param>
 public sealed record CompareSettings(
     DatasetRequest Dataset, DistanceMetric? Metric, int K, int M, int EfConstruction, IReadOnlyList<int> Efs,
     IReadOnlyList<string> Engines, bool BuildOneThread, int Threads, int Repeats, string? OutputDirectory, string CacheDirectory, bool Plot,
-    string CommandLine);
+    string CommandLine, string? SameGraph = null, bool WrapperSweep = false);

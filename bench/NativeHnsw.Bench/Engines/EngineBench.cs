@@ -64,7 +64,15 @@ public sealed class EngineBench
         var all = new List<Participant>(built);
         try
         {
-            Build(built);
+            if (_settings.SameGraph is { } source)
+            {
+                ShareOneGraph(source, built, unavailable);
+                all.RemoveAll(p => !built.Contains(p));
+            }
+            else
+                Build(built);
+            if (_settings.WrapperSweep)
+                SweepTheWrapper(built);
             var mine = built.FirstOrDefault(p => p.Name == EngineNames.NativeHnsw);
             if (mine is not null && requested.Contains(EngineNames.NativeHnswMapped))
             {
@@ -96,6 +104,57 @@ public sealed class EngineBench
             foreach (var p in all)
                 p.Engine?.Dispose();
         }
+    }
+
+    /// <summary>What <see cref="RunAll"/> searched when every engine shared one graph (<see cref="CompareSettings.SameGraph"/>); null otherwise.</summary>
+    public string? GraphDescription { get; private set; }
+
+    /// <summary>
+    /// Builds the graph once in <paramref name="source"/> and gives it to every engine that can load it; the others
+    /// move to <paramref name="unavailable"/> with why. Only the builder has a build row.
+    /// </summary>
+    private void ShareOneGraph(string source, List<Participant> engines, Dictionary<string, string> unavailable)
+    {
+        foreach (var p in engines.Where(p => !SameGraph.Engines.Contains(p.Name)).ToArray())
+        {
+            unavailable[p.Name] = p.Name.StartsWith(EngineNames.Usearch, StringComparison.Ordinal) ? SameGraph.UsearchReason : SameGraph.QuantizedReason;
+            engines.Remove(p);
+        }
+        if (engines.All(p => p.Name != source))
+            throw new BenchInputException(unavailable.TryGetValue(source, out string? why)
+                ? $"--same-graph {source}: {source} is unavailable ({why})."
+                : $"--same-graph {source}: {source} must be among --engines.");
+        using var graph = _ui.Step($"{source}: build the shared graph, {_settings.Threads} threads; export and import it", _dataset.Base.Count, "vectors",
+            report => SameGraph.Create(source, engines.Select(p => p.Name).ToArray(), Options, _dataset.Base.Data, _settings.Threads, _workDirectory, report));
+        foreach (var p in engines)
+        {
+            p.Engine = graph.Take(p.Name);
+            if (p.Name == source)
+            {
+                p.All = new BuildResult(graph.Threads, graph.BuildSeconds, _dataset.Base.Count / graph.BuildSeconds);
+                p.One = graph.Threads == 1 ? p.All : null;
+            }
+            else
+                p.Note = (p.Note is null ? "" : p.Note + "; ") + $"searches {source}'s graph (no build of its own)";
+        }
+        GraphDescription = graph.Description;
+    }
+
+    /// <summary>
+    /// With --wrapper-sweep: the wrapper's timed build (at the middle ef) gets a sibling for every other ef, built
+    /// untimed on one thread from the same rows, so its row covers the whole sweep (<see cref="WrapperSweep"/>).
+    /// </summary>
+    private void SweepTheWrapper(List<Participant> engines)
+    {
+        var p = engines.FirstOrDefault(p => p.Name == EngineNames.UsearchWrapper);
+        if (p?.Engine is not UsearchWrapperEngine built)
+            return;
+        var labels = SyntheticVectors.RowLabels(_dataset.Base.Count);
+        int more = _settings.Efs.Distinct().Count(ef => ef != built.FixedEf);
+        p.Engine = _ui.Step($"{p.Name}: {more} more builds, one per ef (the wrapper takes the expansion only at construction)", (long)more * labels.Length, "vectors",
+            report => WrapperSweep.Build(p.OptionsOverride ?? Options, _settings.Efs, labels, _dataset.Base.Data, report, built));
+        p.OnlyEf = null;
+        p.Note = $"USearch's own C# wrapper, as a .NET user gets it: the expansion is fixed at construction and a loaded index searches at USearch's default, so each ef has its own index, built from the same rows on one thread (one graph); the build row is the one at ef {built.FixedEf}; allocates its result arrays per search";
     }
 
     /// <summary>Every engine that can build, in report order, with why it cannot when its library is missing.</summary>
@@ -318,7 +377,7 @@ public sealed class EngineBench
 
         public HnswOptions? OptionsOverride { get; init; }
 
-        public int? OnlyEf { get; init; }
+        public int? OnlyEf { get; set; }
 
         public bool SavesWithFsync { get; init; }
 

@@ -4,7 +4,7 @@ using NativeHnsw.Bench.Engines;
 using NativeHnsw.Bench.Measurements;
 using NativeHnsw.Bench.Reports;
 using NativeHnsw.Interop;
-using NativeHnsw.Storage;
+using NativeHnsw.IndexFiles;
 using NativeHnsw.Data;
 
 namespace NativeHnsw.Bench.Persistence;

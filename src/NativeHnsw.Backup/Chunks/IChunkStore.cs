@@ -15,7 +15,7 @@ public interface IChunkStore
     /// <exception cref="BackupException">The store cannot be listed.</exception>
     IReadOnlyList<StoredChunk> List();
 
-    /// <summary>Stores a framed chunk under its key unless one is there already; true when it was written now.</summary>
+    /// <summary>Stores a framed chunk under its key (one already there may be kept or replaced: a key names one content); true when it was written now.</summary>
     bool Put(string sha256, ReadOnlySpan<byte> framed);
 
     /// <summary>The framed bytes stored under a key, or null when there is no such chunk.</summary>

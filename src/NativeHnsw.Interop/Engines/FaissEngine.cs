@@ -1,4 +1,3 @@
-using System.Buffers;
 using NativeHnsw.Interop.Native;
 
 namespace NativeHnsw.Interop;
@@ -19,13 +18,12 @@ namespace NativeHnsw.Interop;
 /// calling thread from maxDegreeOfParallelism; Search sets 1 on its thread, because one query cannot use more and
 /// FAISS 1.7.3 allocates a visited table of ntotal bytes on every OpenMP thread of every search call.</para>
 /// </remarks>
-public sealed unsafe class FaissEngine : IVectorEngine
+public sealed unsafe class FaissEngine : IVectorEngine, INativeIndexCalls
 {
     public const string EngineName = "FAISS";
 
     /// <summary>HNSW::efConstruction's default in FAISS 1.7.3.</summary>
     public const int FaissDefaultEfConstruction = 40;
-
 
     /// <summary>The OpenMP thread count last set on this thread (0: not set by us). OpenMP's setting is per thread.</summary>
     [ThreadStatic]
@@ -159,62 +157,33 @@ public sealed unsafe class FaissEngine : IVectorEngine
         }
     }
 
-    public void AddBatch(ReadOnlyMemory<long> labels, ReadOnlyMemory<float> vectors, int maxDegreeOfParallelism = -1)
+    public void AddBatch(ReadOnlyMemory<long> labels, ReadOnlyMemory<float> vectors, int maxDegreeOfParallelism = -1) =>
+        NativeIndexOperations.AddBatch(this, _index, labels, vectors, maxDegreeOfParallelism);
+
+    public int Search(ReadOnlySpan<float> query, Span<SearchResult> destination, int ef = 0) =>
+        NativeIndexOperations.Search(this, _index, query, destination, ef);
+
+    int INativeIndexCalls.DefaultEf => _options.DefaultEf;
+
+    void INativeIndexCalls.AddRows(nint index, int count, float* rows, long* labels, int threads)
     {
-        EngineInput.CheckBatch(labels, vectors, Dimensions);
-        if (labels.IsEmpty)
-            return;
-        float[]? normalized = Metric == DistanceMetric.Cosine
-            ? EngineInput.RentNormalizedRows(vectors.Span, Dimensions, nameof(vectors))
-            : null;
-        try
-        {
-            ReadOnlySpan<float> rows = normalized is null ? vectors.Span : normalized.AsSpan(0, vectors.Length);
-            using var index = _index.Acquire();
-            SetOmpThreads(maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : 0);
-            fixed (float* x = rows)
-            fixed (long* ids = labels.Span)
-            {
-                FaissNative.Check(FaissNative.faiss_Index_add_with_ids(index.Pointer, labels.Length, x, ids), nameof(FaissNative.faiss_Index_add_with_ids));
-            }
-        }
-        finally
-        {
-            if (normalized is not null)
-                ArrayPool<float>.Shared.Return(normalized);
-        }
+        SetOmpThreads(threads);
+        FaissNative.Check(FaissNative.faiss_Index_add_with_ids(index, count, rows, labels), nameof(FaissNative.faiss_Index_add_with_ids));
     }
 
-    public int Search(ReadOnlySpan<float> query, Span<SearchResult> destination, int ef = 0)
+    int INativeIndexCalls.SearchOne(nint index, int ef, float* query, int k, float* distances, long* labels)
     {
-        EngineInput.CheckQuery(query, Dimensions);
-        int k = destination.Length;
-        if (k == 0)
-            return 0;
-        ef = ef > 0 ? ef : _options.DefaultEf;
-
-        var scratch = SearchScratch.For(Dimensions, k);
-        var q = scratch.Query(query, Metric);
-        var distances = scratch.Distances(k);
-        var labels = scratch.Labels(k);
-
-        using var index = _index.Acquire();
-        SetEfSearch(index.Pointer, ef);
+        SetEfSearch(index, ef);
         SetOmpThreads(1);
-        fixed (float* x = q)
-        fixed (float* d = distances)
-        fixed (long* l = labels)
-        {
-            FaissNative.Check(FaissNative.faiss_Index_search(index.Pointer, 1, x, k, d, l), nameof(FaissNative.faiss_Index_search));
-        }
+        FaissNative.Check(FaissNative.faiss_Index_search(index, 1, query, k, distances, labels), nameof(FaissNative.faiss_Index_search));
 
-        // FAISS pads a short result with id −1; hits come closest first.
+        // FAISS pads a short result with id −1; hits come closest first. Its inner product is a similarity.
         bool similarity = Metric != DistanceMetric.L2;
         int found = 0;
         while (found < k && labels[found] >= 0)
         {
-            float distance = similarity ? 1f - distances[found] : distances[found];
-            destination[found] = new SearchResult(labels[found], distance);
+            if (similarity)
+                distances[found] = 1f - distances[found];
             found++;
         }
         return found;

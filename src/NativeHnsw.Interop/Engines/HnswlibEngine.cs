@@ -1,4 +1,3 @@
-using System.Buffers;
 using NativeHnsw.Interop.Native;
 
 namespace NativeHnsw.Interop;
@@ -14,10 +13,9 @@ namespace NativeHnsw.Interop;
 /// <para>ef lives in the index (hnswlib's setEf): a search with a different ef sets it first, so concurrent searches
 /// must share ef.</para>
 /// </remarks>
-public sealed unsafe class HnswlibEngine : IVectorEngine
+public sealed unsafe class HnswlibEngine : IVectorEngine, INativeIndexCalls
 {
     public const string EngineName = "hnswlib";
-
 
     private readonly HnswlibIndexHandle _index;
     private readonly HnswOptions _options;
@@ -92,61 +90,25 @@ public sealed unsafe class HnswlibEngine : IVectorEngine
         return new HnswlibEngine(handle, options);
     }
 
-    public void AddBatch(ReadOnlyMemory<long> labels, ReadOnlyMemory<float> vectors, int maxDegreeOfParallelism = -1)
+    public void AddBatch(ReadOnlyMemory<long> labels, ReadOnlyMemory<float> vectors, int maxDegreeOfParallelism = -1) =>
+        NativeIndexOperations.AddBatch(this, _index, labels, vectors, maxDegreeOfParallelism);
+
+    public int Search(ReadOnlySpan<float> query, Span<SearchResult> destination, int ef = 0) =>
+        NativeIndexOperations.Search(this, _index, query, destination, ef);
+
+    int INativeIndexCalls.DefaultEf => _options.DefaultEf;
+
+    void INativeIndexCalls.AddRows(nint index, int count, float* rows, long* labels, int threads) =>
+        HnswlibNative.Check(HnswlibNative.nh_hnsw_add_batch(index, count, labels, rows, threads), nameof(HnswlibNative.nh_hnsw_add_batch));
+
+    int INativeIndexCalls.SearchOne(nint index, int ef, float* query, int k, float* distances, long* labels)
     {
-        EngineInput.CheckBatch(labels, vectors, Dimensions);
-        if (labels.IsEmpty)
-            return;
-        float[]? normalized = Metric == DistanceMetric.Cosine
-            ? EngineInput.RentNormalizedRows(vectors.Span, Dimensions, nameof(vectors))
-            : null;
-        try
-        {
-            ReadOnlySpan<float> rows = normalized is null ? vectors.Span : normalized.AsSpan(0, vectors.Length);
-            using var index = _index.Acquire();
-            fixed (float* x = rows)
-            fixed (long* ids = labels.Span)
-            {
-                HnswlibNative.Check(
-                    HnswlibNative.nh_hnsw_add_batch(index.Pointer, labels.Length, ids, x, maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : 0),
-                    nameof(HnswlibNative.nh_hnsw_add_batch));
-            }
-        }
-        finally
-        {
-            if (normalized is not null)
-                ArrayPool<float>.Shared.Return(normalized);
-        }
-    }
-
-    public int Search(ReadOnlySpan<float> query, Span<SearchResult> destination, int ef = 0)
-    {
-        EngineInput.CheckQuery(query, Dimensions);
-        int k = destination.Length;
-        if (k == 0)
-            return 0;
-        ef = ef > 0 ? ef : _options.DefaultEf;
-
-        var scratch = SearchScratch.For(Dimensions, k);
-        var q = scratch.Query(query, Metric);
-        var distances = scratch.Distances(k);
-        var labels = scratch.Labels(k);
-
-        using var index = _index.Acquire();
         if (Volatile.Read(ref _ef) != ef)
         {
-            HnswlibNative.Check(HnswlibNative.nh_hnsw_set_ef(index.Pointer, ef), nameof(HnswlibNative.nh_hnsw_set_ef));
+            HnswlibNative.Check(HnswlibNative.nh_hnsw_set_ef(index, ef), nameof(HnswlibNative.nh_hnsw_set_ef));
             Volatile.Write(ref _ef, ef);
         }
-        int found;
-        fixed (float* x = q)
-        fixed (float* d = distances)
-        fixed (long* l = labels)
-        {
-            HnswlibNative.Check(HnswlibNative.nh_hnsw_search(index.Pointer, x, k, l, d, out found), nameof(HnswlibNative.nh_hnsw_search));
-        }
-        for (int i = 0; i < found; i++)
-            destination[i] = new SearchResult(labels[i], distances[i]);
+        HnswlibNative.Check(HnswlibNative.nh_hnsw_search(index, query, k, labels, distances, out int found), nameof(HnswlibNative.nh_hnsw_search));
         return found;
     }
 

@@ -8,7 +8,7 @@ namespace NativeHnsw.Interop;
 internal sealed class SearchScratch
 {
     [ThreadStatic]
-    private static SearchScratch? t_current;
+    private static SearchScratch? s_current;
 
     private float[] _query = [];
     private float[] _distances = [];
@@ -17,7 +17,7 @@ internal sealed class SearchScratch
     /// <summary>This thread's buffers, with room for a query of <paramref name="dimensions"/> and <paramref name="k"/> hits.</summary>
     public static SearchScratch For(int dimensions, int k)
     {
-        var scratch = t_current ??= new SearchScratch();
+        var scratch = s_current ??= new SearchScratch();
         if (scratch._query.Length < dimensions)
             scratch._query = new float[dimensions];
         if (scratch._distances.Length < k)

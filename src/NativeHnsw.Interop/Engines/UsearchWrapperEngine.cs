@@ -20,7 +20,7 @@ public sealed class UsearchWrapperEngine : IVectorEngine
     public const string EngineName = "USearch-wrapper";
 
     [ThreadStatic]
-    private static float[]? t_query;
+    private static float[]? s_query;
 
     private readonly USearchIndex _index;
     private readonly HnswOptions _options;
@@ -125,7 +125,7 @@ public sealed class UsearchWrapperEngine : IVectorEngine
             return 0;
         if (ef > 0 && ef != FixedEf)
             throw new NotSupportedException($"{EngineName}: the wrapper fixes the expansion at construction ({FixedEf}); it cannot search with ef {ef}.");
-        var q = t_query is { } cached && cached.Length == Dimensions ? cached : t_query = new float[Dimensions];
+        var q = s_query is { } cached && cached.Length == Dimensions ? cached : s_query = new float[Dimensions];
         query.CopyTo(q);
         Enter();
         int found;

@@ -1,6 +1,6 @@
 using System.Runtime.ConstrainedExecution;
 using System.Runtime.InteropServices;
-using NativeHnsw.Storage;
+using NativeHnsw.IndexFiles;
 
 namespace NativeHnsw.Graph;
 

@@ -62,8 +62,11 @@ public sealed partial class HnswIndex
     /// Writes the index as a FAISS <c>write_index</c> file, atomically, that FAISS 1.7.x reads with <c>read_index</c>:
     /// an IndexIDMap with our labels as ids around an IndexHNSWFlat (METRIC_L2 for L2, METRIC_INNER_PRODUCT otherwise;
     /// under cosine the rows are unit length and FAISS's callers must normalise their queries), efSearch = DefaultEf.
+    /// FAISS has no delete marks, so deleted and superseded nodes are left out: the file holds the live nodes in their
+    /// order, each list keeps its live links in order and fills the places of lost hidden neighbours with the nearest
+    /// live nodes those led to (a hidden entry point gives way to a live node of the highest live level). Without
+    /// hidden nodes the graph is written link for link. A deleted node left out cannot be brought back from the file.
     /// </summary>
-    /// <exception cref="NotSupportedException">The index holds deleted or superseded nodes: FAISS has no delete marks.</exception>
     public void ExportFaiss(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -111,8 +114,8 @@ public sealed partial class HnswIndex
         {
             var labelIndex = graph.Storage.SortedLabelIndex();
             long entry = graph.EntryNode < 0 ? -1 : PackEntry(graph.EntryNode, graph.EntryLevel);
-            var header = Storage.IndexHeader.ForIndex(_options, graph.NodeCount, labelIndex.Length, _deletedCount, graph.HiddenCount, graph.UpperUsed, entry);
-            Storage.GraphValidator.Check("(imported)", header, graph.Storage, labelIndex);
+            var header = IndexFiles.IndexHeader.ForIndex(_options, graph.NodeCount, labelIndex.Length, _deletedCount, graph.HiddenCount, graph.UpperUsed, entry);
+            IndexFiles.GraphValidator.Check("(imported)", header, graph.Storage, labelIndex);
         });
     }
 

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using NativeHnsw.Graph;
-using NativeHnsw.Storage;
+using NativeHnsw.IndexFiles;
 
 namespace NativeHnsw;
 

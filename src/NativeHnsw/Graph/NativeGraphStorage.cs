@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using NativeHnsw.Storage;
+using NativeHnsw.IndexFiles;
 
 namespace NativeHnsw.Graph;
 

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
+using NativeHnsw.Graph;
 using NativeHnsw.IO;
 using static NativeHnsw.Interchange.FaissFormat;
 
@@ -8,24 +8,23 @@ namespace NativeHnsw.Interchange;
 /// <summary>
 /// Writes an index as a FAISS <c>write_index</c> file that FAISS 1.7.x reads with <c>read_index</c>: an IndexIDMap
 /// (IxMp, our labels as its ids) around an IndexHNSWFlat (IHNf) over an IndexFlatL2 (IxF2) or IndexFlatIP (IxFI),
-/// link for link, levels plus one, the default ef as efSearch.
+/// link for link, levels plus one, the default ef as efSearch. FAISS has no delete marks, so deleted and superseded
+/// nodes are left out and the links that ran through them rewired (<see cref="LiveGraph"/>).
 /// </summary>
 internal static unsafe class FaissWriter
 {
     public static void Write(string path, in ExportedGraph source)
     {
-        if (source.HiddenCount > 0)
-            throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture,
-                $"The index holds {source.HiddenCount} deleted or superseded nodes, and FAISS files have no delete marks: FAISS would return them. Rebuild the index without them, or export to hnswlib, which keeps delete marks."));
+        var live = new LiveGraph(source);
         var graph = source;
-        DurableFile.ReplaceAtomically(path, handle => WriteTo(new ForeignWriter(handle), graph));
+        DurableFile.ReplaceAtomically(path, handle => WriteTo(new ForeignWriter(handle), graph, live));
     }
 
-    private static void WriteTo(ForeignWriter w, ExportedGraph source)
+    private static void WriteTo(ForeignWriter w, ExportedGraph source, LiveGraph live)
     {
         var view = source.View;
         var options = source.Options;
-        int n = source.NodeCount;
+        int n = live.Count;
         int m = options.M;
         int dims = options.Dimensions;
         int metric = options.Metric == DistanceMetric.L2 ? MetricL2 : MetricInnerProduct;
@@ -37,7 +36,7 @@ internal static unsafe class FaissWriter
 
         // assign_probas and cum_nneighbor_per_level as FAISS's set_default_probas(M, 1/ln M) makes them, extended
         // (with zero probability) when our level draw went higher than FAISS's table reaches.
-        int top = source.EntryLevel;
+        int top = live.EntryLevel;
         var probas = new List<double>();
         double levelMult = 1 / Math.Log(m);
         for (int level = 0; ; level++)
@@ -61,29 +60,28 @@ internal static unsafe class FaissWriter
 
         w.WriteUInt64((ulong)n);
         for (int node = 0; node < n; node++)
-            w.WriteInt32(Math.Max(0, view.Level(node)) + 1);
+            w.WriteInt32(LevelOf(view, live, node) + 1);
         w.WriteUInt64((ulong)n + 1);
         ulong offset = 0;
         w.WriteUInt64(0);
         for (int node = 0; node < n; node++)
         {
-            offset += (ulong)cum[Math.Max(0, view.Level(node)) + 1];
+            offset += (ulong)cum[LevelOf(view, live, node) + 1];
             w.WriteUInt64(offset);
         }
         w.WriteUInt64(offset);
         for (int node = 0; node < n; node++)
         {
-            int levels = Math.Max(0, view.Level(node));
+            int levels = LevelOf(view, live, node);
             for (int level = 0; level <= levels; level++)
             {
-                var links = view.LinksOf(node, level);
                 var slots = MemoryMarshal.Cast<byte, int>(w.Reserve((cum[level + 1] - cum[level]) * sizeof(int)));
                 slots.Fill(-1);
-                links.CopyTo(slots);
+                live.Links(node, level, slots);
             }
         }
-        w.WriteInt32(n == 0 ? -1 : source.EntryNode);
-        w.WriteInt32(n == 0 ? -1 : source.EntryLevel);
+        w.WriteInt32(n == 0 ? -1 : live.EntryNode);
+        w.WriteInt32(n == 0 ? -1 : live.EntryLevel);
         w.WriteInt32(options.EfConstruction);
         w.WriteInt32(options.DefaultEf);
         w.WriteInt32(1);
@@ -92,13 +90,15 @@ internal static unsafe class FaissWriter
         WriteHeader(w, dims, n, metric);
         w.WriteUInt64((ulong)n * (ulong)dims);
         for (int node = 0; node < n; node++)
-            w.Write(new ReadOnlySpan<byte>(view.Vector(node), dims * sizeof(float)));
+            w.Write(new ReadOnlySpan<byte>(view.Vector(live.Original(node)), dims * sizeof(float)));
 
         w.WriteUInt64((ulong)n);
         for (int node = 0; node < n; node++)
-            w.WriteInt64(view.Label(node));
+            w.WriteInt64(view.Label(live.Original(node)));
         w.Flush();
     }
+
+    private static int LevelOf(GraphView view, LiveGraph live, int node) => Math.Max(0, view.Level(live.Original(node)));
 
     private static void WriteHeader(ForeignWriter w, int dims, int n, int metric)
     {

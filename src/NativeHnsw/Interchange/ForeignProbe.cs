@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using NativeHnsw.Storage;
+using NativeHnsw.IndexFiles;
 using static NativeHnsw.Interchange.FaissFormat;
 
 namespace NativeHnsw.Interchange;

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using Microsoft.Win32.SafeHandles;
-using NativeHnsw.Storage;
+using NativeHnsw.IndexFiles;
 
 namespace NativeHnsw.Interchange;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using NativeHnsw.Graph;
-using NativeHnsw.Storage;
+using NativeHnsw.IndexFiles;
 
 namespace NativeHnsw.Interchange;
 

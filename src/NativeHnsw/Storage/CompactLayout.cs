@@ -1,6 +1,6 @@
 using NativeHnsw.Distance;
 
-namespace NativeHnsw.Storage;
+namespace NativeHnsw.IndexFiles;
 
 /// <summary>Where and how wide each quantization's compact rows are: one home for the blocks, the file and the walk.</summary>
 internal static class CompactLayout

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace NativeHnsw.Storage;
+namespace NativeHnsw.IndexFiles;
 
 /// <summary>
 /// fsync of a folder, which makes a rename inside it durable: without it a power cut after

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
-using NativeHnsw.Storage;
+using NativeHnsw.IndexFiles;
 
 namespace NativeHnsw.IO;
 
@@ -124,7 +124,7 @@ public static partial class DurableFile
                 string middle = Path.GetFileName(file)[prefix.Length..];
                 int dot = middle.IndexOf('.', StringComparison.Ordinal);
                 if (dot > 0 && int.TryParse(middle.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
-                    && pid != Environment.ProcessId && !IsProcessAlive(pid) && TryDelete(file))
+                    && pid != Environment.ProcessId && !IsProcessAlive(pid) && FileCleanup.TryDeleteFile(file))
                     deleted++;
             }
         }
@@ -135,23 +135,6 @@ public static partial class DurableFile
         {
         }
         return deleted;
-    }
-
-    internal static bool TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-            return true;
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
     }
 
     private static bool IsProcessAlive(int pid)

@@ -1,5 +1,5 @@
 using Microsoft.Win32.SafeHandles;
-using NativeHnsw.Storage;
+using NativeHnsw.IndexFiles;
 
 namespace NativeHnsw.IO;
 
@@ -56,6 +56,6 @@ public sealed class DurableReplacement : IDisposable
         _disposed = true;
         Handle.Dispose();
         if (!_committed)
-            DurableFile.TryDelete(TemporaryPath);
+            FileCleanup.TryDeleteFile(TemporaryPath);
     }
 }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace NativeHnsw.Storage;
+namespace NativeHnsw.IndexFiles;
 
 /// <summary>
 /// What a path names when it is not a regular file. Opening a FIFO for reading blocks until a writer

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using NativeHnsw.Graph;
 
-namespace NativeHnsw.Storage;
+namespace NativeHnsw.IndexFiles;
 
 /// <summary>
 /// The graph's invariants, checked over blocks already read into memory: node states known,

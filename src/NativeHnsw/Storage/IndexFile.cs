@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Win32.SafeHandles;
 
-namespace NativeHnsw.Storage;
+namespace NativeHnsw.IndexFiles;
 
 /// <summary>File access shared by load, open and verify: every OS failure becomes an <see cref="IndexFormatException"/> naming the file.</summary>
 internal static class IndexFile

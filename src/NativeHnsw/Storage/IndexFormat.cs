@@ -1,4 +1,4 @@
-namespace NativeHnsw.Storage;
+namespace NativeHnsw.IndexFiles;
 
 /// <summary>The constants of the index file format; docs/FORMAT.md is the specification they implement.</summary>
 internal static class IndexFormat

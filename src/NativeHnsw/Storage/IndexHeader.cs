@@ -3,7 +3,7 @@ using System.Globalization;
 using System.IO.Hashing;
 using Microsoft.Win32.SafeHandles;
 
-namespace NativeHnsw.Storage;
+namespace NativeHnsw.IndexFiles;
 
 /// <summary>
 /// The header of an index file: the options, the counts, the entry point and the section table,

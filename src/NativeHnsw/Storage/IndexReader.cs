@@ -5,7 +5,7 @@ using NativeHnsw.Distance;
 using NativeHnsw.Graph;
 using Microsoft.Win32.SafeHandles;
 
-namespace NativeHnsw.Storage;
+namespace NativeHnsw.IndexFiles;
 
 /// <summary>
 /// Reads a whole index file into native memory: header checked, the memory it needs checked

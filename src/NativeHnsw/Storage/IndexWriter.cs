@@ -6,7 +6,7 @@ using NativeHnsw.Graph;
 using Microsoft.Win32.SafeHandles;
 using NativeHnsw.IO;
 
-namespace NativeHnsw.Storage;
+namespace NativeHnsw.IndexFiles;
 
 /// <summary>
 /// Writes an index file atomically through <see cref="DurableFile"/>: the bytes go to a temporary

@@ -2,7 +2,7 @@ using System.IO.MemoryMappedFiles;
 using NativeHnsw.Distance;
 using NativeHnsw.Graph;
 
-namespace NativeHnsw.Storage;
+namespace NativeHnsw.IndexFiles;
 
 /// <summary>
 /// Graph blocks that point into a read-only mapping of an index file: nothing is copied or

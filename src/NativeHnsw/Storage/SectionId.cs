@@ -1,4 +1,4 @@
-namespace NativeHnsw.Storage;
+namespace NativeHnsw.IndexFiles;
 
 /// <summary>The sections of an index file, by the id stored in its section table (docs/FORMAT.md).</summary>
 internal enum SectionId : uint

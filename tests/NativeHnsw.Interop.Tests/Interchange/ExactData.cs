@@ -18,20 +18,8 @@ internal static class ExactData
     public static float[] Queries(int count, int seed) => Datasets.Integers(count, Dimensions, seed, Range);
 
     /// <summary>True when the query's distances to all <paramref name="data"/> rows are distinct (no tie can reorder a heap).</summary>
-    public static bool TieFree(float[] data, ReadOnlySpan<float> query, DistanceMetric metric)
-    {
-        int n = data.Length / Dimensions;
-        var distances = new double[n];
-        for (int i = 0; i < n; i++)
-            distances[i] = BruteForce.Distance(data.AsSpan(i * Dimensions, Dimensions), query, metric);
-        Array.Sort(distances);
-        for (int i = 1; i < n; i++)
-        {
-            if (distances[i] == distances[i - 1])
-                return false;
-        }
-        return true;
-    }
+    public static bool TieFree(float[] data, ReadOnlySpan<float> query, DistanceMetric metric) =>
+        BruteForce.AllDistancesDistinct(data, Dimensions, query, metric);
 
     /// <summary>
     /// Asserts identical labels and bit-identical distances on every tie-free query, for each k and ef; returns how

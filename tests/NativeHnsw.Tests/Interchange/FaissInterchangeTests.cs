@@ -35,14 +35,99 @@ public sealed class FaissInterchangeTests : IDisposable
         Assert.Equal(File.ReadAllBytes(path), File.ReadAllBytes(again));
     }
 
+    [Theory]
+    [InlineData(DistanceMetric.L2)]
+    [InlineData(DistanceMetric.Cosine)]
+    public void DeletedAndSupersededNodes_ExportLiveOnly_UntouchedListsKept_RewiredListsFindAsWell(DistanceMetric metric)
+    {
+        const int count = 700, dims = 12;
+        using var index = HnswlibInterchangeTests.Build(metric, 8, count, dims, seed: 3);
+        var replacements = Datasets.Gaussian(40, dims, seed: 4);
+        for (int i = 0; i < 40; i++)
+            index.Add(i * 11, replacements.AsSpan(i * dims, dims));   // the old node of each label is superseded
+        for (long label = 3; label < count; label += 7)
+            index.MarkDeleted(label);
+        Assert.True(index.NodeCount - index.Count > 100);
+        string path = _folder.File("hidden.faiss");
+        index.ExportFaiss(path);
+        using var imported = HnswIndex.ImportFaiss(path, metric == DistanceMetric.Cosine ? DistanceMetric.Cosine : null);
+
+        // Only live nodes, in their order, each with its label's current vector.
+        Assert.Equal(index.Count, imported.Count);
+        Assert.Equal(index.Count, imported.NodeCount);
+        imported.CheckInvariants();
+        var live = Enumerable.Range(0, index.NodeCount).Where(node => index.DescribeNode(node).State == 0).ToArray();
+        var newOf = new Dictionary<int, int>();
+        for (int i = 0; i < live.Length; i++)
+            newOf[live[i]] = i;
+        int untouched = 0, refilled = 0;
+        for (int i = 0; i < live.Length; i++)
+        {
+            var before = index.DescribeNode(live[i]);
+            var after = imported.DescribeNode(i);
+            Assert.Equal(before.Label, after.Label);
+            Assert.Equal(index.GetVector(before.Label), imported.GetVector(after.Label));
+            Assert.Equal(before.Links.Length, after.Links.Length);
+            for (int level = 0; level < before.Links.Length; level++)
+            {
+                var kept = before.Links[level].Where(newOf.ContainsKey).Select(n => newOf[n]).ToArray();
+                Assert.Equal(kept, after.Links[level].Take(kept.Length));     // live links stay, in order, first
+                Assert.InRange(after.Links[level].Length, kept.Length, level == 0 ? 16 : 8);
+                Assert.Equal(after.Links[level].Length, after.Links[level].Distinct().Count());
+                Assert.DoesNotContain(i, after.Links[level]);
+                refilled += after.Links[level].Length - kept.Length;
+                if (kept.Length == before.Links[level].Length)
+                {
+                    Assert.Equal(kept, after.Links[level]);                  // a list that lost nothing is unchanged
+                    untouched++;
+                }
+            }
+        }
+        Assert.True(untouched > 0 && refilled > 0, $"{untouched} lists untouched, {refilled} slots refilled");
+
+        // Searches find the live set as well as the index with its waypoints does, and never a hidden node.
+        var labels = live.Select(node => index.DescribeNode(node).Label).ToArray();
+        var vectors = labels.SelectMany(index.GetVector).ToArray();
+        var queries = Datasets.Gaussian(100, dims, seed: 9);
+        var truth = BruteForce.KNearest(vectors, queries, dims, 10, metric).Select(rows => rows.Select(r => (int)labels[r]).ToArray()).ToArray();
+        double before40 = Recall.Measure(index, queries, truth, 10, 40);
+        double after40 = Recall.Measure(imported, queries, truth, 10, 40);
+        Assert.True(after40 >= before40 - 0.02, $"recall@10 at ef 40: {after40:F4} exported, {before40:F4} with the hidden nodes");
+        var liveLabels = labels.ToHashSet();
+        for (int q = 0; q < 100; q++)
+            Assert.All(imported.Search(queries.AsSpan(q * dims, dims), 10, 40), hit => Assert.Contains(hit.Label, liveLabels));
+    }
+
     [Fact]
-    public void DeletedNodes_ExportRefused_FaissHasNoDeleteMarks()
+    public void EveryNodeDeleted_ExportsAnEmptyIndex()
     {
         using var index = HnswlibInterchangeTests.Build(DistanceMetric.L2, 8, count: 50, dims: 4, seed: 1);
-        index.MarkDeleted(3);
-        var e = Assert.Throws<NotSupportedException>(() => index.ExportFaiss(_folder.File("x.faiss")));
-        Assert.Contains("no delete marks", e.Message);
-        Assert.False(File.Exists(_folder.File("x.faiss")));
+        for (long label = 0; label < 50; label++)
+            index.MarkDeleted(label);
+        string path = _folder.File("none.faiss");
+        index.ExportFaiss(path);
+        using var imported = HnswIndex.ImportFaiss(path);
+        Assert.Equal(0, imported.NodeCount);
+        Assert.Empty(imported.Search(new float[4], 5));
+    }
+
+    [Fact]
+    public void HiddenEntryPoint_LiveNodeOfTheTopLiveLevelBecomesTheEntry()
+    {
+        using var index = HnswlibInterchangeTests.Build(DistanceMetric.L2, 4, count: 300, dims: 4, seed: 2);
+        int top = Enumerable.Range(0, index.NodeCount).Max(node => index.DescribeNode(node).Links.Length);
+        var onTop = Enumerable.Range(0, index.NodeCount).Where(node => index.DescribeNode(node).Links.Length == top).ToArray();
+        foreach (int node in onTop)
+            index.MarkDeleted(index.DescribeNode(node).Label);   // every node of the top level, the entry point among them
+        string path = _folder.File("entry.faiss");
+        index.ExportFaiss(path);
+        using var imported = HnswIndex.ImportFaiss(path);
+        imported.CheckInvariants();
+        Assert.Equal(300 - onTop.Length, imported.NodeCount);
+        int newTop = Enumerable.Range(0, imported.NodeCount).Max(node => imported.DescribeNode(node).Links.Length);
+        Assert.True(newTop < top);
+        var query = Datasets.Gaussian(1, 4, seed: 3);
+        Assert.Equal(10, imported.Search(query, 10, 64).Length);
     }
 
     [Fact]

@@ -208,7 +208,7 @@ public sealed class BadInputTests : IDisposable
     public void SparseFileDeclaringMaxNodes_ThrowsTooLarge_NotOutOfMemory(string operation)
     {
         var options = new HnswOptions { Dimensions = 1, Metric = DistanceMetric.L2, M = 2 };
-        var layout = NativeHnsw.Storage.IndexHeader.ForIndex(options, HnswIndex.MaxNodes, HnswIndex.MaxNodes, 0, 0, 0, packedEntry: 0);
+        var layout = NativeHnsw.IndexFiles.IndexHeader.ForIndex(options, HnswIndex.MaxNodes, HnswIndex.MaxNodes, 0, 0, 0, packedEntry: 0);
         string path = WriteSparse("max-nodes.nhnsw", layout);
         var e = Assert.Throws<IndexTooLargeException>(() =>
         {
@@ -228,7 +228,7 @@ public sealed class BadInputTests : IDisposable
     {
         // 1,000 nodes with levels up to 3 at M = 4 fill at most 1,000 × 16 ints; this header claims 2^31 (8.6 GB).
         var options = new HnswOptions { Dimensions = 8, Metric = DistanceMetric.L2, M = 4 };
-        var layout = NativeHnsw.Storage.IndexHeader.ForIndex(options, 1_000, 1_000, 0, 0, upperUsed: 1L << 31, packedEntry: 3L << 32);
+        var layout = NativeHnsw.IndexFiles.IndexHeader.ForIndex(options, 1_000, 1_000, 0, 0, upperUsed: 1L << 31, packedEntry: 3L << 32);
         var e = Run(operation, WriteSparse("huge-pool.nhnsw", layout));
         Assert.Equal("header", e.Section);
         Assert.Contains("upper-level pool size 2147483648 ints is outside 16..16000", e.Message, StringComparison.Ordinal);
@@ -239,13 +239,13 @@ public sealed class BadInputTests : IDisposable
     public void PoolWithTopLevelZero_HeaderRejectsIt(string operation)
     {
         var options = new HnswOptions { Dimensions = 8, Metric = DistanceMetric.L2, M = 4 };
-        var layout = NativeHnsw.Storage.IndexHeader.ForIndex(options, 10, 10, 0, 0, upperUsed: 9, packedEntry: 0);
+        var layout = NativeHnsw.IndexFiles.IndexHeader.ForIndex(options, 10, 10, 0, 0, upperUsed: 9, packedEntry: 0);
         var e = Run(operation, WriteSparse("pool-level0.nhnsw", layout));
         Assert.Contains("the top level is 0", e.Message, StringComparison.Ordinal);
     }
 
     /// <summary>A header as the writer lays it out (zero checksums), then a hole up to the length it declares.</summary>
-    private string WriteSparse(string name, NativeHnsw.Storage.IndexHeader layout)
+    private string WriteSparse(string name, NativeHnsw.IndexFiles.IndexHeader layout)
     {
         string path = _folder.File(name);
         var head = new byte[layout.Size];
