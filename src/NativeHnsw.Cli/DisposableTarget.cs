@@ -24,6 +24,8 @@ internal sealed class DisposableTarget(IBackupTarget inner) : IBackupTarget, IBa
 
     public IBackupWriter Begin(string id) => inner.Begin(id);
 
+    public IChunkStore Chunks => inner.Chunks;
+
     public void Delete(string id) => inner.Delete(id);
 
     public byte[]? ReadSidecar(string name) => Sidecars.ReadSidecar(name);

@@ -12,9 +12,10 @@ public static partial class NhnswCli
     {
         var index = new Argument<string>("source") { Description = "the index file (it may be replaced by saves meanwhile) or store folder to back up (when another client has the store open, it is read through a read-only open)" };
         var target = TargetOption();
-        var incremental = new Option<bool>("--incremental") { Description = "for a store: back up only what changed since the newest store backup in the target (chained to it)" };
+        var incremental = new Option<bool>("--incremental") { Description = "store only what changed: for an index file, as chunks, storing only those no earlier backup in the target holds (the backup restores on its own); for a store, the records changed since the newest store backup in the target (chained to it)" };
+        var chunked = new Option<bool>("--chunked") { Description = "for a store: store its database and checkpoints as chunks, each once per target (a full backup that costs what changed)" };
         var json = JsonOption();
-        var command = new Command("backup", "Take a verified, checksummed backup of an index file or a store folder into a backup folder.") { index, target, incremental, json };
+        var command = new Command("backup", "Take a verified, checksummed backup of an index file or a store folder into a backup folder.") { index, target, incremental, chunked, json };
         command.SetAction(parsed =>
         {
             string source = parsed.GetValue(index)!;
@@ -27,7 +28,7 @@ public static partial class NhnswCli
                     context.Ui.Line($"[yellow]note[/] {Markup.Escape(client.Path)} is open in another client (its LOCK is held): backing it up through a read-only open, beside that client's writes");
                 var stored = context.Ui.Step("backup", progress => delta
                     ? StoreBackup.BackupIncremental(client, folder, null, new BackupOptions { Progress = progress })
-                    : StoreBackup.Backup(client, folder, new BackupOptions { Progress = progress }));
+                    : StoreBackup.Backup(client, folder, new BackupOptions { Progress = progress, Chunked = parsed.GetValue(chunked) }));
                 if (context.Ui.Json)
                 {
                     context.Json(new { ok = true, readOnly, manifest = stored });
@@ -35,22 +36,30 @@ public static partial class NhnswCli
                 }
                 var summary = stored.Store!;
                 string kind = stored.Parent is null ? "full" : "incremental of " + stored.Parent;
-                context.Ui.Line($"[green]backup[/] {stored.Id} ({kind}): store at change {summary.Sequence}, {summary.Collections.Count} collection(s), {summary.Collections.Sum(c => c.Records):N0} records, {stored.Files.Count} file(s), {Bytes(stored.Files.Sum(f => f.Length))} → {Markup.Escape(folder.Description)}");
+                context.Ui.Line($"[green]backup[/] {stored.Id} ({kind}): store at change {summary.Sequence}, {summary.Collections.Count} collection(s), {summary.Collections.Sum(c => c.Records):N0} records, {stored.Files.Count} file(s), {Bytes(stored.Files.Sum(f => f.Length))}{NewBytes(stored)} → {Markup.Escape(folder.Description)}");
                 return;
             }
-            if (parsed.GetValue(incremental))
-                throw new CliUsageException("--incremental applies to a store folder; an index file is backed up whole.");
+            if (parsed.GetValue(chunked))
+                throw new CliUsageException("--chunked applies to a store folder; for an index file, --incremental stores it as chunks.");
             string path = ExistingFile(source);
-            var manifest = context.Ui.Step("backup", progress => IndexBackup.BackupFile(path, folder, new BackupOptions { Progress = progress }));
+            bool asChunks = parsed.GetValue(incremental);
+            var manifest = context.Ui.Step("backup", progress => IndexBackup.BackupFile(path, folder, new BackupOptions { Progress = progress, Chunked = asChunks }));
             if (context.Ui.Json)
             {
                 context.Json(new { ok = true, manifest });
                 return;
             }
             var file = manifest.Files[0];
-            context.Ui.Line($"[green]backup[/] {manifest.Id}: {manifest.Index!.Count:N0} records × {manifest.Index.Dimensions}, {Bytes(file.Length)}, sha256 {file.Sha256[..16]}… → {Markup.Escape(folder.Description)}");
+            context.Ui.Line($"[green]backup[/] {manifest.Id}: {manifest.Index!.Count:N0} records × {manifest.Index.Dimensions}, {Bytes(file.Length)}{NewBytes(manifest)}, sha256 {file.Sha256[..16]}… → {Markup.Escape(folder.Description)}");
         });
         return command;
+    }
+
+    /// <summary>", in N chunks, M new" for a backup with chunked files; empty for one stored whole.</summary>
+    private static string NewBytes(BackupManifest manifest)
+    {
+        int chunks = manifest.Files.Sum(f => f.Chunks?.Count ?? 0);
+        return chunks == 0 ? "" : $" in {chunks:N0} chunks, {Bytes(manifest.StoredBytes ?? 0)} stored new";
     }
 
     private static Command BackupsCommand(Context context)
@@ -230,6 +239,7 @@ public static partial class NhnswCli
                     deleted = report.Deleted,
                     unreadable = report.Unreadable.Select(p => new { p.BackupId, p.Problem }),
                     swept = report.Swept,
+                    chunks = report.Chunks,
                 });
                 return;
             }
@@ -242,6 +252,11 @@ public static partial class NhnswCli
             foreach (var leftover in report.Swept)
                 context.Ui.Line($"{(dry ? "[yellow]would sweep[/]" : "[red]sweep[/]")} {Markup.Escape(leftover)} [grey](left by a writer that never finished)[/]");
             context.Ui.Line($"{report.Plan.Kept.Count} kept, {report.Plan.Pruned.Count} {(dry ? "would be deleted (dry run)" : "deleted")}" + (report.Swept.Count == 0 ? "" : $", {report.Swept.Count} leftover(s) {(dry ? "would be swept" : "swept")}"));
+            var chunks = report.Chunks;
+            if (chunks.Skipped is not null)
+                context.Ui.Line($"[yellow]chunks left alone[/]: {Markup.Escape(chunks.Skipped)}");
+            else if (chunks.Kept + chunks.Deleted > 0)
+                context.Ui.Line($"chunks: {chunks.Kept:N0} referenced ({Bytes(chunks.KeptBytes)}) kept, {chunks.Deleted:N0} unreferenced ({Bytes(chunks.DeletedBytes)}) {(dry ? "would be deleted" : "deleted")}");
         });
         return command;
     }

@@ -37,7 +37,7 @@ public sealed class BackupRestoreTests
         var manifest = IndexBackup.BackupIndex(index, "service:docs", target, new BackupOptions { CreatedUtc = when });
 
         var read = target.ReadManifest(manifest.Id);
-        Assert.Equal(BackupManifest.CurrentFormatVersion, read.FormatVersion);
+        Assert.Equal(BackupManifest.WholeFileFormatVersion, read.FormatVersion);
         Assert.Equal(when, read.CreatedUtc);
         Assert.Equal(BackupKind.Full, read.Kind);
         Assert.Null(read.Parent);
@@ -178,7 +178,7 @@ public sealed class BackupRestoreTests
         var (dir, live, target, manifest, liveBytes) = Setup();
         using var _ = dir;
         string path = Path.Combine(target.Root, manifest.Id, BackupManifest.FileName);
-        File.WriteAllText(path, File.ReadAllText(path).Replace("\"formatVersion\": 1", "\"formatVersion\": 2", StringComparison.Ordinal));
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"formatVersion\": 1", $"\"formatVersion\": {BackupManifest.CurrentFormatVersion + 1}", StringComparison.Ordinal));
 
         AssertRestoreFails<BackupIntegrityException>(target, live, liveBytes, manifest.Id, "newer than this tool understands");
         var catalog = BackupCatalog.Load(target);

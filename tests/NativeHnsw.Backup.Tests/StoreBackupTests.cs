@@ -203,6 +203,8 @@ public sealed class StoreBackupTests
 
         public IBackupWriter Begin(string id) => inner.Begin(id);
 
+        public IChunkStore Chunks => inner.Chunks;
+
         public void Delete(string id) => inner.Delete(id);
 
         private sealed class Failing(Stream inner, long limit) : Stream

@@ -163,6 +163,8 @@ public static class BenchCli
             setExitCode(StoreRun(settings, ui));
         });
         root.Subcommands.Add(store);
+        root.Subcommands.Add(Backup.BackupCommand.Create(commandLine, settings => RunMode(settings.OutputDirectory, "backup", "NativeHnsw backups",
+            work => Backup.BackupMode.Run(settings, ui, work), Backup.BackupMode.Tables, r => (r.Command, r.StartedAt, r.Machine, r.Notes), ui), setExitCode));
         root.Subcommands.Add(ImportCommand(commandLine, ui, setExitCode));
         return root;
     }

@@ -81,10 +81,12 @@ public static class IndexBackup
         using var writer = target.Begin(id);
         BackupFileEntry entry;
         using (var stream = new FileStream(snapshot, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan))
-            entry = writer.Write(IndexFileName, IndexRole, stream, Report(options.Progress, "upload", stream.Length));
+            entry = options.Chunked
+                ? writer.WriteChunked(IndexFileName, IndexRole, stream, ChunkedFileKind.Index, Report(options.Progress, "upload", stream.Length))
+                : writer.Write(IndexFileName, IndexRole, stream, Report(options.Progress, "upload", stream.Length));
         var manifest = new BackupManifest
         {
-            FormatVersion = BackupManifest.CurrentFormatVersion,
+            FormatVersion = BackupManifest.FormatVersionFor([entry]),
             Id = id,
             CreatedUtc = createdUtc,
             Kind = BackupKind.Full,
@@ -95,6 +97,7 @@ public static class IndexBackup
             Index = IndexSummary.From(verification),
             Files = [entry],
             Probe = probe,
+            StoredBytes = writer.StoredBytes,
         };
         writer.Commit(manifest);
         return manifest;

@@ -39,18 +39,37 @@ public static class IndexRestore
 
         string folder = Path.GetDirectoryName(livePath)!;
         EnsureFolder(backup, folder);
-        string staging = Path.Combine(folder, $".{Path.GetFileName(livePath)}.restore-{Guid.NewGuid():N}.tmp");
-        bool switched = false;
+        DurableReplacement replacement;
         try
         {
+            replacement = DurableFile.BeginReplace(livePath);
+        }
+        catch (IOException e)
+        {
+            throw new BackupDestinationException(backup.Id, $"cannot create the restored copy beside '{livePath}': {e.Message}", e);
+        }
+        bool switched = false;
+        using (replacement)
+        {
+            string staging = replacement.TemporaryPath;
             clock.Restart();
             long bytes = 0;
             foreach (var file in backup.Files)
             {
-                bool isIndex = ReferenceEquals(file, indexEntry);
-                bytes += Fetch(target, backup, file, isIndex ? staging : null, options.Progress);
+                if (ReferenceEquals(file, indexEntry))
+                {
+                    // Through a second handle on the temporary file: the replacement's own stays open for its commit, which fsyncs every write.
+                    using var destination = new FileStream(staging, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+                    bytes += Fetch(target, backup, file, destination, options.Progress);
+                }
+                else
+                {
+                    bytes += Fetch(target, backup, file, (Stream?)null, options.Progress);
+                }
             }
-            steps.Add(Step("checksums", $"{backup.Files.Count} file(s), {bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes: length and SHA-256 match the manifest", clock));
+            int chunks = backup.Files.Sum(f => f.Chunks?.Count ?? 0);
+            string fromChunks = chunks == 0 ? "" : $", put together from {chunks.ToString("N0", CultureInfo.InvariantCulture)} chunks each matching its SHA-256 key";
+            steps.Add(Step("checksums", $"{backup.Files.Count} file(s), {bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes{fromChunks}: length and SHA-256 match the manifest", clock));
 
             clock.Restart();
             IndexVerification verification;
@@ -83,21 +102,16 @@ public static class IndexRestore
                 clock.Restart();
                 try
                 {
-                    File.Move(staging, livePath, overwrite: true);
+                    replacement.Commit();
                     switched = true;
-                    DurableFile.SyncDirectory(folder);
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException && !switched)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException && File.Exists(replacement.TemporaryPath))
                 {
+                    // Still there: the rename did not happen, and the live file is as it was.
                     throw new BackupDestinationException(backup.Id, $"cannot switch '{livePath}' to the restored copy: {e.Message}", e);
                 }
                 steps.Add(Step("switch", $"renamed over {livePath}", clock));
             }
-        }
-        finally
-        {
-            if (!switched)
-                TryDelete(staging);
         }
         return new RestoreReport(backup, [.. chain.Select(c => c.Id)], livePath, options.DryRun, switched, steps);
     }
@@ -126,35 +140,58 @@ public static class IndexRestore
         }
     }
 
-    internal static long Fetch(IBackupTarget target, BackupManifest backup, BackupFileEntry file, string? destinationPath, IProgress<BackupProgress>? progress)
+    /// <summary>
+    /// Reads one file of a backup (whole, or put together from its chunks, each checked against its key) into
+    /// <paramref name="destination"/> (null: only checks it), checking its length and SHA-256 against the manifest.
+    /// </summary>
+    internal static long Fetch(IBackupTarget target, BackupManifest backup, BackupFileEntry file, Stream? destination, IProgress<BackupProgress>? progress)
     {
+        var report = IndexBackup.Report(progress, "checksums", file.Length);
+        if (file.Chunks is not null)
+            return Written(backup, destination, () => ChunkedFile.Restore(target.Chunks, backup, file, destination, report));
         (long Length, string Sha256) got;
         using (var source = target.OpenRead(backup.Id, file.Name))
-        {
-            var report = IndexBackup.Report(progress, "checksums", file.Length);
-            if (destinationPath is null)
-            {
-                got = HashingCopy.Copy(source, null, report);
-            }
-            else
-            {
-                try
-                {
-                    using var destination = new FileStream(destinationPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
-                    got = HashingCopy.Copy(source, destination, report);
-                    destination.Flush(flushToDisk: true);
-                }
-                catch (IOException e) when (e is not BackupException)
-                {
-                    throw new BackupDestinationException(backup.Id, $"cannot write the restored copy '{destinationPath}' (disk full?): {e.Message}", e);
-                }
-            }
-        }
+            got = Written(backup, destination, () => HashingCopy.Copy(source, destination, report));
         if (got.Length != file.Length)
             throw new BackupIntegrityException(backup.Id, $"file '{file.Name}' is {got.Length} bytes, the manifest says {file.Length} (truncated or tampered with)");
         if (got.Sha256 != file.Sha256)
             throw new BackupIntegrityException(backup.Id, $"file '{file.Name}' fails its SHA-256 check (got {got.Sha256[..16]}…, the manifest says {file.Sha256[..16]}…): tampered with or damaged");
         return got.Length;
+    }
+
+    /// <summary>The same fetch into a new file at <paramref name="destinationPath"/> (null: only checks it), flushed to disk.</summary>
+    internal static long Fetch(IBackupTarget target, BackupManifest backup, BackupFileEntry file, string? destinationPath, IProgress<BackupProgress>? progress)
+    {
+        if (destinationPath is null)
+            return Fetch(target, backup, file, (Stream?)null, progress);
+        FileStream destination;
+        try
+        {
+            destination = new FileStream(destinationPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        }
+        catch (IOException e)
+        {
+            throw new BackupDestinationException(backup.Id, $"cannot create the restored copy '{destinationPath}': {e.Message}", e);
+        }
+        using (destination)
+        {
+            long length = Fetch(target, backup, file, destination, progress);
+            Written(backup, destination, () => { destination.Flush(flushToDisk: true); return 0; });
+            return length;
+        }
+    }
+
+    /// <summary>Runs a copy into the restored copy, naming a failure to write it (a full disk) as the destination's, not the backup's.</summary>
+    private static T Written<T>(BackupManifest backup, Stream? destination, Func<T> copy)
+    {
+        try
+        {
+            return copy();
+        }
+        catch (IOException e) when (e is not BackupException && destination is not null)
+        {
+            throw new BackupDestinationException(backup.Id, $"cannot write the restored copy{(destination is FileStream f ? $" '{f.Name}'" : "")} (disk full?): {e.Message}", e);
+        }
     }
 
     private static HnswIndex OpenStaged(BackupManifest backup, string staging)

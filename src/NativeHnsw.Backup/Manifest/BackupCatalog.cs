@@ -59,9 +59,12 @@ public sealed class BackupCatalog
     public IReadOnlyList<BackupHealth> Check()
     {
         var damage = new Dictionary<string, BackupException>(StringComparer.Ordinal);
+        Dictionary<string, long>? chunks = Backups.Any(b => b.Files.Any(f => f.Chunks is not null))
+            ? Target.Chunks.List().ToDictionary(c => c.Sha256, c => c.StoredLength, StringComparer.Ordinal)
+            : null;
         foreach (var backup in Backups)
         {
-            if (FindDamage(backup) is { } problem)
+            if (FindDamage(backup, chunks) is { } problem)
                 damage[backup.Id] = problem;
         }
         var health = new List<BackupHealth>(Backups.Count);
@@ -93,8 +96,20 @@ public sealed class BackupCatalog
         return health;
     }
 
-    private BackupIntegrityException? FindDamage(BackupManifest backup)
+    private BackupIntegrityException? FindDamage(BackupManifest backup, Dictionary<string, long>? chunks)
     {
+        foreach (var file in backup.Files)
+        {
+            foreach (var chunk in file.Chunks ?? [])
+            {
+                if (chunks is null || !chunks.TryGetValue(chunk.Sha256, out long stored))
+                    return new BackupIntegrityException(backup.Id, $"damaged: chunk {chunk.Sha256} of '{file.Name}' is missing from {Target.Chunks.Description}");
+                if (stored < ChunkCodec.HeaderBytes)
+                    return new BackupIntegrityException(backup.Id, $"damaged: chunk {chunk.Sha256} of '{file.Name}' is {stored} bytes, shorter than a chunk's frame (truncated)");
+            }
+        }
+        if (backup.Files.All(f => f.Chunks is not null))
+            return null;
         IReadOnlyDictionary<string, long> present;
         try
         {
@@ -104,7 +119,7 @@ public sealed class BackupCatalog
         {
             return new BackupIntegrityException(backup.Id, "its files are gone (deleted while listed)", e);
         }
-        foreach (var file in backup.Files)
+        foreach (var file in backup.Files.Where(f => f.Chunks is null))
         {
             if (!present.TryGetValue(file.Name, out long length))
                 return new BackupIntegrityException(backup.Id, $"damaged: file '{file.Name}' is missing");

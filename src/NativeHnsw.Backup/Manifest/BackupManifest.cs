@@ -12,8 +12,11 @@ namespace NativeHnsw.Backup;
 /// </summary>
 public sealed partial record BackupManifest
 {
-    /// <summary>The manifest version this library writes and the newest it reads.</summary>
-    public const int CurrentFormatVersion = 1;
+    /// <summary>The newest manifest version this library reads, and the one it writes for a backup with chunked files.</summary>
+    public const int CurrentFormatVersion = 2;
+
+    /// <summary>The version written for a backup whose files are all stored whole, which tools that predate chunks can still read.</summary>
+    public const int WholeFileFormatVersion = 1;
 
     /// <summary>The manifest's file name inside a backup.</summary>
     public const string FileName = "manifest.json";
@@ -60,6 +63,13 @@ public sealed partial record BackupManifest
 
     /// <summary>Sample queries a restore replays, for an index backup.</summary>
     public ProbeSet? Probe { get; init; }
+
+    /// <summary>Bytes this backup added to its target: its whole files plus the chunks no earlier backup had stored (framed, compressed). Null in backups that predate chunks.</summary>
+    public long? StoredBytes { get; init; }
+
+    /// <summary>The format version to write for a backup holding <paramref name="files"/>: 2 when any is chunked, else 1.</summary>
+    public static int FormatVersionFor(IEnumerable<BackupFileEntry> files) =>
+        files.Any(f => f.Chunks is not null) ? CurrentFormatVersion : WholeFileFormatVersion;
 
     /// <summary>The version string of this library, without the source-revision suffix.</summary>
     public static string LibraryVersion { get; } = ReadLibraryVersion();
@@ -151,6 +161,20 @@ public sealed partial record BackupManifest
                 throw new BackupIntegrityException(backupId, $"the manifest's SHA-256 of '{file.Name}' is not 64 lowercase hex digits");
             if (string.IsNullOrEmpty(file.Role))
                 throw new BackupIntegrityException(backupId, $"the manifest gives '{file.Name}' no role");
+            if (file.Chunks is { } chunks)
+            {
+                if (FormatVersion < 2)
+                    throw new BackupIntegrityException(backupId, $"the manifest is format version {FormatVersion} but lists chunks for '{file.Name}' (chunks are format 2)");
+                long sum = 0;
+                foreach (var chunk in chunks)
+                {
+                    if (chunk is null || chunk.Sha256 is null || !Sha256Hex().IsMatch(chunk.Sha256) || chunk.Length is < 1 or > ChunkLayout.MaxChunkBytes)
+                        throw new BackupIntegrityException(backupId, $"the manifest lists a malformed chunk of '{file.Name}' (a key of 64 lowercase hex digits and 1 .. {ChunkLayout.MaxChunkBytes} bytes each)");
+                    sum += chunk.Length;
+                }
+                if (sum != file.Length)
+                    throw new BackupIntegrityException(backupId, $"the chunks of '{file.Name}' add up to {sum} bytes, the manifest says {file.Length}");
+            }
         }
         if (SourceKind == BackupSourceKind.Index && Index is null)
             throw new BackupIntegrityException(backupId, "an index backup's manifest has no index summary");

@@ -16,4 +16,11 @@ public sealed record BackupOptions
     public int ProbeK { get; init; } = 10;
 
     public IProgress<BackupProgress>? Progress { get; init; }
+
+    /// <summary>
+    /// Store the index file, or a store's database and checkpoints, as content-addressed chunks in the target's chunk
+    /// store (manifest format 2): a chunk any earlier backup of the target stored is not stored again, so a daily
+    /// backup costs what changed. Default false (files stored whole, manifest format 1, readable by older tools).
+    /// </summary>
+    public bool Chunked { get; init; }
 }

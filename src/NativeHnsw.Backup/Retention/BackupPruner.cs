@@ -12,7 +12,8 @@ public static class BackupPruner
     /// whose manifest cannot be read is never deleted: it is reported in the catalog's problems instead. Then sweeps
     /// the leftovers of writers and deletions that never finished (<see cref="IBackupTarget.SweepLeftovers"/>) in
     /// which nothing was written for <paramref name="leftoverAge"/> (default <see cref="DefaultLeftoverAge"/>), so a
-    /// backup being written meanwhile keeps its files.
+    /// backup being written meanwhile keeps its files. Last, deletes the chunks no remaining backup references
+    /// (<see cref="ChunkCollector"/>, safe beside a running backup).
     /// </summary>
     /// <param name="time">The clock leftovers are aged by; default the system's.</param>
     public static PruneReport Prune(IBackupTarget target, RetentionPolicy policy, bool dryRun, TimeSpan? leftoverAge = null, TimeProvider? time = null)
@@ -32,8 +33,17 @@ public static class BackupPruner
                 deleted.Add(b.Id);
             }
         }
-        var swept = target.SweepLeftovers(age, (time ?? TimeProvider.System).GetUtcNow(), dryRun);
-        return new PruneReport(plan, deleted, catalog.Problems, swept);
+        var now = (time ?? TimeProvider.System).GetUtcNow();
+        var swept = target.SweepLeftovers(age, now, dryRun);
+        // On a dry run the pruned backups are still there, so what the collection would find is counted as if they were gone.
+        var chunks = dryRun ? DryRunSweep(target, catalog, plan) : ChunkCollector.Collect(target, now, dryRun: false);
+        return new PruneReport(plan, deleted, catalog.Problems, swept) { Chunks = chunks };
+    }
+
+    private static ChunkSweep DryRunSweep(IBackupTarget target, BackupCatalog catalog, RetentionPlan plan)
+    {
+        var pruned = plan.Pruned.Select(b => b.Id).ToHashSet(StringComparer.Ordinal);
+        return ChunkCollector.Sweep(target.Chunks, ChunkCollector.Referenced(catalog.Backups.Where(b => !pruned.Contains(b.Id))), delete: false);
     }
 
     /// <summary>

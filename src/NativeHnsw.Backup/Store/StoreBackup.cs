@@ -59,7 +59,7 @@ public static class StoreBackup
               ?? throw new BackupChainException(null, $"{target.Description} holds no backup of the store '{client.Path}' to chain an incremental to; take a full backup first");
         if (parent.SourceKind != BackupSourceKind.Store)
             throw new BackupMismatchException(parent.Id, "is not a store backup; an incremental of a store cannot chain to it");
-        var parentState = ReadState(target, parent);
+        var parentState = ReadState(target, catalog, parent);
         var createdUtc = (options.CreatedUtc ?? DateTimeOffset.UtcNow).ToUniversalTime();
         // An incremental sorts after its parent (ids and order have millisecond resolution).
         if (createdUtc <= parent.CreatedUtc)
@@ -75,10 +75,13 @@ public static class StoreBackup
             string id = BackupManifest.NewId(createdUtc);
             using var writer = target.Begin(id);
             var files = new List<BackupFileEntry> { Write(writer, folder, StoreDelta.FileName, StoreDelta.FileName, StoreDelta.Role, options) };
-            files.Add(WriteState(writer, folder, state, options));
+            // Only what changed in the state goes with an incremental: the next one rebuilds the whole from the chain.
+            using (var patch = new FileStream(Path.Combine(folder, StoreStatePatch.FileName), FileMode.CreateNew, FileAccess.Write))
+                StoreStatePatch.Write(parentState, state, patch);
+            files.Add(Write(writer, folder, StoreStatePatch.FileName, StoreStatePatch.FileName, StoreStatePatch.Role, options));
             var manifest = new BackupManifest
             {
-                FormatVersion = BackupManifest.CurrentFormatVersion,
+                FormatVersion = BackupManifest.FormatVersionFor(files),
                 Id = id,
                 CreatedUtc = createdUtc,
                 Kind = BackupKind.Incremental,
@@ -88,6 +91,7 @@ public static class StoreBackup
                 ToolVersion = BackupManifest.LibraryVersion,
                 Store = new StoreSummary(snapshot.Sequence, [.. snapshot.Collections.Select(Summary)]),
                 Files = files,
+                StoredBytes = writer.StoredBytes,
             };
             writer.Commit(manifest);
             return manifest;
@@ -154,7 +158,7 @@ public static class StoreBackup
     {
         string id = BackupManifest.NewId(createdUtc);
         using var writer = target.Begin(id);
-        var files = new List<BackupFileEntry> { Write(writer, snapshot.Folder, StoreFolder.DatabaseFileName, DatabaseFileName, DatabaseRole, options) };
+        var files = new List<BackupFileEntry> { Write(writer, snapshot.Folder, StoreFolder.DatabaseFileName, DatabaseFileName, DatabaseRole, options, ChunkedFileKind.Database) };
         var collections = new List<StoreCollectionSummary>();
         foreach (var c in snapshot.Collections)
         {
@@ -162,7 +166,7 @@ public static class StoreBackup
             if (c.CheckpointFile is not null)
             {
                 name = "collection-" + c.CheckpointFile.Replace('/', '-');
-                files.Add(Write(writer, snapshot.Folder, c.CheckpointFile, name, CheckpointRole, options));
+                files.Add(Write(writer, snapshot.Folder, c.CheckpointFile, name, CheckpointRole, options, ChunkedFileKind.Index));
             }
             collections.Add(Summary(c) with { CheckpointFile = name, CheckpointPath = c.CheckpointFile });
         }
@@ -170,7 +174,7 @@ public static class StoreBackup
         files.Add(WriteState(writer, snapshot.Folder, state, options));
         var manifest = new BackupManifest
         {
-            FormatVersion = BackupManifest.CurrentFormatVersion,
+            FormatVersion = BackupManifest.FormatVersionFor(files),
             Id = id,
             CreatedUtc = createdUtc,
             Kind = BackupKind.Full,
@@ -179,6 +183,7 @@ public static class StoreBackup
             ToolVersion = BackupManifest.LibraryVersion,
             Store = new StoreSummary(snapshot.Sequence, collections),
             Files = files,
+            StoredBytes = writer.StoredBytes,
         };
         writer.Commit(manifest);
         return manifest;
@@ -206,22 +211,41 @@ public static class StoreBackup
         return Write(writer, folder, StoreState.FileName, StoreState.FileName, StoreState.Role, options);
     }
 
-    private static StoreState ReadState(IBackupTarget target, BackupManifest backup)
+    /// <summary>
+    /// The state of <paramref name="backup"/>: its own whole state file when it has one (full backups, and
+    /// incrementals written before state patches), else the newest whole state in its chain with every patch after it applied.
+    /// </summary>
+    private static StoreState ReadState(IBackupTarget target, BackupCatalog catalog, BackupManifest backup)
     {
-        var entry = backup.FileWithRole(StoreState.Role);
+        var chain = catalog.ChainOf(backup);
+        int from = chain.Count - 1;
+        while (from > 0 && !chain[from].Files.Any(f => f.Role == StoreState.Role))
+            from--;
+        var state = StoreState.Read(ReadSmallFile(target, chain[from], chain[from].FileWithRole(StoreState.Role)), chain[from].Id);
+        for (int i = from + 1; i < chain.Count; i++)
+            state = StoreStatePatch.Apply(state, ReadSmallFile(target, chain[i], chain[i].FileWithRole(StoreStatePatch.Role)), chain[i].Id);
+        return state;
+    }
+
+    private static byte[] ReadSmallFile(IBackupTarget target, BackupManifest backup, BackupFileEntry entry)
+    {
         using var buffer = new MemoryStream();
         (long Length, string Sha256) got;
         using (var source = target.OpenRead(backup.Id, entry.Name))
             got = HashingCopy.Copy(source, buffer);
         if (got.Length != entry.Length || got.Sha256 != entry.Sha256)
             throw new BackupIntegrityException(backup.Id, $"file '{entry.Name}' fails its length or SHA-256 check: tampered with or damaged; take a full backup instead");
-        return StoreState.Read(buffer.ToArray(), backup.Id);
+        return buffer.ToArray();
     }
 
-    private static BackupFileEntry Write(IBackupWriter writer, string folder, string relative, string name, string role, BackupOptions options)
+    /// <param name="chunkAs">With <see cref="BackupOptions.Chunked"/>, how to chunk the file; null: always stored whole.</param>
+    private static BackupFileEntry Write(IBackupWriter writer, string folder, string relative, string name, string role, BackupOptions options, ChunkedFileKind? chunkAs = null)
     {
         using var stream = new FileStream(Path.Combine(folder, relative), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
-        return writer.Write(name, role, stream, IndexBackup.Report(options.Progress, "upload", stream.Length));
+        var progress = IndexBackup.Report(options.Progress, "upload", stream.Length);
+        return options.Chunked && chunkAs is { } kind
+            ? writer.WriteChunked(name, role, stream, kind, progress)
+            : writer.Write(name, role, stream, progress);
     }
 
     internal static void TryDeleteFolder(string folder)

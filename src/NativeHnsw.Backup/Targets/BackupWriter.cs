@@ -11,6 +11,10 @@ public abstract class BackupWriter : IBackupWriter
     private readonly Dictionary<string, BackupFileEntry> _written = new(StringComparer.Ordinal);
     private bool _committed;
     private bool _disposed;
+    private HashSet<string>? _knownChunks;
+
+    /// <summary>How long a lease stays in force when its holder never removes it (a killed process): the age after which a prune sweeps leftovers.</summary>
+    public static TimeSpan LeaseLifetime => BackupPruner.DefaultLeftoverAge;
 
     protected BackupWriter(string id)
     {
@@ -21,6 +25,14 @@ public abstract class BackupWriter : IBackupWriter
 
     public string Id { get; }
 
+    public long StoredBytes { get; private set; }
+
+    /// <summary>The chunk store chunked files go to.</summary>
+    protected abstract IChunkStore ChunkStore { get; }
+
+    /// <summary>The clock leases are dated by.</summary>
+    protected virtual TimeProvider Time => TimeProvider.System;
+
     /// <summary>True once anything was written (what <see cref="Abandon"/> has to remove).</summary>
     protected bool AnyWritten => _written.Count > 0;
 
@@ -28,6 +40,65 @@ public abstract class BackupWriter : IBackupWriter
     /// <exception cref="ArgumentException">The name is invalid, the manifest's, or already written.</exception>
     /// <exception cref="InvalidOperationException">The backup is committed.</exception>
     public BackupFileEntry Write(string fileName, string role, Stream content, IProgress<long>? bytesWritten = null)
+    {
+        CheckWrite(fileName, role, content);
+        var entry = WriteFile(fileName, role, content, bytesWritten);
+        _written.Add(fileName, entry);
+        StoredBytes += entry.Length;
+        return entry;
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">The name is invalid, the manifest's, or already written.</exception>
+    /// <exception cref="InvalidOperationException">The backup is committed.</exception>
+    public BackupFileEntry WriteChunked(string fileName, string role, Stream content, ChunkedFileKind kind, IProgress<long>? bytesWritten = null)
+    {
+        CheckWrite(fileName, role, content);
+        _knownChunks ??= TakeLease();
+        (IReadOnlyList<ChunkRef> chunks, long length, string sha, long stored) result;
+        try
+        {
+            result = ChunkedFile.Store(ChunkStore, _knownChunks, content, kind, bytesWritten);
+        }
+        catch (IOException e) when (e is not BackupException)
+        {
+            throw new BackupTargetException(Id, $"cannot store the chunks of '{fileName}': {e.Message}", e);
+        }
+        var entry = new BackupFileEntry(fileName, role, result.length, result.sha) { Chunks = result.chunks };
+        _written.Add(fileName, entry);
+        StoredBytes += result.stored;
+        return entry;
+    }
+
+    /// <inheritdoc/>
+    public BackupFileEntry CopyChunked(BackupFileEntry file, IChunkStore source)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(source);
+        var chunks = file.Chunks ?? throw new ArgumentException($"'{file.Name}' is stored whole, not in chunks.", nameof(file));
+        CheckWrite(file.Name, file.Role, Stream.Null);
+        _knownChunks ??= TakeLease();
+        byte[] buffer = new byte[ChunkLayout.MaxChunkBytes];
+        long at = 0;
+        foreach (var chunk in chunks)
+        {
+            if (!_knownChunks.Contains(chunk.Sha256))
+            {
+                string where = $"chunk {chunk.Sha256} (bytes {at:N0}..{at + chunk.Length:N0} of '{file.Name}')";
+                byte[] framed = source.TryRead(chunk.Sha256) ?? throw new BackupIntegrityException(Id, $"{where} is missing from {source.Description}; not copied");
+                if (ChunkCodec.TryDecode(framed, chunk.Sha256, buffer.AsSpan(0, chunk.Length)) is { } problem)
+                    throw new BackupIntegrityException(Id, $"{where} in {source.Description}: {problem}; not copied");
+                if (ChunkStore.Put(chunk.Sha256, framed))
+                    StoredBytes += framed.Length;
+                _knownChunks.Add(chunk.Sha256);
+            }
+            at += chunk.Length;
+        }
+        _written.Add(file.Name, file);
+        return file;
+    }
+
+    private void CheckWrite(string fileName, string role, Stream content)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(content);
@@ -38,9 +109,45 @@ public abstract class BackupWriter : IBackupWriter
             throw new ArgumentException($"'{fileName}' is not a valid backup file name.", nameof(fileName));
         if (_written.ContainsKey(fileName))
             throw new ArgumentException($"'{fileName}' is already written to backup '{Id}'.", nameof(fileName));
-        var entry = WriteFile(fileName, role, content, bytesWritten);
-        _written.Add(fileName, entry);
-        return entry;
+    }
+
+    /// <summary>
+    /// Writes this backup's lease, then looks for a prune's: written in that order, a prune that looks for backups
+    /// after this lease exists stands back, and one that began before is seen here (see <see cref="ChunkCollector"/>).
+    /// Returns the chunks the store holds, which no prune can delete while the lease stands.
+    /// </summary>
+    private HashSet<string> TakeLease()
+    {
+        var now = Time.GetUtcNow();
+        ChunkStore.WriteLease(LeaseName, now);
+        try
+        {
+            foreach (var lease in ChunkStore.ListLeases(now))
+            {
+                if (lease.IsCollector && now - lease.StartedUtc < LeaseLifetime)
+                    throw new BackupTargetException(Id, $"a prune is deleting unreferenced chunks in {ChunkStore.Description} (since {lease.StartedUtc:yyyy-MM-dd'T'HH:mm:ss'Z'}); nothing was stored, back up again when it has finished");
+            }
+            return [.. ChunkStore.List().Select(c => c.Sha256)];
+        }
+        catch
+        {
+            ReleaseLease();
+            throw;
+        }
+    }
+
+    private string LeaseName => ChunkLease.BackupPrefix + Id;
+
+    private void ReleaseLease()
+    {
+        try
+        {
+            ChunkStore.DeleteLease(LeaseName);
+        }
+        catch (BackupException)
+        {
+            // A lease left behind only holds prunes back until it is older than LeaseLifetime.
+        }
     }
 
     /// <inheritdoc/>
@@ -70,8 +177,12 @@ public abstract class BackupWriter : IBackupWriter
             if (!_written.ContainsKey(name))
                 throw new InvalidOperationException($"Backup '{Id}': the manifest lists '{name}', which was never written.");
         }
+        if (_knownChunks is not null)
+            ChunkStore.Flush();
         CommitManifest(manifest);
         _committed = true;
+        if (_knownChunks is not null)
+            ReleaseLease();
     }
 
     public void Dispose()
@@ -80,7 +191,12 @@ public abstract class BackupWriter : IBackupWriter
             return;
         _disposed = true;
         if (!_committed)
+        {
             Abandon();
+            // Chunks stored for an abandoned backup stay until a prune finds them unreferenced.
+            if (_knownChunks is not null)
+                ReleaseLease();
+        }
         GC.SuppressFinalize(this);
     }
 

@@ -40,6 +40,9 @@ public interface IBackupTarget
     /// <summary>Starts writing a new backup; nothing is visible until <see cref="IBackupWriter.Commit"/>.</summary>
     IBackupWriter Begin(string id);
 
-    /// <summary>Removes a backup; from the first instant it no longer lists, so a crash mid-delete leaves no half backup visible.</summary>
+    /// <summary>The target's content-addressed chunks, shared by all its backups (kept in a hidden place that never lists as a backup).</summary>
+    IChunkStore Chunks { get; }
+
+    /// <summary>Removes a backup (its chunks stay until a prune finds them unreferenced); from the first instant it no longer lists, so a crash mid-delete leaves no half backup visible.</summary>
     void Delete(string id);
 }

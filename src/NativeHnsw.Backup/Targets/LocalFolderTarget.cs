@@ -17,7 +17,10 @@ public sealed partial class LocalFolderTarget : IBackupTarget
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         Root = Path.GetFullPath(root);
+        Chunks = new LocalChunkStore(Root);
     }
+
+    public IChunkStore Chunks { get; }
 
     /// <summary>The folder holding the backups.</summary>
     public string Root { get; }

@@ -16,6 +16,8 @@ internal sealed class LocalFolderWriter : BackupWriter
         _staging = staging;
     }
 
+    protected override IChunkStore ChunkStore => _target.Chunks;
+
     protected override BackupFileEntry WriteFile(string fileName, string role, Stream content, IProgress<long>? bytesWritten)
     {
         string path = Path.Combine(_staging, fileName);

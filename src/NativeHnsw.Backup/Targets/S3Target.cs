@@ -44,7 +44,10 @@ public sealed partial class S3Target : IBackupTarget, IDisposable
             config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(options.Region);
         _client = new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
         Description = $"s3://{options.Bucket}/{_prefix}" + (options.Endpoint is null ? "" : $" at {options.Endpoint}");
+        Chunks = new S3ChunkStore(this);
     }
+
+    public IChunkStore Chunks { get; }
 
     public S3TargetOptions Options { get; }
 
@@ -141,6 +144,7 @@ public sealed partial class S3Target : IBackupTarget, IDisposable
 
     internal AmazonS3Client Client => _client;
 
+    /// <summary>The key of a backup's file; also of the chunk store's objects, under the folder <c>.chunks</c> that no backup id can be.</summary>
     internal string KeyOf(string id, string fileName) => (_prefix.Length == 0 ? "" : _prefix + "/") + id + "/" + fileName;
 
     internal void DeleteAll(string id)
@@ -150,7 +154,7 @@ public sealed partial class S3Target : IBackupTarget, IDisposable
     }
 
     /// <summary>Every object under <paramref name="prefix"/>, page by page.</summary>
-    private List<S3Object> ListObjects(string? id, string prefix)
+    internal List<S3Object> ListObjects(string? id, string prefix)
     {
         var all = new List<S3Object>();
         string? token = null;

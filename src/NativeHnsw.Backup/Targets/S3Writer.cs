@@ -14,6 +14,8 @@ internal sealed class S3Writer : BackupWriter
         _target = target;
     }
 
+    protected override IChunkStore ChunkStore => _target.Chunks;
+
     protected override BackupFileEntry WriteFile(string fileName, string role, Stream content, IProgress<long>? bytesWritten)
     {
         string key = _target.KeyOf(Id, fileName);

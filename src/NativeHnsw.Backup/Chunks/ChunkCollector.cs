@@ -1,0 +1,70 @@
+namespace NativeHnsw.Backup;
+
+/// <summary>
+/// Deletes the chunks that no readable backup of a target references: the garbage collection of a prune.
+/// </summary>
+/// <remarks>
+/// Safe beside a backup running at the same moment, in another process or on another machine, by leases in the chunk
+/// store (<see cref="ChunkLease"/>): the collector writes its lease, then looks for backups' leases, and collects only
+/// when there is none younger than <see cref="BackupWriter.LeaseLifetime"/>; a backup writes its lease, then looks
+/// for a collector's, and stores nothing while one stands. Written in that order, two that overlap cannot both miss
+/// each other, so no chunk a running backup dedups against or has just stored is deleted. The referenced set is read
+/// after the collector's lease is written and the backups' leases are found gone, so every backup that has committed by
+/// then is counted. A backup whose manifest cannot be read (newer, damaged) may reference chunks this tool cannot see:
+/// then nothing is collected.
+/// </remarks>
+public static class ChunkCollector
+{
+    /// <param name="now">The instant leases are aged by (a lease older than <see cref="BackupWriter.LeaseLifetime"/> is a dead holder's).</param>
+    public static ChunkSweep Collect(IBackupTarget target, DateTimeOffset now, bool dryRun)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var store = target.Chunks;
+        if (store.List().Count == 0)
+            return new ChunkSweep(0, 0, 0, 0, null);
+        string lease = ChunkLease.CollectorPrefix + Guid.NewGuid().ToString("N");
+        if (!dryRun)
+            store.WriteLease(lease, now);
+        try
+        {
+            var running = store.ListLeases(now).Where(l => l.IsBackup && now - l.StartedUtc < BackupWriter.LeaseLifetime).ToList();
+            if (running.Count > 0)
+                return new ChunkSweep(0, 0, 0, 0, $"backup {string.Join(", ", running.Select(l => l.Name[ChunkLease.BackupPrefix.Length..]))} is running (its lease dates from {running.Min(l => l.StartedUtc):yyyy-MM-dd'T'HH:mm:ss'Z'}); no chunk was deleted");
+            var catalog = BackupCatalog.Load(target);
+            var unreadable = catalog.Problems.Where(p => p.BackupId is null || !catalog.PartialIds.Contains(p.BackupId)).ToList();
+            if (unreadable.Count > 0)
+                return new ChunkSweep(0, 0, 0, 0, $"{unreadable.Count} backup manifest(s) cannot be read ({unreadable[0].Message}), and may reference chunks; no chunk was deleted");
+            return Sweep(store, Referenced(catalog.Backups), delete: !dryRun);
+        }
+        finally
+        {
+            if (!dryRun)
+                store.DeleteLease(lease);
+        }
+    }
+
+    /// <summary>The keys of every chunk <paramref name="backups"/> reference.</summary>
+    internal static HashSet<string> Referenced(IEnumerable<BackupManifest> backups) =>
+        backups.SelectMany(b => b.Files).SelectMany(f => f.Chunks ?? []).Select(c => c.Sha256).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Deletes (or, without <paramref name="delete"/>, counts) the chunks of <paramref name="store"/> not in <paramref name="referenced"/>.</summary>
+    internal static ChunkSweep Sweep(IChunkStore store, HashSet<string> referenced, bool delete)
+    {
+        int kept = 0, deleted = 0;
+        long keptBytes = 0, deletedBytes = 0;
+        foreach (var chunk in store.List())
+        {
+            if (referenced.Contains(chunk.Sha256))
+            {
+                kept++;
+                keptBytes += chunk.StoredLength;
+                continue;
+            }
+            if (delete)
+                store.Delete(chunk.Sha256);
+            deleted++;
+            deletedBytes += chunk.StoredLength;
+        }
+        return new ChunkSweep(kept, keptBytes, deleted, deletedBytes, null);
+    }
+}

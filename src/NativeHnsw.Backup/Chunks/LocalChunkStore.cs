@@ -1,0 +1,180 @@
+using NativeHnsw.IO;
+
+namespace NativeHnsw.Backup;
+
+/// <summary>
+/// The chunks of a <see cref="LocalFolderTarget"/>: <c>ROOT/.chunks/XX/KEY</c> (XX the key's first two hex digits,
+/// so no folder holds more than 1/256 of them) and leases in <c>ROOT/.chunks/leases/</c>. A chunk is written to a
+/// temporary file, fsynced and renamed into place, so a present key always holds a whole chunk; the folders are
+/// fsynced by <see cref="Flush"/>, before the manifest that references them.
+/// </summary>
+internal sealed class LocalChunkStore : IChunkStore
+{
+    private const string TempSuffix = ".tmp";
+    private readonly string _root;
+    private readonly string _leases;
+    private readonly HashSet<string> _unsynced = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public LocalChunkStore(string targetRoot)
+    {
+        _root = Path.Combine(targetRoot, ".chunks");
+        _leases = Path.Combine(_root, "leases");
+    }
+
+    public string Description => _root;
+
+    public IReadOnlyList<StoredChunk> List()
+    {
+        if (!Directory.Exists(_root))
+            return [];
+        var chunks = new List<StoredChunk>();
+        return Guard(null, "list", () =>
+        {
+            foreach (var dir in new DirectoryInfo(_root).EnumerateDirectories())
+            {
+                if (dir.Name.Length != 2)
+                    continue;
+                foreach (var file in dir.EnumerateFiles())
+                {
+                    if (ChunkKeys.IsKey(file.Name))
+                        chunks.Add(new StoredChunk(file.Name, file.Length));
+                }
+            }
+            return chunks;
+        });
+    }
+
+    public bool Put(string sha256, ReadOnlySpan<byte> framed)
+    {
+        string path = PathOf(sha256);
+        if (File.Exists(path))
+            return false;
+        string folder = Path.GetDirectoryName(path)!;
+        string temporary = path + "." + Guid.NewGuid().ToString("N")[..8] + TempSuffix;
+        byte[] copy = framed.ToArray();
+        return Guard(sha256, "store", () =>
+        {
+            Directory.CreateDirectory(folder);
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                file.Write(copy);
+                file.Flush(flushToDisk: true);
+            }
+            try
+            {
+                File.Move(temporary, path, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another backup stored the same chunk meanwhile: one content per key, so theirs is as good.
+                File.Delete(temporary);
+                return false;
+            }
+            lock (_lock)
+                _unsynced.Add(folder);
+            return true;
+        });
+    }
+
+    public byte[]? TryRead(string sha256)
+    {
+        string path = PathOf(sha256);
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupTargetException(null, $"cannot read chunk {sha256} in {_root}: {e.Message}", e);
+        }
+    }
+
+    public void Flush()
+    {
+        string[] folders;
+        lock (_lock)
+        {
+            folders = [.. _unsynced];
+            _unsynced.Clear();
+        }
+        Guard(null, "flush", () =>
+        {
+            foreach (string folder in folders)
+                DurableFile.SyncDirectory(folder);
+            if (folders.Length > 0)
+                DurableFile.SyncDirectory(_root);
+            return 0;
+        });
+    }
+
+    public void Delete(string sha256) => Guard(sha256, "delete", () =>
+    {
+        File.Delete(PathOf(sha256));
+        return 0;
+    });
+
+    public void WriteLease(string name, DateTimeOffset startedUtc) => Guard(null, $"write lease '{name}'", () =>
+    {
+        Directory.CreateDirectory(_leases);
+        string path = Path.Combine(_leases, LeaseFile(name));
+        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            file.Write(ChunkLease.Encode(startedUtc));
+            file.Flush(flushToDisk: true);
+        }
+        DurableFile.SyncDirectory(_leases);
+        return 0;
+    });
+
+    public IReadOnlyList<ChunkLease> ListLeases(DateTimeOffset now)
+    {
+        if (!Directory.Exists(_leases))
+            return [];
+        return Guard(null, "list leases", () =>
+        {
+            var leases = new List<ChunkLease>();
+            foreach (var file in new DirectoryInfo(_leases).EnumerateFiles())
+            {
+                byte[] content;
+                try
+                {
+                    content = File.ReadAllBytes(file.FullName);
+                }
+                catch (FileNotFoundException)
+                {
+                    continue;
+                }
+                leases.Add(ChunkLease.Decode(file.Name, content, now));
+            }
+            return leases;
+        });
+    }
+
+    public void DeleteLease(string name) => Guard(null, $"delete lease '{name}'", () =>
+    {
+        File.Delete(Path.Combine(_leases, LeaseFile(name)));
+        return 0;
+    });
+
+    private static string LeaseFile(string name) =>
+        BackupManifest.IsValidName(name) ? name : throw new ArgumentException($"'{name}' is not a valid lease name.", nameof(name));
+
+    private string PathOf(string sha256) => Path.Combine(_root, ChunkKeys.Check(sha256)[..2], sha256);
+
+    private T Guard<T>(string? key, string what, Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not BackupException)
+        {
+            throw new BackupTargetException(null, $"cannot {what}{(key is null ? "" : " chunk " + key)} in {_root}: {e.Message}", e);
+        }
+    }
+}
