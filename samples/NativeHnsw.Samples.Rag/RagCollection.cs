@@ -45,7 +45,11 @@ public static class RagCollection
                 var ids = chunks.Select((_, i) => $"{source}#{i}").ToArray();
                 var metadatas = chunks.Select((c, i) => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
                 {
-                    ["source"] = source, ["chunk"] = i, ["start"] = c.Start, ["heading"] = c.Heading, ["sha256"] = hash,
+                    ["source"] = source,
+                    ["chunk"] = i,
+                    ["start"] = c.Start,
+                    ["heading"] = c.Heading,
+                    ["sha256"] = hash,
                 }).ToArray();
                 // No embeddings given: the collection embeds the documents with its generator, in one call per file.
                 collection.Upsert(ids, documents: chunks.Select(c => (string?)c.Text).ToArray(), metadatas: metadatas);

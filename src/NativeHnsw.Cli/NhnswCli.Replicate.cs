@@ -107,8 +107,14 @@ public static partial class NhnswCli
             {
                 context.Json(new
                 {
-                    round = true, ok = r.Ok, commits = r.Commits, segments = r.Segments.Select(s => s.Name), lastShipped = r.LastShipped,
-                    pending = r.Pending, snapshot = r.Snapshot, problem = r.Problem,
+                    round = true,
+                    ok = r.Ok,
+                    commits = r.Commits,
+                    segments = r.Segments.Select(s => s.Name),
+                    lastShipped = r.LastShipped,
+                    pending = r.Pending,
+                    snapshot = r.Snapshot,
+                    problem = r.Problem,
                     maxLagMs = r.Lags.Count == 0 ? (double?)null : r.Lags.Max().TotalMilliseconds,
                 });
             }
@@ -165,9 +171,17 @@ public static partial class NhnswCli
         {
             context.Json(new
             {
-                ok = true, point = point.ToString(), snapshot = report.Snapshot, snapshotSequence = report.SnapshotSequence, sequence = report.Sequence,
-                committedAt = report.CommittedAt, commits = report.Commits, segments = report.Segments.Select(s => s.Name), report.ReachedPoint,
-                newestShipped = report.NewestShipped?.LastSequence, report.TargetPath,
+                ok = true,
+                point = point.ToString(),
+                snapshot = report.Snapshot,
+                snapshotSequence = report.SnapshotSequence,
+                sequence = report.Sequence,
+                committedAt = report.CommittedAt,
+                commits = report.Commits,
+                segments = report.Segments.Select(s => s.Name),
+                report.ReachedPoint,
+                newestShipped = report.NewestShipped?.LastSequence,
+                report.TargetPath,
                 steps = report.Steps.Select(s => new { s.Name, s.Detail, seconds = s.Elapsed.TotalSeconds }),
             });
             return true;

@@ -41,14 +41,30 @@ public static partial class NhnswCli
                     png = chart,
                     targets = report.Targets.Select(t => new
                     {
-                        t.Target, t.Tier, t.Backups, t.Bytes, t.GrowthBytesPerDay, t.QuotaBytes, t.DaysToQuota, t.MonthlyCost,
+                        t.Target,
+                        t.Tier,
+                        t.Backups,
+                        t.Bytes,
+                        t.GrowthBytesPerDay,
+                        t.QuotaBytes,
+                        t.DaysToQuota,
+                        t.MonthlyCost,
                         history = t.History.Select(h => new { h.Utc, h.Bytes, h.Backups }),
                     }),
                     tiers = report.Targets.GroupBy(t => t.Tier).Select(g => new { tier = g.Key, bytes = g.Sum(t => t.Bytes), backups = g.Sum(t => t.Backups), monthlyCost = g.Sum(t => t.MonthlyCost ?? 0) }),
                     sources = report.Sources.Select(s => new
                     {
-                        s.Source, s.NewestGoodUtc, rpoSeconds = s.Rpo?.TotalSeconds, rpoTargetSeconds = s.RpoTarget?.TotalSeconds, s.RpoMet,
-                        s.LastDrillUtc, s.LastDrillPassed, lastDrillRtoSeconds = s.LastDrillRto?.TotalSeconds, rtoTargetSeconds = s.RtoTarget?.TotalSeconds, s.RtoMet, s.Problem,
+                        s.Source,
+                        s.NewestGoodUtc,
+                        rpoSeconds = s.Rpo?.TotalSeconds,
+                        rpoTargetSeconds = s.RpoTarget?.TotalSeconds,
+                        s.RpoMet,
+                        s.LastDrillUtc,
+                        s.LastDrillPassed,
+                        lastDrillRtoSeconds = s.LastDrillRto?.TotalSeconds,
+                        rtoTargetSeconds = s.RtoTarget?.TotalSeconds,
+                        s.RtoMet,
+                        s.Problem,
                     }),
                 });
                 return;

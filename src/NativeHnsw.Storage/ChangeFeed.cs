@@ -50,7 +50,10 @@ public sealed class ChangeFeed : IDisposable
             throw new StoreException($"{storeFolder}: not a store folder (there is no {NativeHnsw.Storage.StoreFolder.DatabaseFileName}).");
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
-            DataSource = database, Mode = SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = 30,
+            DataSource = database,
+            Mode = SqliteOpenMode.ReadWrite,
+            Pooling = false,
+            DefaultTimeout = 30,
         }.ToString());
         try
         {

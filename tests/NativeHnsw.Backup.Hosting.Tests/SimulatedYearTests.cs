@@ -38,8 +38,14 @@ public sealed class SimulatedYearTests(S3rverFixture s3) : IClassFixture<S3rverF
         var cold = offsiteS3
             ? new TargetPolicy
             {
-                Name = "cold", Type = TargetType.S3, Tier = "cold", Bucket = S3rverFixture.Bucket, Prefix = "year-" + Guid.NewGuid().ToString("N"),
-                Endpoint = s3.Endpoint, AccessKeyVariable = KeyVariable, SecretKeyVariable = KeyVariable,
+                Name = "cold",
+                Type = TargetType.S3,
+                Tier = "cold",
+                Bucket = S3rverFixture.Bucket,
+                Prefix = "year-" + Guid.NewGuid().ToString("N"),
+                Endpoint = s3.Endpoint,
+                AccessKeyVariable = KeyVariable,
+                SecretKeyVariable = KeyVariable,
             }
             : new TargetPolicy { Name = "cold", Type = TargetType.Local, Tier = "cold", Path = dir.File("cold") };
         if (offsiteS3)

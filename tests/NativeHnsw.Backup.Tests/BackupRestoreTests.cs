@@ -280,8 +280,15 @@ public sealed class BackupRestoreTests
     {
         var m = new BackupManifest
         {
-            FormatVersion = 1, Id = "x-1", CreatedUtc = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero), Kind = BackupKind.Incremental, Parent = "x-0",
-            SourceKind = BackupSourceKind.Store, Source = "/data", ToolVersion = "0.1.0", Store = new StoreSummary(7, []),
+            FormatVersion = 1,
+            Id = "x-1",
+            CreatedUtc = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero),
+            Kind = BackupKind.Incremental,
+            Parent = "x-0",
+            SourceKind = BackupSourceKind.Store,
+            Source = "/data",
+            ToolVersion = "0.1.0",
+            Store = new StoreSummary(7, []),
             Files = [new BackupFileEntry("delta.bin", "delta", 3, new string('a', 64))],
         };
 

@@ -165,7 +165,10 @@ public sealed class CatalogIntegrityTests(S3rverFixture s3) : IClassFixture<S3rv
         // What a writer killed mid-upload leaves: a file under the backup's id, and no manifest.
         target.Call(deadId, "upload a file alone", () => target.Client.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest
         {
-            BucketName = S3rverFixture.Bucket, Key = target.KeyOf(deadId, "a.bin"), ContentBody = "abc", UseChunkEncoding = false,
+            BucketName = S3rverFixture.Bucket,
+            Key = target.KeyOf(deadId, "a.bin"),
+            ContentBody = "abc",
+            UseChunkEncoding = false,
         }, TestContext.Current.CancellationToken));
 
         var catalog = BackupCatalog.Load(target);
@@ -209,7 +212,11 @@ public sealed class CatalogIntegrityTests(S3rverFixture s3) : IClassFixture<S3rv
         }, TestContext.Current.CancellationToken);
         using var target = new S3Target(new S3TargetOptions
         {
-            Endpoint = new Uri($"http://127.0.0.1:{port}"), Bucket = "b", AccessKey = "k", SecretKey = "s", MaxRetries = 0,
+            Endpoint = new Uri($"http://127.0.0.1:{port}"),
+            Bucket = "b",
+            AccessKey = "k",
+            SecretKey = "s",
+            MaxRetries = 0,
         });
 
         var list = Assert.Throws<BackupTargetException>(() => target.ListIds());

@@ -50,8 +50,14 @@ public sealed class S3TargetTests(S3rverFixture s3) : IClassFixture<S3rverFixtur
             entry = writer.Write("big.bin", "data", new MemoryStream(data));
             writer.Commit(new BackupManifest
             {
-                FormatVersion = 1, Id = id, CreatedUtc = s_origin, Kind = BackupKind.Full, SourceKind = BackupSourceKind.Index,
-                Source = "test", ToolVersion = "0", Files = [entry],
+                FormatVersion = 1,
+                Id = id,
+                CreatedUtc = s_origin,
+                Kind = BackupKind.Full,
+                SourceKind = BackupSourceKind.Index,
+                Source = "test",
+                ToolVersion = "0",
+                Files = [entry],
                 Index = new IndexSummary { Dimensions = 1, Metric = DistanceMetric.L2, M = 16, EfConstruction = 200, DefaultEf = 64, Seed = 1, Count = 0, NodeCount = 0, DeletedCount = 0, FormatVersion = "1" },
             });
         }
@@ -108,7 +114,11 @@ public sealed class S3TargetTests(S3rverFixture s3) : IClassFixture<S3rverFixtur
         }
         using (var unreachable = new S3Target(new S3TargetOptions
         {
-            Endpoint = new Uri($"http://127.0.0.1:{S3rverFixture.FreePort()}"), Bucket = S3rverFixture.Bucket, AccessKey = "S3RVER", SecretKey = "S3RVER", MaxRetries = 0,
+            Endpoint = new Uri($"http://127.0.0.1:{S3rverFixture.FreePort()}"),
+            Bucket = S3rverFixture.Bucket,
+            AccessKey = "S3RVER",
+            SecretKey = "S3RVER",
+            MaxRetries = 0,
         }))
         {
             var e = Assert.Throws<BackupTargetException>(() => IndexRestore.Restore(unreachable, BackupSelector.Latest, live));

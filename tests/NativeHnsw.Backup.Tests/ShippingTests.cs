@@ -15,12 +15,17 @@ public sealed class ShippingTests
 
     internal static StoreOptions Writer(TimeProvider time) => new()
     {
-        TimeProvider = time, Checkpoints = new CheckpointPolicy { Interval = null, EveryChanges = 7, AfterReplayOf = 0 }, Log = _ => { },
+        TimeProvider = time,
+        Checkpoints = new CheckpointPolicy { Interval = null, EveryChanges = 7, AfterReplayOf = 0 },
+        Log = _ => { },
     };
 
     internal static ChangeShipperOptions Shipper(TimeProvider time, SegmentStore? segments = null, long queueBound = 1_000_000) => new()
     {
-        TimeProvider = time, Segments = segments, QueueBound = queueBound, MaxCommitsPerSegment = 5,
+        TimeProvider = time,
+        Segments = segments,
+        QueueBound = queueBound,
+        MaxCommitsPerSegment = 5,
     };
 
     [Property(MaxTest = 12)]

@@ -1,6 +1,6 @@
 using NativeHnsw.Bench.GroundTruth;
-using NativeHnsw.Testing;
 using NativeHnsw.Data;
+using NativeHnsw.Testing;
 
 namespace NativeHnsw.Bench.Tests;
 

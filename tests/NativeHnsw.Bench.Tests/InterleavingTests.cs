@@ -3,10 +3,10 @@ using NativeHnsw.Bench.Cli;
 using NativeHnsw.Bench.Data;
 using NativeHnsw.Bench.Engines;
 using NativeHnsw.Bench.Reports;
+using NativeHnsw.Data;
 using NativeHnsw.Interop;
 using NativeHnsw.Testing;
 using Spectre.Console;
-using NativeHnsw.Data;
 
 namespace NativeHnsw.Bench.Tests;
 

@@ -14,8 +14,16 @@ public sealed class RecordTests : StoreTest
 
     private static Product Sample(string id = "p1") => new()
     {
-        Id = id, Name = "Lamp", Stock = 3, Sold = 5_000_000_000, Price = 19.99, Rating = 4.5f, InStock = true,
-        Discount = 10, Category = "home", Embedding = new float[] { 0.1f, 0.2f, 0.3f, 0.4f },
+        Id = id,
+        Name = "Lamp",
+        Stock = 3,
+        Sold = 5_000_000_000,
+        Price = 19.99,
+        Rating = 4.5f,
+        InStock = true,
+        Discount = 10,
+        Category = "home",
+        Embedding = new float[] { 0.1f, 0.2f, 0.3f, 0.4f },
     };
 
     [Fact]

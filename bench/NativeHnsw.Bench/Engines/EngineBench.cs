@@ -3,8 +3,8 @@ using NativeHnsw.Bench.Cli;
 using NativeHnsw.Bench.Data;
 using NativeHnsw.Bench.Measurements;
 using NativeHnsw.Bench.Reports;
-using NativeHnsw.Interop;
 using NativeHnsw.Data;
+using NativeHnsw.Interop;
 
 namespace NativeHnsw.Bench.Engines;
 

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using NativeHnsw.Bench.Data;
 using NativeHnsw.Bench.Measurements;
 using NativeHnsw.Bench.Reports;
-using NativeHnsw.Interop;
 using NativeHnsw.Data;
+using NativeHnsw.Interop;
 
 namespace NativeHnsw.Bench.Engines;
 

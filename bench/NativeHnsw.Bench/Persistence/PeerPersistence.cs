@@ -3,9 +3,9 @@ using NativeHnsw.Bench.Cli;
 using NativeHnsw.Bench.Engines;
 using NativeHnsw.Bench.Measurements;
 using NativeHnsw.Bench.Reports;
-using NativeHnsw.Interop;
-using NativeHnsw.IndexFiles;
 using NativeHnsw.Data;
+using NativeHnsw.IndexFiles;
+using NativeHnsw.Interop;
 
 namespace NativeHnsw.Bench.Persistence;
 

@@ -1,5 +1,5 @@
-using ScottPlot;
 using NativeHnsw.Bench.Reports;
+using ScottPlot;
 
 namespace NativeHnsw.Bench.Persistence;
 

@@ -3,8 +3,8 @@ using System.Globalization;
 using NativeHnsw.Bench.Cli;
 using NativeHnsw.Bench.Measurements;
 using NativeHnsw.Bench.Reports;
-using NativeHnsw.Storage;
 using NativeHnsw.Data;
+using NativeHnsw.Storage;
 
 namespace NativeHnsw.Bench.Store;
 

@@ -30,7 +30,11 @@ internal sealed class S3ChunkStore(S3Target target) : IChunkStore
         using var body = new MemoryStream(framed.ToArray(), writable: false);
         target.Call(null, $"store chunk {sha256}", () => target.Client.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = target.Options.Bucket, Key = KeyOf(sha256), InputStream = body, AutoCloseStream = false, UseChunkEncoding = false,
+            BucketName = target.Options.Bucket,
+            Key = KeyOf(sha256),
+            InputStream = body,
+            AutoCloseStream = false,
+            UseChunkEncoding = false,
         }));
         return true;
     }
@@ -62,7 +66,11 @@ internal sealed class S3ChunkStore(S3Target target) : IChunkStore
         using var body = new MemoryStream(ChunkLease.Encode(startedUtc), writable: false);
         target.Call(null, $"write lease '{name}'", () => target.Client.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = target.Options.Bucket, Key = LeaseKey(name), InputStream = body, AutoCloseStream = false, UseChunkEncoding = false,
+            BucketName = target.Options.Bucket,
+            Key = LeaseKey(name),
+            InputStream = body,
+            AutoCloseStream = false,
+            UseChunkEncoding = false,
         }));
     }
 

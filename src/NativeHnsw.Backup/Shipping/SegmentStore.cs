@@ -1,5 +1,5 @@
-using NativeHnsw.IO;
 using Amazon.S3.Model;
+using NativeHnsw.IO;
 
 namespace NativeHnsw.Backup;
 
@@ -106,7 +106,9 @@ public abstract class SegmentStore
             {
                 var listed = target.Call(null, "list the change segments", () => target.Client.ListObjectsV2Async(new ListObjectsV2Request
                 {
-                    BucketName = target.Options.Bucket, Prefix = prefix, ContinuationToken = token,
+                    BucketName = target.Options.Bucket,
+                    Prefix = prefix,
+                    ContinuationToken = token,
                 }));
                 names.AddRange((listed.S3Objects ?? []).Select(o => o.Key[prefix.Length..]));
                 token = listed.IsTruncated == true ? listed.NextContinuationToken : null;
@@ -121,7 +123,11 @@ public abstract class SegmentStore
             using var body = new MemoryStream(bytes, writable: false);
             target.Call(null, $"write {segment}", () => target.Client.PutObjectAsync(new PutObjectRequest
             {
-                BucketName = target.Options.Bucket, Key = KeyOf(segment.Name), InputStream = body, AutoCloseStream = false, UseChunkEncoding = false,
+                BucketName = target.Options.Bucket,
+                Key = KeyOf(segment.Name),
+                InputStream = body,
+                AutoCloseStream = false,
+                UseChunkEncoding = false,
             }));
         }
 

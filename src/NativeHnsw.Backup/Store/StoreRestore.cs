@@ -227,4 +227,5 @@ public static class StoreRestore
             throw new BackupMismatchException(backup.Id, $"cannot restore a store onto '{live}': it is a file");
         if (Directory.Exists(live) && !StoreFolder.IsStore(live) && Directory.EnumerateFileSystemEntries(live).Any())
             throw new BackupMismatchException(backup.Id, $"cannot restore a store onto '{live}': it is a folder that holds files but no {StoreFolder.DatabaseFileName}, so it is not a store (restoring would replace it)");
-    }}
+    }
+}

@@ -162,7 +162,9 @@ public sealed partial class S3Target : IBackupTarget, IDisposable
         {
             var listed = Call(id, id is null ? "list the backups" : "list its files", () => _client.ListObjectsV2Async(new ListObjectsV2Request
             {
-                BucketName = Options.Bucket, Prefix = prefix, ContinuationToken = token,
+                BucketName = Options.Bucket,
+                Prefix = prefix,
+                ContinuationToken = token,
             }));
             all.AddRange(listed.S3Objects ?? []);
             token = listed.IsTruncated == true ? listed.NextContinuationToken : null;

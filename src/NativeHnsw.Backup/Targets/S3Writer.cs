@@ -31,14 +31,19 @@ internal sealed class S3Writer : BackupWriter
             using var body = new MemoryStream(part, 0, first, writable: false);
             _target.Call(Id, $"upload '{fileName}'", () => _target.Client.PutObjectAsync(new PutObjectRequest
             {
-                BucketName = _target.Options.Bucket, Key = key, InputStream = body, AutoCloseStream = false, UseChunkEncoding = false,
+                BucketName = _target.Options.Bucket,
+                Key = key,
+                InputStream = body,
+                AutoCloseStream = false,
+                UseChunkEncoding = false,
             }));
             return new BackupFileEntry(fileName, role, total, Convert.ToHexStringLower(hash.GetHashAndReset()));
         }
 
         string uploadId = _target.Call(Id, $"start the multipart upload of '{fileName}'", () => _target.Client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
         {
-            BucketName = _target.Options.Bucket, Key = key,
+            BucketName = _target.Options.Bucket,
+            Key = key,
         })).UploadId;
         try
         {
@@ -51,7 +56,13 @@ internal sealed class S3Writer : BackupWriter
                     int n = number;
                     var response = _target.Call(Id, $"upload part {n} of '{fileName}'", () => _target.Client.UploadPartAsync(new UploadPartRequest
                     {
-                        BucketName = _target.Options.Bucket, Key = key, UploadId = uploadId, PartNumber = n, InputStream = body, PartSize = body.Length, UseChunkEncoding = false,
+                        BucketName = _target.Options.Bucket,
+                        Key = key,
+                        UploadId = uploadId,
+                        PartNumber = n,
+                        InputStream = body,
+                        PartSize = body.Length,
+                        UseChunkEncoding = false,
                     }));
                     etags.Add(new PartETag(n, response.ETag));
                 }
@@ -62,7 +73,10 @@ internal sealed class S3Writer : BackupWriter
             }
             _target.Call(Id, $"complete the multipart upload of '{fileName}'", () => _target.Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
             {
-                BucketName = _target.Options.Bucket, Key = key, UploadId = uploadId, PartETags = etags,
+                BucketName = _target.Options.Bucket,
+                Key = key,
+                UploadId = uploadId,
+                PartETags = etags,
             }));
         }
         catch
@@ -85,7 +99,11 @@ internal sealed class S3Writer : BackupWriter
         using var body = new MemoryStream(manifest.ToUtf8Json(), writable: false);
         _target.Call(Id, "upload its manifest", () => _target.Client.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = _target.Options.Bucket, Key = _target.KeyOf(Id, BackupManifest.FileName), InputStream = body, AutoCloseStream = false, UseChunkEncoding = false,
+            BucketName = _target.Options.Bucket,
+            Key = _target.KeyOf(Id, BackupManifest.FileName),
+            InputStream = body,
+            AutoCloseStream = false,
+            UseChunkEncoding = false,
         }));
     }
 

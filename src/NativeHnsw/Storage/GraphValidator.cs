@@ -1,6 +1,6 @@
-using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using NativeHnsw.Graph;
 
 namespace NativeHnsw.IndexFiles;

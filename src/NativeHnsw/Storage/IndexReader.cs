@@ -1,9 +1,9 @@
-using System.Runtime.CompilerServices;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 using NativeHnsw.Distance;
 using NativeHnsw.Graph;
-using Microsoft.Win32.SafeHandles;
 
 namespace NativeHnsw.IndexFiles;
 

@@ -1,9 +1,9 @@
-using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using NativeHnsw.Graph;
 using Microsoft.Win32.SafeHandles;
+using NativeHnsw.Graph;
 using NativeHnsw.IO;
 
 namespace NativeHnsw.IndexFiles;
@@ -44,12 +44,12 @@ internal static class IndexWriter
                 long paddingStart = i == 0 ? s.Offset : sections[i - 1].End;
                 WriteZeros(handle, paddingStart, s.Offset - paddingStart, buffer);
                 if (s.Id switch
-                    {
-                        SectionId.Quantizer => parameters.Length != s.Length,
-                        SectionId.LabelIndex => labelIndex.Length * sizeof(int) != s.Length,
-                        SectionId.UpperIndex => upperIndex.Length * sizeof(int) != s.Length,
-                        _ => !storage.Holds(s.Id),
-                    })
+                {
+                    SectionId.Quantizer => parameters.Length != s.Length,
+                    SectionId.LabelIndex => labelIndex.Length * sizeof(int) != s.Length,
+                    SectionId.UpperIndex => upperIndex.Length * sizeof(int) != s.Length,
+                    _ => !storage.Holds(s.Id),
+                })
                     throw new InvalidOperationException($"Nothing to write as section {s.Id}.");
                 checksums[i] = s.Id switch
                 {

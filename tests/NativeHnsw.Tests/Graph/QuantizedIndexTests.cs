@@ -132,7 +132,11 @@ public sealed class QuantizedIndexTests(ITestOutputHelper output)
         var data = Datasets.Gaussian(n, dims, seed: 21);
         using var index = new HnswIndex(new HnswOptions
         {
-            Dimensions = dims, Metric = DistanceMetric.L2, Quantization = VectorQuantization.Int8, QuantizerTrainingSize = 500, InitialCapacity = 16,
+            Dimensions = dims,
+            Metric = DistanceMetric.L2,
+            Quantization = VectorQuantization.Int8,
+            QuantizerTrainingSize = 500,
+            InitialCapacity = 16,
         });
         for (int i = 0; i < n; i++)
         {

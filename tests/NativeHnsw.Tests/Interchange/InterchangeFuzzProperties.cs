@@ -188,8 +188,13 @@ public sealed class InterchangeFuzzProperties : IDisposable
             return;
         int value = random.Next(7) switch
         {
-            0 => 0, 1 => -1, 2 => int.MaxValue, 3 => int.MinValue, 4 => random.Next(-3, 70),
-            5 => BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at)) + random.Next(-2, 3), _ => random.Next(),
+            0 => 0,
+            1 => -1,
+            2 => int.MaxValue,
+            3 => int.MinValue,
+            4 => random.Next(-3, 70),
+            5 => BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at)) + random.Next(-2, 3),
+            _ => random.Next(),
         };
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at), value);
     }
@@ -200,7 +205,11 @@ public sealed class InterchangeFuzzProperties : IDisposable
             return;
         long value = random.Next(6) switch
         {
-            0 => 0, 1 => -1, 2 => long.MaxValue, 3 => 1L << random.Next(63), 4 => random.Next(-3, 70),
+            0 => 0,
+            1 => -1,
+            2 => long.MaxValue,
+            3 => 1L << random.Next(63),
+            4 => random.Next(-3, 70),
             _ => BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(at)) + random.Next(-2, 3),
         };
         BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(at), value);

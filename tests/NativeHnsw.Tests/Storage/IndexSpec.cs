@@ -20,7 +20,7 @@ public sealed record IndexSpec(int Dimensions, int Count, DistanceMetric Metric,
         from randomLabels in Gen.Elements(true, false)
         from threads in Gen.Elements(1, 1, 2)
         from seed in Gen.Choose(0, int.MaxValue)
-        // Large shapes are kept cheap: one of the two dimensions stays small.
+            // Large shapes are kept cheap: one of the two dimensions stays small.
         let d = count > 400 ? Math.Min(dims, 48) : dims
         select new IndexSpec(d, count, metric, m, efc, ef, deletes, replaces, randomLabels, threads, seed);
 

@@ -152,8 +152,14 @@ public sealed class QuantizedFileTests
         var fixtures = Path.Combine(new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Parent!.FullName, "Fixtures");
         using var index = new HnswIndex(new HnswOptions
         {
-            Dimensions = 8, Metric = DistanceMetric.L2, M = 4, EfConstruction = 24, DefaultEf = 12,
-            Quantization = VectorQuantization.Int8, QuantizerTrainingSize = 60, Seed = 1_234,
+            Dimensions = 8,
+            Metric = DistanceMetric.L2,
+            M = 4,
+            EfConstruction = 24,
+            DefaultEf = 12,
+            Quantization = VectorQuantization.Int8,
+            QuantizerTrainingSize = 60,
+            Seed = 1_234,
         });
         var data = Datasets.Gaussian(120, 8, seed: 1_234);
         for (int i = 0; i < 120; i++)
@@ -247,7 +253,12 @@ public sealed class QuantizedFileTests
     {
         var index = new HnswIndex(new HnswOptions
         {
-            Dimensions = dims, Metric = metric, M = 6, EfConstruction = 40, Quantization = quantization, QuantizerTrainingSize = trainingSize,
+            Dimensions = dims,
+            Metric = metric,
+            M = 6,
+            EfConstruction = 40,
+            Quantization = quantization,
+            QuantizerTrainingSize = trainingSize,
         });
         index.AddRange(Datasets.RowLabels(n), Datasets.Gaussian(n, dims, seed));
         return index;
