@@ -136,7 +136,7 @@ public static class IndexRestore
         }
         finally
         {
-            TryDelete(path);
+            FileCleanup.TryDeleteFile(path);
         }
     }
 
@@ -212,18 +212,5 @@ public static class IndexRestore
         var actual = IndexSummary.From(got) with { FormatVersion = expected.FormatVersion };
         if (actual != expected)
             throw new BackupIntegrityException(backup.Id, $"the restored index does not match the manifest: it has {actual}, the manifest says {expected}");
-    }
-
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A leftover hidden staging file never replaces live data.
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using NativeHnsw.IO;
 using NativeHnsw.Storage;
 using static NativeHnsw.Backup.RestoreCommon;
 
@@ -84,7 +85,7 @@ public static class PointInTimeRestore
             finally
             {
                 if (!moved)
-                    StoreBackup.TryDeleteFolder(staging);
+                    FileCleanup.TryDeleteFolder(staging);
             }
         }
         throw new BackupNotFoundException(null, $"no full store snapshot in {target.Description} can be brought to {point}" +

@@ -1,4 +1,5 @@
 using NativeHnsw.Backup.Internal;
+using NativeHnsw.IO;
 using NativeHnsw.Storage;
 
 namespace NativeHnsw.Backup;
@@ -35,7 +36,7 @@ public static class StoreBackup
         }
         finally
         {
-            TryDeleteFolder(folder);
+            FileCleanup.TryDeleteFolder(folder);
         }
     }
 
@@ -98,7 +99,7 @@ public static class StoreBackup
         }
         finally
         {
-            TryDeleteFolder(folder);
+            FileCleanup.TryDeleteFolder(folder);
         }
     }
 
@@ -246,18 +247,5 @@ public static class StoreBackup
         return options.Chunked && chunkAs is { } kind
             ? writer.WriteChunked(name, role, stream, kind, progress)
             : writer.Write(name, role, stream, progress);
-    }
-
-    internal static void TryDeleteFolder(string folder)
-    {
-        try
-        {
-            if (Directory.Exists(folder))
-                Directory.Delete(folder, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A leftover temporary copy never replaces live data.
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using NativeHnsw.Backup.Internal;
+using NativeHnsw.IO;
 using NativeHnsw.Storage;
 using static NativeHnsw.Backup.RestoreCommon;
 
@@ -54,7 +55,7 @@ public static class StoreRestore
                 {
                     string? destination = Destination(link, file, staging, deltas);
                     if (destination is not null)
-                        CreateFolder(link, Path.GetDirectoryName(destination)!);
+                        EnsureFolder(link, Path.GetDirectoryName(destination)!);
                     bytes += IndexRestore.Fetch(target, link, file, destination, options.Progress);
                     files++;
                 }
@@ -97,7 +98,7 @@ public static class StoreRestore
         finally
         {
             if (!switched)
-                StoreBackup.TryDeleteFolder(staging);
+                FileCleanup.TryDeleteFolder(staging);
         }
         return new RestoreReport(backup, [.. chain.Select(c => c.Id)], live, options.DryRun, switched, steps);
     }
@@ -114,7 +115,7 @@ public static class StoreRestore
         }
         finally
         {
-            StoreBackup.TryDeleteFolder(path);
+            FileCleanup.TryDeleteFolder(path);
         }
     }
 
@@ -137,18 +138,6 @@ public static class StoreRestore
             return Path.Combine(staging, owner.CheckpointPath!.Replace('/', Path.DirectorySeparatorChar));
         }
         return null;
-    }
-
-    private static void CreateFolder(BackupManifest backup, string folder)
-    {
-        try
-        {
-            Directory.CreateDirectory(folder);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BackupDestinationException(backup.Id, $"cannot create the staging folder '{folder}': {e.Message}", e);
-        }
     }
 
     private static PersistentClient OpenStaged(BackupManifest backup, string staging)
