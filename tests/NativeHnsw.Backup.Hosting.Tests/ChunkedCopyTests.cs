@@ -30,11 +30,11 @@ public sealed class ChunkedCopyTests(S3rverFixture s3) : IClassFixture<S3rverFix
         Assert.Equal([first.Id, second.Id], copied.Events.Where(e => e.Kind == JobEventKind.BackupMade && e.Target == "off").Select(e => e.BackupId));
         var off = new LocalFolderTarget(dir.File("off"));
         Assert.All(off.ListIds(), id => Assert.Empty(off.ListFiles(id)));
-        Assert.Equal(Referenced(first, second), [.. ChunkFiles(off).Keys]);
+        Assert.Equal(ChunkedTestData.Referenced(first, second), [.. ChunkedTestData.ChunkFiles(off).Keys]);
         AssertRestoresIdentical(off, second, live, dir.File("restored.hnsw"));
 
         // Quota and cost: the chunks the target holds, each once, as stored; not the files' lengths summed per backup.
-        long held = ChunkFiles(off).Values.Sum(f => new FileInfo(f).Length);
+        long held = ChunkedTestData.ChunkFiles(off).Values.Sum(f => new FileInfo(f).Length);
         Assert.Equal(held, CapacityHistory.Measure(off, time.GetUtcNow()).Bytes);
         Assert.Equal(held, BackupJobExecutor.CostReport(policy).Single(r => r.Target == "off").Bytes);
         Assert.True(held < first.Files.Sum(f => f.Length) + second.Files.Sum(f => f.Length));
@@ -43,8 +43,8 @@ public sealed class ChunkedCopyTests(S3rverFixture s3) : IClassFixture<S3rverFix
         Assert.All(clean.Findings, f => Assert.Equal(BackupState.Ok, f.State));
 
         // One byte flipped in a chunk only the newer backup holds: that backup is damaged and marked, the older one is not.
-        string onlySecond = Referenced(second).Except(Referenced(first)).First();
-        Damage(ChunkFiles(off)[onlySecond]);
+        string onlySecond = ChunkedTestData.Referenced(second).Except(ChunkedTestData.Referenced(first)).First();
+        Damage(ChunkedTestData.ChunkFiles(off)[onlySecond]);
         var damaged = TargetScrubber.Scrub(off, time, CancellationToken.None);
         Assert.Equal(BackupState.Ok, damaged.Findings.Single(f => f.Backup.Id == first.Id).State);
         var bad = damaged.Findings.Single(f => f.Backup.Id == second.Id);
@@ -57,8 +57,8 @@ public sealed class ChunkedCopyTests(S3rverFixture s3) : IClassFixture<S3rverFix
         var pruned = Run(executor, policy with { Retention = new RetentionSettings(Daily: 1, Weekly: 0, Monthly: 0) }, JobType.Prune);
         Assert.Equal(JobOutcome.Succeeded, pruned.Outcome);
         Assert.Equal([second.Id], hot.ListIds());
-        Assert.Equal(Referenced(second), [.. ChunkFiles(hot).Keys]);
-        Assert.Equal(Referenced(second), [.. ChunkFiles(off).Keys]);
+        Assert.Equal(ChunkedTestData.Referenced(second), [.. ChunkedTestData.ChunkFiles(hot).Keys]);
+        Assert.Equal(ChunkedTestData.Referenced(second), [.. ChunkedTestData.ChunkFiles(off).Keys]);
         AssertRestoresIdentical(hot, second, live, dir.File("restored-after-prune.hnsw"));
     }
 
@@ -74,8 +74,14 @@ public sealed class ChunkedCopyTests(S3rverFixture s3) : IClassFixture<S3rverFix
         var (first, second) = TwoChunkedBackups(live, hot, time);
         var s3Target = new TargetPolicy
         {
-            Name = "s3", Type = TargetType.S3, Tier = "cold", Bucket = S3rverFixture.Bucket, Prefix = "chunked-" + Guid.NewGuid().ToString("N"),
-            Endpoint = s3.Endpoint, AccessKeyVariable = KeyVariable, SecretKeyVariable = KeyVariable,
+            Name = "s3",
+            Type = TargetType.S3,
+            Tier = "cold",
+            Bucket = S3rverFixture.Bucket,
+            Prefix = "chunked-" + Guid.NewGuid().ToString("N"),
+            Endpoint = s3.Endpoint,
+            AccessKeyVariable = KeyVariable,
+            SecretKeyVariable = KeyVariable,
         };
         var policy = Policy(live, dir, s3Target);
         var executor = new BackupJobExecutor(time, NullLogger<BackupJobExecutor>.Instance);
@@ -86,7 +92,7 @@ public sealed class ChunkedCopyTests(S3rverFixture s3) : IClassFixture<S3rverFix
         Assert.Equal([first.Id, second.Id], copied.Events.Where(e => e.Kind == JobEventKind.BackupMade && e.Target == "s3").Select(e => e.BackupId));
         using var targets = new PolicyTargets(policy);
         var remote = targets["s3"];
-        Assert.Equal(Referenced(first, second), [.. remote.Chunks.List().Select(c => c.Sha256).Order(StringComparer.Ordinal)]);
+        Assert.Equal(ChunkedTestData.Referenced(first, second), [.. remote.Chunks.List().Select(c => c.Sha256)]);
         AssertRestoresIdentical(remote, second, live, dir.File("restored.hnsw"));
         Assert.Equal(remote.Chunks.List().Sum(c => c.StoredLength), CapacityHistory.Measure(remote, time.GetUtcNow()).Bytes);
         Assert.All(Run(executor, policy, JobType.Scrub).Events, e => Assert.Equal(0, e.Failures));
@@ -98,16 +104,12 @@ public sealed class ChunkedCopyTests(S3rverFixture s3) : IClassFixture<S3rverFix
     private static (BackupManifest First, BackupManifest Second) TwoChunkedBackups(string live, IBackupTarget target, FakeTimeProvider time)
     {
         var first = IndexBackup.BackupFile(live, target, new BackupOptions { Chunked = true, CreatedUtc = time.GetUtcNow() });
-        using (var index = HnswIndex.Load(live))
-        {
-            index.AddRange(Enumerable.Range(0, 30).Select(i => 1_000_000L + i).ToArray(), Datasets.Gaussian(30, index.Dimensions, 11), maxDegreeOfParallelism: 1);
-            index.Save(live);
-        }
+        ChunkedTestData.Grow(live, 30, seed: 11);
         time.Advance(TimeSpan.FromHours(1));
         var second = IndexBackup.BackupFile(live, target, new BackupOptions { Chunked = true, CreatedUtc = time.GetUtcNow() });
         Assert.All(first.Files.Concat(second.Files), f => Assert.NotNull(f.Chunks));
-        Assert.NotEmpty(Referenced(second).Except(Referenced(first)));
-        Assert.NotEmpty(Referenced(second).Intersect(Referenced(first)));
+        Assert.NotEmpty(ChunkedTestData.Referenced(second).Except(ChunkedTestData.Referenced(first)));
+        Assert.NotEmpty(ChunkedTestData.Referenced(second).Intersect(ChunkedTestData.Referenced(first)));
         return (first, second);
     }
 
@@ -137,21 +139,5 @@ public sealed class ChunkedCopyTests(S3rverFixture s3) : IClassFixture<S3rverFix
         byte[] bytes = File.ReadAllBytes(path);
         bytes[bytes.Length / 2] ^= 0x5A;
         File.WriteAllBytes(path, bytes);
-    }
-
-    private static SortedSet<string> Referenced(params BackupManifest[] backups) =>
-        new(backups.SelectMany(b => b.Files).SelectMany(f => f.Chunks ?? []).Select(c => c.Sha256), StringComparer.Ordinal);
-
-    /// <summary>The chunk files of a local target, by key, in key order.</summary>
-    private static SortedDictionary<string, string> ChunkFiles(LocalFolderTarget target)
-    {
-        string root = Path.Combine(target.Root, ".chunks");
-        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        if (Directory.Exists(root))
-        {
-            foreach (string f in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f).Length == 64 && !f.Contains("leases", StringComparison.Ordinal)))
-                files[Path.GetFileName(f)] = f;
-        }
-        return files;
     }
 }
