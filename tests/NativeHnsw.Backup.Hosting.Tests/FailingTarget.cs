@@ -24,6 +24,8 @@ internal sealed class FailingTarget(LocalFolderTarget inner, Func<int, bool> fai
 
     public IBackupWriter Begin(string id) => new Writer(this, inner.Begin(id));
 
+    public IChunkStore Chunks => inner.Chunks;
+
     private bool NextWriteFails() => failWrite(++_writes);
 
     public void Delete(string id) => inner.Delete(id);
@@ -46,6 +48,22 @@ internal sealed class FailingTarget(LocalFolderTarget inner, Func<int, bool> fai
                 throw new BackupTargetException(Id, $"cannot write '{fileName}': no space left on device (simulated)");
             return writer.Write(fileName, role, content, bytesWritten);
         }
+
+        public BackupFileEntry WriteChunked(string fileName, string role, Stream content, ChunkedFileKind kind, IProgress<long>? bytesWritten = null)
+        {
+            if (owner.NextWriteFails())
+                throw new BackupTargetException(Id, $"cannot write '{fileName}': no space left on device (simulated)");
+            return writer.WriteChunked(fileName, role, content, kind, bytesWritten);
+        }
+
+        public BackupFileEntry CopyChunked(BackupFileEntry file, IChunkStore source)
+        {
+            if (owner.NextWriteFails())
+                throw new BackupTargetException(Id, $"cannot write '{file.Name}': no space left on device (simulated)");
+            return writer.CopyChunked(file, source);
+        }
+
+        public long StoredBytes => writer.StoredBytes;
 
         public void Commit(BackupManifest manifest) => writer.Commit(manifest);
 

@@ -1,7 +1,8 @@
 namespace NativeHnsw.Backup.Hosting;
 
 /// <summary>
-/// Re-reads every file of every backup in a target and checks its length and SHA-256 against the manifest, then each
+/// Re-reads every file of every backup in a target (a chunked one through its chunks, each checked against its key)
+/// and checks its length and SHA-256 against the manifest, then each
 /// incremental's chain. A damaged copy, and an incremental that depends on one (or on a parent that is gone), is marked
 /// (<see cref="DamageMarks"/>); a copy found whole again loses its mark. Manifests are never edited.
 /// </summary>

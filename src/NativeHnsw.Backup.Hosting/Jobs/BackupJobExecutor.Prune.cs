@@ -6,7 +6,8 @@ public sealed partial class BackupJobExecutor
     /// Retention per source over the whole catalog: a backup is one backup whichever targets (tiers) hold it, so the
     /// counts are not multiplied by the number of copies. A pruned backup is deleted from every target that holds it,
     /// newest first. Backups of no policy source, and backups whose manifest is unreadable, are never deleted. Then
-    /// sweeps the leftovers of writers that died, in every target.
+    /// sweeps the leftovers of writers that died, and collects the chunks no backup references any more (those of
+    /// backups pruned now, moved to a colder tier, or copies that failed their read-back), in every target.
     /// </summary>
     private JobRunResult Prune(BackupPolicy policy, JobPolicy job, PolicyTargets targets, CancellationToken cancellationToken)
     {
@@ -42,12 +43,20 @@ public sealed partial class BackupJobExecutor
         {
             try
             {
-                foreach (string swept in targets[t.Name].SweepLeftovers(BackupPruner.DefaultLeftoverAge, _time.GetUtcNow(), dryRun: false))
+                var target = targets[t.Name];
+                foreach (string swept in target.SweepLeftovers(BackupPruner.DefaultLeftoverAge, _time.GetUtcNow(), dryRun: false))
                     _logger.LogLeftoverSwept(t.Name, swept);
+                // Safe beside a backup or copy writing chunks at this moment (the collector's leases); one running
+                // defers the collection to the next prune.
+                var chunks = ChunkCollector.Collect(target, _time.GetUtcNow(), dryRun: false);
+                if (chunks.Skipped is { } reason)
+                    _logger.LogChunksNotCollected(t.Name, reason);
+                else if (chunks.Deleted > 0)
+                    _logger.LogChunksCollected(t.Name, chunks.Deleted, chunks.DeletedBytes, chunks.Kept);
             }
             catch (Exception e) when (IsExpected(e))
             {
-                _logger.LogUnusableBackup(t.Name, "cannot sweep leftovers: " + e.Message);
+                _logger.LogUnusableBackup(t.Name, "cannot sweep leftovers or collect chunks: " + e.Message);
             }
         }
         return JobRunResult.From(events, Summary(events, "pruned"));

@@ -53,7 +53,7 @@ public sealed partial class BackupJobExecutor
         foreach (var t in policy.Targets)
         {
             var catalog = BackupCatalog.Load(targets[t.Name]);
-            long bytes = catalog.Backups.Sum(m => m.Files.Sum(f => f.Length));
+            long bytes = PolicyCatalog.StoredBytes(targets[t.Name], catalog.Backups);
             rows.Add(new TargetCost(t.Name, t.Tier, catalog.Backups.Count, bytes, t.PricePerGbMonth is { } p ? bytes / BytesPerGb * p : null));
         }
         return rows;

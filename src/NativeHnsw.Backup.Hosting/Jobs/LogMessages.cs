@@ -15,4 +15,10 @@ internal static partial class LogMessages
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Target {Target}: swept {Leftover}, left by a writer that never finished")]
     public static partial void LogLeftoverSwept(this ILogger logger, string target, string leftover);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Target {Target}: {Deleted} unreferenced chunks deleted ({DeletedBytes} bytes), {Kept} kept")]
+    public static partial void LogChunksCollected(this ILogger logger, string target, int deleted, long deletedBytes, int kept);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Target {Target}: chunks not collected: {Reason}")]
+    public static partial void LogChunksNotCollected(this ILogger logger, string target, string reason);
 }

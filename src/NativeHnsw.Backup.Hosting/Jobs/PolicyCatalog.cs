@@ -41,7 +41,17 @@ internal sealed class PolicyCatalog
     public IReadOnlyList<BackupManifest> BackupsOf(string source) =>
         [.. Entries.Where(e => e.SourceName == source).DistinctBy(e => e.Manifest.Id).Select(e => e.Manifest).OrderBy(m => m.CreatedUtc).ThenBy(m => m.Id, StringComparer.Ordinal)];
 
-    public static long StoredBytes(IBackupTarget target) => BackupCatalog.Load(target).Backups.Sum(m => m.Files.Sum(f => f.Length));
+    public static long StoredBytes(IBackupTarget target) => StoredBytes(target, BackupCatalog.Load(target).Backups);
+
+    /// <summary>
+    /// The bytes <paramref name="target"/> takes for <paramref name="backups"/> (its readable ones): their whole files,
+    /// plus every chunk of its chunk store once, as stored (compressed, framed). A chunk shared by several backups is
+    /// held once, and one no backup references any more still takes its space until a prune collects it, so the chunk
+    /// store's own listing is the measure a quota needs, not the manifests' file lengths or their storedBytes (what
+    /// each backup added when it was written, in whichever target that was).
+    /// </summary>
+    public static long StoredBytes(IBackupTarget target, IEnumerable<BackupManifest> backups) =>
+        backups.Sum(m => m.Files.Where(f => f.Chunks is null).Sum(f => f.Length)) + target.Chunks.List().Sum(c => c.StoredLength);
 
     /// <summary>The manifests' full, incremental-chain order: <paramref name="backup"/>'s ancestors first.</summary>
     public static IReadOnlyList<BackupManifest> ChainOf(IBackupTarget target, BackupManifest backup) => BackupCatalog.Load(target).ChainOf(backup);

@@ -50,6 +50,6 @@ public static class CapacityHistory
     {
         ArgumentNullException.ThrowIfNull(target);
         var backups = BackupCatalog.Load(target).Backups;
-        return new CapacitySample(now, backups.Sum(m => m.Files.Sum(f => f.Length)), backups.Count);
+        return new CapacitySample(now, PolicyCatalog.StoredBytes(target, backups), backups.Count);
     }
 }

@@ -58,7 +58,7 @@ public static class PointInTimeRestore
             try
             {
                 clock.Restart();
-                StoreRestore.Restore(target, BackupSelector.ById(snapshot.Id), staging, new RestoreOptions { Progress = options?.Progress });
+                StoreRestore.Restore(target, BackupSelector.ById(snapshot.Id), staging, new RestoreOptions { Progress = options?.Progress }, keepChangeFeed: true);
                 var position = ChangeFeed.ReadPosition(staging);
                 if (!position.Enabled)
                 {

@@ -18,7 +18,11 @@ namespace NativeHnsw.Backup;
 public static class StoreRestore
 {
     /// <exception cref="BackupException">A check failed, or the live store is in use; the message names the backup and the problem.</exception>
-    public static RestoreReport Restore(IBackupTarget target, BackupSelector selector, string storeFolder, RestoreOptions? options = null)
+    public static RestoreReport Restore(IBackupTarget target, BackupSelector selector, string storeFolder, RestoreOptions? options = null) =>
+        Restore(target, selector, storeFolder, options, keepChangeFeed: false);
+
+    /// <param name="keepChangeFeed">Leave the backup's change-shipping log as it was (a point-in-time restore reads its position, then disables it itself).</param>
+    internal static RestoreReport Restore(IBackupTarget target, BackupSelector selector, string storeFolder, RestoreOptions? options, bool keepChangeFeed)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(selector);
@@ -90,6 +94,9 @@ public static class StoreRestore
             if (!options.DryRun)
             {
                 clock.Restart();
+                // A restored copy is not the store that was shipping: left on, its log would grow with nothing to ship it.
+                if (!keepChangeFeed)
+                    ChangeFeed.Disable(staging);
                 Switch(backup, staging, live);
                 switched = true;
                 steps.Add(Step("switch", $"renamed over {live}", clock));

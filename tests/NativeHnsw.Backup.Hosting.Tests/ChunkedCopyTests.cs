@@ -1,0 +1,143 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using NativeHnsw.Backup.Tests;
+
+namespace NativeHnsw.Backup.Hosting.Tests;
+
+/// <summary>
+/// Chunked index backups through the service: copied offsite (local and s3rver) chunk by chunk and read back whole,
+/// scrubbed chunk by chunk, measured for quotas by the chunks the target holds (each once), collected by prune.
+/// </summary>
+public sealed class ChunkedCopyTests(S3rverFixture s3) : IClassFixture<S3rverFixture>
+{
+    private const string KeyVariable = "NHNSW_HOSTING_TESTS_S3_KEY";
+    private static readonly DateTimeOffset s_start = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Offsite_LocalToLocal_CopiesChunks_ScrubsThem_CountsThemOnce_PruneCollects()
+    {
+        using var dir = new TempDirectory();
+        var time = new FakeTimeProvider(s_start);
+        string live = TestSources.SaveIndex(dir.File("docs.hnsw"), count: 5000, dimensions: 64);
+        var hot = new LocalFolderTarget(dir.File("hot"));
+        var (first, second) = TwoChunkedBackups(live, hot, time);
+        var policy = Policy(live, dir, new TargetPolicy { Name = "off", Type = TargetType.Local, Path = dir.File("off"), Tier = "hot" });
+        var executor = new BackupJobExecutor(time, NullLogger<BackupJobExecutor>.Instance);
+
+        var copied = Run(executor, policy, JobType.Offsite);
+
+        Assert.Equal(JobOutcome.Succeeded, copied.Outcome);
+        Assert.Equal([first.Id, second.Id], copied.Events.Where(e => e.Kind == JobEventKind.BackupMade && e.Target == "off").Select(e => e.BackupId));
+        var off = new LocalFolderTarget(dir.File("off"));
+        Assert.All(off.ListIds(), id => Assert.Empty(off.ListFiles(id)));
+        Assert.Equal(ChunkedTestData.Referenced(first, second), [.. ChunkedTestData.ChunkFiles(off).Keys]);
+        AssertRestoresIdentical(off, second, live, dir.File("restored.hnsw"));
+
+        // Quota and cost: the chunks the target holds, each once, as stored; not the files' lengths summed per backup.
+        long held = ChunkedTestData.ChunkFiles(off).Values.Sum(f => new FileInfo(f).Length);
+        Assert.Equal(held, CapacityHistory.Measure(off, time.GetUtcNow()).Bytes);
+        Assert.Equal(held, BackupJobExecutor.CostReport(policy).Single(r => r.Target == "off").Bytes);
+        Assert.True(held < first.Files.Sum(f => f.Length) + second.Files.Sum(f => f.Length));
+
+        var clean = TargetScrubber.Scrub(off, time, CancellationToken.None);
+        Assert.All(clean.Findings, f => Assert.Equal(BackupState.Ok, f.State));
+
+        // One byte flipped in a chunk only the newer backup holds: that backup is damaged and marked, the older one is not.
+        string onlySecond = ChunkedTestData.Referenced(second).Except(ChunkedTestData.Referenced(first)).First();
+        Damage(ChunkedTestData.ChunkFiles(off)[onlySecond]);
+        var damaged = TargetScrubber.Scrub(off, time, CancellationToken.None);
+        Assert.Equal(BackupState.Ok, damaged.Findings.Single(f => f.Backup.Id == first.Id).State);
+        var bad = damaged.Findings.Single(f => f.Backup.Id == second.Id);
+        Assert.Equal(BackupState.Damaged, bad.State);
+        Assert.Contains(onlySecond[..8], bad.Problem, StringComparison.Ordinal);
+        Assert.Equal(DamageMark.Damaged, DamageMarks.Read(off)[second.Id].State);
+        Assert.DoesNotContain(first.Id, DamageMarks.Read(off).Keys);
+
+        // Retention keeps one backup a day: the older goes from both targets, and its chunks with it.
+        var pruned = Run(executor, policy with { Retention = new RetentionSettings(Daily: 1, Weekly: 0, Monthly: 0) }, JobType.Prune);
+        Assert.Equal(JobOutcome.Succeeded, pruned.Outcome);
+        Assert.Equal([second.Id], hot.ListIds());
+        Assert.Equal(ChunkedTestData.Referenced(second), [.. ChunkedTestData.ChunkFiles(hot).Keys]);
+        Assert.Equal(ChunkedTestData.Referenced(second), [.. ChunkedTestData.ChunkFiles(off).Keys]);
+        AssertRestoresIdentical(hot, second, live, dir.File("restored-after-prune.hnsw"));
+    }
+
+    [Fact]
+    public void Offsite_LocalToS3_CopiesChunks_ReadsBackAndScrubsClean()
+    {
+        Assert.SkipWhen(s3.SkipReason is not null, s3.SkipReason ?? "");
+        Environment.SetEnvironmentVariable(KeyVariable, "S3RVER");
+        using var dir = new TempDirectory();
+        var time = new FakeTimeProvider(s_start);
+        string live = TestSources.SaveIndex(dir.File("docs.hnsw"), count: 5000, dimensions: 64);
+        var hot = new LocalFolderTarget(dir.File("hot"));
+        var (first, second) = TwoChunkedBackups(live, hot, time);
+        var s3Target = new TargetPolicy
+        {
+            Name = "s3",
+            Type = TargetType.S3,
+            Tier = "cold",
+            Bucket = S3rverFixture.Bucket,
+            Prefix = "chunked-" + Guid.NewGuid().ToString("N"),
+            Endpoint = s3.Endpoint,
+            AccessKeyVariable = KeyVariable,
+            SecretKeyVariable = KeyVariable,
+        };
+        var policy = Policy(live, dir, s3Target);
+        var executor = new BackupJobExecutor(time, NullLogger<BackupJobExecutor>.Instance);
+
+        var copied = Run(executor, policy, JobType.Offsite);
+
+        Assert.Equal(JobOutcome.Succeeded, copied.Outcome);
+        Assert.Equal([first.Id, second.Id], copied.Events.Where(e => e.Kind == JobEventKind.BackupMade && e.Target == "s3").Select(e => e.BackupId));
+        using var targets = new PolicyTargets(policy);
+        var remote = targets["s3"];
+        Assert.Equal(ChunkedTestData.Referenced(first, second), [.. remote.Chunks.List().Select(c => c.Sha256)]);
+        AssertRestoresIdentical(remote, second, live, dir.File("restored.hnsw"));
+        Assert.Equal(remote.Chunks.List().Sum(c => c.StoredLength), CapacityHistory.Measure(remote, time.GetUtcNow()).Bytes);
+        Assert.All(Run(executor, policy, JobType.Scrub).Events, e => Assert.Equal(0, e.Failures));
+        // A second offsite run finds both there and copies nothing.
+        Assert.DoesNotContain(Run(executor, policy, JobType.Offsite).Events, e => e.Kind == JobEventKind.BackupMade);
+    }
+
+    /// <summary>Two chunked backups of a growing index, an hour apart: some chunks shared (its vectors pass 1 MiB, one chunk), some only in the newer.</summary>
+    private static (BackupManifest First, BackupManifest Second) TwoChunkedBackups(string live, IBackupTarget target, FakeTimeProvider time)
+    {
+        var first = IndexBackup.BackupFile(live, target, new BackupOptions { Chunked = true, CreatedUtc = time.GetUtcNow() });
+        ChunkedTestData.Grow(live, 30, seed: 11);
+        time.Advance(TimeSpan.FromHours(1));
+        var second = IndexBackup.BackupFile(live, target, new BackupOptions { Chunked = true, CreatedUtc = time.GetUtcNow() });
+        Assert.All(first.Files.Concat(second.Files), f => Assert.NotNull(f.Chunks));
+        Assert.NotEmpty(ChunkedTestData.Referenced(second).Except(ChunkedTestData.Referenced(first)));
+        Assert.NotEmpty(ChunkedTestData.Referenced(second).Intersect(ChunkedTestData.Referenced(first)));
+        return (first, second);
+    }
+
+    private static BackupPolicy Policy(string live, TempDirectory dir, TargetPolicy offsite)
+    {
+        var policy = new BackupPolicy
+        {
+            Sources = [new SourcePolicy { Name = "docs", Type = SourceType.Index, Path = live, Target = "hot" }],
+            Targets = [new TargetPolicy { Name = "hot", Type = TargetType.Local, Path = dir.File("hot"), Tier = "hot" }, offsite],
+            Offsite = new OffsiteSettings { Target = offsite.Name },
+        };
+        policy.Validate();
+        return policy;
+    }
+
+    private static JobRunResult Run(BackupJobExecutor executor, BackupPolicy policy, JobType type) =>
+        executor.Run(policy, new JobPolicy { Name = "j", Type = type, Cron = "0 * * * *" }, CancellationToken.None);
+
+    private static void AssertRestoresIdentical(IBackupTarget target, BackupManifest backup, string live, string path)
+    {
+        IndexRestore.Restore(target, BackupSelector.ById(backup.Id), path);
+        Assert.Equal(File.ReadAllBytes(live), File.ReadAllBytes(path));
+    }
+
+    private static void Damage(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 2] ^= 0x5A;
+        File.WriteAllBytes(path, bytes);
+    }
+}
