@@ -9,15 +9,15 @@ namespace NativeHnsw.Backup.Tests;
 /// kill -9 of the writer and of the shipper at random moments, as child processes: the writer is the storage crash
 /// test's child (CrashPlan steps, "ack N" after each returns), the shipper is <c>nhnsw replicate --every 200ms</c>.
 /// Whenever the shipper has just been killed, every step acknowledged more than the interval plus a margin of
-/// <see cref="Margin"/> before the kill must restore at its acknowledgement time: the restored store equals the
+/// <see cref="s_margin"/> before the kill must restore at its acknowledgement time: the restored store equals the
 /// CrashPlan model after that step or a later one (never a partial step, never a gap).
 /// </summary>
 public sealed class ShippingCrashTests
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan s_interval = TimeSpan.FromMilliseconds(200);
 
     /// <summary>One round's time on a loaded machine: a snapshot read, a segment written and fsynced, the watermark moved.</summary>
-    private static readonly TimeSpan Margin = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan s_margin = TimeSpan.FromSeconds(3);
 
     private readonly List<(int Step, DateTimeOffset At)> _acks = [];
 
@@ -47,7 +47,7 @@ public sealed class ShippingCrashTests
                 var delay = TimeSpan.FromMilliseconds(random.Next(1_500, 3_000));
                 // The last round kills the shipper after it has run long enough for a check (see below).
                 if (round == Rounds - 1)
-                    delay = TimeSpan.FromTicks(Math.Max(delay.Ticks, (shipperStarted + (2 * Margin) + Interval + TimeSpan.FromSeconds(1) - DateTimeOffset.UtcNow).Ticks));
+                    delay = TimeSpan.FromTicks(Math.Max(delay.Ticks, (shipperStarted + (2 * s_margin) + s_interval + TimeSpan.FromSeconds(1) - DateTimeOffset.UtcNow).Ticks));
                 await Task.Delay(delay, TestContext.Current.CancellationToken);
                 int kill = round == Rounds - 1 ? 1 : random.Next(3); // 0 writer, 1 shipper, 2 both
                 var killedAt = DateTimeOffset.UtcNow;
@@ -69,8 +69,8 @@ public sealed class ShippingCrashTests
                     (int Step, DateTimeOffset At) due;
                     lock (_acks)
                         // A shipper just started has its own start-up (a process, maybe a base snapshot) before its first round:
-                        // the promise is for acknowledgements from Margin after its start on.
-                        due = _acks.LastOrDefault(a => a.At < killedAt - Interval - Margin && a.At > shipperStarted + Margin);
+                        // the promise is for acknowledgements from s_margin after its start on.
+                        due = _acks.LastOrDefault(a => a.At < killedAt - s_interval - s_margin && a.At > shipperStarted + s_margin);
                     if (due.At != default)
                     {
                         CheckRestoresAt(target, dir.File($"check-{round}"), due, seed);

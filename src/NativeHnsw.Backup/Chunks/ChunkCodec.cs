@@ -21,10 +21,10 @@ public static class ChunkCodec
 
     // A Zstandard context costs megabytes to set up: one per thread, reused for every chunk.
     [ThreadStatic]
-    private static Compressor? t_compressor;
+    private static Compressor? s_compressor;
 
     [ThreadStatic]
-    private static Decompressor? t_decompressor;
+    private static Decompressor? s_decompressor;
 
     private static ReadOnlySpan<byte> Magic => "NHCK"u8;
 
@@ -39,7 +39,7 @@ public static class ChunkCodec
     {
         if (compress)
         {
-            var packed = (t_compressor ??= new Compressor(ZstdLevel)).Wrap(chunk);
+            var packed = (s_compressor ??= new Compressor(ZstdLevel)).Wrap(chunk);
             if (packed.Length < chunk.Length - chunk.Length / 32)
                 return Frame(Zstd, chunk.Length, packed);
         }
@@ -66,7 +66,7 @@ public static class ChunkCodec
             case Zstd:
                 try
                 {
-                    if ((t_decompressor ??= new Decompressor()).Unwrap(payload, destination) != length)
+                    if ((s_decompressor ??= new Decompressor()).Unwrap(payload, destination) != length)
                         return "it decompresses to fewer bytes than its frame says";
                 }
                 catch (ZstdException e)
