@@ -21,7 +21,15 @@ public sealed class SimulatedYearTests(S3rverFixture s3) : IClassFixture<S3rverF
         RunYear(new Random(400), days: 400, incrementalCron: "5 */12 * * *", retention: new RetentionSettings(7, 4, 12), outages: 3, offsiteS3: false);
 
     [Property(MaxTest = 2)]
-    public void RandomPoliciesAndOutages_OffsiteToS3_TheLawsHold(int seed)
+    public void RandomPoliciesAndOutages_OffsiteToS3_TheLawsHold(int seed) => RandomYear(seed);
+
+    // Seeds that once found a fault in the test itself (an outage shorter than a day that missed no nightly slot).
+    [Theory]
+    [InlineData(41)]
+    [InlineData(46)]
+    public void RandomPoliciesAndOutages_OffsiteToS3_KnownSeeds(int seed) => RandomYear(seed);
+
+    private void RandomYear(int seed)
     {
         Assert.SkipWhen(s3.SkipReason is not null, s3.SkipReason ?? "");
         var random = new Random(seed);
@@ -91,7 +99,7 @@ public sealed class SimulatedYearTests(S3rverFixture s3) : IClassFixture<S3rverF
             .Order()
             .Select(at => (From: at, To: at.AddHours(random.Next(20, 97))))
             .ToList();
-        var restarts = new List<DateTimeOffset>();
+        var restarts = new List<(DateTimeOffset StoppedAt, DateTimeOffset At)>();
         string state = dir.File("state.json");
         var service = Start(policy, workload, time, state, out var idle);
         try
@@ -107,8 +115,11 @@ public sealed class SimulatedYearTests(S3rverFixture s3) : IClassFixture<S3rverF
                     service.Dispose();
                     var window = windows[0];
                     windows.RemoveAt(0);
-                    time.Advance(window.To - time.GetUtcNow());
-                    restarts.Add(time.GetUtcNow());
+                    var stoppedAt = time.GetUtcNow();
+                    // Windows may overlap; one that ends before the clock has nothing left to skip.
+                    if (window.To > stoppedAt)
+                        time.Advance(window.To - stoppedAt);
+                    restarts.Add((stoppedAt, time.GetUtcNow()));
                     service = Start(policy, workload, time, state, out idle);
                     continue;
                 }
@@ -124,11 +135,16 @@ public sealed class SimulatedYearTests(S3rverFixture s3) : IClassFixture<S3rverF
         Assert.Empty(workload.Violations);
         Assert.Equal(1, workload.MaxConcurrent);
         // After each restart every job runs at most once before time moves on (missed slots fold into one run).
-        foreach (var at in restarts)
+        // A nightly slot (02:00) that fell inside the outage runs at the restart.
+        foreach (var (stoppedAt, at) in restarts)
         {
             var atRestart = workload.Runs.Where(r => r.At == at).Select(r => r.Job).ToList();
             Assert.Equal(atRestart.Distinct().Count(), atRestart.Count);
-            Assert.Contains("nightly", atRestart);
+            var nextNightly = new DateTimeOffset(stoppedAt.UtcDateTime.Date, TimeSpan.Zero).AddHours(2);
+            if (nextNightly <= stoppedAt)
+                nextNightly = nextNightly.AddDays(1);
+            if (nextNightly <= at)
+                Assert.Contains("nightly", atRestart);
         }
 
         // A last round of the housekeeping jobs at the end, so the laws are checked in their settled state.
