@@ -34,6 +34,9 @@ internal readonly unsafe struct Float16NodeDistance<TDistance> : INodeDistance
     public void To4(int n0, int n1, int n2, int n3, float* results) =>
         TDistance.Compute4(_query, Widen(n0, 0), Widen(n1, 1), Widen(n2, 2), Widen(n3, 3), _dimensions, results);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(int node) => RowPrefetch.Fetch((byte*)(_rows + (nint)node * _dimensions), _dimensions * sizeof(ushort));
+
     private float* Widen(int node, int slot)
     {
         float* destination = _scratch + slot * _dimensions;

@@ -25,5 +25,8 @@ internal readonly unsafe struct FloatNodeDistance<TDistance> : INodeDistance
     public void To4(int n0, int n1, int n2, int n3, float* results) =>
         TDistance.Compute4(_query, Row(n0), Row(n1), Row(n2), Row(n3), _dimensions, results);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(int node) => RowPrefetch.Fetch((byte*)Row(node), _dimensions * sizeof(float));
+
     private float* Row(int node) => _vectors + (nint)node * _dimensions;
 }

@@ -46,7 +46,7 @@ internal static unsafe class GraphLinker
             {
                 for (int i = 0; i < found.Length; i++)
                     found[i] = new Neighbor(exact.To(found[i].Node), found[i].Node);
-                found.Sort(Neighbor.ByDistance);
+                Neighbor.SortByDistance(found);
             }
             var selected = context.SelectedAt(l);
             if (found.IsEmpty)
@@ -131,7 +131,7 @@ internal static unsafe class GraphLinker
     private static void Prune<TDistance>(in GraphView graph, int* slot, int level, Span<Neighbor> candidates)
         where TDistance : struct, IDistance
     {
-        candidates.Sort(Neighbor.ByDistance);
+        Neighbor.SortByDistance(candidates);
         int max = level == 0 ? graph.M0 : graph.M;
         Span<Neighbor> kept = stackalloc Neighbor[max];
         int count = GraphSearch.SelectNeighbors<TDistance>(graph, candidates, max, kept);

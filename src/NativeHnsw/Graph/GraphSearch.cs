@@ -82,7 +82,7 @@ internal static unsafe class GraphSearch
             for (int i = 0; i < candidates.Length; i++)
                 candidates[i] = new Neighbor(exact.To(candidates[i].Node), candidates[i].Node);
         }
-        candidates.Sort(Neighbor.ByDistance);
+        Neighbor.SortByDistance(candidates);
         int count = Math.Min(candidates.Length, destination.Length);
         for (int i = 0; i < count; i++)
             destination[i] = new SearchResult(graph.Label(candidates[i].Node), candidates[i].Distance);
@@ -196,7 +196,10 @@ internal static unsafe class GraphSearch
             {
                 int neighbor = slot[i];
                 if (graph.IsNode(neighbor) && visited.TryMark(neighbor))
+                {
+                    walk.Prefetch(neighbor);
                     batch[fresh++] = neighbor;
+                }
             }
             int j = 0;
             for (; j + 4 <= fresh; j += 4)
@@ -219,6 +222,12 @@ internal static unsafe class GraphSearch
     {
         if (results.Count < ef || d < bound)
         {
+            // Once ef results are held, a candidate farther than the bound is never expanded (the bound only
+            // shrinks): a full queue drops those rather than grow. Live candidates are then at most ef (each is
+            // still among the results), so the queue stops growing near 4 ef however many nodes the walk visits.
+            // The walk, and so its answer, is unchanged.
+            if (candidates.IsFull && results.Count >= ef)
+                candidates.DropBelow(-bound);
             candidates.Push(-d, neighbor);
             // Likely to be expanded soon: start fetching its link slot now (hnswlib prefetches the same way).
             if (Sse.IsSupported)

@@ -51,5 +51,8 @@ internal readonly unsafe struct Int8NodeDistance<TMetric> : INodeDistance
     private float Finish(int dot, byte* row) =>
         TMetric.Finish(_terms.Dot(dot), _terms.QueryNorm, Unsafe.ReadUnaligned<float>(row + _normAt));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(int node) => RowPrefetch.Fetch(Row(node), _stride);
+
     private byte* Row(int node) => _codes + (nint)node * _stride;
 }

@@ -55,9 +55,34 @@ internal sealed class NeighborHeap
             Array.Resize(ref _items, (int)Math.Min(Array.MaxLength, Math.Max(capacity, 2L * _items.Length)));
     }
 
-    private static void SiftDown(Neighbor[] items, Neighbor moving, int count)
+    /// <summary>True when the next <see cref="Push"/> would have to grow the array.</summary>
+    public bool IsFull => Count == _items.Length;
+
+    /// <summary>
+    /// Drops every entry whose distance is below <paramref name="floor"/> and restores the heap order: O(Count).
+    /// When that frees less than half the array, the array doubles too, so repeated calls cost O(1) a push.
+    /// A walk's candidate queue (distances negated) sheds candidates it can no longer expand this way instead of growing.
+    /// </summary>
+    public void DropBelow(float floor)
     {
-        int i = 0;
+        var items = _items;
+        int kept = 0;
+        for (int i = 0; i < Count; i++)
+        {
+            if (!(items[i].Distance < floor))
+                items[kept++] = items[i];
+        }
+        Count = kept;
+        for (int i = (kept >> 1) - 1; i >= 0; i--)
+            SiftDown(items, items[i], kept, i);
+        if (kept > items.Length / 2)
+            EnsureCapacity(2 * items.Length);
+    }
+
+    /// <summary>Places <paramref name="moving"/> at <paramref name="start"/> and sifts it down among the first <paramref name="count"/> items.</summary>
+    private static void SiftDown(Neighbor[] items, Neighbor moving, int count, int start = 0)
+    {
+        int i = start;
         while (true)
         {
             int child = 2 * i + 1;
