@@ -106,15 +106,26 @@ public sealed class FolderLeaseTests
     public void TwoProcessesRacing_NeverBothHoldIt()
     {
         using var dir = new TempDirectory();
+        var results = RaceProcesses(holder => [dir.Path, holder, "2", "3000"]);
+        Assert.All(results, r => Assert.True(r.Acquired > 0, "each process should win the lease sometimes, or the race was not exercised"));
+    }
+
+    /// <summary>
+    /// Two lease children, alpha and beta, racing with the arguments <paramref name="arguments"/> gives each; asserts
+    /// neither ever saw the other's holding marker while it held the lease, and returns what each printed.
+    /// </summary>
+    internal static List<(int Acquired, int Violations, int Refused)> RaceProcesses(Func<string, string[]> arguments)
+    {
         string child = LocateChild();
         var processes = new[] { "alpha", "beta" }.Select(holder =>
         {
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string arg in new[] { child, dir.Path, holder, "2", "3000" })
+            start.ArgumentList.Add(child);
+            foreach (string arg in arguments(holder))
                 start.ArgumentList.Add(arg);
             return Process.Start(start)!;
         }).ToList();
-        var results = new List<(int Acquired, int Violations)>();
+        var results = new List<(int Acquired, int Violations, int Refused)>();
         foreach (var p in processes)
         {
             string output = p.StandardOutput.ReadToEnd();
@@ -122,11 +133,11 @@ public sealed class FolderLeaseTests
             Assert.True(p.WaitForExit(120_000), "the lease child did not finish");
             Assert.True(p.ExitCode == 0, $"the lease child exited {p.ExitCode}: {errors}");
             var parts = output.Trim().Split(' ');
-            results.Add((int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture)));
+            results.Add((int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture), int.Parse(parts[2], CultureInfo.InvariantCulture)));
             p.Dispose();
         }
         Assert.All(results, r => Assert.Equal(0, r.Violations));
-        Assert.All(results, r => Assert.True(r.Acquired > 0, "each process should win the lease sometimes, or the race was not exercised"));
+        return results;
     }
 
     /// <summary>The child's build output: tests/NativeHnsw.Backup.Hosting.LeaseChild/bin/&lt;configuration&gt;/&lt;framework&gt;/.</summary>

@@ -74,6 +74,20 @@ public sealed class ObjectLeaseTests(MotoServerFixture moto, S3rverFixture s3rve
     }
 
     [Fact]
+    public void TwoProcessesRacing_OnObjectStorage_NeverBothHoldIt()
+    {
+        // Two runner processes, each with its own S3 client, racing for one prefix's lease on moto (conditional PUTs
+        // honoured): the server lets exactly one conditional write win, so they never both hold it.
+        Assert.SkipWhen(moto.SkipReason is not null, moto.SkipReason ?? "");
+        using var markers = new TempDirectory();
+        string prefix = Prefix();
+        var results = FolderLeaseTests.RaceProcesses(holder => ["s3", moto.Endpoint.ToString(), MotoServerFixture.Bucket, prefix, markers.Path, holder, "2", "4000"]);
+        Assert.True(results.Sum(r => r.Acquired) > 0, "neither process took the lease");
+        // Both ran at once: at least one was refused while the other held it, so the race was exercised.
+        Assert.True(results.Sum(r => r.Refused) > 0, "no process was ever refused: the two did not overlap");
+    }
+
+    [Fact]
     public void Lease_OnAServerThatIgnoresConditionalWrites_IsRefused()
     {
         Assert.SkipWhen(s3rver.SkipReason is not null, s3rver.SkipReason ?? "");
