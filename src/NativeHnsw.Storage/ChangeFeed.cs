@@ -58,6 +58,7 @@ public sealed class ChangeFeed : IDisposable
         try
         {
             connection.Open();
+            StoreDatabase.Scalar<long>(connection, "PRAGMA busy_timeout=30000;"); // waits in short sleeps (see StoreDatabase)
             if (StoreDatabase.Scalar<long>(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='store_info';") == 0)
                 throw new StoreException($"{storeFolder}: not a NativeHnsw store database (it has no store_info table).");
             return new ChangeFeed(storeFolder, connection);

@@ -273,12 +273,12 @@ public sealed partial class PersistentClient : IDisposable
                             : "UPDATE collections SET name = @n, metadata = @meta WHERE id = @id;";
                         using var transaction = Database.Writer.BeginTransaction(deferred: false);
                         string? metadataJson = MetadataValues.ToJson(user);
-                        string before = ShipLog.CollectionName(Database.Writer, transaction, collection.Id);
+                        var ship = ShipLog.Begin(Database.Writer, transaction, Time, collection.Id); // the name before the update
                         Database.Execute(transaction, sql, ("@n", newName), ("@meta", metadataJson), ("@id", collection.Id));
-                        if (ShipLog.Begin(Database.Writer, transaction, Time) is { } ship)
+                        if (ship is not null)
                         {
                             var w = ship.Add(ShipLog.Op.ModifyCollection);
-                            w.Write(before);
+                            w.Write(ship.Collection);
                             w.Write(newName);
                             w.Write(metadata is not null);
                             ShipLog.WriteNullable(w, metadataJson);

@@ -13,6 +13,19 @@ namespace NativeHnsw.Storage;
 /// <param name="Files">Every file of the snapshot, relative to <paramref name="Folder"/>, with '/' separators.</param>
 public sealed record StoreSnapshot(string Folder, long Sequence, IReadOnlyList<CollectionSnapshot> Collections, IReadOnlyList<string> Files)
 {
+    /// <summary>The collection's own metadata in the snapshot (as given at creation or by <see cref="Collection.Modify"/>), or null when none.</summary>
+    public IReadOnlyDictionary<string, object>? ReadCollectionMetadata(CollectionSnapshot collection)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        var layout = new StoreLayout(Folder);
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = layout.DatabaseFile, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT metadata FROM collections WHERE id = @c;";
+        command.Parameters.AddWithValue("@c", collection.Id);
+        return MetadataValues.FromJson(command.ExecuteScalar() as string);
+    }
+
     /// <summary>
     /// Every record of one collection of the snapshot (id, vector, document, metadata), in insertion order, read from
     /// the snapshot's database without opening it as a store (no index is loaded). Valid until the folder is changed.

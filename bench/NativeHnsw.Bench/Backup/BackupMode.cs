@@ -65,17 +65,29 @@ public static class BackupMode
             }
         }
         var sections = Sections(dayZero, dayOne);
-        double restoreWhole = Time(() => IndexRestore.Restore(whole, BackupSelector.Latest, Path.Combine(workDirectory, "restored-whole.nhnsw"))).Seconds;
-        double restoreChunked = Time(() => IndexRestore.Restore(chunked, BackupSelector.Latest, Path.Combine(workDirectory, "restored-chunked.nhnsw"))).Seconds;
+        var indexRestores = ui.Step(F($"restore the last index backup, whole and chunked by turns, {RestoreRounds} times each"), () => Medians(
+            () => IndexRestore.Restore(whole, BackupSelector.Latest, Path.Combine(workDirectory, "restored-whole.nhnsw")),
+            () => IndexRestore.Restore(chunked, BackupSelector.Latest, Path.Combine(workDirectory, "restored-chunked.nhnsw"))));
+        double restoreWhole = indexRestores[0], restoreChunked = indexRestores[1];
 
         sections.AddRange(Store(s, ui, workDirectory, start, days, notes));
+        var storeRestores = ui.Step(F($"restore the last store backup, whole, chunked and the incremental chain by turns, {RestoreRounds} times each"), () =>
+        {
+            int round = 0;
+            string Fresh(string name) => Path.Combine(workDirectory, F($"restored-{name}-{round++}"));
+            return Medians(
+                () => StoreRestore.Restore(new LocalFolderTarget(Path.Combine(workDirectory, "store-whole")), BackupSelector.Latest, Fresh("store-whole")),
+                () => StoreRestore.Restore(new LocalFolderTarget(Path.Combine(workDirectory, "store-chunked")), BackupSelector.Latest, Fresh("store-chunked")),
+                () => StoreRestore.Restore(new LocalFolderTarget(Path.Combine(workDirectory, "store-delta")), BackupSelector.Latest, Fresh("store-delta")));
+        });
+        notes.Add(F($"Restores (all checks; median of {RestoreRounds}, run by turns): index whole {restoreWhole * 1e3:F0} ms, chunked {restoreChunked * 1e3:F0} ms; store whole {storeRestores[0] * 1e3:F0} ms, chunked {storeRestores[1] * 1e3:F0} ms, full + {s.Days} incrementals {storeRestores[2] * 1e3:F0} ms."));
         long wholeTotal = days.Where(d => d.Source == "index").Sum(d => d.WholeBytes);
         long chunkedTotal = days.Where(d => d.Source == "index").Sum(d => d.ChunkedBytes);
         notes.Add(F($"index: {s.Days + 1} backups stored {wholeTotal:N0} bytes whole, {chunkedTotal:N0} as chunks ({100.0 * chunkedTotal / wholeTotal:F1} %)"));
         var later = days.Where(d => d.Source == "index" && d.Day > 0).ToList();
         if (later.Count > 0)
             notes.Add(F($"index: a daily chunked backup after {s.GrowthPercent} % new vectors stored {100.0 * later.Average(d => (double)d.ChunkedBytes / d.SourceBytes):F1} % of the index's bytes on average (max {100.0 * later.Max(d => (double)d.ChunkedBytes / d.SourceBytes):F1} %)"));
-        return new BackupReport(s.CommandLine, DateTimeOffset.Now, MachineInfo.Detect(), s, days, sections, restoreWhole, restoreChunked, notes);
+        return new BackupReport(s.CommandLine, DateTimeOffset.Now, MachineInfo.Detect(), s, days, sections, restoreWhole, restoreChunked, notes, storeRestores);
     }
 
     private static List<BackupSection> Store(BackupSettings s, ConsoleUi ui, string workDirectory, DateTimeOffset start, List<BackupDay> days, List<string> notes)
@@ -133,6 +145,26 @@ public static class BackupMode
             ui.Line(F($"store day {d}: chunked stored {c.StoredBytes:N0}, incremental {i.StoredBytes:N0} (state {i.Files.First(f => f.Role is "state" or "state-patch").Length:N0})"));
         }
         return [Whole("store.db (SQLite)", db0, db1, ChunkedFileKind.Database)];
+    }
+
+    private const int RestoreRounds = 3;
+
+    /// <summary>Runs the arms by turns (a warm-up round first, not counted), <see cref="RestoreRounds"/> times each; the median seconds of each.</summary>
+    private static double[] Medians(params Action[] arms)
+    {
+        foreach (var arm in arms)
+            arm();
+        var times = arms.Select(_ => new List<double>()).ToArray();
+        for (int r = 0; r < RestoreRounds; r++)
+        {
+            for (int a = 0; a < arms.Length; a++)
+            {
+                var clock = Stopwatch.StartNew();
+                arms[a]();
+                times[a].Add(clock.Elapsed.TotalSeconds);
+            }
+        }
+        return [.. times.Select(t => t.Order().ElementAt(t.Count / 2))];
     }
 
     /// <summary>What a backup added to its target, its manifest included.</summary>
@@ -224,8 +256,11 @@ public static class BackupMode
             new TableData("Totals (bytes; s)", ["source", "backups", "whole", "s", "chunked", "s", "incremental"], totals),
             new TableData("Day 1 by section: bytes, bytes in chunks day 0 did not have, as stored (framed, compressed where chosen), Zstandard level 3 ratio of the section",
                 ["section", "bytes", "new", "new %", "stored", "zstd ratio"], sectionRows),
-            new TableData("Restore of the last index backup (all checks, ms)", ["whole", "chunked"],
-                [[F($"{report.IndexRestoreWholeSeconds * 1e3:F0}"), F($"{report.IndexRestoreChunkedSeconds * 1e3:F0}")]]),
+            new TableData(F($"Restore of the last backup (all checks; median of {RestoreRounds} run by turns, ms)"), ["source", "whole", "chunked", "full + incrementals"],
+                [
+                    ["index", F($"{report.IndexRestoreWholeSeconds * 1e3:F0}"), F($"{report.IndexRestoreChunkedSeconds * 1e3:F0}"), ""],
+                    .. report.StoreRestoreSeconds is { Count: 3 } st ? [(IReadOnlyList<string>)["store", F($"{st[0] * 1e3:F0}"), F($"{st[1] * 1e3:F0}"), F($"{st[2] * 1e3:F0}")]] : Array.Empty<IReadOnlyList<string>>(),
+                ]),
         ];
     }
 

@@ -42,21 +42,17 @@ public static class StoreMode
         string main = Path.Combine(workDirectory, "process");
 
         using (var client = new PersistentClient(main, s_manualCheckpoints))
-        using (var shipping = s.Ship ? new Shipping(main, Path.Combine(workDirectory, "ship-target")) : null)
         {
             var c = client.CreateCollection("bench", collectionOptions);
-            shipping?.Start();
-            if (shipping is not null)
-                notes.Add("Shipping was on for the Durability.Process inserts: a ChangeShipper beside the writer sealed the change log into segments in a local folder every second (docs/BACKUP.md, change shipping).");
             double seconds = ui.Step(ReportTables.F($"insert {s.Count:N0} in batches of {Batch:N0} (Durability.Process)"), () => Time(() => AddBatches(c, data, s.Dimensions, 0, s.Count)));
             figures.Add(new("insert", ReportTables.F($"batches of {Batch:N0}, Durability.Process ({s.Count:N0} records)"), s.Count / seconds, "records/s"));
             seconds = ui.Step(ReportTables.F($"insert {s.Singles:N0} one per call (Durability.Process)"), () => Time(() => AddSingles(c, data, s.Dimensions, s.Count, total)));
             figures.Add(new("insert", ReportTables.F($"one per call, Durability.Process ({s.Singles:N0} records, index at {s.Count:N0})"), s.Singles / seconds, "records/s"));
-            if (shipping is not null)
-                notes.Add(ReportTables.F($"Shipped {shipping.Stop():N0} commits while inserting."));
             seconds = ui.Step("checkpoint", () => Time(c.Checkpoint));
             figures.Add(new("checkpoint", ReportTables.F($"save the index ({total:N0} records)"), seconds * 1e3, "ms"));
         }
+        if (s.Ship)
+            ShipOverhead(s, ui, workDirectory, data, collectionOptions, figures, notes);
 
         string strict = Path.Combine(workDirectory, "strict");
         var strictOptions = s_manualCheckpoints with { Durability = Durability.Strict };
@@ -113,6 +109,74 @@ public static class StoreMode
         }
         return new StoreReport(s.CommandLine, DateTimeOffset.Now, MachineInfo.Detect(), s.Count, s.Dimensions, figures, notes);
     }
+
+    /// <summary>
+    /// What change shipping costs one-record commits, interleaved so the machine's load falls on all alike: three stores
+    /// of the same records written by turns in blocks of <see cref="ShipBlock"/> one-record adds — shipping off; the
+    /// log enabled but no shipper (the writer's own cost); a <see cref="Shipping"/> beside the writer (the whole cost).
+    /// </summary>
+    private static void ShipOverhead(StoreSettings s, ConsoleUi ui, string workDirectory, float[] data, CollectionOptions options, List<StoreFigure> figures, List<string> notes)
+    {
+        int total = s.Count + s.Singles;
+        string[] names = ["ship-off", "ship-log", "ship-on"];
+        string[] labels = ["shipping off", "log only, no shipper", "shipping on (shipper every 1 s)"];
+        var clients = names.Select(n => new PersistentClient(Path.Combine(workDirectory, n), s_manualCheckpoints)).ToArray();
+        try
+        {
+            var collections = clients.Select(c => c.CreateCollection("bench", options)).ToArray();
+            ui.Step(ReportTables.F($"shipping on/off: {s.Count:N0} records in batches into each of {names.Length} stores"), () =>
+            {
+                foreach (var c in collections)
+                    AddBatches(c, data, s.Dimensions, 0, s.Count);
+            });
+            using (var feed = ChangeFeed.Open(Path.Combine(workDirectory, names[1])))
+                feed.Enable(TimeProvider.System);
+            using var shipping = new Shipping(Path.Combine(workDirectory, names[2]), Path.Combine(workDirectory, "ship-target"));
+            shipping.Start();
+            var seconds = new double[names.Length];
+            var ratios = names.Select(_ => new List<double>()).ToArray();
+            ui.Step(ReportTables.F($"shipping on/off: {s.Singles:N0} one per call into each, by turns of {ShipBlock}"), () =>
+            {
+                for (int from = s.Count; from < total; from += ShipBlock)
+                {
+                    int to = Math.Min(total, from + ShipBlock);
+                    // The order turns each round (off, log, on; log, on, off; ...) so no store always follows another.
+                    int turn = (from - s.Count) / ShipBlock;
+                    var block = new double[collections.Length];
+                    for (int j = 0; j < collections.Length; j++)
+                    {
+                        int k = (j + turn) % collections.Length;
+                        block[k] = Time(() => AddSingles(collections[k], data, s.Dimensions, from, to));
+                    }
+                    for (int k = 0; k < block.Length; k++)
+                    {
+                        seconds[k] += block[k];
+                        ratios[k].Add(block[k] / block[0]);
+                    }
+                }
+            });
+            long shipped = shipping.Stop();
+            var summary = new List<string>();
+            for (int k = 0; k < names.Length; k++)
+            {
+                figures.Add(new("insert", ReportTables.F($"one per call, {labels[k]}, interleaved ({s.Singles:N0} records, index at {s.Count:N0})"), s.Singles / seconds[k], "records/s"));
+                if (k == 0)
+                    continue;
+                ratios[k].Sort();
+                double median = ratios[k][ratios[k].Count / 2];
+                figures.Add(new("shipping", ReportTables.F($"commit time, {labels[k]} / off (total; median of blocks)"), seconds[k] / seconds[0], ReportTables.F($"× (median {median:F3}×)")));
+                summary.Add(ReportTables.F($"{labels[k]} {seconds[k] / seconds[0]:F3}× in total, median block {median:F3}×"));
+            }
+            notes.Add(ReportTables.F($"Shipping on/off: {names.Length} stores of the same records, one-record adds written by turns in blocks of {ShipBlock} (the order turning each round): shipping off; the log enabled with no shipper; a ChangeShipper beside the writer sealing its log into segments in a local folder every second ({shipped:N0} commits shipped). Commit time against off: {string.Join("; ", summary)}."));
+        }
+        finally
+        {
+            foreach (var c in clients)
+                c.Dispose();
+        }
+    }
+
+    private const int ShipBlock = 250;
 
     private static List<StoreFigure> Queries(Collection c, StoreSettings s)
     {
@@ -177,7 +241,7 @@ public static class StoreMode
     {
         ArgumentNullException.ThrowIfNull(report);
         var plain = report.Figures.Where(f => f.P50 is null).Select(f => (IReadOnlyList<string>)
-            [f.Group, f.Measurement, f.Unit == "records/s" ? ReportTables.F($"{f.Value:N0}") : ReportTables.F($"{f.Value:F1}"), f.Unit]).ToArray();
+            [f.Group, f.Measurement, f.Unit == "records/s" ? ReportTables.F($"{f.Value:N0}") : f.Unit.StartsWith('×') ? ReportTables.F($"{f.Value:F3}") : ReportTables.F($"{f.Value:F1}"), f.Unit]).ToArray();
         var latency = report.Figures.Where(f => f.P50 is not null).Select(f => (IReadOnlyList<string>)
             [f.Measurement, ReportTables.F($"{f.P50:F3}"), ReportTables.F($"{f.P99:F3}"), ReportTables.F($"{f.Value:F3}")]).ToArray();
         return

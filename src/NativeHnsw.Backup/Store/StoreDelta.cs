@@ -8,7 +8,7 @@ namespace NativeHnsw.Backup;
 
 /// <summary>
 /// The changes file of an incremental store backup (JSON): collections dropped since the parent, and per collection
-/// whether it is new (with its options), the ids deleted, and the records new or changed, each whole (vector as
+/// whether it is new (with its options), its own metadata (whole, each value typed), the ids deleted, and the records new or changed, each whole (vector as
 /// base64 float32 little-endian, document, metadata with each value's type). Applying it brings a store at the
 /// parent's state to the incremental's.
 /// </summary>
@@ -59,6 +59,9 @@ internal static class StoreDelta
             writer?.WriteNumber("defaultEf", o.DefaultEf);
             writer?.WriteNumber("seed", o.Seed);
             writer?.WriteEndObject();
+            // The collection's own metadata, whole in every delta (a few keys): absent in deltas of older builds.
+            if (writer is not null)
+                WriteMetadata(writer, "collectionMetadata", snapshot.ReadCollectionMetadata(c));
             writer?.WriteStartArray("upserts");
             foreach (var record in snapshot.ReadRecords(c))
             {
@@ -71,24 +74,7 @@ internal static class StoreDelta
                 writer.WriteString("id", record.Id);
                 writer.WriteBase64String("vector", MemoryMarshal.AsBytes(record.Embedding.AsSpan()));
                 writer.WriteString("document", record.Document);
-                if (record.Metadata is null)
-                {
-                    writer.WriteNull("metadata");
-                }
-                else
-                {
-                    writer.WriteStartArray("metadata");
-                    foreach (var (key, value) in record.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
-                    {
-                        var (kind, text) = Typed(value);
-                        writer.WriteStartArray();
-                        writer.WriteStringValue(key);
-                        writer.WriteStringValue(kind);
-                        writer.WriteStringValue(text);
-                        writer.WriteEndArray();
-                    }
-                    writer.WriteEndArray();
-                }
+                WriteMetadata(writer, "metadata", record.Metadata);
                 writer.WriteEndObject();
             }
             writer?.WriteEndArray();
@@ -156,7 +142,19 @@ internal static class StoreDelta
             DefaultEf = o.GetProperty("defaultEf").GetInt32(),
             Seed = o.GetProperty("seed").GetUInt64(),
         };
-        var collection = c.GetProperty("created").GetBoolean() ? client.CreateCollection(name, options) : client.GetCollection(name);
+        bool hasMetadata = c.TryGetProperty("collectionMetadata", out var cm);
+        var collectionMetadata = hasMetadata ? ReadMetadata(cm) : null;
+        Collection collection;
+        if (c.GetProperty("created").GetBoolean())
+        {
+            collection = client.CreateCollection(name, options, collectionMetadata);
+        }
+        else
+        {
+            collection = client.GetCollection(name);
+            if (hasMetadata && !SameMetadata(collection.Metadata, collectionMetadata))
+                collection.Modify(metadata: collectionMetadata ?? new Dictionary<string, object?>(StringComparer.Ordinal));
+        }
         var deleted = c.GetProperty("deleted").EnumerateArray().Select(e => e.GetString()!).ToList();
         var ids = new List<string>();
         var vectors = new List<float[]>();
@@ -167,16 +165,7 @@ internal static class StoreDelta
             ids.Add(r.GetProperty("id").GetString()!);
             vectors.Add(MemoryMarshal.Cast<byte, float>(r.GetProperty("vector").GetBytesFromBase64()).ToArray());
             documents.Add(r.GetProperty("document").GetString());
-            var m = r.GetProperty("metadata");
-            if (m.ValueKind == JsonValueKind.Null)
-            {
-                metadatas.Add(null);
-                continue;
-            }
-            var map = new Dictionary<string, object?>(StringComparer.Ordinal);
-            foreach (var entry in m.EnumerateArray())
-                map[entry[0].GetString()!] = Untyped(entry[1].GetString()!, entry[2].GetString()!);
-            metadatas.Add(map);
+            metadatas.Add(ReadMetadata(r.GetProperty("metadata")));
         }
         // A changed record is stored whole: delete it and add it again, so a document or metadata key it lost is gone too.
         foreach (var chunk in deleted.Concat(ids).Chunk(1_000))
@@ -184,6 +173,41 @@ internal static class StoreDelta
         if (ids.Count > 0)
             collection.Add(ids, vectors, documents, metadatas);
     }
+
+    /// <summary>Metadata as an array of [key, kind, text] sorted by key, or null.</summary>
+    private static void WriteMetadata(Utf8JsonWriter writer, string property, IReadOnlyDictionary<string, object>? metadata)
+    {
+        if (metadata is null)
+        {
+            writer.WriteNull(property);
+            return;
+        }
+        writer.WriteStartArray(property);
+        foreach (var (key, value) in metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var (kind, text) = Typed(value);
+            writer.WriteStartArray();
+            writer.WriteStringValue(key);
+            writer.WriteStringValue(kind);
+            writer.WriteStringValue(text);
+            writer.WriteEndArray();
+        }
+        writer.WriteEndArray();
+    }
+
+    private static Dictionary<string, object?>? ReadMetadata(JsonElement m)
+    {
+        if (m.ValueKind == JsonValueKind.Null)
+            return null;
+        var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var entry in m.EnumerateArray())
+            map[entry[0].GetString()!] = Untyped(entry[1].GetString()!, entry[2].GetString()!);
+        return map;
+    }
+
+    private static bool SameMetadata(IReadOnlyDictionary<string, object>? now, Dictionary<string, object?>? wanted) =>
+        (now is null || now.Count == 0) ? wanted is null || wanted.Count == 0
+        : wanted is not null && now.Count == wanted.Count && now.All(p => wanted.TryGetValue(p.Key, out var v) && Equals(v, p.Value));
 
     /// <summary>A metadata value as a kind letter and invariant text that round-trips it exactly.</summary>
     internal static (string Kind, string Text) Typed(object value) => value switch

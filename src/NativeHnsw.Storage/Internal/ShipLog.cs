@@ -36,19 +36,24 @@ internal static class ShipLog
         Reembed = 7,
     }
 
-    /// <summary>A recorder for one write transaction, or null when shipping is not enabled (nothing to log).</summary>
-    public static Recorder? Begin(SqliteConnection writer, SqliteTransaction transaction, TimeProvider time)
+    /// <summary>
+    /// A recorder for one write transaction, or null when shipping is not enabled (nothing to log). With
+    /// <paramref name="collectionId"/>, the same look-up also reads that collection's name as of the transaction
+    /// (<see cref="Recorder.Collection"/>): one statement per commit, whether shipping is on or off.
+    /// </summary>
+    public static Recorder? Begin(SqliteConnection writer, SqliteTransaction transaction, TimeProvider time, long? collectionId = null)
     {
         using var command = writer.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "SELECT (SELECT value FROM store_info WHERE key = @k), (SELECT at FROM ship_log ORDER BY seq DESC LIMIT 1);";
+        command.CommandText = "SELECT (SELECT value FROM store_info WHERE key = @k), (SELECT at FROM ship_log ORDER BY seq DESC LIMIT 1), (SELECT name FROM collections WHERE id = @c);";
         command.Parameters.AddWithValue("@k", WatermarkKey);
+        command.Parameters.AddWithValue("@c", (object?)collectionId ?? DBNull.Value);
         using var reader = command.ExecuteReader();
         reader.Read();
         if (reader.IsDBNull(0))
             return null;
         long lastAt = reader.IsDBNull(1) ? long.MinValue : reader.GetInt64(1);
-        return new Recorder(writer, transaction, time, lastAt);
+        return new Recorder(writer, transaction, time, lastAt) { Collection = reader.IsDBNull(2) ? "" : reader.GetString(2) };
     }
 
     /// <summary>Collects the changes of one commit; <see cref="Commit"/> adds the row inside the same transaction.</summary>
@@ -71,6 +76,9 @@ internal static class ShipLog
             _out = new BinaryWriter(_body, Encoding.UTF8, leaveOpen: true);
             _out.Write((byte)FormatVersion);
         }
+
+        /// <summary>The name of the collection <see cref="Begin"/> was given, as of the transaction (a rename commits before the handle's name changes).</summary>
+        public string Collection { get; init; } = "";
 
         public BinaryWriter Add(Op op)
         {
@@ -273,10 +281,6 @@ internal static class ShipLog
             _collection = null;
         }
     }
-
-    /// <summary>The name of a collection as of the transaction (a rename commits before the handle's name changes).</summary>
-    public static string CollectionName(SqliteConnection writer, SqliteTransaction transaction, long collectionId) =>
-        StoreDatabase.Scalar<string>(writer, transaction, "SELECT name FROM collections WHERE id = @c;", ("@c", collectionId));
 
     public static void WriteNullable(BinaryWriter w, string? text)
     {

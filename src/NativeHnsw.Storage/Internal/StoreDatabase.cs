@@ -66,6 +66,9 @@ internal sealed class StoreDatabase : IDisposable
             _writer.Open();
             RegisterFunctions(_writer);
             Execute("PRAGMA journal_mode=WAL;");
+            // SQLite's own busy handler (sleeps of 1, 2, 5, ... ms) instead of Microsoft.Data.Sqlite's retry, which
+            // sleeps 150 ms: a change shipper's short write (its watermark) must not stall a commit that long.
+            Execute("PRAGMA busy_timeout=30000;");
             Execute(durability == Durability.Strict ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
             CreateOrCheckSchema();
             // Not a format change: older builds ignore the table (they would not log; see ShipLog).
