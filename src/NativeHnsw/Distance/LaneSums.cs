@@ -16,83 +16,81 @@ internal static class LaneSums
     public static void Store(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3, ref float results)
     {
         if (Avx.IsSupported)
-        {
-            Store(a0.GetLower() + a0.GetUpper(), a1.GetLower() + a1.GetUpper(), a2.GetLower() + a2.GetUpper(), a3.GetLower() + a3.GetUpper(), ref results);
-            return;
-        }
-        results = Vector512.Sum(a0);
-        Unsafe.Add(ref results, 1) = Vector512.Sum(a1);
-        Unsafe.Add(ref results, 2) = Vector512.Sum(a2);
-        Unsafe.Add(ref results, 3) = Vector512.Sum(a3);
+            Store(Fold(a0), Fold(a1), Fold(a2), Fold(a3), ref results);
+        else
+            SumEach(a0, a1, a2, a3, ref results);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3, ref float results)
     {
+        // Per 128-bit half: [Σa0, Σa1, Σa2, Σa3] of that half; the two halves are then added.
         if (Avx.IsSupported)
-        {
-            // Per 128-bit half: [Σa0, Σa1, Σa2, Σa3] of that half; the two halves are then added.
-            var sums = Avx.HorizontalAdd(Avx.HorizontalAdd(a0, a1), Avx.HorizontalAdd(a2, a3));
-            (sums.GetLower() + sums.GetUpper()).StoreUnsafe(ref results);
-            return;
-        }
-        results = Vector256.Sum(a0);
-        Unsafe.Add(ref results, 1) = Vector256.Sum(a1);
-        Unsafe.Add(ref results, 2) = Vector256.Sum(a2);
-        Unsafe.Add(ref results, 3) = Vector256.Sum(a3);
+            Fold(Avx.HorizontalAdd(Avx.HorizontalAdd(a0, a1), Avx.HorizontalAdd(a2, a3))).StoreUnsafe(ref results);
+        else
+            SumEach(a0, a1, a2, a3, ref results);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector128<float> a0, Vector128<float> a1, Vector128<float> a2, Vector128<float> a3, ref float results)
     {
         if (Sse3.IsSupported)
-        {
             Sse3.HorizontalAdd(Sse3.HorizontalAdd(a0, a1), Sse3.HorizontalAdd(a2, a3)).StoreUnsafe(ref results);
-            return;
-        }
-        results = Vector128.Sum(a0);
-        Unsafe.Add(ref results, 1) = Vector128.Sum(a1);
-        Unsafe.Add(ref results, 2) = Vector128.Sum(a2);
-        Unsafe.Add(ref results, 3) = Vector128.Sum(a3);
+        else
+            SumEach(a0, a1, a2, a3, ref results);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector512<int> a0, Vector512<int> a1, Vector512<int> a2, Vector512<int> a3, ref int results)
     {
         if (Avx2.IsSupported)
-        {
-            Store(a0.GetLower() + a0.GetUpper(), a1.GetLower() + a1.GetUpper(), a2.GetLower() + a2.GetUpper(), a3.GetLower() + a3.GetUpper(), ref results);
-            return;
-        }
-        results = Vector512.Sum(a0);
-        Unsafe.Add(ref results, 1) = Vector512.Sum(a1);
-        Unsafe.Add(ref results, 2) = Vector512.Sum(a2);
-        Unsafe.Add(ref results, 3) = Vector512.Sum(a3);
+            Store(Fold(a0), Fold(a1), Fold(a2), Fold(a3), ref results);
+        else
+            SumEach(a0, a1, a2, a3, ref results);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector256<int> a0, Vector256<int> a1, Vector256<int> a2, Vector256<int> a3, ref int results)
     {
         if (Avx2.IsSupported)
-        {
-            var sums = Avx2.HorizontalAdd(Avx2.HorizontalAdd(a0, a1), Avx2.HorizontalAdd(a2, a3));
-            (sums.GetLower() + sums.GetUpper()).StoreUnsafe(ref results);
-            return;
-        }
-        results = Vector256.Sum(a0);
-        Unsafe.Add(ref results, 1) = Vector256.Sum(a1);
-        Unsafe.Add(ref results, 2) = Vector256.Sum(a2);
-        Unsafe.Add(ref results, 3) = Vector256.Sum(a3);
+            Fold(Avx2.HorizontalAdd(Avx2.HorizontalAdd(a0, a1), Avx2.HorizontalAdd(a2, a3))).StoreUnsafe(ref results);
+        else
+            SumEach(a0, a1, a2, a3, ref results);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector128<int> a0, Vector128<int> a1, Vector128<int> a2, Vector128<int> a3, ref int results)
     {
         if (Ssse3.IsSupported)
-        {
             Ssse3.HorizontalAdd(Ssse3.HorizontalAdd(a0, a1), Ssse3.HorizontalAdd(a2, a3)).StoreUnsafe(ref results);
-            return;
-        }
+        else
+            SumEach(a0, a1, a2, a3, ref results);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Fold<T>(Vector512<T> a) => a.GetLower() + a.GetUpper();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> Fold<T>(Vector256<T> a) => a.GetLower() + a.GetUpper();
+
+    private static void SumEach<T>(Vector512<T> a0, Vector512<T> a1, Vector512<T> a2, Vector512<T> a3, ref T results)
+    {
+        results = Vector512.Sum(a0);
+        Unsafe.Add(ref results, 1) = Vector512.Sum(a1);
+        Unsafe.Add(ref results, 2) = Vector512.Sum(a2);
+        Unsafe.Add(ref results, 3) = Vector512.Sum(a3);
+    }
+
+    private static void SumEach<T>(Vector256<T> a0, Vector256<T> a1, Vector256<T> a2, Vector256<T> a3, ref T results)
+    {
+        results = Vector256.Sum(a0);
+        Unsafe.Add(ref results, 1) = Vector256.Sum(a1);
+        Unsafe.Add(ref results, 2) = Vector256.Sum(a2);
+        Unsafe.Add(ref results, 3) = Vector256.Sum(a3);
+    }
+
+    private static void SumEach<T>(Vector128<T> a0, Vector128<T> a1, Vector128<T> a2, Vector128<T> a3, ref T results)
+    {
         results = Vector128.Sum(a0);
         Unsafe.Add(ref results, 1) = Vector128.Sum(a1);
         Unsafe.Add(ref results, 2) = Vector128.Sum(a2);
