@@ -181,10 +181,7 @@ internal static class Int8Kernels
             a2 = TStep.Step(Vector512.LoadUnsafe(ref x2, last) & keep, qv, a2);
             a3 = TStep.Step(Vector512.LoadUnsafe(ref x3, last) & keep, qv, a3);
         }
-        results = Vector512.Sum(a0);
-        Unsafe.Add(ref results, 1) = Vector512.Sum(a1);
-        Unsafe.Add(ref results, 2) = Vector512.Sum(a2);
-        Unsafe.Add(ref results, 3) = Vector512.Sum(a3);
+        LaneSums.Store(a0, a1, a2, a3, ref results);
     }
 
     internal static void Dot4Of256<TStep>(ref sbyte q, ref byte x0, ref byte x1, ref byte x2, ref byte x3, nuint length, ref int results)
@@ -211,10 +208,7 @@ internal static class Int8Kernels
             a2 = TStep.Step(Vector256.LoadUnsafe(ref x2, last) & keep, qv, a2);
             a3 = TStep.Step(Vector256.LoadUnsafe(ref x3, last) & keep, qv, a3);
         }
-        results = Vector256.Sum(a0);
-        Unsafe.Add(ref results, 1) = Vector256.Sum(a1);
-        Unsafe.Add(ref results, 2) = Vector256.Sum(a2);
-        Unsafe.Add(ref results, 3) = Vector256.Sum(a3);
+        LaneSums.Store(a0, a1, a2, a3, ref results);
     }
 
     internal static void Dot4Of128<TStep>(ref sbyte q, ref byte x0, ref byte x1, ref byte x2, ref byte x3, nuint length, ref int results)
@@ -241,10 +235,7 @@ internal static class Int8Kernels
             a2 = TStep.Step(Vector128.LoadUnsafe(ref x2, last) & keep, qv, a2);
             a3 = TStep.Step(Vector128.LoadUnsafe(ref x3, last) & keep, qv, a3);
         }
-        results = Vector128.Sum(a0);
-        Unsafe.Add(ref results, 1) = Vector128.Sum(a1);
-        Unsafe.Add(ref results, 2) = Vector128.Sum(a2);
-        Unsafe.Add(ref results, 3) = Vector128.Sum(a3);
+        LaneSums.Store(a0, a1, a2, a3, ref results);
     }
 
     internal static void Dot4OfScalar(ref sbyte q, ref byte x0, ref byte x1, ref byte x2, ref byte x3, nuint length, ref int results)

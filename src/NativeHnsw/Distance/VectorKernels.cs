@@ -222,10 +222,7 @@ public static class VectorKernels
             a2 = TOp.Accumulate(qv, Vector512.LoadUnsafe(ref x2, last) & keep, a2);
             a3 = TOp.Accumulate(qv, Vector512.LoadUnsafe(ref x3, last) & keep, a3);
         }
-        results = Vector512.Sum(a0);
-        Unsafe.Add(ref results, 1) = Vector512.Sum(a1);
-        Unsafe.Add(ref results, 2) = Vector512.Sum(a2);
-        Unsafe.Add(ref results, 3) = Vector512.Sum(a3);
+        LaneSums.Store(a0, a1, a2, a3, ref results);
     }
 
     internal static void Aggregate4Of256<TOp>(ref float q, ref float x0, ref float x1, ref float x2, ref float x3, nuint length, ref float results)
@@ -252,10 +249,7 @@ public static class VectorKernels
             a2 = TOp.Accumulate(qv, Vector256.LoadUnsafe(ref x2, last) & keep, a2);
             a3 = TOp.Accumulate(qv, Vector256.LoadUnsafe(ref x3, last) & keep, a3);
         }
-        results = Vector256.Sum(a0);
-        Unsafe.Add(ref results, 1) = Vector256.Sum(a1);
-        Unsafe.Add(ref results, 2) = Vector256.Sum(a2);
-        Unsafe.Add(ref results, 3) = Vector256.Sum(a3);
+        LaneSums.Store(a0, a1, a2, a3, ref results);
     }
 
     internal static void Aggregate4Of128<TOp>(ref float q, ref float x0, ref float x1, ref float x2, ref float x3, nuint length, ref float results)
@@ -282,10 +276,7 @@ public static class VectorKernels
             a2 = TOp.Accumulate(qv, Vector128.LoadUnsafe(ref x2, last) & keep, a2);
             a3 = TOp.Accumulate(qv, Vector128.LoadUnsafe(ref x3, last) & keep, a3);
         }
-        results = Vector128.Sum(a0);
-        Unsafe.Add(ref results, 1) = Vector128.Sum(a1);
-        Unsafe.Add(ref results, 2) = Vector128.Sum(a2);
-        Unsafe.Add(ref results, 3) = Vector128.Sum(a3);
+        LaneSums.Store(a0, a1, a2, a3, ref results);
     }
 
     internal static void Aggregate4OfScalar<TOp>(ref float q, ref float x0, ref float x1, ref float x2, ref float x3, nuint length, ref float results)
