@@ -7,7 +7,7 @@ namespace NativeHnsw.Bench.Persistence;
 
 /// <summary>
 /// <c>coldstart --file F [--size N] [--dims D] [--int8] [--rounds R] [--threads T]</c>: the first queries on a memory-mapped
-/// index whose file was just evicted from the page cache, without <see cref="HnswIndex.Warm()"/> and after it, in
+/// index whose file was just evicted from the page cache, without <see cref="HnswIndex.Warm(WarmScope)"/> and after it with each scope, in
 /// interleaved rounds. Builds and saves the file first when it does not exist (gaussian, M=16, ef_construction=32,
 /// labels 0..N−1; untimed), so a large file is built once and measured many times.
 /// </summary>
@@ -42,15 +42,15 @@ internal static class ColdStart
         Console.WriteLine("round | warm | evicted | open ms | Warm ms | 1st query ms | next queries ms (mean)");
         for (int round = 1; round <= rounds; round++)
         {
-            foreach (bool warm in (ReadOnlySpan<bool>)[false, true])
+            foreach (var warm in (ReadOnlySpan<WarmScope?>)[null, WarmScope.UpperLevels, WarmScope.Search, WarmScope.File])
             {
                 bool evicted = PageCache.TryEvict(file);
                 long start = Stopwatch.GetTimestamp();
                 using var index = HnswIndex.Open(file);
                 double open = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 start = Stopwatch.GetTimestamp();
-                if (warm)
-                    index.Warm();
+                if (warm is { } scope)
+                    index.Warm(scope);
                 double warmMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 var results = new SearchResult[10];
                 start = Stopwatch.GetTimestamp();
@@ -61,7 +61,7 @@ internal static class ColdStart
                     index.Search(query.AsSpan(q * dims, dims), results, 40);
                 double next = queries > 1 ? Stopwatch.GetElapsedTime(start).TotalMilliseconds / (queries - 1) : 0;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{round} | {(warm ? "Warm()" : "none")} | {evicted} | {open:F2} | {warmMs:F1} | {first:F2} | {next:F2}"));
+                    $"{round} | {(warm is { } w ? $"Warm({w})" : "none")} | {evicted} | {open:F2} | {warmMs:F1} | {first:F2} | {next:F2}"));
             }
         }
         return 0;

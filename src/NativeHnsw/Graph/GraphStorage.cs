@@ -208,7 +208,7 @@ internal abstract unsafe class GraphStorage : CriticalFinalizerObject, IDisposab
     public virtual bool Advise(MappedAccess access) => false;
 
     /// <summary>Brings the blocks into memory ahead of the first search; nothing to do for blocks already in memory.</summary>
-    public virtual void Warm()
+    public virtual void Warm(WarmScope scope)
     {
     }
 

@@ -114,19 +114,31 @@ public sealed partial class HnswIndex
     }
 
     /// <summary>
-    /// Reads a mapped index into memory ahead of its first search, so that search pays no page faults: the
-    /// whole file is requested from the kernel at once (madvise WILLNEED, on Linux), then every page is read,
-    /// the upper levels and the level-0 links first. Returns when the file is resident, as far as memory
-    /// allows; a file larger than free memory is warmed only in part. Does nothing for an index in memory
-    /// (from the constructor or <see cref="Load"/>). Safe beside searches and Dispose.
+    /// Reads what search reads of a mapped index into memory ahead of its first search, so that search pays no page
+    /// faults: <see cref="Warm(WarmScope)"/> with <see cref="WarmScope.Search"/>.
     /// </summary>
-    /// <remarks>Costs one sequential read of the file; without it, a cold first search pays a random read per page it touches.</remarks>
-    public void Warm()
+    public void Warm() => Warm(WarmScope.Search);
+
+    /// <summary>
+    /// Reads a mapped index into memory ahead of its first search (on Linux: madvise WILLNEED for the scope, so the
+    /// kernel reads it in parallel with us, then MADV_POPULATE_READ). The upper levels, the states and the entry
+    /// point's level-0 neighbourhood come first, then, as <paramref name="scope"/> says, the level-0 links and the rows
+    /// the walk measures, the labels, the rest of the file. Returns when the scope is resident, as far as memory allows
+    /// (a file larger than free memory is warmed only in part). Does nothing for an index in memory (from the
+    /// constructor or <see cref="Load"/>). Safe beside searches and Dispose.
+    /// </summary>
+    /// <remarks>
+    /// Costs one read of the scope at the disk's speed; without it, a cold first search pays a random read per page it
+    /// touches (docs/FORMAT.md, "Cold start", has the figures).
+    /// </remarks>
+    public void Warm(WarmScope scope)
     {
+        if (!Enum.IsDefined(scope))
+            throw new ArgumentOutOfRangeException(nameof(scope), scope, "Use Search, UpperLevels or File.");
         var storage = AcquireStorage();
         try
         {
-            storage.Warm();
+            storage.Warm(scope);
         }
         finally
         {

@@ -152,19 +152,71 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
     public override bool Advise(MappedAccess access) => PageAdvice.Advise(_base, Header.FileLength, access);
 
     /// <summary>
-    /// Asks the kernel for the whole mapping at once (its reads then run in parallel with ours), then touches
-    /// every page in the order a search first needs them: the upper levels, where every search starts, then the
-    /// level-0 links and the rows it measures, then labels and states.
+    /// Reads in, first and synchronously, what every search starts with: the header, the upper levels, the states and the
+    /// entry point's level-0 neighbourhood (its links and the rows of its neighbours). Then the big sections of the scope
+    /// are requested from the kernel all at once (WILLNEED: its reads run beside ours) and, unless the scope is
+    /// <see cref="WarmScope.UpperLevels"/>, populated in the order a search needs them: level-0 links, the rows the walk
+    /// measures, the rest.
     /// </summary>
-    public override void Warm()
+    public override void Warm(WarmScope scope)
     {
-        PageAdvice.WillNeed(_base, Header.FileLength);
-        PageAdvice.Touch(_base, Header.Size);
-        foreach (var id in (ReadOnlySpan<SectionId>)[SectionId.UpperOffsets, SectionId.UpperLinks, SectionId.Links0, CodeSection, SectionId.Vectors, SectionId.States, SectionId.Labels, SectionId.LabelIndex])
+        PageAdvice.Populate(_base, Header.Size);
+        foreach (var id in (ReadOnlySpan<SectionId>)[SectionId.UpperIndex, SectionId.UpperOffsets, SectionId.UpperLinks, SectionId.States])
+            PageAdvice.Populate(At(id), BlockBytes(id));
+        TouchEntryNeighbourhood();
+        bool compact = Holds(CodeSection);
+        Span<SectionId> big = stackalloc SectionId[4];
+        int count = 0;
+        big[count++] = SectionId.Links0;
+        if (compact)
+            big[count++] = CodeSection;
+        if (!compact || scope == WarmScope.File)
+            big[count++] = SectionId.Vectors;
+        big[count++] = SectionId.Labels;
+        big = big[..count];
+        if (scope == WarmScope.File)
         {
-            if (Holds(id))
-                PageAdvice.Touch(At(id, 0, 0), BlockBytes(id));
+            PageAdvice.WillNeed(_base, Header.FileLength);
         }
+        else
+        {
+            foreach (var id in big)
+                PageAdvice.WillNeed(At(id), BlockBytes(id));
+        }
+        if (scope == WarmScope.UpperLevels)
+            return;
+        foreach (var id in big)
+            PageAdvice.Populate(At(id), BlockBytes(id));
+        if (scope == WarmScope.File)
+            PageAdvice.Populate(_base, Header.FileLength);
+    }
+
+    private byte* At(SectionId id) => Holds(id) ? At(id, 0, 0) : null;
+
+    /// <summary>The entry point's level-0 record and the rows its level-0 neighbours are measured by: the first expansion of a search that lands near it.</summary>
+    private void TouchEntryNeighbourhood()
+    {
+        int entry = Header.EntryNode;
+        if ((uint)entry >= (uint)_nodeCount)
+            return;
+        var links = new ReadOnlySpan<int>(Links0 + (long)entry * Level0Stride, Level0Stride);
+        int degree = Math.Min(links[0], M0);
+        TouchRow(entry);
+        for (int i = 1; i <= degree; i++)
+        {
+            if ((uint)links[i] < (uint)_nodeCount)
+                TouchRow(links[i]);
+        }
+    }
+
+    private void TouchRow(int node)
+    {
+        bool compact = Holds(CodeSection);
+        if (compact)
+            PageAdvice.Touch(Codes + (long)node * CodeStride, CodeStride);
+        else
+            PageAdvice.Touch((byte*)(Vectors + (long)node * Dimensions), (long)Dimensions * sizeof(float));
+        PageAdvice.Touch((byte*)(Links0 + (long)node * Level0Stride), (long)Level0Stride * sizeof(int));
     }
 
     private static NotSupportedException ReadOnly() => new("The blocks of a mapped index file are read-only.");

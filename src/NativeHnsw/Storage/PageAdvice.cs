@@ -12,6 +12,7 @@ internal static unsafe partial class PageAdvice
     private const int MadvNormal = 0;
     private const int MadvRandom = 1;
     private const int MadvWillNeed = 3;
+    private const int MadvPopulateRead = 22;
 
     /// <summary>Applies <paramref name="access"/> to <paramref name="length"/> bytes from <paramref name="start"/>. False when not applied.</summary>
     public static bool Advise(byte* start, long length, MappedAccess access) =>
@@ -19,6 +20,16 @@ internal static unsafe partial class PageAdvice
 
     /// <summary>Asks the kernel to start reading the range into the page cache now, without waiting for it. False when not applied.</summary>
     public static bool WillNeed(byte* start, long length) => Apply(start, length, MadvWillNeed);
+
+    /// <summary>
+    /// Makes the range resident and mapped when this returns (as far as memory allows): one madvise(MADV_POPULATE_READ)
+    /// call (Linux 5.14+), which faults the pages in without a trap per page; where that call is refused, a read of every page.
+    /// </summary>
+    public static void Populate(byte* start, long length)
+    {
+        if (length > 0 && !Apply(start, length, MadvPopulateRead))
+            Touch(start, length);
+    }
 
     /// <summary>Reads one byte of every page of the range, so it is resident when this returns (as far as memory allows).</summary>
     public static void Touch(byte* start, long length)

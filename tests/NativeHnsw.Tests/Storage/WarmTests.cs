@@ -34,6 +34,32 @@ public sealed unsafe partial class WarmTests : IDisposable
             Assert.Equal(loaded.Search(Datasets.Row(data, Dims, q * 7), 10, 64), index.Search(Datasets.Row(data, Dims, q * 7), 10, 64));
     }
 
+    [Theory]
+    [InlineData(WarmScope.UpperLevels, VectorQuantization.None)]
+    [InlineData(WarmScope.Search, VectorQuantization.Int8)]
+    [InlineData(WarmScope.File, VectorQuantization.Int8)]
+    public void Warm_EachScope_AnswersUnchangedAndFileScopeMakesEveryPageResident(WarmScope scope, VectorQuantization quantization)
+    {
+        var data = Datasets.Gaussian(4_000, Dims, seed: 25);
+        string path = Path.Combine(_folder, $"scope-{scope}.nhnsw");
+        using (var built = new HnswIndex(new HnswOptions { Dimensions = Dims, Metric = DistanceMetric.L2, Quantization = quantization }))
+        {
+            // Labels out of node order: the file keeps a label index, which only the File scope reads.
+            built.AddRange(Enumerable.Reverse(Datasets.RowLabels(4_000)).ToArray(), data);
+            built.Save(path);
+        }
+        bool evicted = OperatingSystem.IsLinux() && Evict(path);
+        using var loaded = HnswIndex.Load(path);
+        using var index = HnswIndex.Open(path);
+        index.Warm(scope);
+
+        if (scope == WarmScope.File && evicted)
+            Assert.Equal(1.0, ResidentFraction(path));
+        for (int q = 0; q < 20; q++)
+            Assert.Equal(loaded.Search(Datasets.Row(data, Dims, q * 11), 10, 64), index.Search(Datasets.Row(data, Dims, q * 11), 10, 64));
+        Assert.Throws<ArgumentOutOfRangeException>(() => index.Warm((WarmScope)9));
+    }
+
     [Fact]
     public void Advise_MappedIndex_GivenOnLinuxAndAnswersUnchanged()
     {
@@ -55,6 +81,7 @@ public sealed unsafe partial class WarmTests : IDisposable
         using var index = new HnswIndex(new HnswOptions { Dimensions = Dims });
         index.AddRange(Datasets.RowLabels(500), data);
         index.Warm();
+        index.Warm(WarmScope.File);
         Assert.False(index.Advise(MappedAccess.Random));
         Assert.Equal(9, index.Search(Datasets.Row(data, Dims, 9), 1, 64)[0].Label);
     }
@@ -65,7 +92,8 @@ public sealed unsafe partial class WarmTests : IDisposable
         string path = SavedIndex(Datasets.Gaussian(200, Dims, seed: 24), "disposed.nhnsw");
         var index = HnswIndex.Open(path);
         index.Dispose();
-        Assert.Throws<ObjectDisposedException>(index.Warm);
+        Assert.Throws<ObjectDisposedException>(() => index.Warm());
+        Assert.Throws<ObjectDisposedException>(() => index.Warm(WarmScope.UpperLevels));
         Assert.Throws<ObjectDisposedException>(() => index.Advise(MappedAccess.Random));
     }
 
