@@ -39,7 +39,7 @@ public sealed partial class BackupJobExecutor
                     events.Add(Full(policy, source, target, targets, $"no backup of '{source.Name}' in '{target.Name}' to chain to: took a full backup instead"));
                     continue;
                 }
-                if (OverQuota(target, opened, SizeOf(source)) is { } over)
+                if (OverQuota(target, opened, SizeOf(source), catalog) is { } over)
                 {
                     events.Add(new JobEvent(source.Name, JobEventKind.BackupFailed, Target: target.Name, Message: over));
                     continue;

@@ -105,12 +105,15 @@ public sealed partial class BackupJobExecutor : IBackupJobExecutor
 
     private BackupOptions Options(BackupPolicy policy) => new() { CreatedUtc = _time.GetUtcNow(), TempDirectory = policy.Drill.ScratchFolder };
 
-    /// <summary>Fails the write before it starts when the target would go over its quota.</summary>
-    private static string? OverQuota(TargetPolicy target, IBackupTarget opened, long adding)
+    /// <summary>
+    /// Fails the write before it starts when the target would go over its quota. <paramref name="catalog"/>, when the
+    /// caller has just loaded the target's, saves loading it again (every manifest is read and parsed).
+    /// </summary>
+    private static string? OverQuota(TargetPolicy target, IBackupTarget opened, long adding, BackupCatalog? catalog = null)
     {
         if (target.QuotaGb is not { } quota)
             return null;
-        long stored = PolicyCatalog.StoredBytes(opened);
+        long stored = catalog is null ? PolicyCatalog.StoredBytes(opened) : PolicyCatalog.StoredBytes(opened, catalog.Backups);
         return stored + adding > quota * BytesPerGb
             ? $"target '{target.Name}' would go over its quota of {Gb(quota * BytesPerGb)} ({Gb(stored)} stored, about {Gb(adding)} more)"
             : null;
