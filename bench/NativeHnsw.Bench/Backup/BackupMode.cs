@@ -256,7 +256,7 @@ public static class BackupMode
             new TableData("Totals (bytes; s)", ["source", "backups", "whole", "s", "chunked", "s", "incremental"], totals),
             new TableData("Day 1 by section: bytes, bytes in chunks day 0 did not have, as stored (framed, compressed where chosen), Zstandard level 3 ratio of the section",
                 ["section", "bytes", "new", "new %", "stored", "zstd ratio"], sectionRows),
-            new TableData(F($"Restore of the last backup (all checks; median of {RestoreRounds} run by turns, ms)"), ["source", "whole", "chunked", "full + incrementals"],
+            new TableData(F($"Restore of the last index backup and store backup (all checks; median of {RestoreRounds} run by turns, ms)"), ["source", "whole", "chunked", "full + incrementals"],
                 [
                     ["index", F($"{report.IndexRestoreWholeSeconds * 1e3:F0}"), F($"{report.IndexRestoreChunkedSeconds * 1e3:F0}"), ""],
                     .. report.StoreRestoreSeconds is { Count: 3 } st ? [(IReadOnlyList<string>)["store", F($"{st[0] * 1e3:F0}"), F($"{st[1] * 1e3:F0}"), F($"{st[2] * 1e3:F0}")]] : Array.Empty<IReadOnlyList<string>>(),

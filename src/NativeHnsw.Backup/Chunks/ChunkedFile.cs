@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace NativeHnsw.Backup;
@@ -67,24 +68,72 @@ public static class ChunkedFile
         ArgumentNullException.ThrowIfNull(file);
         var chunks = file.Chunks ?? throw new ArgumentException($"'{file.Name}' is stored whole, not in chunks.", nameof(file));
         using var whole = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        byte[] buffer = new byte[ChunkLayout.MaxChunkBytes];
-        long at = 0;
-        foreach (var chunk in chunks)
+        // Chunks are read, decoded and checked against their keys a few ahead, on the thread pool (a file opened or an
+        // S3 GET overlaps the work on the chunk before, and a second core hashes), while this thread adds each to the
+        // whole file's hash and writes it, in file order: the first bad chunk in the file is the one named.
+        var ahead = new Queue<Task<byte[]>>();
+        int next = 0;
+        long at = 0, planned = 0;
+        try
         {
-            string where = $"chunk {chunk.Sha256} (bytes {at:N0}..{at + chunk.Length:N0} of '{file.Name}')";
-            byte[] framed = store.TryRead(chunk.Sha256)
-                ?? throw new BackupIntegrityException(backup.Id, $"{where} is missing from {store.Description}");
-            var bytes = buffer.AsSpan(0, chunk.Length);
-            if (ChunkCodec.TryDecode(framed, chunk.Sha256, bytes) is { } problem)
-                throw new BackupIntegrityException(backup.Id, $"{where} in {store.Description}: {problem}");
-            whole.AppendData(bytes);
-            destination?.Write(bytes);
-            at += chunk.Length;
-            progress?.Report(at);
+            foreach (var chunk in chunks)
+            {
+                while (next < chunks.Count && ahead.Count < ReadAheadChunks)
+                {
+                    var c = chunks[next++];
+                    long offset = planned;
+                    planned += c.Length;
+                    ahead.Enqueue(Task.Run(() => ReadChecked(store, backup, file, c, offset)));
+                }
+                byte[] bytes = ahead.Dequeue().GetAwaiter().GetResult();
+                try
+                {
+                    var span = bytes.AsSpan(0, chunk.Length);
+                    whole.AppendData(span);
+                    destination?.Write(span);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(bytes);
+                }
+                at += chunk.Length;
+                progress?.Report(at);
+            }
+        }
+        finally
+        {
+            // After a failure, the reads still running finish on their own; their buffers go back to the pool.
+            foreach (var pending in ahead)
+            {
+                _ = pending.ContinueWith(static t =>
+                {
+                    if (t.IsCompletedSuccessfully)
+                        ArrayPool<byte>.Shared.Return(t.Result);
+                    return t.Exception;
+                }, TaskScheduler.Default);
+            }
         }
         string sha = Convert.ToHexStringLower(whole.GetHashAndReset());
         if (at != file.Length || sha != file.Sha256)
             throw new BackupIntegrityException(backup.Id, $"file '{file.Name}' put together from its chunks is {at:N0} bytes with SHA-256 {sha[..16]}…, the manifest says {file.Length:N0} bytes, {file.Sha256[..16]}…");
         return at;
+    }
+
+    /// <summary>Chunks read and checked ahead of the one being written during a restore.</summary>
+    private const int ReadAheadChunks = 8;
+
+    /// <summary>Reads one chunk and checks it against its key; returns its bytes in a pooled buffer (at least its length).</summary>
+    private static byte[] ReadChecked(IChunkStore store, BackupManifest backup, BackupFileEntry file, ChunkRef chunk, long at)
+    {
+        string Where() => $"chunk {chunk.Sha256} (bytes {at:N0}..{at + chunk.Length:N0} of '{file.Name}')";
+        byte[] framed = store.TryRead(chunk.Sha256)
+            ?? throw new BackupIntegrityException(backup.Id, $"{Where()} is missing from {store.Description}");
+        byte[] bytes = ArrayPool<byte>.Shared.Rent(Math.Max(1, chunk.Length));
+        if (ChunkCodec.TryDecode(framed, chunk.Sha256, bytes.AsSpan(0, chunk.Length)) is { } problem)
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+            throw new BackupIntegrityException(backup.Id, $"{Where()} in {store.Description}: {problem}");
+        }
+        return bytes;
     }
 }
