@@ -72,7 +72,10 @@ internal static class ColdStart
         Console.WriteLine($"coldstart: building {size:N0} × {dims} gaussian into {file} ({threads} threads, untimed)");
         var options = new HnswOptions
         {
-            Dimensions = dims, M = 16, EfConstruction = 32, InitialCapacity = size,
+            Dimensions = dims,
+            M = 16,
+            EfConstruction = 32,
+            InitialCapacity = size,
             Quantization = int8 ? VectorQuantization.Int8 : VectorQuantization.None,
         };
         using var index = new HnswIndex(options);
