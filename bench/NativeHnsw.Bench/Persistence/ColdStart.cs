@@ -42,7 +42,7 @@ internal static class ColdStart
         Console.WriteLine("round | warm | evicted | open ms | Warm ms | 1st query ms | next queries ms (mean)");
         for (int round = 1; round <= rounds; round++)
         {
-            foreach (var warm in (ReadOnlySpan<WarmScope?>)[null, WarmScope.UpperLevels, WarmScope.Search, WarmScope.File])
+            foreach (var warm in (ReadOnlySpan<WarmScope?>)[null, WarmScope.Search, WarmScope.File])
             {
                 bool evicted = PageCache.TryEvict(file);
                 long start = Stopwatch.GetTimestamp();
@@ -72,7 +72,10 @@ internal static class ColdStart
         Console.WriteLine($"coldstart: building {size:N0} × {dims} gaussian into {file} ({threads} threads, untimed)");
         var options = new HnswOptions
         {
-            Dimensions = dims, M = 16, EfConstruction = 32, InitialCapacity = size,
+            Dimensions = dims,
+            M = 16,
+            EfConstruction = 32,
+            InitialCapacity = size,
             Quantization = int8 ? VectorQuantization.Int8 : VectorQuantization.None,
         };
         using var index = new HnswIndex(options);

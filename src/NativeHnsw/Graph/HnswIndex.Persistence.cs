@@ -134,7 +134,7 @@ public sealed partial class HnswIndex
     public void Warm(WarmScope scope)
     {
         if (!Enum.IsDefined(scope))
-            throw new ArgumentOutOfRangeException(nameof(scope), scope, "Use Search, UpperLevels or File.");
+            throw new ArgumentOutOfRangeException(nameof(scope), scope, "Use Search or File.");
         var storage = AcquireStorage();
         try
         {

@@ -153,15 +153,18 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
 
     /// <summary>
     /// Reads in, first and synchronously, what every search starts with: the header, the upper levels, the states and the
-    /// entry point's level-0 neighbourhood (its links and the rows of its neighbours). Then the big sections of the scope
-    /// are requested from the kernel all at once (WILLNEED: its reads run beside ours) and, unless the scope is
-    /// <see cref="WarmScope.UpperLevels"/>, populated in the order a search needs them: level-0 links, the rows the walk
-    /// measures, the rest.
+    /// entry point's level-0 neighbourhood (its links and the rows of its neighbours). Then the big sections of the
+    /// scope are requested from the kernel all at once (WILLNEED: its reads run beside ours) and populated in the order a search needs them: level-0
+    /// links, the rows the walk measures, the rest.
     /// </summary>
     public override void Warm(WarmScope scope)
     {
+        ReadOnlySpan<SectionId> small = [SectionId.UpperIndex, SectionId.UpperOffsets, SectionId.UpperLinks, SectionId.States];
+        // The small sections are requested together, then populated.
+        foreach (var id in small)
+            PageAdvice.WillNeed(At(id), BlockBytes(id));
         PageAdvice.Populate(_base, Header.Size);
-        foreach (var id in (ReadOnlySpan<SectionId>)[SectionId.UpperIndex, SectionId.UpperOffsets, SectionId.UpperLinks, SectionId.States])
+        foreach (var id in small)
             PageAdvice.Populate(At(id), BlockBytes(id));
         TouchEntryNeighbourhood();
         bool compact = Holds(CodeSection);
@@ -183,8 +186,6 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
             foreach (var id in big)
                 PageAdvice.WillNeed(At(id), BlockBytes(id));
         }
-        if (scope == WarmScope.UpperLevels)
-            return;
         foreach (var id in big)
             PageAdvice.Populate(At(id), BlockBytes(id));
         if (scope == WarmScope.File)

@@ -10,13 +10,6 @@ public enum WarmScope
     /// </summary>
     Search = 0,
 
-    /// <summary>
-    /// Only the upper levels, the states and the entry point's level-0 neighbourhood are read before Warm returns;
-    /// the rest of what <see cref="Search"/> reads is requested from the kernel (madvise WILLNEED), which reads it
-    /// in the background while the first queries run.
-    /// </summary>
-    UpperLevels = 1,
-
     /// <summary>Every page of the file, the label index included (it serves lookups by label).</summary>
-    File = 2,
+    File = 1,
 }

@@ -35,7 +35,7 @@ public sealed unsafe partial class WarmTests : IDisposable
     }
 
     [Theory]
-    [InlineData(WarmScope.UpperLevels, VectorQuantization.None)]
+    [InlineData(WarmScope.Search, VectorQuantization.None)]
     [InlineData(WarmScope.Search, VectorQuantization.Int8)]
     [InlineData(WarmScope.File, VectorQuantization.Int8)]
     public void Warm_EachScope_AnswersUnchangedAndFileScopeMakesEveryPageResident(WarmScope scope, VectorQuantization quantization)
@@ -93,7 +93,7 @@ public sealed unsafe partial class WarmTests : IDisposable
         var index = HnswIndex.Open(path);
         index.Dispose();
         Assert.Throws<ObjectDisposedException>(() => index.Warm());
-        Assert.Throws<ObjectDisposedException>(() => index.Warm(WarmScope.UpperLevels));
+        Assert.Throws<ObjectDisposedException>(() => index.Warm(WarmScope.File));
         Assert.Throws<ObjectDisposedException>(() => index.Advise(MappedAccess.Random));
     }
 
