@@ -62,7 +62,7 @@ public static class BenchCli
     private static RootCommand BuildCommands(string[] args, ConsoleUi ui, Action<int> setExitCode)
     {
         string commandLine = "dotnet run -c Release --project bench/NativeHnsw.Bench" + (args.Length > 0 ? " -- " + string.Join(' ', args) : "");
-        var dataset = new Option<string>("--dataset") { Description = "synthetic (gaussian), clustered (gaussian mixture), sift-like (gaussian mixture, 12 latent dims), fashion-mnist, or a file: .fvecs, .npy (float32 2-D), .csv, .tsv", DefaultValueFactory = _ => DatasetLoader.Synthetic };
+        var dataset = new Option<string>("--dataset") { Description = "synthetic (gaussian), clustered (gaussian mixture), fashion-mnist, or a file: .fvecs, .npy (float32 2-D), .csv, .tsv", DefaultValueFactory = _ => DatasetLoader.Synthetic };
         var queryFile = new Option<string?>("--query-file") { Description = "queries from this file (same formats); default: held out from a file dataset" };
         var count = new Option<int?>("--count") { Description = "base vectors: generated count (default 10,000), or the first N of a file" };
         var dims = new Option<int>("--dims") { Description = "dimensions of generated data", DefaultValueFactory = _ => 128 };

@@ -7,11 +7,6 @@ public static class DatasetLoader
 {
     public const string Synthetic = "synthetic";
     public const string Clustered = "clustered";
-
-    /// <summary>A gaussian mixture of low intrinsic dimension (12 latent dims, as SIFT's local intrinsic dimension is about 10–16): HNSW reaches high recall on it at a moderate ef_construction.</summary>
-    public const string SiftLike = "sift-like";
-
-    private const int SiftLikeLatentDimensions = 12;
     public const string FashionMnist = "fashion-mnist";
 
     /// <summary>Overrides where the Fashion-MNIST IDX files are looked for (tests; a copy outside Debian's package).</summary>
@@ -35,11 +30,11 @@ public static class DatasetLoader
             throw new BenchInputException($"--queries {request.Queries} must be at least 1.");
         return request.Source.ToLowerInvariant() switch
         {
-            Synthetic or Clustered or SiftLike => Generated(request),
+            Synthetic or Clustered => Generated(request),
             FashionMnist => FashionMnistSet(request),
             _ when LooksLikeFile(request.Source) => FromFiles(request),
             _ => throw new BenchInputException(
-                $"unknown dataset '{request.Source}'; use synthetic, clustered, sift-like, fashion-mnist or a vector file (.fvecs, .npy, .csv, .tsv)."),
+                $"unknown dataset '{request.Source}'; use synthetic, clustered, fashion-mnist or a vector file (.fvecs, .npy, .csv, .tsv)."),
         };
     }
 
