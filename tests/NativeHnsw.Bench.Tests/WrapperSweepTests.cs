@@ -44,6 +44,37 @@ public sealed class WrapperSweepTests : IDisposable
     }
 
     [Fact]
+    public void WrapperEngine_Loaded_ReportsTheDefaultExpansionItSearchesWith_NotTheOptionsEf()
+    {
+        NativeEngines.Require(VectorEngineFactory.UsearchWrapper);
+        var labels = Datasets.RowLabels(Count);
+        UsearchWrapperEngine Built(int ef)
+        {
+            var engine = UsearchWrapperEngine.Create(new HnswOptions { Dimensions = Dimensions, Metric = DistanceMetric.L2, M = 8, EfConstruction = 64, DefaultEf = ef });
+            engine.AddBatch(labels, s_data, maxDegreeOfParallelism: 1);
+            return engine;
+        }
+        using var low = Built(1);
+        using var atDefault = Built(UsearchWrapperEngine.DefaultExpansion);
+        Assert.Equal(1, low.FixedEf);
+        string path = _folder.File("low-engine.usearch");
+        low.Save(path);
+        using var loaded = UsearchWrapperEngine.Load(path, new HnswOptions { Dimensions = Dimensions, Metric = DistanceMetric.L2, M = 8, EfConstruction = 64, DefaultEf = 1 });
+
+        Assert.Equal(UsearchWrapperEngine.DefaultExpansion, loaded.FixedEf);
+        Assert.Throws<NotSupportedException>(() => loaded.Search(s_queries.AsSpan(0, Dimensions), new SearchResult[10], 1));
+        var fromLoaded = new SearchResult[10];
+        var fromDefault = new SearchResult[10];
+        for (int q = 0; q < 100; q++)
+        {
+            var query = s_queries.AsSpan(q * Dimensions, Dimensions);
+            int n = loaded.Search(query, fromLoaded, loaded.FixedEf);
+            Assert.Equal(atDefault.Search(query, fromDefault, atDefault.FixedEf), n);
+            Assert.Equal(fromDefault.Take(n).Select(r => r.Label), fromLoaded.Take(n).Select(r => r.Label));
+        }
+    }
+
+    [Fact]
     public void WrapperSweep_OneBuildPerEf_SameGraph_EachEfAtItsOwnExpansion()
     {
         NativeEngines.Require(VectorEngineFactory.UsearchWrapper);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NativeHnsw.Bench.Cli;
+using NativeHnsw.Bench.Engines;
 using NativeHnsw.Bench.Measurements;
 using NativeHnsw.Bench.Reports;
 using NativeHnsw.Data;
@@ -52,10 +53,18 @@ public static class PersistenceMode
         float[] data = ui.Step(ReportTables.F($"{size:N0}: generate {size:N0} × {s.Dimensions} gaussian"), _ => SyntheticVectors.Gaussian(size, s.Dimensions, s.Seed));
         float[] query = SyntheticVectors.Gaussian(1, s.Dimensions, s.Seed + 1_000_003);
         using var index = new HnswIndex(options);
-        double build = ui.Step(ReportTables.F($"{size:N0}: build, {s.Threads} threads, ef_construction={efc}"), _ =>
+        // Fed in slices, as the engines' builds are, so that the progress moves with the vectors inserted.
+        var labels = SyntheticVectors.RowLabels(size);
+        int slice = Math.Max(1, (size + SlicedBuild.Slices - 1) / SlicedBuild.Slices);
+        double build = ui.Step(ReportTables.F($"{size:N0}: build, {s.Threads} threads, ef_construction={efc}"), size, "vectors", report =>
         {
             long start = Stopwatch.GetTimestamp();
-            index.AddRange(SyntheticVectors.RowLabels(size), data, s.Threads);
+            for (int from = 0; from < size; from += slice)
+            {
+                int n = Math.Min(slice, size - from);
+                index.AddRange(labels.AsMemory(from, n), data.AsMemory(from * s.Dimensions, n * s.Dimensions), s.Threads);
+                report(from + n);
+            }
             return Stopwatch.GetElapsedTime(start).TotalSeconds;
         });
         data = [];

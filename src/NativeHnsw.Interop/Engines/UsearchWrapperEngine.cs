@@ -24,13 +24,15 @@ public sealed class UsearchWrapperEngine : IVectorEngine
 
     private readonly USearchIndex _index;
     private readonly HnswOptions _options;
+    private readonly int _fixedEf;
     private int _inFlight;
     private volatile bool _disposed;
 
-    private UsearchWrapperEngine(USearchIndex index, HnswOptions options)
+    private UsearchWrapperEngine(USearchIndex index, HnswOptions options, int fixedEf)
     {
         _index = index;
         _options = options;
+        _fixedEf = fixedEf;
     }
 
     /// <summary>The wrapper loads the same libusearch_c.so as <see cref="UsearchEngine"/>.</summary>
@@ -44,8 +46,15 @@ public sealed class UsearchWrapperEngine : IVectorEngine
 
     public bool SupportsPersistence => true;
 
-    /// <summary>The only ef this engine searches with: the wrapper fixes the expansion when the index is made.</summary>
-    public int FixedEf => _options.DefaultEf;
+    /// <summary>
+    /// The only ef this engine searches with: the wrapper fixes the expansion when the index is made, at the options'
+    /// DefaultEf for <see cref="Create"/> and at USearch's default (<see cref="DefaultExpansion"/>) for a loaded file,
+    /// whatever the options ask, since the wrapper's file constructor takes no expansion.
+    /// </summary>
+    public int FixedEf => _fixedEf;
+
+    /// <summary>USearch's default expansion_search (2.26), the one an index the wrapper loads from a file searches with.</summary>
+    public const int DefaultExpansion = 64;
 
     public long Count
     {
@@ -73,7 +82,7 @@ public sealed class UsearchWrapperEngine : IVectorEngine
         var index = Wrap(() => new USearchIndex(
             MetricOf(options.Metric), ScalarKind.Float32, (ulong)options.Dimensions, (ulong)options.M,
             (ulong)options.EfConstruction, (ulong)options.DefaultEf, false), "USearchIndex(options)");
-        return new UsearchWrapperEngine(index, options);
+        return new UsearchWrapperEngine(index, options, options.DefaultEf);
     }
 
     /// <summary>The wrapper's <c>new USearchIndex(path, view: false)</c>; the options must name the file's dimension.</summary>
@@ -91,7 +100,7 @@ public sealed class UsearchWrapperEngine : IVectorEngine
             index.Dispose();
             throw new ArgumentException($"{path} holds a {dimensions}-dimensional USearch index; the options ask for {options.Dimensions}.", nameof(options));
         }
-        return new UsearchWrapperEngine(index, options);
+        return new UsearchWrapperEngine(index, options, DefaultExpansion);
     }
 
     public void AddBatch(ReadOnlyMemory<long> labels, ReadOnlyMemory<float> vectors, int maxDegreeOfParallelism = -1)
