@@ -4,7 +4,8 @@ using NativeHnsw.CrashChild;
 
 // Usage:
 //   NativeHnsw.CrashChild <first.nhnsw> <second.nhnsw> <target.nhnsw>
-//     Loads both indexes, prints "ready", then saves them over <target> in turn, forever.
+//     Loads both indexes, prints "ready", then saves them over <target> in turn, forever, printing
+//     "saved" after each save (the parent waits for some of them, so a slow machine still kills at both parities).
 //     The parent kills it at random moments and checks the target is always one of the two, whole.
 //   NativeHnsw.CrashChild contains-race <seconds> <seed>
 //   NativeHnsw.CrashChild stress <seconds> <seed> <folder>
@@ -25,4 +26,8 @@ using var second = HnswIndex.Load(args[1]);
 Console.WriteLine("ready");
 Console.Out.Flush();
 for (long i = 0; ; i++)
+{
     (i % 2 == 0 ? second : first).Save(args[2]);
+    Console.WriteLine("saved");
+    Console.Out.Flush();
+}

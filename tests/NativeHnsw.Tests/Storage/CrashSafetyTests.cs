@@ -38,6 +38,17 @@ public sealed class CrashSafetyTests
                 process.Kill();
                 Assert.Fail($"The crash child did not start: {line}\n{await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken)}");
             }
+            // Wait for 0, 1 or 2 whole saves first: on a loaded machine a save can outlast the random delay, and
+            // without this every kill would land in the first save and leave the first version only.
+            for (int saves = random.Next(0, 3); saves > 0; saves--)
+            {
+                string? saved = await process.StandardOutput.ReadLineAsync(timeout.Token);
+                if (saved != "saved")
+                {
+                    process.Kill();
+                    Assert.Fail($"The crash child stopped saving: {saved}\n{await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken)}");
+                }
+            }
             await Task.Delay(random.Next(0, 120), TestContext.Current.CancellationToken);
             process.Kill();
             await process.WaitForExitAsync(TestContext.Current.CancellationToken);
