@@ -57,8 +57,15 @@ public sealed class SchedulerKillTests : IDisposable
         {
             using var child = Start(file, clock, maxJobs: 0, out var lines);
             WaitFor(lines, "started", child);
-            // A random moment into its run: a few jobs, or the middle of one.
-            Thread.Sleep(random.Next(50, 900));
+            // A random moment into its run: every other trial right after its 1st–3rd job began (so kills land inside
+            // jobs however fast the machine runs them), the others anywhere within its first second.
+            if (trial % 2 == 1)
+            {
+                WaitForBegun(lines, random.Next(1, 4), child);
+                Thread.Sleep(random.Next(0, 15));
+            }
+            else
+                Thread.Sleep(random.Next(50, 900));
             child.Kill(entireProcessTree: true);
             child.WaitForExit();
             lock (lines)
@@ -71,7 +78,7 @@ public sealed class SchedulerKillTests : IDisposable
         }
         // The kills must have cut real work short, of more than one kind of job.
         int midJob = interrupted.Values.Sum();
-        Assert.True(midJob >= Trials / 3, $"only {midJob} of {Trials} kills cut a job short ({string.Join(", ", interrupted.Select(p => $"{p.Key} {p.Value}"))})");
+        Assert.True(midJob >= Trials / 4, $"only {midJob} of {Trials} kills cut a job short ({string.Join(", ", interrupted.Select(p => $"{p.Key} {p.Value}"))})");
         Assert.True(interrupted.Count >= 3, $"kills cut only these jobs short: {string.Join(", ", interrupted.Keys)}");
 
         // A last runner, left to finish 30 runs: it takes the dead runners' leases over once they expire and does real work.
@@ -126,6 +133,22 @@ public sealed class SchedulerKillTests : IDisposable
         process.BeginErrorReadLine();
         lines = collected;
         return process;
+    }
+
+    private static void WaitForBegun(List<string> lines, int jobs, Process child)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            lock (lines)
+            {
+                if (lines.Count(l => l.StartsWith("begin ", StringComparison.Ordinal)) >= jobs)
+                    return;
+            }
+            Assert.False(child.HasExited, $"the runner exited ({(child.HasExited ? child.ExitCode : 0)}) before {jobs} job(s) began");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the runner did not begin {jobs} job(s) within 60 s");
+            Thread.Sleep(1);
+        }
     }
 
     private static void WaitFor(List<string> lines, string line, Process child)
