@@ -17,19 +17,13 @@ public sealed record StoreSnapshot(string Folder, long Sequence, IReadOnlyList<C
     public IReadOnlyDictionary<string, object>? ReadCollectionMetadata(CollectionSnapshot collection)
     {
         ArgumentNullException.ThrowIfNull(collection);
-        var layout = new StoreLayout(Folder);
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = layout.DatabaseFile, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
+        using var connection = OpenDatabase(new StoreLayout(Folder));
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT metadata FROM collections WHERE id = @c;";
         command.Parameters.AddWithValue("@c", collection.Id);
         return MetadataValues.FromJson(command.ExecuteScalar() as string);
     }
 
-    /// <summary>
-    /// Every record of one collection of the snapshot (id, vector, document, metadata), in insertion order, read from
-    /// the snapshot's database without opening it as a store (no index is loaded). Valid until the folder is changed.
-    /// </summary>
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
         builder.Append("Folder = ").Append(Folder).Append(", Sequence = ").Append(Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture))
@@ -38,12 +32,15 @@ public sealed record StoreSnapshot(string Folder, long Sequence, IReadOnlyList<C
         return true;
     }
 
+    /// <summary>
+    /// Every record of one collection of the snapshot (id, vector, document, metadata), in insertion order, read from
+    /// the snapshot's database without opening it as a store (no index is loaded). Valid until the folder is changed.
+    /// </summary>
     public IEnumerable<StoredRecord> ReadRecords(CollectionSnapshot collection)
     {
         ArgumentNullException.ThrowIfNull(collection);
         var layout = new StoreLayout(Folder);
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = layout.DatabaseFile, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
+        using var connection = OpenDatabase(layout);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT id, vector, document, metadata FROM records WHERE collection = @c ORDER BY row_id;";
         command.Parameters.AddWithValue("@c", collection.Id);
@@ -58,5 +55,13 @@ public sealed record StoreSnapshot(string Folder, long Sequence, IReadOnlyList<C
                 reader.IsDBNull(2) ? null : reader.GetString(2),
                 MetadataValues.FromJson(reader.IsDBNull(3) ? null : reader.GetString(3)));
         }
+    }
+
+    /// <summary>The snapshot's database, read-only and unpooled (the folder may be moved or deleted once read).</summary>
+    private static SqliteConnection OpenDatabase(StoreLayout layout)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = layout.DatabaseFile, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
     }
 }

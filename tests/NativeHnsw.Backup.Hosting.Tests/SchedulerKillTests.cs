@@ -135,35 +135,25 @@ public sealed class SchedulerKillTests : IDisposable
         return process;
     }
 
-    private static void WaitForBegun(List<string> lines, int jobs, Process child)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            lock (lines)
-            {
-                if (lines.Count(l => l.StartsWith("begin ", StringComparison.Ordinal)) >= jobs)
-                    return;
-            }
-            Assert.False(child.HasExited, $"the runner exited ({(child.HasExited ? child.ExitCode : 0)}) before {jobs} job(s) began");
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the runner did not begin {jobs} job(s) within 60 s");
-            Thread.Sleep(1);
-        }
-    }
+    private static void WaitFor(List<string> lines, string line, Process child) =>
+        WaitUntil(lines, l => l.Contains(line), $"'{line}'", child);
 
-    private static void WaitFor(List<string> lines, string line, Process child)
+    private static void WaitForBegun(List<string> lines, int jobs, Process child) =>
+        WaitUntil(lines, l => l.Count(x => x.StartsWith("begin ", StringComparison.Ordinal)) >= jobs, $"{jobs} job(s) to begin", child);
+
+    private static void WaitUntil(List<string> lines, Func<List<string>, bool> seen, string what, Process child)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
             lock (lines)
             {
-                if (lines.Contains(line))
+                if (seen(lines))
                     return;
             }
-            Assert.False(child.HasExited, $"the runner exited ({(child.HasExited ? child.ExitCode : 0)}) before '{line}'");
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the runner did not print '{line}' within 60 s");
-            Thread.Sleep(5);
+            Assert.False(child.HasExited, $"the runner exited ({(child.HasExited ? child.ExitCode : 0)}) before {what}");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the runner did not print {what} within 60 s");
+            Thread.Sleep(1);
         }
     }
 }
