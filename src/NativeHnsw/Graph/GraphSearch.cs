@@ -71,19 +71,37 @@ internal static unsafe class GraphSearch
         return rerank ? Rerank<TDistance>(graph, destination, context) : TakeNearest(graph, destination, context);
     }
 
-    /// <summary>The beam's candidates re-scored with exact float32 distances; the nearest <c>destination.Length</c> of them, nearest first.</summary>
+    /// <summary>
+    /// The beam's candidates re-scored with exact float32 distances; the nearest <c>destination.Length</c> of them, nearest first.
+    /// Only the <see cref="RerankDepth"/> best by estimate are re-scored: the exact rows are cold (the walk read the compact
+    /// ones), and the estimates rank the true nearest inside that depth (the quantized recall tests hold it to the float32 thresholds).
+    /// </summary>
     private static int Rerank<TExact>(in GraphView graph, Span<SearchResult> destination, SearchContext context)
         where TExact : struct, IDistance
     {
-        var candidates = context.DrainResultsAscending();
+        var candidates = context.Results.TakeAll();
+        int depth = Neighbor.SelectNearest(candidates, RerankDepth(destination.Length, candidates.Length));
+        candidates = candidates[..depth];
         fixed (float* query = context.Query)
         {
             var exact = new FloatNodeDistance<TExact>(graph, query);
+            // Ask for every row first so the misses overlap. One row at a time after that, so a re-scored distance is
+            // bit for bit what VectorDistance.Compute gives (the four-row kernel sums in another order).
+            for (int i = 0; i < candidates.Length; i++)
+                exact.Prefetch(candidates[i].Node);
             for (int i = 0; i < candidates.Length; i++)
                 candidates[i] = new Neighbor(exact.To(candidates[i].Node), candidates[i].Node);
         }
-        Neighbor.SortByDistance(candidates);
-        int count = Math.Min(candidates.Length, destination.Length);
+        return Write(graph, destination, candidates);
+    }
+
+    /// <summary>How many of a compact walk's candidates are re-scored exactly for <paramref name="k"/> results: 4k, at least 32, at most all.</summary>
+    private static int RerankDepth(int k, int candidates) => Math.Min(candidates, Math.Max(32, 4 * k));
+
+    /// <summary>The nearest <c>destination.Length</c> of <paramref name="candidates"/> written nearest first; returns how many.</summary>
+    private static int Write(in GraphView graph, Span<SearchResult> destination, Span<Neighbor> candidates)
+    {
+        int count = Neighbor.SelectNearest(candidates, destination.Length);
         for (int i = 0; i < count; i++)
             destination[i] = new SearchResult(graph.Label(candidates[i].Node), candidates[i].Distance);
         return count;
@@ -99,19 +117,8 @@ internal static unsafe class GraphSearch
     }
 
     /// <summary>The nearest <c>destination.Length</c> of the beam's results, nearest first.</summary>
-    private static int TakeNearest(in GraphView graph, Span<SearchResult> destination, SearchContext context)
-    {
-        var results = context.Results;
-        while (results.Count > destination.Length)
-            results.Pop();
-        int count = results.Count;
-        for (int i = count - 1; i >= 0; i--)
-        {
-            var hit = results.Pop();
-            destination[i] = new SearchResult(graph.Label(hit.Node), hit.Distance);
-        }
-        return count;
-    }
+    private static int TakeNearest(in GraphView graph, Span<SearchResult> destination, SearchContext context) =>
+        Write(graph, destination, context.Results.TakeAll());
 
     /// <summary>
     /// Greedy walk from <paramref name="entry"/> on each level from <paramref name="fromLevel"/>
