@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using NativeHnsw.Distance;
 
@@ -172,8 +173,7 @@ internal static unsafe class GraphSearch
         candidates.Clear();
         results.Clear();
         results.EnsureCapacity(ef);
-        int* batch = stackalloc int[1 + graph.M0];
-        float* distances = stackalloc float[4];
+        var distances = new FourDistances();
 
         visited.TryMark(entry);
         float bound = float.MaxValue;
@@ -184,58 +184,88 @@ internal static unsafe class GraphSearch
         }
         candidates.Push(-entryDistance, entry);
 
-        while (candidates.Count > 0)
+        fixed (int* batch = context.Batch)
         {
-            var current = candidates.Top;
-            if (-current.Distance > bound && (results.Count >= ef || !exclude))
-                break;
-            candidates.Pop();
-
-            int* slot = graph.Links(current.Node, level);
-            if (slot == null)
-                continue;
-            int count = graph.LinkCount(slot, level);
-
-            // Gather the unvisited neighbors, then measure them four at a time (one pass over the
-            // query per four vectors); the heap work follows each group in the original order.
-            int fresh = 0;
-            for (int i = 1; i <= count; i++)
+            while (candidates.Count > 0)
             {
-                int neighbor = slot[i];
-                if (graph.IsNode(neighbor) && visited.TryMark(neighbor))
+                var current = candidates.Top;
+                if (-current.Distance > bound && (results.Count >= ef || !exclude))
+                    break;
+
+                int* slot = graph.Links(current.Node, level);
+                if (slot == null)
                 {
-                    walk.Prefetch(neighbor);
-                    batch[fresh++] = neighbor;
+                    candidates.Pop();
+                    continue;
                 }
-            }
-            int j = 0;
-            for (; j + 4 <= fresh; j += 4)
-            {
-                walk.To4(batch[j], batch[j + 1], batch[j + 2], batch[j + 3], distances);
-                for (int t = 0; t < 4; t++)
-                    Consider(graph, level, distances[t], batch[j + t], ef, ref bound, candidates, results, exclude, filter);
-            }
-            for (; j < fresh; j++)
-            {
-                int neighbor = batch[j];
-                Consider(graph, level, walk.To(neighbor), neighbor, ef, ref bound, candidates, results, exclude, filter);
+                int count = graph.LinkCount(slot, level);
+
+                // Gather the unvisited neighbors, then measure them four at a time (one pass over the
+                // query per four vectors); the heap work follows each group in the original order.
+                int fresh = 0;
+                for (int i = 1; i <= count; i++)
+                {
+                    int neighbor = slot[i];
+                    if (graph.IsNode(neighbor) && visited.TryMark(neighbor))
+                    {
+                        walk.Prefetch(neighbor);
+                        batch[fresh++] = neighbor;
+                    }
+                }
+                // The expanded candidate still sits on top: the first neighbor queued replaces it (one sift where a
+                // pop and a push take two), and it is popped only when none is.
+                bool topExpanded = true;
+                int j = 0;
+                for (; j + 4 <= fresh; j += 4)
+                {
+                    walk.To4(batch[j], batch[j + 1], batch[j + 2], batch[j + 3], &distances.D0);
+                    Consider(graph, level, distances.D0, batch[j], ef, ref bound, ref topExpanded, candidates, results, exclude, filter);
+                    Consider(graph, level, distances.D1, batch[j + 1], ef, ref bound, ref topExpanded, candidates, results, exclude, filter);
+                    Consider(graph, level, distances.D2, batch[j + 2], ef, ref bound, ref topExpanded, candidates, results, exclude, filter);
+                    Consider(graph, level, distances.D3, batch[j + 3], ef, ref bound, ref topExpanded, candidates, results, exclude, filter);
+                }
+                for (; j < fresh; j++)
+                {
+                    int neighbor = batch[j];
+                    Consider(graph, level, walk.To(neighbor), neighbor, ef, ref bound, ref topExpanded, candidates, results, exclude, filter);
+                }
+                if (topExpanded)
+                    candidates.Pop();
             }
         }
     }
 
+    /// <summary>Four distances side by side in one local (its address goes to the four-row kernels).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct FourDistances
+    {
+        public float D0;
+        public float D1;
+        public float D2;
+        public float D3;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Consider(in GraphView graph, int level, float d, int neighbor, int ef, ref float bound,
-        NeighborHeap candidates, NeighborHeap results, bool exclude, Func<long, bool>? filter)
+        ref bool topExpanded, NeighborHeap candidates, NeighborHeap results, bool exclude, Func<long, bool>? filter)
     {
         if (results.Count < ef || d < bound)
         {
-            // Once ef results are held, a candidate farther than the bound is never expanded (the bound only
-            // shrinks): a full queue drops those rather than grow. Live candidates are then at most ef (each is
-            // still among the results), so the queue stops growing near 4 ef however many nodes the walk visits.
-            // The walk, and so its answer, is unchanged.
-            if (candidates.IsFull && results.Count >= ef)
-                candidates.DropBelow(-bound);
-            candidates.Push(-d, neighbor);
+            if (topExpanded)
+            {
+                candidates.ReplaceTop(-d, neighbor);
+                topExpanded = false;
+            }
+            else
+            {
+                // Once ef results are held, a candidate farther than the bound is never expanded (the bound only
+                // shrinks): a full queue drops those rather than grow. Live candidates are then at most ef (each is
+                // still among the results), so the queue stops growing near 4 ef however many nodes the walk visits.
+                // The walk, and so its answer, is unchanged.
+                if (candidates.IsFull && results.Count >= ef)
+                    candidates.DropBelow(-bound);
+                candidates.Push(-d, neighbor);
+            }
             // Likely to be expanded soon: start fetching its link slot now (hnswlib prefetches the same way).
             if (Sse.IsSupported)
                 Sse.Prefetch0(graph.Links(neighbor, level));
