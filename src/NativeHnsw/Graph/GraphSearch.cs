@@ -202,16 +202,19 @@ internal static unsafe class GraphSearch
 
                 // Gather the unvisited neighbors, then measure them four at a time (one pass over the
                 // query per four vectors); the heap work follows each group in the original order.
+                // Every in-range neighbor is written and the count advances only for unvisited ones (no branch on
+                // visited); their rows are asked for once the batch is known.
                 int fresh = 0;
                 for (int i = 1; i <= count; i++)
                 {
                     int neighbor = slot[i];
-                    if (graph.IsNode(neighbor) && visited.TryMark(neighbor))
-                    {
-                        walk.Prefetch(neighbor);
-                        batch[fresh++] = neighbor;
-                    }
+                    if (!graph.IsNode(neighbor))
+                        continue;
+                    batch[fresh] = neighbor;
+                    fresh += visited.MarkNew(neighbor);
                 }
+                for (int i = 0; i < fresh; i++)
+                    walk.Prefetch(batch[i]);
                 // The expanded candidate still sits on top: the first neighbor queued replaces it (one sift where a
                 // pop and a push take two), and it is popped only when none is.
                 bool topExpanded = true;
