@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using NativeHnsw.Distance;
 
@@ -71,19 +72,37 @@ internal static unsafe class GraphSearch
         return rerank ? Rerank<TDistance>(graph, destination, context) : TakeNearest(graph, destination, context);
     }
 
-    /// <summary>The beam's candidates re-scored with exact float32 distances; the nearest <c>destination.Length</c> of them, nearest first.</summary>
+    /// <summary>
+    /// The beam's candidates re-scored with exact float32 distances; the nearest <c>destination.Length</c> of them, nearest first.
+    /// Only the <see cref="RerankDepth"/> best by estimate are re-scored: the exact rows are cold (the walk read the compact
+    /// ones), and the estimates rank the true nearest inside that depth (the quantized recall tests hold it to the float32 thresholds).
+    /// </summary>
     private static int Rerank<TExact>(in GraphView graph, Span<SearchResult> destination, SearchContext context)
         where TExact : struct, IDistance
     {
-        var candidates = context.DrainResultsAscending();
+        var candidates = context.Results.TakeAll();
+        int depth = Neighbor.SelectNearest(candidates, RerankDepth(destination.Length, candidates.Length));
+        candidates = candidates[..depth];
         fixed (float* query = context.Query)
         {
             var exact = new FloatNodeDistance<TExact>(graph, query);
+            // Ask for every row first so the misses overlap. One row at a time after that, so a re-scored distance is
+            // bit for bit what VectorDistance.Compute gives (the four-row kernel sums in another order).
+            for (int i = 0; i < candidates.Length; i++)
+                exact.Prefetch(candidates[i].Node);
             for (int i = 0; i < candidates.Length; i++)
                 candidates[i] = new Neighbor(exact.To(candidates[i].Node), candidates[i].Node);
         }
-        Neighbor.SortByDistance(candidates);
-        int count = Math.Min(candidates.Length, destination.Length);
+        return Write(graph, destination, candidates);
+    }
+
+    /// <summary>How many of a compact walk's candidates are re-scored exactly for <paramref name="k"/> results: 4k, at least 32, at most all.</summary>
+    private static int RerankDepth(int k, int candidates) => Math.Min(candidates, Math.Max(32, 4 * k));
+
+    /// <summary>The nearest <c>destination.Length</c> of <paramref name="candidates"/> written nearest first; returns how many.</summary>
+    private static int Write(in GraphView graph, Span<SearchResult> destination, Span<Neighbor> candidates)
+    {
+        int count = Neighbor.SelectNearest(candidates, destination.Length);
         for (int i = 0; i < count; i++)
             destination[i] = new SearchResult(graph.Label(candidates[i].Node), candidates[i].Distance);
         return count;
@@ -99,19 +118,8 @@ internal static unsafe class GraphSearch
     }
 
     /// <summary>The nearest <c>destination.Length</c> of the beam's results, nearest first.</summary>
-    private static int TakeNearest(in GraphView graph, Span<SearchResult> destination, SearchContext context)
-    {
-        var results = context.Results;
-        while (results.Count > destination.Length)
-            results.Pop();
-        int count = results.Count;
-        for (int i = count - 1; i >= 0; i--)
-        {
-            var hit = results.Pop();
-            destination[i] = new SearchResult(graph.Label(hit.Node), hit.Distance);
-        }
-        return count;
-    }
+    private static int TakeNearest(in GraphView graph, Span<SearchResult> destination, SearchContext context) =>
+        Write(graph, destination, context.Results.TakeAll());
 
     /// <summary>
     /// Greedy walk from <paramref name="entry"/> on each level from <paramref name="fromLevel"/>
@@ -165,8 +173,7 @@ internal static unsafe class GraphSearch
         candidates.Clear();
         results.Clear();
         results.EnsureCapacity(ef);
-        int* batch = stackalloc int[1 + graph.M0];
-        float* distances = stackalloc float[4];
+        var distances = new FourDistances();
 
         visited.TryMark(entry);
         float bound = float.MaxValue;
@@ -177,58 +184,91 @@ internal static unsafe class GraphSearch
         }
         candidates.Push(-entryDistance, entry);
 
-        while (candidates.Count > 0)
+        fixed (int* batch = context.Batch)
         {
-            var current = candidates.Top;
-            if (-current.Distance > bound && (results.Count >= ef || !exclude))
-                break;
-            candidates.Pop();
-
-            int* slot = graph.Links(current.Node, level);
-            if (slot == null)
-                continue;
-            int count = graph.LinkCount(slot, level);
-
-            // Gather the unvisited neighbors, then measure them four at a time (one pass over the
-            // query per four vectors); the heap work follows each group in the original order.
-            int fresh = 0;
-            for (int i = 1; i <= count; i++)
+            while (candidates.Count > 0)
             {
-                int neighbor = slot[i];
-                if (graph.IsNode(neighbor) && visited.TryMark(neighbor))
+                var current = candidates.Top;
+                if (-current.Distance > bound && (results.Count >= ef || !exclude))
+                    break;
+
+                int* slot = graph.Links(current.Node, level);
+                if (slot == null)
                 {
-                    walk.Prefetch(neighbor);
-                    batch[fresh++] = neighbor;
+                    candidates.Pop();
+                    continue;
                 }
-            }
-            int j = 0;
-            for (; j + 4 <= fresh; j += 4)
-            {
-                walk.To4(batch[j], batch[j + 1], batch[j + 2], batch[j + 3], distances);
-                for (int t = 0; t < 4; t++)
-                    Consider(graph, level, distances[t], batch[j + t], ef, ref bound, candidates, results, exclude, filter);
-            }
-            for (; j < fresh; j++)
-            {
-                int neighbor = batch[j];
-                Consider(graph, level, walk.To(neighbor), neighbor, ef, ref bound, candidates, results, exclude, filter);
+                int count = graph.LinkCount(slot, level);
+
+                // Gather the unvisited neighbors, then measure them four at a time (one pass over the
+                // query per four vectors); the heap work follows each group in the original order.
+                // Every in-range neighbor is written and the count advances only for unvisited ones (no branch on
+                // visited); their rows are asked for once the batch is known.
+                int fresh = 0;
+                for (int i = 1; i <= count; i++)
+                {
+                    int neighbor = slot[i];
+                    if (!graph.IsNode(neighbor))
+                        continue;
+                    batch[fresh] = neighbor;
+                    fresh += visited.MarkNew(neighbor);
+                }
+                for (int i = 0; i < fresh; i++)
+                    walk.Prefetch(batch[i]);
+                // The expanded candidate still sits on top: the first neighbor queued replaces it (one sift where a
+                // pop and a push take two), and it is popped only when none is.
+                bool topExpanded = true;
+                int j = 0;
+                for (; j + 4 <= fresh; j += 4)
+                {
+                    walk.To4(batch[j], batch[j + 1], batch[j + 2], batch[j + 3], &distances.D0);
+                    Consider(graph, level, distances.D0, batch[j], ef, ref bound, ref topExpanded, candidates, results, exclude, filter);
+                    Consider(graph, level, distances.D1, batch[j + 1], ef, ref bound, ref topExpanded, candidates, results, exclude, filter);
+                    Consider(graph, level, distances.D2, batch[j + 2], ef, ref bound, ref topExpanded, candidates, results, exclude, filter);
+                    Consider(graph, level, distances.D3, batch[j + 3], ef, ref bound, ref topExpanded, candidates, results, exclude, filter);
+                }
+                for (; j < fresh; j++)
+                {
+                    int neighbor = batch[j];
+                    Consider(graph, level, walk.To(neighbor), neighbor, ef, ref bound, ref topExpanded, candidates, results, exclude, filter);
+                }
+                if (topExpanded)
+                    candidates.Pop();
             }
         }
     }
 
+    /// <summary>Four distances side by side in one local (its address goes to the four-row kernels).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct FourDistances
+    {
+        public float D0;
+        public float D1;
+        public float D2;
+        public float D3;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Consider(in GraphView graph, int level, float d, int neighbor, int ef, ref float bound,
-        NeighborHeap candidates, NeighborHeap results, bool exclude, Func<long, bool>? filter)
+        ref bool topExpanded, NeighborHeap candidates, NeighborHeap results, bool exclude, Func<long, bool>? filter)
     {
         if (results.Count < ef || d < bound)
         {
-            // Once ef results are held, a candidate farther than the bound is never expanded (the bound only
-            // shrinks): a full queue drops those rather than grow. Live candidates are then at most ef (each is
-            // still among the results), so the queue stops growing near 4 ef however many nodes the walk visits.
-            // The walk, and so its answer, is unchanged.
-            if (candidates.IsFull && results.Count >= ef)
-                candidates.DropBelow(-bound);
-            candidates.Push(-d, neighbor);
+            if (topExpanded)
+            {
+                candidates.ReplaceTop(-d, neighbor);
+                topExpanded = false;
+            }
+            else
+            {
+                // Once ef results are held, a candidate farther than the bound is never expanded (the bound only
+                // shrinks): a full queue drops those rather than grow. Live candidates are then at most ef (each is
+                // still among the results), so the queue stops growing near 4 ef however many nodes the walk visits.
+                // The walk, and so its answer, is unchanged.
+                if (candidates.IsFull && results.Count >= ef)
+                    candidates.DropBelow(-bound);
+                candidates.Push(-d, neighbor);
+            }
             // Likely to be expanded soon: start fetching its link slot now (hnswlib prefetches the same way).
             if (Sse.IsSupported)
                 Sse.Prefetch0(graph.Links(neighbor, level));

@@ -39,7 +39,9 @@ internal readonly unsafe struct Int8NodeDistance<TMetric> : INodeDistance
     public void To4(int n0, int n1, int n2, int n3, float* results)
     {
         byte* r0 = Row(n0), r1 = Row(n1), r2 = Row(n2), r3 = Row(n3);
-        int* dots = stackalloc int[4];
+        // The integer dots land in the result slots and are finished in place: no stackalloc, which would keep
+        // this method from being inlined into the walk (it showed as its own frame, 10 % of an int8 search).
+        int* dots = (int*)results;
         Int8Kernels.Dot4Unchecked(ref *_query, ref *r0, ref *r1, ref *r2, ref *r3, (nuint)_dimensions, ref *dots);
         results[0] = Finish(dots[0], r0);
         results[1] = Finish(dots[1], r1);

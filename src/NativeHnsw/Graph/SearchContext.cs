@@ -19,6 +19,7 @@ internal sealed class SearchContext
         QueryBytes = new sbyte[dimensions];
         RowScratch = new float[4 * dimensions];
         Scratch = new Neighbor[2 * m + 1];
+        Batch = new int[2 * m + 1];
         _selected = new Neighbor[(HnswIndex.MaxLevel + 1) * m];
         _selectedCounts = new int[HnswIndex.MaxLevel + 1];
     }
@@ -46,6 +47,12 @@ internal sealed class SearchContext
     public int SelectedCount(int level) => _selectedCounts[level];
 
     public void SetSelectedCount(int level, int count) => _selectedCounts[level] = count;
+
+    /// <summary>
+    /// A level-0 slot's worth of node ids (plus room for four distances) for a walk's unvisited neighbors: an array here
+    /// rather than a stackalloc in the walk, because a method with a stackalloc skips tiering (no OSR, so no dynamic PGO).
+    /// </summary>
+    public int[] Batch { get; }
 
     /// <summary>A slot's links plus one newcomer, while it is being pruned.</summary>
     public Neighbor[] Scratch { get; }

@@ -40,6 +40,44 @@ public sealed class NeighborHeapTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void SelectNearest_PutsTheKNearestFirstInOrder_FromAnyOrder(int seed)
+    {
+        var random = new Random(seed);
+        for (int round = 0; round < 300; round++)
+        {
+            int count = random.Next(0, 120);
+            int k = random.Next(1, 40);
+            // Few distinct distances, so ties occur at the k-th place.
+            var items = Enumerable.Range(0, count).Select(i => new Neighbor(random.Next(0, 30) / 2f, i)).ToArray();
+            var original = items.ToArray();
+            var expected = items.Select(n => n.Distance).Order().Take(k).ToList();
+
+            int kept = Neighbor.SelectNearest(items, k);
+
+            Assert.Equal(Math.Min(k, count), kept);
+            Assert.Equal(expected, items.Take(kept).Select(n => n.Distance).ToList());
+            Assert.Equal(kept, items.Take(kept).Select(n => n.Node).Distinct().Count());
+            Assert.All(items.Take(kept), n => Assert.Equal(original[n.Node].Distance, n.Distance));
+        }
+    }
+
+    [Fact]
+    public void TakeAll_HandsBackEveryEntryAndEmptiesTheHeap()
+    {
+        var heap = new NeighborHeap();
+        for (int i = 0; i < 100; i++)
+            heap.Push((i * 37) % 101, i);
+
+        var all = heap.TakeAll().ToArray();
+
+        Assert.Equal(0, heap.Count);
+        Assert.Equal(Enumerable.Range(0, 100), all.Select(n => n.Node).Order());
+        Assert.All(all, n => Assert.Equal((n.Node * 37) % 101, n.Distance));
+    }
+
     [Fact]
     public void SortByDistance_OrdersNearestFirst_KeepingTiesInPlace()
     {
