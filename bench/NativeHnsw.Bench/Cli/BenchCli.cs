@@ -166,6 +166,7 @@ public static class BenchCli
         root.Subcommands.Add(Backup.BackupCommand.Create(commandLine, settings => RunMode(settings.OutputDirectory, "backup", "NativeHnsw backups",
             work => Backup.BackupMode.Run(settings, ui, work), Backup.BackupMode.Tables, r => (r.Command, r.StartedAt, r.Machine, r.Notes), ui), setExitCode));
         root.Subcommands.Add(ImportCommand(commandLine, ui, setExitCode));
+        root.Subcommands.Add(GenerateCommand.Create(ui, setExitCode));
         return root;
     }
 
