@@ -117,9 +117,10 @@ public static class BenchCli
         var poutput = new Option<string?>("--output") { Description = "output folder (default artifacts/bench/persistence-<timestamp>)" };
         var pengines = new Option<string[]>("--engines") { Description = $"engines compared at every size: {string.Join(", ", PeerPersistence.Supported)}, or none (comma-separated)", DefaultValueFactory = _ => [string.Join(',', PeerPersistence.Supported)], AllowMultipleArgumentsPerToken = true };
         var pnoPlot = new Option<bool>("--no-plot") { Description = "skip persistence-times.png" };
+        var addRun = new Option<string?>("--add-run") { Description = "results.json of an earlier comparison run (e.g. a 1M scale run): its save, load and open figures join the tables and plot at its size" };
         var persistence = new Command("persistence", "NativeHnsw's save, load, memory-mapped open, first query and verify across index sizes, next to this disk's measured write+fsync and read speed; then every engine's save, save + fsync, load and open at each size, with persistence-times.png.")
         {
-            sizes, pdims, pmetric, pm, pefc, pefcLarge, threshold, prepeats, pthreads, pseed, poutput, pengines, pnoPlot,
+            sizes, pdims, pmetric, pm, pefc, pefcLarge, threshold, prepeats, pthreads, pseed, poutput, pengines, pnoPlot, addRun,
         };
         persistence.SetAction(parsed =>
         {
@@ -132,7 +133,7 @@ public static class BenchCli
             var settings = new PersistenceSettings(list, d, ParseMetric(parsed.GetValue(pmetric)) ?? DistanceMetric.Cosine, CheckedM(parsed.GetValue(pm)),
                 Positive("--ef-construction", parsed.GetValue(pefc)), Positive("--ef-construction-large", parsed.GetValue(pefcLarge)),
                 parsed.GetValue(threshold), Positive("--repeats", parsed.GetValue(prepeats)), parsed.GetValue(pseed), Positive("--threads", parsed.GetValue(pthreads)),
-                parsed.GetValue(poutput), commandLine, ParsePersistenceEngines(parsed.GetValue(pengines)!), !parsed.GetValue(pnoPlot));
+                parsed.GetValue(poutput), commandLine, ParsePersistenceEngines(parsed.GetValue(pengines)!), !parsed.GetValue(pnoPlot), parsed.GetValue(addRun));
             setExitCode(PersistenceRun(settings, ui));
         });
         root.Subcommands.Add(persistence);

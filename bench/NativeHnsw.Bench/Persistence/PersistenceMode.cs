@@ -21,6 +21,8 @@ public static class PersistenceMode
         var results = new List<PersistenceSizeResult>();
         var peers = new List<PeerSizeResult>();
         var notes = new List<string>();
+        // Read before hours of builds, so a bad file fails at once.
+        var earlier = settings.AddRun is { } path ? EarlierRun.Rows(EarlierRun.Read(path), path, settings) : default;
         foreach (int size in settings.Sizes)
         {
             int efc = size > settings.LargeThreshold ? settings.EfConstructionLarge : settings.EfConstruction;
@@ -37,6 +39,18 @@ public static class PersistenceMode
                 float[] data = ui.Step(ReportTables.F($"{size:N0}: generate {size:N0} × {settings.Dimensions} gaussian (again, for the engines)"), _ => SyntheticVectors.Gaussian(size, settings.Dimensions, settings.Seed));
                 peers.AddRange(PeerPersistence.Run(engines, options, data, settings.Threads, settings.Repeats, ui, workDirectory, notes));
             }
+        }
+        if (settings.AddRun is { } added)
+        {
+            if (earlier.Ours is { } ours)
+                results.Add(ours);
+            peers.AddRange(earlier.Peers);
+            // Stable (OrderBy): rows of one size keep the engines' order.
+            var bySize = peers.OrderBy(r => r.Size).ToArray();
+            peers.Clear();
+            peers.AddRange(bySize);
+            results.Sort((a, b) => a.Size.CompareTo(b.Size));
+            notes.Add(EarlierRun.Note(EarlierRun.Read(added)));
         }
         if (peers.Count > 0)
         {
