@@ -7,6 +7,8 @@ namespace NativeHnsw.Graph;
 internal sealed unsafe class NativeGraphStorage : GraphStorage
 {
     private const nuint Alignment = 64;
+    private const nuint HugePageBytes = 2 << 20;
+    private const nuint HugeBlockBytes = 8 << 20;
 
     // label → node, shared by every generation of one index's blocks (growth hands it on); guarded by
     // the index's allocation lock.
@@ -179,8 +181,16 @@ internal sealed unsafe class NativeGraphStorage : GraphStorage
 
     private static void* Alloc(nuint bytes)
     {
-        // Rounded up to the alignment so a block's tail never shares a cache line with a neighbour block.
-        nuint size = Math.Max((bytes + Alignment - 1) & ~(Alignment - 1), Alignment);
-        return NativeMemory.AlignedAlloc(size, Alignment);
+        // A search reads rows and link lists at random across blocks of hundreds of MB: with 4 KiB pages nearly every
+        // row costs a TLB miss and a page walk, which a mapped file (whose page cache the kernel may hold in large
+        // folios) does not pay. So large blocks start on a 2 MiB boundary and ask for huge pages; small ones would
+        // waste most of a huge page, and keep the cache-line alignment.
+        nuint alignment = bytes >= HugeBlockBytes ? HugePageBytes : Alignment;
+        // Rounded up to the alignment so a block's tail never shares a cache line (or huge page) with a neighbour block.
+        nuint size = Math.Max((bytes + alignment - 1) & ~(alignment - 1), alignment);
+        void* block = NativeMemory.AlignedAlloc(size, alignment);
+        if (alignment == HugePageBytes)
+            PageAdvice.HugePages((byte*)block, (long)size);
+        return block;
     }
 }

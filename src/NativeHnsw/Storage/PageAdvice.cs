@@ -12,6 +12,7 @@ internal static unsafe partial class PageAdvice
     private const int MadvNormal = 0;
     private const int MadvRandom = 1;
     private const int MadvWillNeed = 3;
+    private const int MadvHugePage = 14;
     private const int MadvPopulateRead = 22;
 
     /// <summary>Applies <paramref name="access"/> to <paramref name="length"/> bytes from <paramref name="start"/>. False when not applied.</summary>
@@ -20,6 +21,12 @@ internal static unsafe partial class PageAdvice
 
     /// <summary>Asks the kernel to start reading the range into the page cache now, without waiting for it. False when not applied.</summary>
     public static bool WillNeed(byte* start, long length) => Apply(start, length, MadvWillNeed);
+
+    /// <summary>
+    /// Asks for the range to be backed by transparent huge pages (MADV_HUGEPAGE), which Debian's default
+    /// (<c>enabled=madvise</c>) gives only to ranges that ask. False when not applied.
+    /// </summary>
+    public static bool HugePages(byte* start, long length) => Apply(start, length, MadvHugePage);
 
     /// <summary>
     /// Makes the range resident and mapped when this returns (as far as memory allows): one madvise(MADV_POPULATE_READ)
