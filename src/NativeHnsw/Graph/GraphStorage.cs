@@ -212,15 +212,6 @@ internal abstract unsafe class GraphStorage : CriticalFinalizerObject, IDisposab
     {
     }
 
-    /// <summary>The label index of nodes whose labels ascend with node id (an implicit one): 0, 1, …, <paramref name="count"/> − 1.</summary>
-    public static int[] IdentityIndex(int count)
-    {
-        var identity = new int[count];
-        for (int i = 0; i < identity.Length; i++)
-            identity[i] = i;
-        return identity;
-    }
-
     /// <summary>Releases the blocks; called exactly once, after retirement and the last lease.</summary>
     protected abstract void Free();
 

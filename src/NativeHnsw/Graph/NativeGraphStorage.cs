@@ -96,7 +96,7 @@ internal sealed unsafe class NativeGraphStorage : GraphStorage
     public override ReadOnlySpan<int> SortedLabelIndex()
     {
         if (_implicitLabels > 0)
-            return IdentityIndex(_implicitLabels);
+            return Enumerable.Range(0, _implicitLabels).ToArray();
         var labels = new long[_labelMap.Count];
         var nodes = new int[labels.Length];
         int i = 0;
