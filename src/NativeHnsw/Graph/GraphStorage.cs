@@ -170,6 +170,9 @@ internal abstract unsafe class GraphStorage : CriticalFinalizerObject, IDisposab
     public bool LabelsAscend(int nodeCount)
     {
         long* labels = Labels;
+        if (labels == null)
+            return true; // identity labels: label i on node i
+
         for (int node = 1; node < nodeCount; node++)
         {
             if (labels[node] <= labels[node - 1])

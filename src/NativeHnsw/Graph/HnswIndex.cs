@@ -89,13 +89,17 @@ public sealed partial class HnswIndex : IDisposable
     /// <summary>Nodes the index has room for before it next grows.</summary>
     public int Capacity => Volatile.Read(ref _storage).NodeCapacity;
 
-    /// <summary>Bytes of graph memory held (vectors, compact rows, links, labels, states), not counting the label map.</summary>
+    /// <summary>
+    /// Bytes of graph memory held (vectors, compact rows, links, labels, states), not counting the label map. A loaded
+    /// index whose labels are its node ids (0, 1, …, the common bulk load) holds no labels until its first add.
+    /// </summary>
     public long MemoryBytes
     {
         get
         {
             var s = Volatile.Read(ref _storage);
-            long perNode = (long)Dimensions * sizeof(float) + (long)s.Level0Stride * sizeof(int) + sizeof(long) + 1 + sizeof(int) + s.CodeStride;
+            long labelBytes = s.Holds(IndexFiles.SectionId.Labels) ? sizeof(long) : 0;
+            long perNode = (long)Dimensions * sizeof(float) + (long)s.Level0Stride * sizeof(int) + labelBytes + 1 + sizeof(int) + s.CodeStride;
             return s.NodeCapacity * perNode + s.UpperCapacity * sizeof(int);
         }
     }

@@ -93,7 +93,8 @@ internal static unsafe class GraphValidator
             if (storage.States[node] == (byte)NodeState.Superseded)
                 throw Fail(path, indexAt, $"entry {i} names node {node}, which is superseded");
             int previous = implicitIndex ? i - 1 : i > 0 ? labelIndex[i - 1] : -1;
-            if (i > 0 && storage.Labels[node] <= storage.Labels[previous])
+            // Blocks without labels hold identity labels (the load checked each label is its node id): they ascend.
+            if (i > 0 && storage.Labels != null && storage.Labels[node] <= storage.Labels[previous])
                 throw Fail(path, indexAt, $"entry {i} (label {storage.Labels[node]}) is not above entry {i - 1} (label {storage.Labels[previous]})");
         }
 

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 using NativeHnsw.Graph;
 
 namespace NativeHnsw.IndexFiles;
@@ -21,7 +23,34 @@ internal static class IndexReader
         using var stream = IndexFile.OpenRead(path);
         var handle = stream.SafeFileHandle;
         var header = IndexHeader.Read(handle, path);
-        int nodeCapacity = Math.Max(header.NodeCount, 16);
+        // Only a file damaged with valid checksums can start like identity labels without being them; it is read again
+        // the ordinary way, which then reports what is wrong with it.
+        return TryRead(handle, path, header, buildsLabelMap, IdentityLabelsLikely(handle, path, header))
+            ?? TryRead(handle, path, header, buildsLabelMap, identityLabels: false)!;
+    }
+
+    /// <summary>
+    /// True when the file's labels look like the node ids 0, 1, …, N − 1: an implicit label index (labels ascend, which
+    /// the load checks), every node indexed (none superseded), and the first label 0 and the last N − 1. Strictly
+    /// ascending labels with those ends can only be the ids, so the load keeps no label block for them.
+    /// </summary>
+    private static bool IdentityLabelsLikely(SafeFileHandle handle, string path, IndexHeader header)
+    {
+        int n = header.NodeCount;
+        if (!header.ImplicitLabelIndex || n == 0 || header.LabelCount != n)
+            return false;
+        var labels = header.Section(SectionId.Labels);
+        Span<long> ends = stackalloc long[2];
+        IndexFile.ReadExactly(handle, MemoryMarshal.AsBytes(ends[..1]), labels.Offset, path, labels.Name);
+        IndexFile.ReadExactly(handle, MemoryMarshal.AsBytes(ends[1..]), labels.Offset + (long)(n - 1) * sizeof(long), path, labels.Name);
+        return ends[0] == 0 && ends[1] == n - 1;
+    }
+
+    /// <summary>The load; null when <paramref name="identityLabels"/> was assumed and the labels turned out not to be the ids.</summary>
+    private static LoadedIndex? TryRead(SafeFileHandle handle, string path, IndexHeader header, bool buildsLabelMap, bool identityLabels)
+    {
+        // Identity labels: exactly N nodes, so the first add grows (and writes the labels out) before it writes a node.
+        int nodeCapacity = identityLabels ? header.NodeCount : Math.Max(header.NodeCount, 16);
         long upperCapacity = Math.Max(header.UpperUsed, 64);
         long required = RequiredBytes(header, nodeCapacity, upperCapacity, buildsLabelMap);
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
@@ -31,7 +60,9 @@ internal static class IndexReader
         int[]? labelIndex;
         try
         {
-            storage = NativeGraphStorage.Allocate(header.Options, nodeCapacity, upperCapacity);
+            storage = identityLabels
+                ? NativeGraphStorage.AllocateWithIdentityLabels(header.Options, nodeCapacity, upperCapacity)
+                : NativeGraphStorage.Allocate(header.Options, nodeCapacity, upperCapacity);
         }
         catch (OutOfMemoryException e)
         {
@@ -48,7 +79,12 @@ internal static class IndexReader
             {
                 throw new IndexTooLargeException(path, required, -1, e);
             }
-            var (summary, quantizer) = ParallelLoad.Run(handle, path, header, storage, labelIndex);
+            var result = ParallelLoad.Run(handle, path, header, storage, labelIndex);
+            if (result is not var (summary, quantizer))
+            {
+                storage.Dispose();
+                return null;
+            }
             return new LoadedIndex(header, storage, labelIndex, summary, quantizer);
         }
         catch

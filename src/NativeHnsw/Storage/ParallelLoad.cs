@@ -38,6 +38,9 @@ internal sealed class ParallelLoad
 
     private const int ValidateItem = -1;
 
+    /// <summary>The first key of the problems after the sections' (<see cref="ValidateKey"/>).</summary>
+    private const long GraphKeys = 1L << 62;
+
     private readonly SafeFileHandle _handle;
     private readonly string _path;
     private readonly IndexHeader _header;
@@ -54,6 +57,7 @@ internal sealed class ParallelLoad
     private ExceptionDispatchInfo? _failure;
     private Int8Quantizer? _quantizer;
     private GraphSummary _summary;
+    private volatile bool _labelsAreNotIds;
 
     private ParallelLoad(SafeFileHandle handle, string path, IndexHeader header, NativeGraphStorage storage, int[]? labelIndex)
     {
@@ -93,14 +97,19 @@ internal sealed class ParallelLoad
 
         /// <summary>A section a later minor version added: checked for damage, then ignored.</summary>
         Unknown,
+
+        /// <summary>Labels the blocks do not hold (identity labels): hashed, and each checked to be its node's id.</summary>
+        IdentityLabels,
     }
 
     /// <summary>
     /// Reads and checks every section of <paramref name="header"/>'s file into <paramref name="storage"/> (and the
     /// label index into <paramref name="labelIndex"/>, null when it is implicit), validates the graph and checks
-    /// the compact rows; throws the first problem in file order. Returns the graph's summary and the quantizer.
+    /// the compact rows; throws the first problem in file order. Returns the graph's summary and the quantizer;
+    /// null when <paramref name="storage"/> holds no labels (identity labels) and the file's labels are intact but
+    /// not the node ids, so that the caller reads it the ordinary way, whose checks name what is wrong.
     /// </summary>
-    public static (GraphSummary Summary, Int8Quantizer? Quantizer) Run(SafeFileHandle handle, string path, IndexHeader header, NativeGraphStorage storage, int[]? labelIndex)
+    public static (GraphSummary Summary, Int8Quantizer? Quantizer)? Run(SafeFileHandle handle, string path, IndexHeader header, NativeGraphStorage storage, int[]? labelIndex)
     {
         var load = new ParallelLoad(handle, path, header, storage, labelIndex);
         int helpers = Math.Min(Environment.ProcessorCount, load._items.Length) - 1;
@@ -109,6 +118,9 @@ internal sealed class ParallelLoad
         load.Work();
         // Whatever is still running was claimed by a thread that is running it: a bounded wait.
         WaitUntilZero(ref load._remaining);
+        // A section's problem is the same either way; what the graph checks found assumed the labels were the ids.
+        if (load._labelsAreNotIds && load._failureKey >= GraphKeys)
+            return null;
         load._failure?.Throw();
         return (load._summary, load._quantizer);
     }
@@ -119,6 +131,7 @@ internal sealed class ParallelLoad
         SectionId.Quantizer => Kind.Quantizer,
         SectionId.UpperIndex => Kind.UpperIndex,
         SectionId.LabelIndex => Kind.LabelIndex,
+        SectionId.Labels when !storage.Holds(id) => Kind.IdentityLabels,
         _ => storage.Holds(id) ? Kind.Block : Kind.Unknown,
     };
 
@@ -210,8 +223,8 @@ internal sealed class ParallelLoad
             case Kind.Quantizer:
                 ReadQuantizer(part);
                 return;
-            case Kind.Unknown:
-                ReadUnknown(part);
+            case Kind.Unknown or Kind.IdentityLabels:
+                ReadUnheld(part);
                 return;
         }
         long offset = (long)piece * part.PieceBytes;
@@ -322,18 +335,25 @@ internal sealed class ParallelLoad
         }
     }
 
-    private void ReadUnknown(Part part)
+    /// <summary>A section the blocks do not hold, hashed through a pooled buffer: one a later minor version added, or identity labels (each checked to be its node id).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ReadUnheld(Part part)
     {
         var section = part.Section;
-        var scratch = ArrayPool<byte>.Shared.Rent((int)Math.Min(IndexFile.ChunkBytes, Math.Max(section.Length, 1)));
+        // Whole longs, for the labels.
+        var scratch = ArrayPool<byte>.Shared.Rent((int)Math.Min(PieceBytes, Math.Max(section.Length, 1)));
         try
         {
             var hash = new XxHash3();
+            int whole = scratch.Length & ~(sizeof(long) - 1);
             for (long done = 0; done < section.Length;)
             {
-                int n = (int)Math.Min(scratch.Length, section.Length - done);
-                IndexFile.ReadExactly(_handle, scratch.AsSpan(0, n), section.Offset + done, _path, section.Name);
-                hash.Append(scratch.AsSpan(0, n));
+                int n = (int)Math.Min(whole, section.Length - done);
+                var bytes = scratch.AsSpan(0, n);
+                IndexFile.ReadExactly(_handle, bytes, section.Offset + done, _path, section.Name);
+                hash.Append(bytes);
+                if (part.Kind == Kind.IdentityLabels && !AreIds(MemoryMarshal.Cast<byte, long>(bytes), done / sizeof(long)))
+                    _labelsAreNotIds = true;
                 done += n;
             }
             if (CheckHash(section, hash.GetCurrentHashAsUInt64()) is { } mismatch)
@@ -343,6 +363,17 @@ internal sealed class ParallelLoad
         {
             ArrayPool<byte>.Shared.Return(scratch);
         }
+    }
+
+    /// <summary>True when <paramref name="labels"/> are <paramref name="first"/>, <paramref name="first"/> + 1, …</summary>
+    private static bool AreIds(ReadOnlySpan<long> labels, long first)
+    {
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (labels[i] != first + i)
+                return false;
+        }
+        return true;
     }
 
     /// <summary>The graph's invariants, once its sections are in; the vectors are still being read meanwhile.</summary>
@@ -427,7 +458,7 @@ internal sealed class ParallelLoad
     private static long Key(Part part, int piece, Phase phase) => ((long)part.Order << 40) | ((long)piece << 2) | (long)phase;
 
     /// <summary>After every section's problems: the graph's, then the compact rows' (by node).</summary>
-    private static long ValidateKey(Item item) => (1L << 62) + (item.Part == ValidateItem ? 0 : 1 + (long)item.Piece);
+    private static long ValidateKey(Item item) => GraphKeys + (item.Part == ValidateItem ? 0 : 1 + (long)item.Piece);
 
     private static void WaitUntilZero(ref int counter)
     {
@@ -467,7 +498,7 @@ internal sealed class ParallelLoad
             RowBytes = options.Dimensions * sizeof(float);
             // Vector pieces are whole rows, so each can be checked alone; every other piece is whole ints.
             PieceBytes = kind == Kind.Vectors ? (long)Math.Max(1, PieceBytes / RowBytes) * RowBytes : ParallelLoad.PieceBytes;
-            PieceCount = kind is Kind.UpperIndex or Kind.Quantizer or Kind.Unknown ? 1 : (int)Math.Max(1, (section.Length + PieceBytes - 1) / PieceBytes);
+            PieceCount = kind is Kind.UpperIndex or Kind.Quantizer or Kind.Unknown or Kind.IdentityLabels ? 1 : (int)Math.Max(1, (section.Length + PieceBytes - 1) / PieceBytes);
             _read = new bool[PieceCount];
         }
 
