@@ -82,14 +82,13 @@ public sealed class IdentityLabelsTests : IDisposable
     public void LabelsWithIdEndsButOutOfOrder_WithValidChecksums_LoadNamesTheLabels()
     {
         using var source = Build(Datasets.RowLabels(Nodes), Datasets.Gaussian(Nodes, Dims, seed: 6));
-        var bytes = File.ReadAllBytes(Save(source, "ids.nhnsw"));
+        var bytes = FileCraft.SavedBytes(source, _folder);
         var labels = FileCraft.Find(bytes, 5);
         // Labels 1 and 2 swapped: the first and last labels still say "ids", the rest does not ascend.
         FileCraft.WriteInt64(bytes, labels.Offset + 8, 2);
         FileCraft.WriteInt64(bytes, labels.Offset + 16, 1);
         FileCraft.Reseal(bytes);
-        string path = _folder.File("swapped.nhnsw");
-        File.WriteAllBytes(path, bytes);
+        string path = FileCraft.Write(_folder, "swapped.nhnsw", bytes);
         foreach (var load in new Action[] { () => HnswIndex.Load(path).Dispose(), () => HnswIndex.Verify(path) })
         {
             var e = Assert.Throws<IndexFormatException>(load);

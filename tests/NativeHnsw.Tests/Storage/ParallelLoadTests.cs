@@ -46,13 +46,7 @@ public sealed class ParallelLoadTests : IDisposable
         // The last piece of the vectors (read last: the graph's pieces are claimed first) and the first of links0.
         bytes[vectors.Offset + vectors.Length - 3] ^= 0x40;
         bytes[links.Offset + 5] ^= 0x01;
-        string path = Write("two.nhnsw", bytes);
-        for (int round = 0; round < Repeats; round++)
-        {
-            var e = Assert.Throws<IndexFormatException>(() => HnswIndex.Load(path).Dispose());
-            Assert.Equal("vectors", e.Section);
-            Assert.Contains("checksum mismatch", e.Message, StringComparison.Ordinal);
-        }
+        AssertEveryLoadFails(Write("two.nhnsw", bytes), "vectors", "checksum mismatch");
     }
 
     [Fact]
@@ -65,21 +59,12 @@ public sealed class ParallelLoadTests : IDisposable
         FileCraft.WriteInt32(bytes, vectors.Offset + 2_900L * Dims * sizeof(float), BitConverter.SingleToInt32Bits(float.NaN));
         FileCraft.WriteInt32(bytes, links.Offset + (10L * (1 + 32) + 1) * sizeof(int), Nodes + 7);
         FileCraft.Reseal(bytes);
-        string path = Write("row-and-link.nhnsw", bytes);
-        for (int round = 0; round < Repeats; round++)
-        {
-            var e = Assert.Throws<IndexFormatException>(() => HnswIndex.Load(path).Dispose());
-            Assert.Equal("vectors", e.Section);
-            Assert.Contains("node 2900's vector has a NaN", e.Message, StringComparison.Ordinal);
-        }
+        AssertEveryLoadFails(Write("row-and-link.nhnsw", bytes), "vectors", "node 2900's vector has a NaN");
 
         // With the row repaired, the graph's problem is the one left.
         FileCraft.WriteInt32(bytes, vectors.Offset + 2_900L * Dims * sizeof(float), BitConverter.SingleToInt32Bits(0.5f));
         FileCraft.Reseal(bytes);
-        path = Write("link.nhnsw", bytes);
-        var link = Assert.Throws<IndexFormatException>(() => HnswIndex.Load(path).Dispose());
-        Assert.Equal("links0", link.Section);
-        Assert.Contains($"node 10 links to node {Nodes + 7}", link.Message, StringComparison.Ordinal);
+        AssertEveryLoadFails(Write("link.nhnsw", bytes), "links0", $"node 10 links to node {Nodes + 7}");
     }
 
     [Fact]
@@ -92,13 +77,7 @@ public sealed class ParallelLoadTests : IDisposable
         bytes[rows.Offset + 2_500 * stride] ^= 0x01;
         bytes[rows.Offset + 700 * stride + 1] ^= 0x01;
         FileCraft.Reseal(bytes);
-        string path = Write("int8.nhnsw", bytes);
-        for (int round = 0; round < Repeats; round++)
-        {
-            var e = Assert.Throws<IndexFormatException>(() => HnswIndex.Load(path).Dispose());
-            Assert.Equal("int8vectors", e.Section);
-            Assert.Contains("int8 row of node 700 ", e.Message, StringComparison.Ordinal);
-        }
+        AssertEveryLoadFails(Write("int8.nhnsw", bytes), "int8vectors", "int8 row of node 700 ");
     }
 
     private byte[] ValidBytes(VectorQuantization quantization)
@@ -108,15 +87,19 @@ public sealed class ParallelLoadTests : IDisposable
             Dimensions = Dims, Metric = DistanceMetric.L2, M = 16, EfConstruction = 24, Quantization = quantization, QuantizerTrainingSize = 500,
         });
         index.AddRange(Datasets.RowLabels(Nodes), Datasets.Gaussian(Nodes, Dims, seed: 5));
-        string path = _folder.File("source-" + Guid.NewGuid().ToString("N"));
-        index.Save(path);
-        return File.ReadAllBytes(path);
+        return FileCraft.SavedBytes(index, _folder);
     }
 
-    private string Write(string name, byte[] bytes)
+    private string Write(string name, byte[] bytes) => FileCraft.Write(_folder, name, bytes);
+
+    /// <summary>Loads <paramref name="path"/> <see cref="Repeats"/> times: each must fail in <paramref name="section"/> with <paramref name="problem"/>.</summary>
+    private static void AssertEveryLoadFails(string path, string section, string problem)
     {
-        string path = _folder.File(name);
-        File.WriteAllBytes(path, bytes);
-        return path;
+        for (int round = 0; round < Repeats; round++)
+        {
+            var e = Assert.Throws<IndexFormatException>(() => HnswIndex.Load(path).Dispose());
+            Assert.Equal(section, e.Section);
+            Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+        }
     }
 }
