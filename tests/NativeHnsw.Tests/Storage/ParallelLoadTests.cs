@@ -84,7 +84,12 @@ public sealed class ParallelLoadTests : IDisposable
     {
         using var index = new HnswIndex(new HnswOptions
         {
-            Dimensions = Dims, Metric = DistanceMetric.L2, M = 16, EfConstruction = 24, Quantization = quantization, QuantizerTrainingSize = 500,
+            Dimensions = Dims,
+            Metric = DistanceMetric.L2,
+            M = 16,
+            EfConstruction = 24,
+            Quantization = quantization,
+            QuantizerTrainingSize = 500,
         });
         index.AddRange(Datasets.RowLabels(Nodes), Datasets.Gaussian(Nodes, Dims, seed: 5));
         return FileCraft.SavedBytes(index, _folder);
