@@ -170,6 +170,9 @@ internal abstract unsafe class GraphStorage : CriticalFinalizerObject, IDisposab
     public bool LabelsAscend(int nodeCount)
     {
         long* labels = Labels;
+        if (labels == null)
+            return true; // identity labels: label i on node i
+
         for (int node = 1; node < nodeCount; node++)
         {
             if (labels[node] <= labels[node - 1])
@@ -210,15 +213,6 @@ internal abstract unsafe class GraphStorage : CriticalFinalizerObject, IDisposab
     /// <summary>Brings the blocks into memory ahead of the first search; nothing to do for blocks already in memory.</summary>
     public virtual void Warm(WarmScope scope)
     {
-    }
-
-    /// <summary>The label index of nodes whose labels ascend with node id (an implicit one): 0, 1, …, <paramref name="count"/> − 1.</summary>
-    public static int[] IdentityIndex(int count)
-    {
-        var identity = new int[count];
-        for (int i = 0; i < identity.Length; i++)
-            identity[i] = i;
-        return identity;
     }
 
     /// <summary>Releases the blocks; called exactly once, after retirement and the last lease.</summary>

@@ -60,7 +60,8 @@ internal readonly unsafe struct GraphView
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float* Vector(int node) => _vectors + (nint)node * Dimensions;
 
-    public long Label(int node) => _labels[node];
+    /// <summary>The node's label; a node's own id when the blocks hold no labels (identity labels, see <see cref="NativeGraphStorage.AllocateWithIdentityLabels"/>).</summary>
+    public long Label(int node) => _labels == null ? node : _labels[node];
 
     public NodeState State(int node) => (NodeState)_states[node];
 

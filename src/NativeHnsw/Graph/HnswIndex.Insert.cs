@@ -301,12 +301,12 @@ public sealed unsafe partial class HnswIndex
                 fixed (sbyte* query = context.QueryBytes)
                 {
                     GraphLinker.Connect<TDistance, Int8NodeDistance<TMetric>>(graph, new Int8NodeDistance<TMetric>(graph, query, terms), rescore: true,
-                        node, level, EntryNode(entry), EntryLevel(entry), _options.EfConstruction, _stripes, context);
+                        node, level, EntryNode(entry), EntryLevel(entry), _options.EfConstruction, Stripes, context);
                 }
             }
             else
             {
-                GraphLinker.Connect<TDistance>(graph, node, level, EntryNode(entry), EntryLevel(entry), _options.EfConstruction, _stripes, context);
+                GraphLinker.Connect<TDistance>(graph, node, level, EntryNode(entry), EntryLevel(entry), _options.EfConstruction, Stripes, context);
             }
             if (holdsEntry)
                 Volatile.Write(ref _entry, PackEntry(node, level));

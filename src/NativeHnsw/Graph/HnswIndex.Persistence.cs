@@ -71,7 +71,7 @@ public sealed partial class HnswIndex
             if (header.ImplicitLabelIndex)
                 storage.UseImplicitLabels(header.NodeCount);
             else
-                storage.MapLabels(loaded.LabelIndex);
+                storage.MapLabels(loaded.LabelIndex!);
             return index;
         }
         catch

@@ -32,7 +32,9 @@ public sealed partial class HnswIndex : IDisposable
     private readonly ReaderWriterLockSlim _growLock = new(LockRecursionPolicy.NoRecursion);
     private readonly Lock _allocLock = new();
     private readonly Lock _entryLock = new();
-    private readonly Lock[] _stripes;
+    // The stripe locks guard link edits only, so they are made by the first insert: a read-only (mapped) index never
+    // takes one, and a loaded index that is only searched need not allocate 1,024 of them (about 40 KB) in Load.
+    private Lock[]? _stripes;
     private readonly DefaultObjectPool<SearchContext> _contexts;
 
     private GraphStorage _storage;
@@ -61,9 +63,6 @@ public sealed partial class HnswIndex : IDisposable
             storage = NativeGraphStorage.Allocate(options, capacity, ExpectedUpperInts(capacity));
         }
         _storage = storage;
-        // The stripe locks guard link edits only: a read-only (mapped) index never takes one, and 1,024 of
-        // them were nearly all of what its Open allocated.
-        _stripes = storage.IsReadOnly ? [] : NewStripes();
     }
 
     /// <summary>The parameters the index was created with.</summary>
@@ -89,13 +88,17 @@ public sealed partial class HnswIndex : IDisposable
     /// <summary>Nodes the index has room for before it next grows.</summary>
     public int Capacity => Volatile.Read(ref _storage).NodeCapacity;
 
-    /// <summary>Bytes of graph memory held (vectors, compact rows, links, labels, states), not counting the label map.</summary>
+    /// <summary>
+    /// Bytes of graph memory held (vectors, compact rows, links, labels, states), not counting the label map. A loaded
+    /// index whose labels are its node ids (0, 1, …, the common bulk load) holds no labels until its first add.
+    /// </summary>
     public long MemoryBytes
     {
         get
         {
             var s = Volatile.Read(ref _storage);
-            long perNode = (long)Dimensions * sizeof(float) + (long)s.Level0Stride * sizeof(int) + sizeof(long) + 1 + sizeof(int) + s.CodeStride;
+            long labelBytes = s.Holds(IndexFiles.SectionId.Labels) ? sizeof(long) : 0;
+            long perNode = (long)Dimensions * sizeof(float) + (long)s.Level0Stride * sizeof(int) + labelBytes + 1 + sizeof(int) + s.CodeStride;
             return s.NodeCapacity * perNode + s.UpperCapacity * sizeof(int);
         }
     }
@@ -124,6 +127,15 @@ public sealed partial class HnswIndex : IDisposable
         {
             _growLock.ExitWriteLock();
         }
+    }
+
+    /// <summary>The stripe locks of link edits, made by the first caller.</summary>
+    private Lock[] Stripes => Volatile.Read(ref _stripes) ?? CreateStripes();
+
+    private Lock[] CreateStripes()
+    {
+        Interlocked.CompareExchange(ref _stripes, NewStripes(), null);
+        return _stripes!;
     }
 
     private static Lock[] NewStripes()

@@ -19,7 +19,8 @@ internal sealed unsafe class NativeGraphStorage : GraphStorage
     // the map (Load then builds no map at all). Guarded like the map; handed on by growth.
     private int _implicitLabels;
 
-    private NativeGraphStorage(int dimensions, int m, int nodeCapacity, long upperCapacity, Dictionary<long, int> labelMap, int codeStride, SectionId codeSection)
+    private NativeGraphStorage(int dimensions, int m, int nodeCapacity, long upperCapacity, Dictionary<long, int> labelMap, int codeStride, SectionId codeSection,
+        bool identityLabels = false)
         : base(dimensions, m, codeStride, codeSection)
     {
         _labelMap = labelMap;
@@ -29,6 +30,8 @@ internal sealed unsafe class NativeGraphStorage : GraphStorage
             UpperCapacity = upperCapacity;
             foreach (var id in GraphSections)
             {
+                if (identityLabels && id == SectionId.Labels)
+                    continue;
                 long bytes = BytesOf(id, nodeCapacity, upperCapacity);
                 SetBlock(id, Alloc((nuint)bytes), bytes);
             }
@@ -57,6 +60,20 @@ internal sealed unsafe class NativeGraphStorage : GraphStorage
     public static NativeGraphStorage Allocate(HnswOptions options, int nodeCapacity, long upperCapacity) =>
         Allocate(options.Dimensions, options.M, nodeCapacity, upperCapacity, CompactLayout.StrideOf(options), CompactLayout.RowSection(options.Quantization));
 
+    /// <summary>
+    /// Blocks for exactly <paramref name="nodes"/> loaded nodes whose labels are their node ids (label i on node i), with
+    /// no label block: the labels are the ids, and 8 bytes a node are not held for them. Full, so the first add grows
+    /// (<see cref="Grow"/> writes the labels out); until then lookups are arithmetic.
+    /// </summary>
+    public static NativeGraphStorage AllocateWithIdentityLabels(HnswOptions options, int nodes, long upperCapacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(nodes, 1);
+        var storage = new NativeGraphStorage(options.Dimensions, options.M, nodes, Math.Max(upperCapacity, 1), [], CompactLayout.StrideOf(options),
+            CompactLayout.RowSection(options.Quantization), identityLabels: true);
+        storage._implicitLabels = nodes;
+        return storage;
+    }
+
     public override bool IsReadOnly => false;
 
     public override int LabelCount => _implicitLabels + _labelMap.Count;
@@ -65,6 +82,8 @@ internal sealed unsafe class NativeGraphStorage : GraphStorage
     {
         if (_implicitLabels > 0)
         {
+            if (!Holds(SectionId.Labels))
+                return (ulong)label < (ulong)_implicitLabels ? (int)label : -1;
             int found = new ReadOnlySpan<long>(Labels, _implicitLabels).BinarySearch(label);
             return found >= 0 ? found : -1;
         }
@@ -98,7 +117,7 @@ internal sealed unsafe class NativeGraphStorage : GraphStorage
     public override ReadOnlySpan<int> SortedLabelIndex()
     {
         if (_implicitLabels > 0)
-            return IdentityIndex(_implicitLabels);
+            return Enumerable.Range(0, _implicitLabels).ToArray();
         var labels = new long[_labelMap.Count];
         var nodes = new int[labels.Length];
         int i = 0;
@@ -123,6 +142,12 @@ internal sealed unsafe class NativeGraphStorage : GraphStorage
             if (bytes > 0)
                 Buffer.MemoryCopy(At(id, 0, 0), next.At(id, 0, 0), bytes, bytes);
         }
+        // Identity labels held no block: the grown blocks have one, so the labels are written out (the ids themselves).
+        if (!Holds(SectionId.Labels))
+        {
+            for (int node = 0; node < _implicitLabels; node++)
+                next.Labels[node] = node;
+        }
         return next;
     }
 
@@ -130,6 +155,8 @@ internal sealed unsafe class NativeGraphStorage : GraphStorage
     {
         if ((uint)node >= (uint)NodeCapacity || (level > 0 && (upperOffset < 0 || upperOffset + 1 + (long)level * (1 + M) > UpperCapacity)))
             throw new ArgumentOutOfRangeException(nameof(node), node, $"Node {node} at level {level} (pool offset {upperOffset}) does not fit blocks of {NodeCapacity} nodes and {UpperCapacity} pool ints.");
+        if (!Holds(SectionId.Labels))
+            throw new InvalidOperationException("Blocks with identity labels are full: the index grows before it adds.");
         if (_implicitLabels > 0)
             MaterializeLabels();
         Labels[node] = label;

@@ -82,17 +82,20 @@ internal static unsafe class GraphValidator
         // Vector rows were checked (FirstBadRow) as IndexReader read them, in the pass that hashed them.
 
         // Label index: strictly ascending labels of distinct, non-superseded nodes; as many as there are such nodes.
-        // An implicit label index is 0..N − 1: its order is the order of the labels themselves.
-        var indexAt = header.Section(header.ImplicitLabelIndex ? SectionId.Labels : SectionId.LabelIndex);
+        // An implicit label index is 0..N − 1 (no array: labelIndex is ignored), so its order is the order of the labels themselves.
+        bool implicitIndex = header.ImplicitLabelIndex;
+        var indexAt = header.Section(implicitIndex ? SectionId.Labels : SectionId.LabelIndex);
         for (int i = 0; i < header.LabelCount; i++)
         {
-            int node = labelIndex[i];
+            int node = implicitIndex ? i : labelIndex[i];
             if ((uint)node >= (uint)n)
                 throw Fail(path, indexAt, $"entry {i} names node {node}, outside 0..{n - 1}");
             if (storage.States[node] == (byte)NodeState.Superseded)
                 throw Fail(path, indexAt, $"entry {i} names node {node}, which is superseded");
-            if (i > 0 && storage.Labels[node] <= storage.Labels[labelIndex[i - 1]])
-                throw Fail(path, indexAt, $"entry {i} (label {storage.Labels[node]}) is not above entry {i - 1} (label {storage.Labels[labelIndex[i - 1]]})");
+            int previous = implicitIndex ? i - 1 : i > 0 ? labelIndex[i - 1] : -1;
+            // Blocks without labels hold identity labels (the load checked each label is its node id): they ascend.
+            if (i > 0 && storage.Labels != null && storage.Labels[node] <= storage.Labels[previous])
+                throw Fail(path, indexAt, $"entry {i} (label {storage.Labels[node]}) is not above entry {i - 1} (label {storage.Labels[previous]})");
         }
 
         // A superseded node is an old vector of a label that was added again, so some indexed node holds its label.
@@ -100,7 +103,7 @@ internal static unsafe class GraphValidator
         {
             for (int node = 0; node < n; node++)
             {
-                if (storage.States[node] == (byte)NodeState.Superseded && !IsIndexed(storage.Labels[node], storage.Labels, labelIndex, header.LabelCount))
+                if (storage.States[node] == (byte)NodeState.Superseded && !IsIndexed(storage.Labels[node], storage.Labels, implicitIndex ? default : labelIndex, header.LabelCount))
                     throw Fail(path, statesAt, $"node {node} is superseded, but no node in the label index holds its label {storage.Labels[node]}");
             }
         }
@@ -142,13 +145,14 @@ internal static unsafe class GraphValidator
         return new IndexFormatException(path, vectors.Name, vectors.Offset + (long)node * dims * sizeof(float), problem);
     }
 
+    /// <summary>True when a node of the label index holds <paramref name="label"/>; an empty <paramref name="labelIndex"/> is the implicit 0..count − 1.</summary>
     private static bool IsIndexed(long label, long* labels, ReadOnlySpan<int> labelIndex, int count)
     {
         int lo = 0, hi = count - 1;
         while (lo <= hi)
         {
             int mid = (int)(((uint)lo + (uint)hi) >> 1);
-            long found = labels[labelIndex[mid]];
+            long found = labels[labelIndex.IsEmpty ? mid : labelIndex[mid]];
             if (found == label)
                 return true;
             if (found < label)

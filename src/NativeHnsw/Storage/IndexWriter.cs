@@ -48,6 +48,7 @@ internal static class IndexWriter
                     SectionId.Quantizer => parameters.Length != s.Length,
                     SectionId.LabelIndex => labelIndex.Length * sizeof(int) != s.Length,
                     SectionId.UpperIndex => upperIndex.Length * sizeof(int) != s.Length,
+                    SectionId.Labels => !storage.Holds(s.Id) && s.Length > (long)storage.NodeCapacity * sizeof(long),
                     _ => !storage.Holds(s.Id),
                 })
                     throw new InvalidOperationException($"Nothing to write as section {s.Id}.");
@@ -57,6 +58,7 @@ internal static class IndexWriter
                     SectionId.Quantizer => WriteBytes(handle, s, parameters),
                     SectionId.LabelIndex => WriteInts(handle, s, labelIndex),
                     SectionId.UpperIndex => WriteInts(handle, s, upperIndex),
+                    SectionId.Labels when !storage.Holds(s.Id) => WriteIdentityLabels(handle, s, buffer),
                     _ => WriteRaw(handle, s, storage),
                 };
             }
@@ -116,6 +118,25 @@ internal static class IndexWriter
             }
             hash.Append(chunk);
             RandomAccess.Write(handle, chunk, section.Offset + first * recordBytes);
+        }
+        return hash.GetCurrentHashAsUInt64();
+    }
+
+    /// <summary>The labels of blocks holding identity labels (none in memory): node i's label is i.</summary>
+    private static ulong WriteIdentityLabels(SafeFileHandle handle, SectionEntry section, byte[] buffer)
+    {
+        var hash = new XxHash3();
+        var labels = MemoryMarshal.Cast<byte, long>(buffer.AsSpan());
+        for (long done = 0; done < section.Length;)
+        {
+            int n = (int)Math.Min(labels.Length, (section.Length - done) / sizeof(long));
+            long first = done / sizeof(long);
+            for (int i = 0; i < n; i++)
+                labels[i] = first + i;
+            var span = MemoryMarshal.AsBytes(labels[..n]);
+            hash.Append(span);
+            RandomAccess.Write(handle, span, section.Offset + done);
+            done += span.Length;
         }
         return hash.GetCurrentHashAsUInt64();
     }

@@ -110,7 +110,7 @@ internal sealed unsafe class MappedGraphStorage : GraphStorage
 
     public override ReadOnlySpan<int> SortedLabelIndex()
     {
-        return LabelIndex != null ? new ReadOnlySpan<int>(LabelIndex, Header.LabelCount) : IdentityIndex(Header.LabelCount);
+        return LabelIndex != null ? new ReadOnlySpan<int>(LabelIndex, Header.LabelCount) : Enumerable.Range(0, Header.LabelCount).ToArray();
     }
 
     public override GraphStorage Grow(int nodeCapacity, long upperCapacity, int usedNodes, long usedUpper) => throw ReadOnly();

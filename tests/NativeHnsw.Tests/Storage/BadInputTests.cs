@@ -290,17 +290,10 @@ public sealed class BadInputTests : IDisposable
         if (descendingLabels)
             Array.Reverse(labels);
         index.AddRange(labels, Datasets.Gaussian(300, 8, seed: 1));
-        string path = _folder.File("valid-" + Guid.NewGuid().ToString("N"));
-        index.Save(path);
-        return File.ReadAllBytes(path);
+        return FileCraft.SavedBytes(index, _folder);
     }
 
-    private string Write(string name, byte[] bytes)
-    {
-        string path = _folder.File(name);
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
+    private string Write(string name, byte[] bytes) => FileCraft.Write(_folder, name, bytes);
 
     private static IndexFormatException Run(string operation, string path)
     {

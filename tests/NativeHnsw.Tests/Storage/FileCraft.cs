@@ -59,6 +59,22 @@ internal static class FileCraft
         BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(size - 8), XxHash3.HashToUInt64(file.AsSpan(0, size - 8)));
     }
 
+    /// <summary>The bytes of <paramref name="index"/> saved (through a file in <paramref name="folder"/>).</summary>
+    public static byte[] SavedBytes(HnswIndex index, TempDirectory folder)
+    {
+        string path = folder.File("saved-" + Guid.NewGuid().ToString("N"));
+        index.Save(path);
+        return File.ReadAllBytes(path);
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> as <paramref name="name"/> in <paramref name="folder"/>; returns its path.</summary>
+    public static string Write(TempDirectory folder, string name, byte[] bytes)
+    {
+        string path = folder.File(name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
     public static void ResealHeader(byte[] file)
     {
         int size = HeaderSize(file);
