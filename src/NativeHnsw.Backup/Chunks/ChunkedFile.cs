@@ -8,7 +8,8 @@ public static class ChunkedFile
 {
     /// <summary>
     /// Cuts <paramref name="content"/> (seekable: read from its start, the head first to plan the chunks, then every
-    /// byte once) and puts every chunk <paramref name="known"/> does not hold into <paramref name="store"/>.
+    /// byte once) and puts every chunk <paramref name="known"/> does not hold into <paramref name="store"/>: loose, or,
+    /// for a kind whose chunks are packed (<see cref="ChunkLayout.Packs"/>), in packs of this file's new chunks in file order.
     /// </summary>
     /// <param name="known">Keys already in the store (updated with those put now).</param>
     /// <returns>The chunks in file order, the file's length and SHA-256, and the bytes newly stored (framed).</returns>
@@ -33,6 +34,7 @@ public static class ChunkedFile
         byte[] buffer = new byte[ChunkLayout.MaxChunkBytes];
         long total = 0;
         long stored = 0;
+        var pack = ChunkLayout.Packs(kind) ? new PackBuilder(store) : null;
         foreach (var span in plan)
         {
             int got = content.ReadAtLeast(buffer.AsSpan(0, span.Length), span.Length, throwOnEndOfStream: false);
@@ -44,7 +46,9 @@ public static class ChunkedFile
             if (known.Add(key))
             {
                 byte[] framed = ChunkCodec.Encode(chunk, span.Compress);
-                if (store.Put(key, framed))
+                if (pack is not null)
+                    stored += pack.Add(key, framed);
+                else if (store.Put(key, framed))
                     stored += framed.Length;
             }
             chunks.Add(new ChunkRef(key, got));
@@ -53,6 +57,7 @@ public static class ChunkedFile
         }
         if (content.ReadByte() >= 0)
             throw new IOException($"The file being backed up grew past the {total:N0} bytes its chunks were planned for (changed in place while read).");
+        pack?.Close();
         return (chunks, total, Convert.ToHexStringLower(whole.GetHashAndReset()), stored);
     }
 
@@ -68,35 +73,33 @@ public static class ChunkedFile
         ArgumentNullException.ThrowIfNull(file);
         var chunks = file.Chunks ?? throw new ArgumentException($"'{file.Name}' is stored whole, not in chunks.", nameof(file));
         using var whole = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        // Chunks are read, decoded and checked against their keys a few ahead, on the thread pool (a file opened or an
-        // S3 GET overlaps the work on the chunk before, and a second core hashes), while this thread adds each to the
-        // whole file's hash and writes it, in file order: the first bad chunk in the file is the one named.
-        var ahead = new Queue<Task<byte[]>>();
+        // Chunks are read in units (one loose chunk, or a run of packed ones that lie close together in one pack, read
+        // at once), decoded and checked against their keys a few units ahead on the thread pool (a file read or an S3
+        // GET overlaps the work on the unit before, and a second core hashes), while this thread adds each chunk to
+        // the whole file's hash and writes it, in file order: the first bad chunk in the file is the one named.
+        var locations = chunks.Select(c => store.Locate(c.Sha256)).ToArray();
+        var units = PlanReads(chunks, locations);
+        var ahead = new Queue<Task<byte[][]>>();
         int next = 0;
-        long at = 0, planned = 0;
+        long at = 0;
         try
         {
-            foreach (var chunk in chunks)
+            foreach (var unit in units)
             {
-                while (next < chunks.Count && ahead.Count < ReadAheadChunks)
+                while (next < units.Count && ahead.Count < ReadAheadUnits)
                 {
-                    var c = chunks[next++];
-                    long offset = planned;
-                    planned += c.Length;
-                    ahead.Enqueue(Task.Run(() => ReadChecked(store, backup, file, c, offset)));
+                    var u = units[next++];
+                    ahead.Enqueue(Task.Run(() => ReadUnitChunks(store, backup, file, chunks, locations, u)));
                 }
-                byte[] bytes = ahead.Dequeue().GetAwaiter().GetResult();
-                try
+                byte[][] buffers = ahead.Dequeue().GetAwaiter().GetResult();
+                for (int k = 0; k < buffers.Length; k++)
                 {
-                    var span = bytes.AsSpan(0, chunk.Length);
+                    var span = buffers[k].AsSpan(0, chunks[unit.First + k].Length);
                     whole.AppendData(span);
                     destination?.Write(span);
+                    ArrayPool<byte>.Shared.Return(buffers[k]);
+                    at += span.Length;
                 }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(bytes);
-                }
-                at += chunk.Length;
                 progress?.Report(at);
             }
         }
@@ -108,7 +111,10 @@ public static class ChunkedFile
                 _ = pending.ContinueWith(static t =>
                 {
                     if (t.IsCompletedSuccessfully)
-                        ArrayPool<byte>.Shared.Return(t.Result);
+                    {
+                        foreach (byte[] b in t.Result)
+                            ArrayPool<byte>.Shared.Return(b);
+                    }
                     return t.Exception;
                 }, TaskScheduler.Default);
             }
@@ -119,21 +125,90 @@ public static class ChunkedFile
         return at;
     }
 
-    /// <summary>Chunks read and checked ahead of the one being written during a restore.</summary>
-    private const int ReadAheadChunks = 8;
+    /// <summary>Units read and checked ahead of the one being written during a restore.</summary>
+    private const int ReadAheadUnits = 8;
+
+    /// <summary>The most bytes of a pack one read takes (eight in flight bound a restore's buffers).</summary>
+    private const int MaxReadBytes = 1 << 20;
+
+    /// <summary>The most bytes of frames a file does not need that a read of a pack may take in passing, rather than be cut in two.</summary>
+    private const int MaxGapBytes = 64 << 10;
+
+    /// <summary>Chunks <see cref="First"/> .. +<see cref="Count"/> of a file, starting at byte <see cref="FileOffset"/>; packed ones with the range of their pack to read.</summary>
+    private readonly record struct ReadUnit(int First, int Count, long FileOffset, string? Pack, long PackOffset, int PackLength);
+
+    /// <summary>Cuts a file's chunks into units: each loose chunk alone; packed ones in runs that follow each other in one pack, with small gaps, up to <see cref="MaxReadBytes"/>.</summary>
+    private static List<ReadUnit> PlanReads(IReadOnlyList<ChunkRef> chunks, ChunkLocation?[] locations)
+    {
+        var units = new List<ReadUnit>();
+        long at = 0;
+        for (int i = 0; i < chunks.Count;)
+        {
+            if (locations[i] is not { } first)
+            {
+                units.Add(new ReadUnit(i, 1, at, null, 0, 0));
+                at += chunks[i++].Length;
+                continue;
+            }
+            long end = first.Offset + first.StoredLength;
+            int j = i + 1;
+            long fileAt = at + chunks[i].Length;
+            while (j < chunks.Count && locations[j] is { } n && n.Pack == first.Pack && n.Offset >= end && n.Offset - end <= MaxGapBytes
+                   && n.Offset + n.StoredLength - first.Offset <= MaxReadBytes)
+            {
+                end = n.Offset + n.StoredLength;
+                fileAt += chunks[j++].Length;
+            }
+            units.Add(new ReadUnit(i, j - i, at, first.Pack, first.Offset, (int)(end - first.Offset)));
+            at = fileAt;
+            i = j;
+        }
+        return units;
+    }
+
+    /// <summary>Reads a unit's chunks and checks each against its key; returns their bytes in pooled buffers (each at least its chunk's length).</summary>
+    private static byte[][] ReadUnitChunks(IChunkStore store, BackupManifest backup, BackupFileEntry file, IReadOnlyList<ChunkRef> chunks, ChunkLocation?[] locations, ReadUnit unit)
+    {
+        var buffers = new byte[unit.Count][];
+        // A pack gone since it was located (a prune repacked it) is looked for again chunk by chunk.
+        byte[]? range = unit.Pack is null ? null : store.TryReadPack(unit.Pack, unit.PackOffset, unit.PackLength);
+        long at = unit.FileOffset;
+        for (int k = 0; k < unit.Count; k++)
+        {
+            var chunk = chunks[unit.First + k];
+            if (range is null)
+            {
+                buffers[k] = ReadChecked(store, backup, file, chunk, at);
+            }
+            else
+            {
+                var where = locations[unit.First + k]!.Value;
+                buffers[k] = Decode(range.AsSpan((int)(where.Offset - unit.PackOffset), where.StoredLength), store, backup, file, chunk, at, where.Pack);
+            }
+            at += chunk.Length;
+        }
+        return buffers;
+    }
 
     /// <summary>Reads one chunk and checks it against its key; returns its bytes in a pooled buffer (at least its length).</summary>
     private static byte[] ReadChecked(IChunkStore store, BackupManifest backup, BackupFileEntry file, ChunkRef chunk, long at)
     {
-        string Where() => $"chunk {chunk.Sha256} (bytes {at:N0}..{at + chunk.Length:N0} of '{file.Name}')";
         byte[] framed = store.TryRead(chunk.Sha256)
-            ?? throw new BackupIntegrityException(backup.Id, $"{Where()} is missing from {store.Description}");
+            ?? throw new BackupIntegrityException(backup.Id, $"{Where(file, chunk, at)} is missing from {store.Description}");
+        return Decode(framed, store, backup, file, chunk, at, pack: null);
+    }
+
+    /// <summary>Decodes one framed chunk into a pooled buffer and checks it against its key.</summary>
+    private static byte[] Decode(ReadOnlySpan<byte> framed, IChunkStore store, BackupManifest backup, BackupFileEntry file, ChunkRef chunk, long at, string? pack)
+    {
         byte[] bytes = ArrayPool<byte>.Shared.Rent(Math.Max(1, chunk.Length));
         if (ChunkCodec.TryDecode(framed, chunk.Sha256, bytes.AsSpan(0, chunk.Length)) is { } problem)
         {
             ArrayPool<byte>.Shared.Return(bytes);
-            throw new BackupIntegrityException(backup.Id, $"{Where()} in {store.Description}: {problem}");
+            throw new BackupIntegrityException(backup.Id, $"{Where(file, chunk, at)} in {store.Description}{(pack is null ? "" : $" (pack {pack})")}: {problem}");
         }
         return bytes;
     }
+
+    private static string Where(BackupFileEntry file, ChunkRef chunk, long at) => $"chunk {chunk.Sha256} (bytes {at:N0}..{at + chunk.Length:N0} of '{file.Name}')";
 }
