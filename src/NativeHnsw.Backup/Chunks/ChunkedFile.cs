@@ -73,12 +73,14 @@ public static class ChunkedFile
         ArgumentNullException.ThrowIfNull(file);
         var chunks = file.Chunks ?? throw new ArgumentException($"'{file.Name}' is stored whole, not in chunks.", nameof(file));
         using var whole = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        // Chunks are read in units (one loose chunk, or a run of packed ones that lie close together in one pack, read
-        // at once), decoded and checked against their keys a few units ahead on the thread pool (a file read or an S3
-        // GET overlaps the work on the unit before, and a second core hashes), while this thread adds each chunk to
-        // the whole file's hash and writes it, in file order: the first bad chunk in the file is the one named.
+        // Chunks are read in windows of about a mebibyte of the file: a loose chunk by itself, packed ones grouped by
+        // pack and read in ranges that cover them in pack order (a restore of a backup made after many others takes its
+        // pages from many packs, in no order). Windows are decoded and checked against their keys a few ahead on the
+        // thread pool (a read or an S3 GET overlaps the work on the window before, and a second core hashes), while
+        // this thread adds each chunk to the whole file's hash and writes it, in file order: the first bad chunk in the
+        // file is the one named.
         var locations = chunks.Select(c => store.Locate(c.Sha256)).ToArray();
-        var units = PlanReads(chunks, locations);
+        var units = PlanWindows(chunks);
         var ahead = new Queue<Task<byte[][]>>();
         int next = 0;
         long at = 0;
@@ -86,10 +88,10 @@ public static class ChunkedFile
         {
             foreach (var unit in units)
             {
-                while (next < units.Count && ahead.Count < ReadAheadUnits)
+                while (next < units.Count && ahead.Count < ReadAheadWindows)
                 {
                     var u = units[next++];
-                    ahead.Enqueue(Task.Run(() => ReadUnitChunks(store, backup, file, chunks, locations, u)));
+                    ahead.Enqueue(Task.Run(() => ReadWindow(store, backup, file, chunks, locations, u)));
                 }
                 byte[][] buffers = ahead.Dequeue().GetAwaiter().GetResult();
                 for (int k = 0; k < buffers.Length; k++)
@@ -125,66 +127,77 @@ public static class ChunkedFile
         return at;
     }
 
-    /// <summary>Units read and checked ahead of the one being written during a restore.</summary>
-    private const int ReadAheadUnits = 8;
+    /// <summary>Windows read and checked ahead of the one being written during a restore.</summary>
+    private const int ReadAheadWindows = 8;
 
-    /// <summary>The most bytes of a pack one read takes (eight in flight bound a restore's buffers).</summary>
+    /// <summary>The file bytes a window takes (or one chunk, when larger).</summary>
+    private const int WindowBytes = 1 << 20;
+
+    /// <summary>The most bytes of a pack one read takes.</summary>
     private const int MaxReadBytes = 1 << 20;
 
-    /// <summary>The most bytes of frames a file does not need that a read of a pack may take in passing, rather than be cut in two.</summary>
+    /// <summary>The most bytes of frames a window does not need that a read of a pack may take in passing, rather than be cut in two.</summary>
     private const int MaxGapBytes = 64 << 10;
 
-    /// <summary>Chunks <see cref="First"/> .. +<see cref="Count"/> of a file, starting at byte <see cref="FileOffset"/>; packed ones with the range of their pack to read.</summary>
-    private readonly record struct ReadUnit(int First, int Count, long FileOffset, string? Pack, long PackOffset, int PackLength);
+    /// <summary>Chunks <see cref="First"/> .. +<see cref="Count"/> of a file, starting at byte <see cref="FileOffset"/>.</summary>
+    private readonly record struct Window(int First, int Count, long FileOffset);
 
-    /// <summary>Cuts a file's chunks into units: each loose chunk alone; packed ones in runs that follow each other in one pack, with small gaps, up to <see cref="MaxReadBytes"/>.</summary>
-    private static List<ReadUnit> PlanReads(IReadOnlyList<ChunkRef> chunks, ChunkLocation?[] locations)
+    /// <summary>Cuts a file's chunks into windows of consecutive chunks of about <see cref="WindowBytes"/>.</summary>
+    private static List<Window> PlanWindows(IReadOnlyList<ChunkRef> chunks)
     {
-        var units = new List<ReadUnit>();
+        var units = new List<Window>();
         long at = 0;
         for (int i = 0; i < chunks.Count;)
         {
-            if (locations[i] is not { } first)
-            {
-                units.Add(new ReadUnit(i, 1, at, null, 0, 0));
-                at += chunks[i++].Length;
-                continue;
-            }
-            long end = first.Offset + first.StoredLength;
-            int j = i + 1;
-            long fileAt = at + chunks[i].Length;
-            while (j < chunks.Count && locations[j] is { } n && n.Pack == first.Pack && n.Offset >= end && n.Offset - end <= MaxGapBytes
-                   && n.Offset + n.StoredLength - first.Offset <= MaxReadBytes)
-            {
-                end = n.Offset + n.StoredLength;
-                fileAt += chunks[j++].Length;
-            }
-            units.Add(new ReadUnit(i, j - i, at, first.Pack, first.Offset, (int)(end - first.Offset)));
-            at = fileAt;
+            long start = at;
+            int j = i;
+            do
+                at += chunks[j++].Length;
+            while (j < chunks.Count && at - start + chunks[j].Length <= WindowBytes);
+            units.Add(new Window(i, j - i, start));
             i = j;
         }
         return units;
     }
 
-    /// <summary>Reads a unit's chunks and checks each against its key; returns their bytes in pooled buffers (each at least its chunk's length).</summary>
-    private static byte[][] ReadUnitChunks(IChunkStore store, BackupManifest backup, BackupFileEntry file, IReadOnlyList<ChunkRef> chunks, ChunkLocation?[] locations, ReadUnit unit)
+    /// <summary>Reads a window's chunks and checks each against its key; returns their bytes in pooled buffers (each at least its chunk's length).</summary>
+    private static byte[][] ReadWindow(IChunkStore store, BackupManifest backup, BackupFileEntry file, IReadOnlyList<ChunkRef> chunks, ChunkLocation?[] locations, Window unit)
     {
+        var framed = new ReadOnlyMemory<byte>?[unit.Count];
+        ChunkLocation At(int k) => locations[unit.First + k]!.Value;
+        var packed = Enumerable.Range(0, unit.Count).Where(k => locations[unit.First + k] is not null);
+        foreach (var inPack in packed.GroupBy(k => At(k).Pack, StringComparer.Ordinal))
+        {
+            var ordered = inPack.OrderBy(k => At(k).Offset).ToList();
+            for (int i = 0; i < ordered.Count;)
+            {
+                long start = At(ordered[i]).Offset, end = start + At(ordered[i]).StoredLength;
+                int j = i + 1;
+                for (; j < ordered.Count; j++)
+                {
+                    var next = At(ordered[j]);
+                    if (next.Offset - end > MaxGapBytes || next.Offset + next.StoredLength - start > MaxReadBytes)
+                        break;
+                    // A page that comes twice in the file is one frame in the pack.
+                    end = Math.Max(end, next.Offset + next.StoredLength);
+                }
+                // A pack gone since it was located (a prune rewrote it): its chunks are looked for again one by one below.
+                if (store.TryReadPack(inPack.Key, start, (int)(end - start)) is { } range)
+                {
+                    for (int m = i; m < j; m++)
+                        framed[ordered[m]] = range.AsMemory((int)(At(ordered[m]).Offset - start), At(ordered[m]).StoredLength);
+                }
+                i = j;
+            }
+        }
         var buffers = new byte[unit.Count][];
-        // A pack gone since it was located (a prune repacked it) is looked for again chunk by chunk.
-        byte[]? range = unit.Pack is null ? null : store.TryReadPack(unit.Pack, unit.PackOffset, unit.PackLength);
         long at = unit.FileOffset;
         for (int k = 0; k < unit.Count; k++)
         {
             var chunk = chunks[unit.First + k];
-            if (range is null)
-            {
-                buffers[k] = ReadChecked(store, backup, file, chunk, at);
-            }
-            else
-            {
-                var where = locations[unit.First + k]!.Value;
-                buffers[k] = Decode(range.AsSpan((int)(where.Offset - unit.PackOffset), where.StoredLength), store, backup, file, chunk, at, where.Pack);
-            }
+            buffers[k] = framed[k] is { } frame
+                ? Decode(frame.Span, store, backup, file, chunk, at, At(k).Pack)
+                : ReadChecked(store, backup, file, chunk, at);
             at += chunk.Length;
         }
         return buffers;
