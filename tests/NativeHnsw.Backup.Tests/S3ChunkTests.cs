@@ -98,6 +98,43 @@ public sealed class S3ChunkTests(S3rverFixture s3) : IClassFixture<S3rverFixture
         Assert.Equal(expected, StoreBackupTests.Everything(restored));
     }
 
+    [Fact]
+    public void PackedStoreBackups_ToS3_RestoreByRangedReads_PruneKeepsWhatIsReferenced()
+    {
+        SkipWithoutServer();
+        using var dir = new TempDirectory();
+        using var target = s3.Target("packs-" + Guid.NewGuid().ToString("N"));
+        var (first, second, expected) = PackedChunkTests.TwoStoreBackups(dir, target);
+        var database = second.FileWithRole(StoreBackup.DatabaseRole).Chunks!;
+
+        Assert.All(database, c => Assert.NotNull(target.Chunks.Locate(c.Sha256)));
+        Assert.Equal(2, target.Chunks.ListPacks().Count);
+        Assert.Equal(ChunkedTestData.Referenced(first, second), [.. target.Chunks.List().Select(c => c.Sha256)]);
+        Assert.All(BackupCatalog.Load(target).Check(), h => Assert.Equal(BackupState.Ok, h.State));
+
+        var report = BackupPruner.Prune(target, new RetentionPolicy(daily: 1, weekly: 0, monthly: 0), dryRun: false);
+        // Everything the first backup alone held goes but for its unreferenced pages, whose pack stays (mostly the second's).
+        var sweep = ChunkCollector.Sweep(target.Chunks, [], delete: false);
+
+        Assert.Equal([first.Id], report.Deleted);
+        Assert.Null(report.Chunks.Skipped);
+        Assert.Subset(target.Chunks.List().Select(c => c.Sha256).ToHashSet(), ChunkedTestData.Referenced(second));
+        Assert.Equal(target.Chunks.List().Count, sweep.Deleted);
+        // A fresh client of the same prefix (no packs listed yet) restores through ranged GETs.
+        using var fresh = s3.Target(target.Options.Prefix);
+        StoreRestore.Restore(fresh, BackupSelector.Latest, dir.File("restored"));
+        using var restored = new PersistentClient(dir.File("restored"), new StoreOptions { Checkpoints = new CheckpointPolicy { Interval = null }, Log = _ => { } });
+        Assert.Equal(expected, StoreBackupTests.Everything(restored));
+
+        // A prune that finds the packs mostly unreferenced rewrites them, and a reader that listed them before finds the chunk moved.
+        var kept = database[0];
+        var before = fresh.Chunks.Locate(kept.Sha256)!.Value;
+        ChunkCollector.Sweep(target.Chunks, [kept.Sha256], delete: true);
+        Assert.Null(fresh.Chunks.TryReadPack(before.Pack, before.Offset, before.StoredLength));
+        Assert.NotNull(fresh.Chunks.TryRead(kept.Sha256));
+        Assert.Equal([kept.Sha256], target.Chunks.ListPacks().SelectMany(p => p.Chunks).Select(c => c.Sha256));
+    }
+
     private void SkipWithoutServer()
     {
         if (s3.SkipReason is { } reason)

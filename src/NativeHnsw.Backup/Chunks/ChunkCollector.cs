@@ -47,13 +47,21 @@ public static class ChunkCollector
     internal static HashSet<string> Referenced(IEnumerable<BackupManifest> backups) =>
         backups.SelectMany(b => b.Files).SelectMany(f => f.Chunks ?? []).Select(c => c.Sha256).ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>Deletes (or, without <paramref name="delete"/>, counts) the chunks of <paramref name="store"/> not in <paramref name="referenced"/>.</summary>
+    /// <summary>
+    /// Deletes (or, without <paramref name="delete"/>, counts) what <paramref name="store"/> holds that is not in
+    /// <paramref name="referenced"/>: loose chunks one by one; a pack whose chunks are all unreferenced whole; a pack
+    /// mostly unreferenced (more than half its bytes) by writing its referenced chunks to a new pack, made durable,
+    /// before the old one goes. A pack mostly referenced is kept whole, its unreferenced chunks counted as kept: rewriting
+    /// it for a few chunks would cost a prune more than they take.
+    /// </summary>
     internal static ChunkSweep Sweep(IChunkStore store, HashSet<string> referenced, bool delete)
     {
         int kept = 0, deleted = 0;
         long keptBytes = 0, deletedBytes = 0;
         foreach (var chunk in store.List())
         {
+            if (chunk.Pack is not null)
+                continue;
             if (referenced.Contains(chunk.Sha256))
             {
                 kept++;
@@ -65,6 +73,42 @@ public static class ChunkCollector
             deleted++;
             deletedBytes += chunk.StoredLength;
         }
+        foreach (var pack in store.ListPacks())
+        {
+            var live = pack.Chunks.Where(c => referenced.Contains(c.Sha256)).ToList();
+            long liveBytes = live.Sum(c => (long)c.StoredLength + PackIndex.EntryBytes);
+            long allBytes = pack.Chunks.Sum(c => (long)c.StoredLength + PackIndex.EntryBytes);
+            if (liveBytes * 2 >= allBytes && live.Count > 0)
+            {
+                kept += pack.Chunks.Count;
+                keptBytes += allBytes;
+                continue;
+            }
+            if (delete && !Repack(store, pack, live))
+                continue;
+            kept += live.Count;
+            keptBytes += liveBytes;
+            deleted += pack.Chunks.Count - live.Count;
+            deletedBytes += allBytes - liveBytes;
+        }
         return new ChunkSweep(kept, keptBytes, deleted, deletedBytes, null);
+    }
+
+    /// <summary>Writes <paramref name="live"/> of <paramref name="pack"/> to a new pack (none when empty), then deletes the old; false when its data is already gone.</summary>
+    private static bool Repack(IChunkStore store, ChunkPack pack, List<PackedChunk> live)
+    {
+        if (live.Count > 0)
+        {
+            byte[]? data = store.TryReadPack(pack.Name, 0, checked((int)pack.DataLength));
+            if (data is null)
+                return false;
+            var builder = new PackBuilder(store);
+            foreach (var c in live)
+                builder.Add(c.Sha256, data.AsSpan((int)c.Offset, c.StoredLength));
+            builder.Close();
+            store.Flush();
+        }
+        store.DeletePack(pack.Name);
+        return true;
     }
 }

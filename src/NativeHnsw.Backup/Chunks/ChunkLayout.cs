@@ -32,6 +32,12 @@ public static class ChunkLayout
     /// </summary>
     public const int DatabaseChunkBytes = 4 << 10;
 
+    /// <summary>
+    /// A pack is closed (written) once it holds this many bytes of frames, and at the end of the file: a daily store
+    /// backup's new pages make one pack, a full one a few.
+    /// </summary>
+    public const int PackBytes = 8 << 20;
+
     /// <summary>Chunks of other files.</summary>
     public const int OtherChunkBytes = 1 << 20;
 
@@ -48,6 +54,13 @@ public static class ChunkLayout
             _ => Fixed(0, length, OtherChunkBytes, compress: true),
         };
     }
+
+    /// <summary>
+    /// Whether a file's chunks are stored in packs rather than as objects of their own: a database's, whose 4 KiB pages
+    /// were thousands of objects a restore opened one by one (2.7× a whole-file restore). Index chunks (64 KiB–1 MiB)
+    /// stay loose: a restore of them is within 4 % of a whole-file one.
+    /// </summary>
+    public static bool Packs(ChunkedFileKind kind) => kind == ChunkedFileKind.Database;
 
     /// <summary>How many bytes of a file's start <see cref="Plan"/> needs to see.</summary>
     public static int HeadBytes(ChunkedFileKind kind) => kind == ChunkedFileKind.Index ? IndexHeadBytes : 0;

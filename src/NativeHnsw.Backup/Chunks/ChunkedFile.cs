@@ -8,7 +8,8 @@ public static class ChunkedFile
 {
     /// <summary>
     /// Cuts <paramref name="content"/> (seekable: read from its start, the head first to plan the chunks, then every
-    /// byte once) and puts every chunk <paramref name="known"/> does not hold into <paramref name="store"/>.
+    /// byte once) and puts every chunk <paramref name="known"/> does not hold into <paramref name="store"/>: loose, or,
+    /// for a kind whose chunks are packed (<see cref="ChunkLayout.Packs"/>), in packs of this file's new chunks in file order.
     /// </summary>
     /// <param name="known">Keys already in the store (updated with those put now).</param>
     /// <returns>The chunks in file order, the file's length and SHA-256, and the bytes newly stored (framed).</returns>
@@ -33,6 +34,7 @@ public static class ChunkedFile
         byte[] buffer = new byte[ChunkLayout.MaxChunkBytes];
         long total = 0;
         long stored = 0;
+        var pack = ChunkLayout.Packs(kind) ? new PackBuilder(store) : null;
         foreach (var span in plan)
         {
             int got = content.ReadAtLeast(buffer.AsSpan(0, span.Length), span.Length, throwOnEndOfStream: false);
@@ -44,7 +46,9 @@ public static class ChunkedFile
             if (known.Add(key))
             {
                 byte[] framed = ChunkCodec.Encode(chunk, span.Compress);
-                if (store.Put(key, framed))
+                if (pack is not null)
+                    stored += pack.Add(key, framed);
+                else if (store.Put(key, framed))
                     stored += framed.Length;
             }
             chunks.Add(new ChunkRef(key, got));
@@ -53,6 +57,7 @@ public static class ChunkedFile
         }
         if (content.ReadByte() >= 0)
             throw new IOException($"The file being backed up grew past the {total:N0} bytes its chunks were planned for (changed in place while read).");
+        pack?.Close();
         return (chunks, total, Convert.ToHexStringLower(whole.GetHashAndReset()), stored);
     }
 
@@ -68,35 +73,35 @@ public static class ChunkedFile
         ArgumentNullException.ThrowIfNull(file);
         var chunks = file.Chunks ?? throw new ArgumentException($"'{file.Name}' is stored whole, not in chunks.", nameof(file));
         using var whole = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        // Chunks are read, decoded and checked against their keys a few ahead, on the thread pool (a file opened or an
-        // S3 GET overlaps the work on the chunk before, and a second core hashes), while this thread adds each to the
-        // whole file's hash and writes it, in file order: the first bad chunk in the file is the one named.
-        var ahead = new Queue<Task<byte[]>>();
+        // Chunks are read in windows of about a mebibyte of the file: a loose chunk by itself, packed ones grouped by
+        // pack and read in ranges that cover them in pack order (a restore of a backup made after many others takes its
+        // pages from many packs, in no order). Windows are decoded and checked against their keys a few ahead on the
+        // thread pool (a read or an S3 GET overlaps the work on the window before, and a second core hashes), while
+        // this thread adds each chunk to the whole file's hash and writes it, in file order: the first bad chunk in the
+        // file is the one named.
+        var locations = chunks.Select(c => store.Locate(c.Sha256)).ToArray();
+        var units = PlanWindows(chunks);
+        var ahead = new Queue<Task<byte[][]>>();
         int next = 0;
-        long at = 0, planned = 0;
+        long at = 0;
         try
         {
-            foreach (var chunk in chunks)
+            foreach (var unit in units)
             {
-                while (next < chunks.Count && ahead.Count < ReadAheadChunks)
+                while (next < units.Count && ahead.Count < ReadAheadWindows)
                 {
-                    var c = chunks[next++];
-                    long offset = planned;
-                    planned += c.Length;
-                    ahead.Enqueue(Task.Run(() => ReadChecked(store, backup, file, c, offset)));
+                    var u = units[next++];
+                    ahead.Enqueue(Task.Run(() => ReadWindow(store, backup, file, chunks, locations, u)));
                 }
-                byte[] bytes = ahead.Dequeue().GetAwaiter().GetResult();
-                try
+                byte[][] buffers = ahead.Dequeue().GetAwaiter().GetResult();
+                for (int k = 0; k < buffers.Length; k++)
                 {
-                    var span = bytes.AsSpan(0, chunk.Length);
+                    var span = buffers[k].AsSpan(0, chunks[unit.First + k].Length);
                     whole.AppendData(span);
                     destination?.Write(span);
+                    ArrayPool<byte>.Shared.Return(buffers[k]);
+                    at += span.Length;
                 }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(bytes);
-                }
-                at += chunk.Length;
                 progress?.Report(at);
             }
         }
@@ -108,7 +113,10 @@ public static class ChunkedFile
                 _ = pending.ContinueWith(static t =>
                 {
                     if (t.IsCompletedSuccessfully)
-                        ArrayPool<byte>.Shared.Return(t.Result);
+                    {
+                        foreach (byte[] b in t.Result)
+                            ArrayPool<byte>.Shared.Return(b);
+                    }
                     return t.Exception;
                 }, TaskScheduler.Default);
             }
@@ -119,21 +127,101 @@ public static class ChunkedFile
         return at;
     }
 
-    /// <summary>Chunks read and checked ahead of the one being written during a restore.</summary>
-    private const int ReadAheadChunks = 8;
+    /// <summary>Windows read and checked ahead of the one being written during a restore.</summary>
+    private const int ReadAheadWindows = 8;
+
+    /// <summary>The file bytes a window takes (or one chunk, when larger).</summary>
+    private const int WindowBytes = 1 << 20;
+
+    /// <summary>The most bytes of a pack one read takes.</summary>
+    private const int MaxReadBytes = 1 << 20;
+
+    /// <summary>The most bytes of frames a window does not need that a read of a pack may take in passing, rather than be cut in two.</summary>
+    private const int MaxGapBytes = 64 << 10;
+
+    /// <summary>Chunks <see cref="First"/> .. +<see cref="Count"/> of a file, starting at byte <see cref="FileOffset"/>.</summary>
+    private readonly record struct Window(int First, int Count, long FileOffset);
+
+    /// <summary>Cuts a file's chunks into windows of consecutive chunks of about <see cref="WindowBytes"/>.</summary>
+    private static List<Window> PlanWindows(IReadOnlyList<ChunkRef> chunks)
+    {
+        var units = new List<Window>();
+        long at = 0;
+        for (int i = 0; i < chunks.Count;)
+        {
+            long start = at;
+            int j = i;
+            do
+                at += chunks[j++].Length;
+            while (j < chunks.Count && at - start + chunks[j].Length <= WindowBytes);
+            units.Add(new Window(i, j - i, start));
+            i = j;
+        }
+        return units;
+    }
+
+    /// <summary>Reads a window's chunks and checks each against its key; returns their bytes in pooled buffers (each at least its chunk's length).</summary>
+    private static byte[][] ReadWindow(IChunkStore store, BackupManifest backup, BackupFileEntry file, IReadOnlyList<ChunkRef> chunks, ChunkLocation?[] locations, Window unit)
+    {
+        var framed = new ReadOnlyMemory<byte>?[unit.Count];
+        ChunkLocation At(int k) => locations[unit.First + k]!.Value;
+        var packed = Enumerable.Range(0, unit.Count).Where(k => locations[unit.First + k] is not null);
+        foreach (var inPack in packed.GroupBy(k => At(k).Pack, StringComparer.Ordinal))
+        {
+            var ordered = inPack.OrderBy(k => At(k).Offset).ToList();
+            for (int i = 0; i < ordered.Count;)
+            {
+                long start = At(ordered[i]).Offset, end = start + At(ordered[i]).StoredLength;
+                int j = i + 1;
+                for (; j < ordered.Count; j++)
+                {
+                    var next = At(ordered[j]);
+                    if (next.Offset - end > MaxGapBytes || next.Offset + next.StoredLength - start > MaxReadBytes)
+                        break;
+                    // A page that comes twice in the file is one frame in the pack.
+                    end = Math.Max(end, next.Offset + next.StoredLength);
+                }
+                // A pack gone since it was located (a prune rewrote it): its chunks are looked for again one by one below.
+                if (store.TryReadPack(inPack.Key, start, (int)(end - start)) is { } range)
+                {
+                    for (int m = i; m < j; m++)
+                        framed[ordered[m]] = range.AsMemory((int)(At(ordered[m]).Offset - start), At(ordered[m]).StoredLength);
+                }
+                i = j;
+            }
+        }
+        var buffers = new byte[unit.Count][];
+        long at = unit.FileOffset;
+        for (int k = 0; k < unit.Count; k++)
+        {
+            var chunk = chunks[unit.First + k];
+            buffers[k] = framed[k] is { } frame
+                ? Decode(frame.Span, store, backup, file, chunk, at, At(k).Pack)
+                : ReadChecked(store, backup, file, chunk, at);
+            at += chunk.Length;
+        }
+        return buffers;
+    }
 
     /// <summary>Reads one chunk and checks it against its key; returns its bytes in a pooled buffer (at least its length).</summary>
     private static byte[] ReadChecked(IChunkStore store, BackupManifest backup, BackupFileEntry file, ChunkRef chunk, long at)
     {
-        string Where() => $"chunk {chunk.Sha256} (bytes {at:N0}..{at + chunk.Length:N0} of '{file.Name}')";
         byte[] framed = store.TryRead(chunk.Sha256)
-            ?? throw new BackupIntegrityException(backup.Id, $"{Where()} is missing from {store.Description}");
+            ?? throw new BackupIntegrityException(backup.Id, $"{Where(file, chunk, at)} is missing from {store.Description}");
+        return Decode(framed, store, backup, file, chunk, at, pack: null);
+    }
+
+    /// <summary>Decodes one framed chunk into a pooled buffer and checks it against its key.</summary>
+    private static byte[] Decode(ReadOnlySpan<byte> framed, IChunkStore store, BackupManifest backup, BackupFileEntry file, ChunkRef chunk, long at, string? pack)
+    {
         byte[] bytes = ArrayPool<byte>.Shared.Rent(Math.Max(1, chunk.Length));
         if (ChunkCodec.TryDecode(framed, chunk.Sha256, bytes.AsSpan(0, chunk.Length)) is { } problem)
         {
             ArrayPool<byte>.Shared.Return(bytes);
-            throw new BackupIntegrityException(backup.Id, $"{Where()} in {store.Description}: {problem}");
+            throw new BackupIntegrityException(backup.Id, $"{Where(file, chunk, at)} in {store.Description}{(pack is null ? "" : $" (pack {pack})")}: {problem}");
         }
         return bytes;
     }
+
+    private static string Where(BackupFileEntry file, ChunkRef chunk, long at) => $"chunk {chunk.Sha256} (bytes {at:N0}..{at + chunk.Length:N0} of '{file.Name}')";
 }

@@ -3,16 +3,18 @@ using NativeHnsw.IO;
 namespace NativeHnsw.Backup;
 
 /// <summary>
-/// The chunks of a <see cref="LocalFolderTarget"/>: <c>ROOT/.chunks/XX/KEY</c> (XX the key's first two hex digits,
-/// so no folder holds more than 1/256 of them) and leases in <c>ROOT/.chunks/leases/</c>. A chunk is written to a
-/// temporary file, fsynced and renamed into place, so a present key always holds a whole chunk; the folders are
-/// fsynced by <see cref="Flush"/>, before the manifest that references them.
+/// The chunks of a <see cref="LocalFolderTarget"/>: loose ones in <c>ROOT/.chunks/XX/KEY</c> (XX the key's first two
+/// hex digits, so no folder holds more than 1/256 of them), packs in <c>ROOT/.chunks/packs/NAME.pack</c> and
+/// <c>NAME.idx</c>, leases in <c>ROOT/.chunks/leases/</c>. Each object is written to a temporary file, fsynced and
+/// renamed into place, so a present key or pack is always whole; the folders are fsynced by <see cref="Flush"/>,
+/// before the manifest that references them.
 /// </summary>
-internal sealed class LocalChunkStore : IChunkStore
+internal sealed class LocalChunkStore : PackingChunkStore
 {
     private const string TempSuffix = ".tmp";
     private readonly string _root;
     private readonly string _leases;
+    private readonly string _packs;
     private readonly HashSet<string> _unsynced = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
@@ -20,11 +22,12 @@ internal sealed class LocalChunkStore : IChunkStore
     {
         _root = Path.Combine(targetRoot, ".chunks");
         _leases = Path.Combine(_root, "leases");
+        _packs = Path.Combine(_root, "packs");
     }
 
-    public string Description => _root;
+    public override string Description => _root;
 
-    public IReadOnlyList<StoredChunk> List()
+    protected override IReadOnlyList<StoredChunk> ListLoose()
     {
         if (!Directory.Exists(_root))
             return [];
@@ -45,39 +48,91 @@ internal sealed class LocalChunkStore : IChunkStore
         });
     }
 
-    public bool Put(string sha256, ReadOnlySpan<byte> framed)
+    public override bool Put(string sha256, ReadOnlySpan<byte> framed)
     {
         string path = PathOf(sha256);
         if (File.Exists(path))
             return false;
-        string folder = Path.GetDirectoryName(path)!;
-        string temporary = path + "." + Guid.NewGuid().ToString("N")[..8] + TempSuffix;
         byte[] copy = framed.ToArray();
-        return Guard(sha256, "store", () =>
-        {
-            Directory.CreateDirectory(folder);
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
-            {
-                file.Write(copy);
-                file.Flush(flushToDisk: true);
-            }
-            try
-            {
-                File.Move(temporary, path, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                // Another backup stored the same chunk meanwhile: one content per key, so theirs is as good.
-                File.Delete(temporary);
-                return false;
-            }
-            lock (_lock)
-                _unsynced.Add(folder);
-            return true;
-        });
+        return Guard(sha256, "store", () => WriteWhole(path, copy));
     }
 
-    public byte[]? TryRead(string sha256)
+    /// <summary>Writes a temporary file, fsyncs it and renames it to <paramref name="path"/>; false when another writer put it there first (one content per name, so theirs is as good).</summary>
+    private bool WriteWhole(string path, byte[] bytes)
+    {
+        string folder = Path.GetDirectoryName(path)!;
+        string temporary = path + "." + Guid.NewGuid().ToString("N")[..8] + TempSuffix;
+        Directory.CreateDirectory(folder);
+        using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+        {
+            file.Write(bytes);
+            file.Flush(flushToDisk: true);
+        }
+        try
+        {
+            File.Move(temporary, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(temporary);
+            return false;
+        }
+        lock (_lock)
+            _unsynced.Add(folder);
+        return true;
+    }
+
+    protected override IReadOnlyDictionary<string, long> ListPackObjects()
+    {
+        if (!Directory.Exists(_packs))
+            return new Dictionary<string, long>();
+        return Guard(null, "list packs", () => new DirectoryInfo(_packs).EnumerateFiles()
+            .Where(f => !f.Name.EndsWith(TempSuffix, StringComparison.Ordinal))
+            .ToDictionary(f => f.Name, f => f.Length, StringComparer.Ordinal));
+    }
+
+    protected override byte[]? TryReadPackObject(string objectName, long offset, int length)
+    {
+        string path = Path.Combine(_packs, objectName);
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+            if (length < 0)
+                length = checked((int)(RandomAccess.GetLength(handle) - offset));
+            byte[] bytes = new byte[length];
+            int got = 0;
+            while (got < length)
+            {
+                int n = RandomAccess.Read(handle, bytes.AsSpan(got), offset + got);
+                if (n == 0)
+                    return null;
+                got += n;
+            }
+            return bytes;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupTargetException(null, $"cannot read {objectName} in {_packs}: {e.Message}", e);
+        }
+    }
+
+    protected override void PutPackObject(string objectName, ReadOnlySpan<byte> bytes)
+    {
+        byte[] copy = bytes.ToArray();
+        Guard(null, $"store {objectName}", () => WriteWhole(Path.Combine(_packs, objectName), copy));
+    }
+
+    protected override void DeletePackObject(string objectName) => Guard(null, $"delete {objectName}", () =>
+    {
+        File.Delete(Path.Combine(_packs, objectName));
+        return 0;
+    });
+
+    protected override byte[]? TryReadLoose(string sha256)
     {
         string path = PathOf(sha256);
         try
@@ -94,7 +149,7 @@ internal sealed class LocalChunkStore : IChunkStore
         }
     }
 
-    public void Flush()
+    public override void Flush()
     {
         string[] folders;
         lock (_lock)
@@ -112,13 +167,13 @@ internal sealed class LocalChunkStore : IChunkStore
         });
     }
 
-    public void Delete(string sha256) => Guard(sha256, "delete", () =>
+    public override void Delete(string sha256) => Guard(sha256, "delete", () =>
     {
         File.Delete(PathOf(sha256));
         return 0;
     });
 
-    public void WriteLease(string name, DateTimeOffset startedUtc) => Guard(null, $"write lease '{name}'", () =>
+    public override void WriteLease(string name, DateTimeOffset startedUtc) => Guard(null, $"write lease '{name}'", () =>
     {
         Directory.CreateDirectory(_leases);
         string path = Path.Combine(_leases, LeaseFile(name));
@@ -131,7 +186,7 @@ internal sealed class LocalChunkStore : IChunkStore
         return 0;
     });
 
-    public IReadOnlyList<ChunkLease> ListLeases(DateTimeOffset now)
+    public override IReadOnlyList<ChunkLease> ListLeases(DateTimeOffset now)
     {
         if (!Directory.Exists(_leases))
             return [];
@@ -155,7 +210,7 @@ internal sealed class LocalChunkStore : IChunkStore
         });
     }
 
-    public void DeleteLease(string name) => Guard(null, $"delete lease '{name}'", () =>
+    public override void DeleteLease(string name) => Guard(null, $"delete lease '{name}'", () =>
     {
         File.Delete(Path.Combine(_leases, LeaseFile(name)));
         return 0;

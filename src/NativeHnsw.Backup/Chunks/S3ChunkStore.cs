@@ -3,17 +3,20 @@ using Amazon.S3.Model;
 namespace NativeHnsw.Backup;
 
 /// <summary>
-/// The chunks of an <see cref="S3Target"/>: <c>PREFIX/.chunks/XX/KEY</c> and leases under <c>PREFIX/.chunks/leases/</c>
-/// ('.' is not a backup id's first character, so the target's listing never takes them for a backup). A PUT is whole
-/// or absent and S3 reads after writes consistently, so <see cref="Flush"/> has nothing to do.
+/// The chunks of an <see cref="S3Target"/>: loose ones in <c>PREFIX/.chunks/XX/KEY</c>, packs in
+/// <c>PREFIX/.chunks/packs/NAME.pack</c> and <c>NAME.idx</c>, leases under <c>PREFIX/.chunks/leases/</c> ('.' is not a
+/// backup id's first character, so the target's listing never takes them for a backup). A PUT is whole or absent and
+/// S3 reads after writes consistently, so <see cref="Flush"/> has nothing to do. A packed chunk is read with a ranged GET.
 /// </summary>
-internal sealed class S3ChunkStore(S3Target target) : IChunkStore
+internal sealed class S3ChunkStore(S3Target target) : PackingChunkStore
 {
     private string Root => target.KeyOf(".chunks", "");
 
-    public string Description => $"{target.Description} (chunks)";
+    private string PackRoot => Root + "packs/";
 
-    public IReadOnlyList<StoredChunk> List()
+    public override string Description => $"{target.Description} (chunks)";
+
+    protected override IReadOnlyList<StoredChunk> ListLoose()
     {
         var chunks = new List<StoredChunk>();
         foreach (var o in target.ListObjects(null, Root))
@@ -25,25 +28,56 @@ internal sealed class S3ChunkStore(S3Target target) : IChunkStore
         return chunks;
     }
 
-    public bool Put(string sha256, ReadOnlySpan<byte> framed)
+    public override bool Put(string sha256, ReadOnlySpan<byte> framed)
     {
-        using var body = new MemoryStream(framed.ToArray(), writable: false);
-        target.Call(null, $"store chunk {sha256}", () => target.Client.PutObjectAsync(new PutObjectRequest
+        PutObject(KeyOf(sha256), framed, $"store chunk {sha256}");
+        return true;
+    }
+
+    protected override byte[]? TryReadLoose(string sha256) => TryGet(KeyOf(sha256), $"read chunk {sha256}", null);
+
+    public override void Flush()
+    {
+    }
+
+    public override void Delete(string sha256) =>
+        target.Call(null, $"delete chunk {sha256}", () => target.Client.DeleteObjectAsync(target.Options.Bucket, KeyOf(sha256)));
+
+    protected override IReadOnlyDictionary<string, long> ListPackObjects() =>
+        target.ListObjects(null, PackRoot).ToDictionary(o => o.Key[PackRoot.Length..], o => o.Size ?? 0, StringComparer.Ordinal);
+
+    protected override byte[]? TryReadPackObject(string objectName, long offset, int length)
+    {
+        byte[]? bytes = TryGet(PackRoot + objectName, $"read {objectName}", length < 0 ? null : new ByteRange(offset, offset + length - 1));
+        return bytes is null || length < 0 ? bytes : bytes.Length == length ? bytes : null;
+    }
+
+    protected override void PutPackObject(string objectName, ReadOnlySpan<byte> bytes) => PutObject(PackRoot + objectName, bytes, $"store {objectName}");
+
+    protected override void DeletePackObject(string objectName) =>
+        target.Call(null, $"delete {objectName}", () => target.Client.DeleteObjectAsync(target.Options.Bucket, PackRoot + objectName));
+
+    private void PutObject(string key, ReadOnlySpan<byte> bytes, string what)
+    {
+        using var body = new MemoryStream(bytes.ToArray(), writable: false);
+        target.Call(null, what, () => target.Client.PutObjectAsync(new PutObjectRequest
         {
             BucketName = target.Options.Bucket,
-            Key = KeyOf(sha256),
+            Key = key,
             InputStream = body,
             AutoCloseStream = false,
             UseChunkEncoding = false,
         }));
-        return true;
     }
 
-    public byte[]? TryRead(string sha256)
+    private byte[]? TryGet(string key, string what, ByteRange? range)
     {
         try
         {
-            using var response = target.Call(null, $"read chunk {sha256}", () => target.Client.GetObjectAsync(target.Options.Bucket, KeyOf(sha256)));
+            var request = new GetObjectRequest { BucketName = target.Options.Bucket, Key = key };
+            if (range is not null)
+                request.ByteRange = range;
+            using var response = target.Call(null, what, () => target.Client.GetObjectAsync(request));
             using var buffer = new MemoryStream();
             response.ResponseStream.CopyTo(buffer);
             return buffer.ToArray();
@@ -54,14 +88,7 @@ internal sealed class S3ChunkStore(S3Target target) : IChunkStore
         }
     }
 
-    public void Flush()
-    {
-    }
-
-    public void Delete(string sha256) =>
-        target.Call(null, $"delete chunk {sha256}", () => target.Client.DeleteObjectAsync(target.Options.Bucket, KeyOf(sha256)));
-
-    public void WriteLease(string name, DateTimeOffset startedUtc)
+    public override void WriteLease(string name, DateTimeOffset startedUtc)
     {
         using var body = new MemoryStream(ChunkLease.Encode(startedUtc), writable: false);
         target.Call(null, $"write lease '{name}'", () => target.Client.PutObjectAsync(new PutObjectRequest
@@ -74,7 +101,7 @@ internal sealed class S3ChunkStore(S3Target target) : IChunkStore
         }));
     }
 
-    public IReadOnlyList<ChunkLease> ListLeases(DateTimeOffset now)
+    public override IReadOnlyList<ChunkLease> ListLeases(DateTimeOffset now)
     {
         var leases = new List<ChunkLease>();
         foreach (var o in target.ListObjects(null, Root + "leases/"))
@@ -97,7 +124,7 @@ internal sealed class S3ChunkStore(S3Target target) : IChunkStore
         return leases;
     }
 
-    public void DeleteLease(string name) =>
+    public override void DeleteLease(string name) =>
         target.Call(null, $"delete lease '{name}'", () => target.Client.DeleteObjectAsync(target.Options.Bucket, LeaseKey(name)));
 
     private string KeyOf(string sha256) => Root + ChunkKeys.Check(sha256)[..2] + "/" + sha256;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 
@@ -25,6 +26,13 @@ internal static class ShipLog
 
     public const int FormatVersion = 1;
 
+    // The look-up and the INSERT of every commit, prepared once per writer connection rather than at each commit
+    // (Microsoft.Data.Sqlite prepares a new command's statement on its first run): on a one-record commit the log's
+    // own cost is a few per cent, and preparing was part of it. The writer connection is used under its writer lock,
+    // one transaction at a time, so one command each serves every commit.
+    private static readonly ConditionalWeakTable<SqliteConnection, SqliteCommand> s_lookups = new();
+    private static readonly ConditionalWeakTable<SqliteConnection, SqliteCommand> s_inserts = new();
+
     public enum Op : byte
     {
         Enabled = 1,
@@ -43,11 +51,12 @@ internal static class ShipLog
     /// </summary>
     public static Recorder? Begin(SqliteConnection writer, SqliteTransaction transaction, TimeProvider time, long? collectionId = null)
     {
-        using var command = writer.CreateCommand();
+        var command = s_lookups.GetValue(writer, static c => Prepared(c,
+            "SELECT (SELECT value FROM store_info WHERE key = @k), (SELECT at FROM ship_log ORDER BY seq DESC LIMIT 1), (SELECT name FROM collections WHERE id = @c);",
+            ("@k", SqliteType.Text), ("@c", SqliteType.Integer)));
         command.Transaction = transaction;
-        command.CommandText = "SELECT (SELECT value FROM store_info WHERE key = @k), (SELECT at FROM ship_log ORDER BY seq DESC LIMIT 1), (SELECT name FROM collections WHERE id = @c);";
-        command.Parameters.AddWithValue("@k", WatermarkKey);
-        command.Parameters.AddWithValue("@c", (object?)collectionId ?? DBNull.Value);
+        command.Parameters[0].Value = WatermarkKey;
+        command.Parameters[1].Value = (object?)collectionId ?? DBNull.Value;
         using var reader = command.ExecuteReader();
         reader.Read();
         if (reader.IsDBNull(0))
@@ -114,13 +123,22 @@ internal static class ShipLog
             // Commit times never go backwards, even when the wall clock does, so "every commit at or before T" is a
             // prefix of the sequence.
             long at = Math.Max(_time.GetUtcNow().ToUnixTimeMilliseconds(), _lastAt);
-            using var insert = _writer.CreateCommand();
+            var insert = s_inserts.GetValue(_writer, static c => Prepared(c, "INSERT INTO ship_log(at, body) VALUES (@at, @b) RETURNING seq;",
+                ("@at", SqliteType.Integer), ("@b", SqliteType.Blob)));
             insert.Transaction = _transaction;
-            insert.CommandText = "INSERT INTO ship_log(at, body) VALUES (@at, @b) RETURNING seq;";
-            insert.Parameters.AddWithValue("@at", at);
-            insert.Parameters.AddWithValue("@b", _body.ToArray());
+            insert.Parameters[0].Value = at;
+            insert.Parameters[1].Value = _body.ToArray();
             return (long)insert.ExecuteScalar()!;
         }
+    }
+
+    private static SqliteCommand Prepared(SqliteConnection connection, string sql, params (string Name, SqliteType Type)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, type) in parameters)
+            command.Parameters.Add(name, type);
+        return command;
     }
 
     public static void WriteCreate(Recorder ship, string name, CollectionOptions options, string? metadataJson, string? embeddingModel)

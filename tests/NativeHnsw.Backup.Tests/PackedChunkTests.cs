@@ -1,0 +1,183 @@
+using NativeHnsw.Storage;
+
+namespace NativeHnsw.Backup.Tests;
+
+/// <summary>
+/// A store's database chunks in packs: stored once per target, read back by ranges, checked, collected a pack at a
+/// time (repacked when mostly unreferenced), and found again after a prune moved them.
+/// </summary>
+public sealed class PackedChunkTests
+{
+    private static readonly DateTimeOffset s_day = new(2026, 3, 2, 1, 0, 0, TimeSpan.Zero);
+    private static readonly StoreOptions s_quiet = new() { Checkpoints = new CheckpointPolicy { Interval = null }, Log = _ => { } };
+
+    [Fact]
+    public void StoreChunked_DatabaseInPacks_IndexChunksLoose_RestoresAndDedups()
+    {
+        using var dir = new TempDirectory();
+        var target = new LocalFolderTarget(dir.File("backups"));
+        var (first, second, expected) = TwoStoreBackups(dir, target);
+        var database = Keys(first, StoreBackup.DatabaseRole);
+
+        Assert.True(database.Count > 50, $"{database.Count} database chunks");
+        Assert.All(database, k => Assert.NotNull(target.Chunks.Locate(k)));
+        Assert.Empty(database.Intersect(ChunkedTestData.ChunkFiles(target).Keys));
+        Assert.All(Keys(first, StoreBackup.CheckpointRole), k => Assert.Contains(k, ChunkedTestData.ChunkFiles(target).Keys));
+        Assert.Equal(2, target.Chunks.ListPacks().Count);
+        Assert.Equal(ChunkedTestData.Referenced(first, second), [.. target.Chunks.List().Select(c => c.Sha256)]);
+        // What each backup says it stored is what the target holds (frames and index entries, each chunk once) and its whole files.
+        long whole = first.Files.Concat(second.Files).Where(f => f.Chunks is null).Sum(f => f.Length);
+        Assert.Equal(first.StoredBytes + second.StoredBytes, target.Chunks.List().Sum(c => c.StoredLength) + whole);
+        Assert.True(second.StoredBytes < first.StoredBytes / 3, $"{second.StoredBytes} stored after 1 % changed, {first.StoredBytes} at first");
+        Assert.All(BackupCatalog.Load(target).Check(), h => Assert.Equal(BackupState.Ok, h.State));
+
+        StoreRestore.Restore(target, BackupSelector.Latest, dir.File("restored"));
+
+        using var restored = new PersistentClient(dir.File("restored"), s_quiet);
+        Assert.Equal(expected, StoreBackupTests.Everything(restored));
+    }
+
+    [Fact]
+    public void Prune_KeepsAMostlyReferencedPackWhole_AndTheNewestRestores()
+    {
+        using var dir = new TempDirectory();
+        var target = new LocalFolderTarget(dir.File("backups"));
+        var (first, second, expected) = TwoStoreBackups(dir, target);
+        var onlyFirst = ChunkedTestData.Referenced(first);
+        onlyFirst.ExceptWith(ChunkedTestData.Referenced(second));
+        var deadPacked = onlyFirst.Where(k => target.Chunks.Locate(k) is not null).ToList();
+        Assert.NotEmpty(deadPacked);
+
+        var report = BackupPruner.Prune(target, new RetentionPolicy(daily: 1, weekly: 0, monthly: 0), dryRun: false);
+
+        Assert.Equal([first.Id], report.Deleted);
+        // The first backup's pack is still mostly the second's pages: kept whole, its unreferenced pages with it.
+        Assert.Equal(onlyFirst.Count - deadPacked.Count, report.Chunks.Deleted);
+        Assert.Equal(2, target.Chunks.ListPacks().Count);
+        Assert.Subset(target.Chunks.List().Select(c => c.Sha256).ToHashSet(), ChunkedTestData.Referenced(second));
+        StoreRestore.Restore(target, BackupSelector.Latest, dir.File("restored"));
+        using var restored = new PersistentClient(dir.File("restored"), s_quiet);
+        Assert.Equal(expected, StoreBackupTests.Everything(restored));
+    }
+
+    [Fact]
+    public void Sweep_DeletesAnUnreferencedPack_RepacksAMostlyUnreferencedOne_KeepsAMostlyReferencedOne()
+    {
+        using var dir = new TempDirectory();
+        var store = new LocalFolderTarget(dir.File("backups")).Chunks;
+        var chunks = Enumerable.Range(0, 12).Select(i => Chunk(i)).ToList();
+        PutPack(store, chunks[0..4]);
+        PutPack(store, chunks[4..8]);
+        PutPack(store, chunks[8..12]);
+        string mostlyReferenced = store.Locate(chunks[8].Key)!.Value.Pack;
+        // Pack 0: nothing referenced; pack 1: one of four; pack 2: three of four.
+        HashSet<string> referenced = [chunks[5].Key, chunks[8].Key, chunks[9].Key, chunks[10].Key];
+
+        var dry = ChunkCollector.Sweep(store, referenced, delete: false);
+        Assert.Equal(3, store.ListPacks().Count);
+        var sweep = ChunkCollector.Sweep(store, referenced, delete: true);
+
+        Assert.Equal(dry, sweep);
+        Assert.Equal(7, sweep.Deleted);
+        Assert.Equal(5, sweep.Kept);
+        var after = store.ListPacks();
+        Assert.Equal(2, after.Count);
+        Assert.Contains(after, p => p.Name == mostlyReferenced);
+        Assert.Equal([chunks[5].Key], after.Single(p => p.Name != mostlyReferenced).Chunks.Select(c => c.Sha256));
+        Assert.Equal([.. referenced.Append(chunks[11].Key).Order()], store.List().Select(c => c.Sha256).Order());
+        Assert.Equal(chunks[5].Framed, store.TryRead(chunks[5].Key));
+        Assert.Null(store.TryRead(chunks[0].Key));
+    }
+
+    [Fact]
+    public void TryRead_AfterAnotherProcessRepackedThePack_FindsTheChunkInItsNewPack()
+    {
+        using var dir = new TempDirectory();
+        var reader = new LocalFolderTarget(dir.File("backups")).Chunks;
+        var chunks = Enumerable.Range(0, 4).Select(i => Chunk(i)).ToList();
+        PutPack(reader, chunks);
+        var before = reader.Locate(chunks[1].Key)!.Value;
+
+        var pruner = new LocalFolderTarget(dir.File("backups")).Chunks;
+        ChunkCollector.Sweep(pruner, [chunks[1].Key], delete: true);
+
+        Assert.Null(reader.TryReadPack(before.Pack, before.Offset, before.StoredLength));
+        Assert.Equal(chunks[1].Framed, reader.TryRead(chunks[1].Key));
+        Assert.NotEqual(before.Pack, reader.Locate(chunks[1].Key)!.Value.Pack);
+    }
+
+    [Fact]
+    public void Restore_DamagedPack_NamesChunkAndPack_TruncatedPackIsDamagedInTheCatalog()
+    {
+        using var dir = new TempDirectory();
+        var target = new LocalFolderTarget(dir.File("backups"));
+        var (_, second, _) = TwoStoreBackups(dir, target);
+        var victim = second.FileWithRole(StoreBackup.DatabaseRole).Chunks![3];
+        var where = target.Chunks.Locate(victim.Sha256)!.Value;
+        string pack = Path.Combine(target.Root, ".chunks", "packs", where.Pack + ".pack");
+        byte[] bytes = File.ReadAllBytes(pack);
+        bytes[where.Offset + where.StoredLength - 1] ^= 0x40;
+        File.WriteAllBytes(pack, bytes);
+
+        var e = Assert.Throws<BackupIntegrityException>(() => StoreRestore.Restore(target, BackupSelector.Latest, dir.File("restored")));
+
+        Assert.Contains(victim.Sha256, e.Message, StringComparison.Ordinal);
+        Assert.Contains(where.Pack, e.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.File("restored")));
+        File.WriteAllBytes(pack, bytes[..^1]);
+        var health = BackupCatalog.Load(new LocalFolderTarget(target.Root)).Check();
+        Assert.Contains(health, h => h.State == BackupState.Damaged && h.Problem!.Message.Contains("missing", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void PackIndex_RoundTrips_AndRefusesDamage()
+    {
+        var chunks = new List<PackedChunk> { new(Chunk(1).Key, 0, 40), new(Chunk(2).Key, 40, 100) };
+        byte[] index = PackIndex.Encode(140, chunks);
+
+        var pack = PackIndex.TryDecode("p", index);
+
+        Assert.Equal(chunks, pack!.Chunks);
+        Assert.Equal(140, pack.DataLength);
+        for (int i = 0; i < index.Length; i += 7)
+        {
+            byte[] damaged = (byte[])index.Clone();
+            damaged[i] ^= 1;
+            Assert.Null(PackIndex.TryDecode("p", damaged));
+        }
+        Assert.Null(PackIndex.TryDecode("p", index[..^1]));
+        Assert.Null(PackIndex.TryDecode("p", PackIndex.Encode(139, chunks)));
+    }
+
+    internal static (BackupManifest First, BackupManifest Second, Dictionary<string, List<string>> Expected) TwoStoreBackups(TempDirectory dir, IBackupTarget target)
+    {
+        var options = new BackupOptions { Chunked = true, CreatedUtc = s_day };
+        using var client = new PersistentClient(dir.File("store"), s_quiet);
+        var docs = client.GetOrCreateCollection("docs", new CollectionOptions { Dimensions = 8 });
+        TestStores.Fill(docs, 2000, seed: 6);
+        client.Checkpoint();
+        var first = StoreBackup.Backup(client, target, options);
+        var random = new Random(7);
+        docs.Upsert([.. Enumerable.Range(0, 20).Select(i => "r" + (i * 97))], [.. Enumerable.Range(0, 20).Select(_ => TestStores.Vector(random, 8))]);
+        var second = StoreBackup.Backup(client, target, options with { CreatedUtc = s_day.AddDays(1) });
+        return (first, second, StoreBackupTests.Everything(client));
+    }
+
+    private static HashSet<string> Keys(BackupManifest backup, string role) =>
+        [.. backup.Files.Where(f => f.Role == role).SelectMany(f => f.Chunks!).Select(c => c.Sha256)];
+
+    private static (string Key, byte[] Framed) Chunk(int seed)
+    {
+        byte[] bytes = new byte[1000 + seed];
+        new Random(seed).NextBytes(bytes);
+        return (ChunkCodec.Key(bytes), ChunkCodec.Encode(bytes, compress: false));
+    }
+
+    private static void PutPack(IChunkStore store, List<(string Key, byte[] Framed)> chunks)
+    {
+        var builder = new PackBuilder(store);
+        foreach (var (key, framed) in chunks)
+            builder.Add(key, framed);
+        builder.Close();
+    }
+}
