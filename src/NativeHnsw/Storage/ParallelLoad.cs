@@ -31,7 +31,7 @@ internal sealed class ParallelLoad
     /// Bytes a piece aims at: small enough that two cores share even a 10k-vector file evenly and that a piece
     /// is still in cache when it is hashed, large enough that a read call's cost is noise.
     /// </summary>
-    private const int PieceBytes = 256 << 10;
+    private const int TargetPieceBytes = 256 << 10;
 
     /// <summary>Nodes per compact-row check item.</summary>
     private const int RowsPerCheck = 2048;
@@ -341,7 +341,7 @@ internal sealed class ParallelLoad
     {
         var section = part.Section;
         // Whole longs, for the labels.
-        var scratch = ArrayPool<byte>.Shared.Rent((int)Math.Min(PieceBytes, Math.Max(section.Length, 1)));
+        var scratch = ArrayPool<byte>.Shared.Rent((int)Math.Min(TargetPieceBytes, Math.Max(section.Length, 1)));
         try
         {
             var hash = new XxHash3();
@@ -497,7 +497,7 @@ internal sealed class ParallelLoad
             Cosine = options.Metric == DistanceMetric.Cosine;
             RowBytes = options.Dimensions * sizeof(float);
             // Vector pieces are whole rows, so each can be checked alone; every other piece is whole ints.
-            PieceBytes = kind == Kind.Vectors ? (long)Math.Max(1, PieceBytes / RowBytes) * RowBytes : ParallelLoad.PieceBytes;
+            PieceBytes = kind == Kind.Vectors ? (long)Math.Max(1, TargetPieceBytes / RowBytes) * RowBytes : TargetPieceBytes;
             PieceCount = kind is Kind.UpperIndex or Kind.Quantizer or Kind.Unknown or Kind.IdentityLabels ? 1 : (int)Math.Max(1, (section.Length + PieceBytes - 1) / PieceBytes);
             _read = new bool[PieceCount];
         }
