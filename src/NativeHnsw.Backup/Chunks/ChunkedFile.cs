@@ -80,7 +80,7 @@ public static class ChunkedFile
         // this thread adds each chunk to the whole file's hash and writes it, in file order: the first bad chunk in the
         // file is the one named.
         var locations = chunks.Select(c => store.Locate(c.Sha256)).ToArray();
-        var units = PlanWindows(chunks);
+        var units = PlanWindows(chunks, locations);
         var ahead = new Queue<Task<byte[][]>>();
         int next = 0;
         long at = 0;
@@ -142,8 +142,11 @@ public static class ChunkedFile
     /// <summary>Chunks <see cref="First"/> .. +<see cref="Count"/> of a file, starting at byte <see cref="FileOffset"/>.</summary>
     private readonly record struct Window(int First, int Count, long FileOffset);
 
-    /// <summary>Cuts a file's chunks into windows of consecutive chunks of about <see cref="WindowBytes"/>.</summary>
-    private static List<Window> PlanWindows(IReadOnlyList<ChunkRef> chunks)
+    /// <summary>
+    /// Cuts a file's chunks into windows: a loose chunk by itself (windows are read ahead in parallel, and a window's
+    /// loose chunks would be read one after another), consecutive packed ones up to about <see cref="WindowBytes"/>.
+    /// </summary>
+    private static List<Window> PlanWindows(IReadOnlyList<ChunkRef> chunks, ChunkLocation?[] locations)
     {
         var units = new List<Window>();
         long at = 0;
@@ -153,7 +156,7 @@ public static class ChunkedFile
             int j = i;
             do
                 at += chunks[j++].Length;
-            while (j < chunks.Count && at - start + chunks[j].Length <= WindowBytes);
+            while (locations[i] is not null && j < chunks.Count && locations[j] is not null && at - start + chunks[j].Length <= WindowBytes);
             units.Add(new Window(i, j - i, start));
             i = j;
         }
