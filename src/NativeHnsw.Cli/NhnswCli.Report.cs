@@ -88,7 +88,7 @@ public static partial class NhnswCli
                     s.NewestGoodUtc is { } n ? Utc(n) : $"[red]{Markup.Escape(s.Problem ?? "none")}[/]",
                     Verdict(s.Rpo is { } age ? Age(age) : "-", s.RpoTarget, s.RpoMet),
                     s.LastDrillUtc is { } at ? Utc(at) + (s.LastDrillPassed == true ? " [green]passed[/]" : " [red]failed[/]") : "never",
-                    Verdict(s.LastDrillRto is { } rto ? rto.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s" : "-", s.RtoTarget, s.RtoMet));
+                    Verdict(s.LastDrillRto is { } rto ? DurationText.Format(rto) : "-", s.RtoTarget, s.RtoMet));
             }
             context.Ui.Write(sources);
             context.Ui.Line($"monthly cost: {report.TotalMonthlyCost.ToString("0.00##", CultureInfo.InvariantCulture)}" + (chart is null ? "" : $"; chart: {Markup.Escape(chart)}"));
@@ -98,7 +98,7 @@ public static partial class NhnswCli
 
     private static string Verdict(string value, TimeSpan? objective, bool? met) => objective is null
         ? value + (met == false ? " [red]failed[/]" : "")
-        : value + $" / {objective}" + (met switch { true => " [green]met[/]", false => " [red]missed[/]", null => "" });
+        : value + $" / {DurationText.Format(objective.Value)}" + (met switch { true => " [green]met[/]", false => " [red]missed[/]", null => "" });
 
     /// <summary>Stored bytes per tier (in GB, or MB below a GB), one line each, over the span of the targets' histories.</summary>
     private static void WriteTierChart(CapacityReport report, string path)

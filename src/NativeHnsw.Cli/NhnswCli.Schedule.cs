@@ -172,7 +172,7 @@ public static partial class NhnswCli
             var table = new Table().AddColumns("source", "tier", "newest backup", "age", "last drill", "last scrub");
             foreach (var (source, tiers, st) in sources)
             {
-                string drill = st?.LastDrillUtc is { } d ? $"{Utc(d)} {(st.LastDrillPassed == true ? "[green]passed[/]" : "[red]failed[/]")} in {st.LastDrillRto?.TotalSeconds:0.0} s" + (source.Rto is { } rto ? $" (RTO {rto})" : "") : "never";
+                string drill = st?.LastDrillUtc is { } d ? $"{Utc(d)} {(st.LastDrillPassed == true ? "[green]passed[/]" : "[red]failed[/]")} in {(st.LastDrillRto is { } took ? DurationText.Format(took) : "?")}" + (source.Rto is { } rto ? $" (RTO {DurationText.Format(rto)})" : "") : "never";
                 string scrub = st?.LastScrubUtc is { } sc ? $"{Utc(sc)}: {st.LastScrubFailures} damaged" : "never";
                 if (tiers.Count == 0)
                     table.AddRow(Markup.Escape(source.Name), "-", "[red]none[/]", "", drill, scrub);

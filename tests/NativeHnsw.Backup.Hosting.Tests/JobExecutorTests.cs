@@ -200,4 +200,59 @@ public sealed class JobExecutorTests : IDisposable
         Assert.Null(rows.Single(r => r.Target == "warm").MonthlyCost);
         Assert.Equal(JobOutcome.Succeeded, Run(JobType.Report).Outcome);
     }
+
+    [Fact]
+    public void Incremental_StoreUnchangedSinceTheNewestBackup_IsSkippedAsUnchanged_UntilAnyChange()
+    {
+        Assert.Equal(JobOutcome.Succeeded, Run(JobType.Snapshot).Outcome);
+        var full = In("hot").Single(b => b.SourceKind == BackupSourceKind.Store);
+        var chat = _policy with { Jobs = [] };
+        JobRunResult Incremental()
+        {
+            _time.Advance(TimeSpan.FromHours(1));
+            return _executor.Run(chat, new JobPolicy { Name = "hourly", Type = JobType.Incremental, Cron = "0 * * * *", Sources = ["chat"] }, CancellationToken.None);
+        }
+
+        var idle = Assert.Single(Incremental().Events);
+        Assert.Equal(JobEventKind.Unchanged, idle.Kind);
+        Assert.Equal(full.Id, idle.BackupId);
+        Assert.Equal($"skipped: unchanged since {full.Id}", idle.Message);
+
+        // A metadata-only change writes no record, yet it is a change the next incremental must carry.
+        using (var client = new NativeHnsw.Storage.PersistentClient(_dir.File("store")))
+            client.GetCollection("docs").Modify(metadata: new Dictionary<string, object?> { ["owner"] = "ops" });
+        var afterMetadata = Assert.Single(Incremental().Events);
+        Assert.Equal(JobEventKind.BackupMade, afterMetadata.Kind);
+        Assert.Equal(JobEventKind.Unchanged, Assert.Single(Incremental().Events).Kind);
+
+        AddToStore(40, 1);
+        var afterRecord = Assert.Single(Incremental().Events);
+        Assert.Equal(JobEventKind.BackupMade, afterRecord.Kind);
+        var skipped = Incremental();
+        Assert.Equal(JobEventKind.Unchanged, Assert.Single(skipped.Events).Kind);
+        Assert.Equal(afterRecord.BackupId, skipped.Events[0].BackupId);
+        Assert.EndsWith("1 unchanged", skipped.Message, StringComparison.Ordinal);
+
+        // Only backups were taken, never an empty one, and the newest restores the metadata and the new record.
+        Assert.Equal(3, In("hot").Count(b => b.SourceKind == BackupSourceKind.Store));
+        StoreRestore.Restore(new LocalFolderTarget(_dir.File("hot")), BackupSelector.ById(afterRecord.BackupId!), _dir.File("restored"));
+        using var restored = new NativeHnsw.Storage.PersistentClient(_dir.File("restored"));
+        var docs = restored.GetCollection("docs");
+        Assert.Equal(41, docs.Count());
+        Assert.Equal("ops", docs.Metadata!["owner"]);
+    }
+
+    [Fact]
+    public void Incremental_AnotherRunnersNewerBackup_IsNotSkipped()
+    {
+        Assert.Equal(JobOutcome.Succeeded, Run(JobType.Snapshot).Outcome);
+        // Someone else backs the store up meanwhile: this runner's record no longer names the newest backup.
+        _time.Advance(TimeSpan.FromMinutes(10));
+        new BackupJobExecutor(_time, NullLogger<BackupJobExecutor>.Instance).Run(_policy, new JobPolicy { Name = "manual", Type = JobType.Snapshot, Cron = "0 * * * *", Sources = ["chat"] }, CancellationToken.None);
+        _time.Advance(TimeSpan.FromHours(1));
+
+        var incremental = Run(JobType.Incremental);
+
+        Assert.Contains(incremental.Events, e => e.Source == "chat" && e.Kind == JobEventKind.BackupMade);
+    }
 }

@@ -84,4 +84,24 @@ public sealed class ScheduleCliTests
         Assert.Equal(0, text.Code);
         Assert.Contains(id, text.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ScheduleStatus_DrillOfAFewMilliseconds_PrintsMilliseconds()
+    {
+        using var dir = new TempDirectory();
+        string index = TestSources.SaveIndex(dir.File("docs.hnsw"), count: 50, dimensions: 4);
+        var policy = SchedulerHarness.Policy(dir.File("hot"), new JobPolicy { Name = "drill", Type = JobType.Drill, Cron = "0 5 * * 0" });
+        policy = policy with { Sources = [policy.Sources[0] with { Path = index, Rto = TimeSpan.FromSeconds(30) }] };
+        string file = dir.File("p.json");
+        File.WriteAllText(file, policy.ToJson());
+        var state = new SchedulerState();
+        state.Sources[policy.Sources[0].Name] = new SourceState { LastDrillUtc = DateTimeOffset.UtcNow, LastDrillPassed = true, LastDrillRto = TimeSpan.FromMilliseconds(4.25) };
+        new SchedulerStateFile(dir.File("state.json")).Write(state);
+
+        var text = Run("schedule", "status", "--policy", file, "--state", dir.File("state.json"));
+
+        Assert.Equal(0, text.Code);
+        Assert.Contains("passed in 4.25 ms (RTO 30 s)", text.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("0.0 s", text.Out, StringComparison.Ordinal);
+    }
 }

@@ -13,6 +13,7 @@ public sealed class BackupMetrics : IDisposable
 
     private readonly Counter<long> _backups;
     private readonly Counter<long> _failures;
+    private readonly Counter<long> _unchanged;
     private readonly Counter<long> _bytes;
     private readonly Counter<long> _scrubFailures;
     private readonly Histogram<double> _duration;
@@ -26,6 +27,7 @@ public sealed class BackupMetrics : IDisposable
         _ownsMeter = meterFactory is null;
         Meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _backups = Meter.CreateCounter<long>("nhnsw.backup.backups", "{backup}", "Backups committed (snapshots, incrementals, verified copies), by source, kind and job.");
+        _unchanged = Meter.CreateCounter<long>("nhnsw.backup.unchanged", "{backup}", "Incrementals not taken because the store was unchanged since its newest backup, by source and job.");
         _failures = Meter.CreateCounter<long>("nhnsw.backup.failures", "{failure}", "Backups or job runs that failed, by job and source.");
         _bytes = Meter.CreateCounter<long>("nhnsw.backup.bytes", "By", "Bytes written to targets, by source and job.");
         _scrubFailures = Meter.CreateCounter<long>("nhnsw.backup.scrub.failures", "{backup}", "Backups a scrub found damaged, by source.");
@@ -57,6 +59,9 @@ public sealed class BackupMetrics : IDisposable
                 case JobEventKind.BackupMade:
                     _backups.Add(1, new("source", e.Source), new("kind", job.Type == JobType.Offsite || job.Type == JobType.Tiers ? "copy" : jobType), new("job", job.Name));
                     _bytes.Add(e.Bytes, new("source", e.Source), new("job", job.Name));
+                    break;
+                case JobEventKind.Unchanged:
+                    _unchanged.Add(1, new("source", e.Source), new("job", job.Name));
                     break;
                 case JobEventKind.BackupFailed:
                 case JobEventKind.DrillFailed:

@@ -1,3 +1,5 @@
+using NativeHnsw.Storage;
+
 namespace NativeHnsw.Backup.Hosting;
 
 public sealed partial class BackupJobExecutor
@@ -29,9 +31,11 @@ public sealed partial class BackupJobExecutor
             try
             {
                 var opened = targets[target.Name];
+                // Read before anything of the store is copied: a change committed after it only makes the next stamp differ.
+                string stamp = PersistentClient.ReadChangeStamp(source.Path);
                 // The parent is this source's newest backup in this target: the library's default (the newest store backup of
                 // any store) would chain two stores sharing a target to each other.
-                var catalog = BackupCatalog.Load(opened);
+                var catalog = targets.Catalog(target.Name);
                 string path = PolicyCatalog.Normalize(source.Path);
                 var parent = catalog.Backups.LastOrDefault(b => b.SourceKind == BackupSourceKind.Store && PolicyCatalog.Normalize(b.Source) == path);
                 if (parent is null)
@@ -39,12 +43,21 @@ public sealed partial class BackupJobExecutor
                     events.Add(Full(policy, source, target, targets, $"no backup of '{source.Name}' in '{target.Name}' to chain to: took a full backup instead"));
                     continue;
                 }
+                // Unchanged since the newest backup, which this runner made from a store with this very stamp: it holds
+                // everything an incremental would. A newer backup made by anyone else, or a restart, takes a real one.
+                if (_stamps.TryGetValue((target.Name, source.Name), out var last) && last.BackupId == parent.Id && last.Stamp == stamp)
+                {
+                    events.Add(new JobEvent(source.Name, JobEventKind.Unchanged, parent.Id, BackupCreatedUtc: parent.CreatedUtc, Target: target.Name,
+                        Message: $"skipped: unchanged since {parent.Id}"));
+                    continue;
+                }
                 if (OverQuota(target, opened, SizeOf(source), catalog) is { } over)
                 {
                     events.Add(new JobEvent(source.Name, JobEventKind.BackupFailed, Target: target.Name, Message: over));
                     continue;
                 }
-                var manifest = StoreBackup.BackupIncremental(source.Path, opened, parent.Id, Options(policy));
+                var manifest = StoreBackup.BackupIncremental(source.Path, catalog, parent.Id, Options(policy));
+                _stamps[(target.Name, source.Name)] = (manifest.Id, stamp);
                 events.Add(Made(source, target, manifest, $"incremental on {parent.Id}"));
             }
             catch (Exception e) when (IsExpected(e))
@@ -60,11 +73,14 @@ public sealed partial class BackupJobExecutor
         try
         {
             var opened = targets[target.Name];
-            if (OverQuota(target, opened, SizeOf(source)) is { } over)
+            if (OverQuota(target, opened, SizeOf(source), target.QuotaGb is null ? null : targets.Catalog(target.Name)) is { } over)
                 return new JobEvent(source.Name, JobEventKind.BackupFailed, Target: target.Name, Message: over);
+            string? stamp = source.Type == SourceType.Store ? PersistentClient.ReadChangeStamp(source.Path) : null;
             var manifest = source.Type == SourceType.Index
                 ? IndexBackup.BackupFile(source.Path, opened, Options(policy))
                 : StoreBackup.Backup(source.Path, opened, Options(policy));
+            if (stamp is not null)
+                _stamps[(target.Name, source.Name)] = (manifest.Id, stamp);
             return Made(source, target, manifest, reason ?? "full");
         }
         catch (Exception e) when (IsExpected(e))

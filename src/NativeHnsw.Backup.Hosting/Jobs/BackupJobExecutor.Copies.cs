@@ -115,7 +115,7 @@ public sealed partial class BackupJobExecutor
         try
         {
             var destination = targets[to.Name];
-            if (OverQuota(to, destination, entry.Bytes) is { } over)
+            if (OverQuota(to, destination, entry.Bytes, to.QuotaGb is null ? null : targets.Catalog(to.Name)) is { } over)
                 return new JobEvent(source.Name, JobEventKind.BackupFailed, entry.Manifest.Id, Target: to.Name, Message: over);
             long bytes = BackupCopier.Copy(targets[entry.TargetName], destination, entry.Manifest, cancellationToken);
             return new JobEvent(source.Name, JobEventKind.BackupMade, entry.Manifest.Id, bytes, entry.Manifest.CreatedUtc, Target: to.Name, Message: message);

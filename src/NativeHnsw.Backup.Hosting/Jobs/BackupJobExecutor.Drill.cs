@@ -41,10 +41,10 @@ public sealed partial class BackupJobExecutor
                     : StoreRestore.Drill(target, selector, scratch);
                 var rto = report.Total;
                 bool inTime = source.Rto is not { } limit || rto <= limit;
-                string steps = string.Join(", ", report.Steps.Select(s => $"{s.Name} {s.Elapsed.TotalSeconds:0.###}s"));
+                string steps = string.Join(", ", report.Steps.Select(s => $"{s.Name} {DurationText.Format(s.Elapsed)}"));
                 events.Add(new JobEvent(source.Name, inTime ? JobEventKind.DrillPassed : JobEventKind.DrillFailed, newest.Backup.Id,
                     BackupCreatedUtc: newest.Backup.CreatedUtc, Elapsed: rto, Target: newest.Target,
-                    Message: (inTime ? "restored and checked" : $"restored and checked, but in {rto} against an RTO of {source.Rto}") + $" (chain of {report.Chain.Count}; {steps}){skippedNote}"));
+                    Message: (inTime ? "restored and checked" : $"restored and checked, but in {DurationText.Format(rto)} against an RTO of {DurationText.Format(source.Rto!.Value)}") + $" (chain of {report.Chain.Count}; {steps}){skippedNote}"));
             }
             catch (Exception e) when (IsExpected(e))
             {
@@ -64,7 +64,7 @@ public sealed partial class BackupJobExecutor
     {
         string path = PolicyCatalog.Normalize(source.Path);
         var nearest = policy.Targets.Select((t, i) => (t, i)).OrderBy(x => RankOf(policy, x.t.Tier)).ThenBy(x => x.i)
-            .Select(x => (x.t.Name, BackupCatalog.Load(targets[x.t.Name]), DamageMarks.Read(targets[x.t.Name])))
+            .Select(x => (x.t.Name, targets.Catalog(x.t.Name), DamageMarks.Read(targets[x.t.Name])))
             .ToList();
         return HealthyBackups.Choose(nearest, selector, b => PolicyCatalog.Normalize(b.Source) == path);
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using NativeHnsw.Storage;
@@ -17,6 +18,19 @@ public sealed partial class BackupJobExecutor : IBackupJobExecutor
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
+    // Each target's manifests, parsed once for the life of this executor (a runner): see ManifestCache for why a
+    // cached manifest stays right whoever writes the target meanwhile. An hourly incremental otherwise parses every
+    // manifest of its target three times (its parent's choice, the quota, the capacity sample).
+    private readonly ConcurrentDictionary<string, ManifestCache> _manifests = new(StringComparer.Ordinal);
+
+    // Per (target, store source): the newest backup this executor made and the store's change stamp read before it,
+    // so an incremental of a store unchanged since is skipped (JobEventKind.Unchanged). In memory only: after a restart
+    // the first incremental is a real one.
+    private readonly ConcurrentDictionary<(string Target, string Source), (string BackupId, string Stamp)> _stamps = new();
+
+    // Per target: the UTC day of the last capacity sample this executor recorded (see RecordCapacity).
+    private readonly ConcurrentDictionary<string, DateTime> _sampled = new(StringComparer.Ordinal);
+
     public BackupJobExecutor(TimeProvider time, ILogger<BackupJobExecutor> logger)
     {
         _time = time;
@@ -27,8 +41,29 @@ public sealed partial class BackupJobExecutor : IBackupJobExecutor
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(job);
-        using var targets = new PolicyTargets(policy);
-        var result = job.Type switch
+        using var targets = new PolicyTargets(policy, _manifests);
+        JobRunResult result;
+        try
+        {
+            result = Dispatch(policy, job, targets, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutdown or a lost lease: another runner may own these targets now. The cache would stay right (see
+            // ManifestCache), but a runner that lost its lease starts over from what the targets hold.
+            foreach (var t in TargetsWritten(policy, job))
+                _manifests.TryRemove(t.Name, out _);
+            throw;
+        }
+        RecordCapacity(policy, job, result, targets);
+        return result;
+    }
+
+    /// <summary>How many manifests this executor has read from its targets (its caches' misses): what the caches save shows against the catalog loads.</summary>
+    internal long ManifestReads => _manifests.Values.Sum(c => c.Reads);
+
+    private JobRunResult Dispatch(BackupPolicy policy, JobPolicy job, PolicyTargets targets, CancellationToken cancellationToken) =>
+        job.Type switch
         {
             JobType.Snapshot => Snapshot(policy, job, targets, cancellationToken),
             JobType.Incremental => Incremental(policy, job, targets, cancellationToken),
@@ -41,21 +76,25 @@ public sealed partial class BackupJobExecutor : IBackupJobExecutor
             JobType.Replicate => Replicate(policy, job, targets, cancellationToken),
             _ => JobRunResult.Skipped($"job type {job.Type} is unknown to this version"),
         };
-        RecordCapacity(policy, job, targets);
-        return result;
-    }
 
     /// <summary>
     /// Today's capacity sample of every target the job may have changed (<see cref="CapacityHistory"/>), so the report's
     /// growth follows what targets really held. A failure here is logged: it never fails the job that ran.
     /// </summary>
-    private void RecordCapacity(BackupPolicy policy, JobPolicy job, PolicyTargets targets)
+    private void RecordCapacity(BackupPolicy policy, JobPolicy job, JobRunResult result, PolicyTargets targets)
     {
+        var now = _time.GetUtcNow();
         foreach (var t in TargetsWritten(policy, job))
         {
+            // A run that wrote nothing (an unchanged incremental, nothing to copy) leaves the day's sample right, once
+            // there is one; hourly jobs would otherwise rewrite the history every hour for nothing.
+            bool wrote = result.Events.Any(e => e.Kind is JobEventKind.BackupMade or JobEventKind.Removed or JobEventKind.Scrubbed || e.Failures > 0) || result.Events.Count == 0;
+            if (!wrote && _sampled.TryGetValue(t.Name, out var day) && day == now.UtcDateTime.Date)
+                continue;
             try
             {
-                CapacityHistory.Record(targets[t.Name], _time.GetUtcNow());
+                CapacityHistory.Record(targets[t.Name], targets.Catalog(t.Name), now);
+                _sampled[t.Name] = now.UtcDateTime.Date;
             }
             catch (Exception e) when (IsExpected(e))
             {
@@ -133,6 +172,7 @@ public sealed partial class BackupJobExecutor : IBackupJobExecutor
         int ok = events.Count(e => e.Kind is JobEventKind.BackupMade or JobEventKind.DrillPassed or JobEventKind.Removed || (e.Kind == JobEventKind.Scrubbed && e.Failures == 0));
         int failed = events.Count(e => e.Kind is JobEventKind.BackupFailed or JobEventKind.DrillFailed || e.Failures > 0);
         int skipped = events.Count(e => e.Kind == JobEventKind.Skipped);
-        return $"{ok} {verb}, {failed} failed, {skipped} skipped";
+        int unchanged = events.Count(e => e.Kind == JobEventKind.Unchanged);
+        return $"{ok} {verb}, {failed} failed, {skipped} skipped" + (unchanged > 0 ? $", {unchanged} unchanged" : "");
     }
 }

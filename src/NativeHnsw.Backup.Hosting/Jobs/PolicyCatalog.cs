@@ -25,7 +25,7 @@ internal sealed class PolicyCatalog
         var problems = new List<(string, BackupException)>();
         foreach (var t in only ?? policy.Targets)
         {
-            var catalog = BackupCatalog.Load(targets[t.Name]);
+            var catalog = targets.Catalog(t.Name);
             foreach (var m in catalog.Backups)
                 entries.Add(new CatalogEntry(t.Name, m, bySource.GetValueOrDefault(Normalize(m.Source))));
             foreach (var p in catalog.Problems)
@@ -52,9 +52,6 @@ internal sealed class PolicyCatalog
     /// </summary>
     public static long StoredBytes(IBackupTarget target, IEnumerable<BackupManifest> backups) =>
         backups.Sum(m => m.Files.Where(f => f.Chunks is null).Sum(f => f.Length)) + target.Chunks.List().Sum(c => c.StoredLength);
-
-    /// <summary>The manifests' full, incremental-chain order: <paramref name="backup"/>'s ancestors first.</summary>
-    public static IReadOnlyList<BackupManifest> ChainOf(IBackupTarget target, BackupManifest backup) => BackupCatalog.Load(target).ChainOf(backup);
 
     public static string Normalize(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 }

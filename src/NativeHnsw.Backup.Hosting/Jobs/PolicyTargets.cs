@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace NativeHnsw.Backup.Hosting;
 
 /// <summary>
@@ -8,8 +10,29 @@ internal sealed class PolicyTargets : IDisposable
 {
     private readonly BackupPolicy _policy;
     private readonly Dictionary<string, IBackupTarget> _open = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ManifestCache>? _manifests;
 
-    public PolicyTargets(BackupPolicy policy) => _policy = policy;
+    /// <param name="manifests">Manifest caches by target name, kept by the caller across runs (the executor's); null: every catalog load reads every manifest.</param>
+    public PolicyTargets(BackupPolicy policy, ConcurrentDictionary<string, ManifestCache>? manifests = null)
+    {
+        _policy = policy;
+        _manifests = manifests;
+    }
+
+    /// <summary>
+    /// The catalog of the target named <paramref name="name"/>, listed now; through its manifest cache when there is
+    /// one, so only the manifests of backups new since the last load are read.
+    /// </summary>
+    /// <exception cref="BackupException">The target cannot be listed.</exception>
+    public BackupCatalog Catalog(string name)
+    {
+        var target = this[name];
+        if (_manifests is null)
+            return BackupCatalog.Load(target);
+        // A policy reloaded with another place under the same name starts a new cache.
+        var cache = _manifests.AddOrUpdate(name, _ => new ManifestCache(target), (_, c) => c.Target == target.Description ? c : new ManifestCache(target));
+        return BackupCatalog.Load(target, cache);
+    }
 
     public IBackupTarget this[string name]
     {

@@ -37,7 +37,13 @@ public static class CapacityHistory
     public static CapacitySample Record(IBackupTarget target, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var sample = Measure(target, now);
+        return Record(target, BackupCatalog.Load(target), now);
+    }
+
+    /// <summary>As <see cref="Record(IBackupTarget, DateTimeOffset)"/>, measuring with <paramref name="catalog"/>, the target's catalog as just loaded.</summary>
+    internal static CapacitySample Record(IBackupTarget target, BackupCatalog catalog, DateTimeOffset now)
+    {
+        var sample = Measure(target, catalog, now);
         var sidecars = DamageMarks.Sidecars(target);
         var kept = Read(target).Where(s => s.Utc.UtcDateTime.Date != now.UtcDateTime.Date && s.Utc < now).Append(sample)
             .OrderBy(s => s.Utc).TakeLast(MaxDays).ToArray();
@@ -49,7 +55,9 @@ public static class CapacityHistory
     public static CapacitySample Measure(IBackupTarget target, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var backups = BackupCatalog.Load(target).Backups;
-        return new CapacitySample(now, PolicyCatalog.StoredBytes(target, backups), backups.Count);
+        return Measure(target, BackupCatalog.Load(target), now);
     }
+
+    private static CapacitySample Measure(IBackupTarget target, BackupCatalog catalog, DateTimeOffset now) =>
+        new(now, PolicyCatalog.StoredBytes(target, catalog.Backups), catalog.Backups.Count);
 }

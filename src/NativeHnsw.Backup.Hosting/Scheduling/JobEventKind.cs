@@ -20,4 +20,10 @@ public enum JobEventKind
 
     /// <summary>A backup was deleted by retention or moved off a target by a tier move.</summary>
     Removed,
+
+    /// <summary>
+    /// No incremental was taken: the store has not changed since the newest backup this runner made of it in that
+    /// target (<see cref="JobEvent.BackupId"/>), by its change stamp; that backup already holds everything.
+    /// </summary>
+    Unchanged,
 }

@@ -8,8 +8,9 @@ namespace NativeHnsw.Backup;
 /// </summary>
 public sealed class BackupCatalog
 {
-    private BackupCatalog(IBackupTarget target, IReadOnlyList<BackupManifest> backups, IReadOnlyList<BackupException> problems, IReadOnlyList<string> partial)
+    private BackupCatalog(IBackupTarget target, IReadOnlyList<BackupManifest> backups, IReadOnlyList<BackupException> problems, IReadOnlyList<string> partial, ManifestCache? cache)
     {
+        Cache = cache;
         Target = target;
         Backups = backups;
         Problems = problems;
@@ -17,6 +18,9 @@ public sealed class BackupCatalog
     }
 
     public IBackupTarget Target { get; }
+
+    /// <summary>The cache the catalog was loaded through, if any: a store incremental into this target keeps its state there.</summary>
+    internal ManifestCache? Cache { get; }
 
     /// <summary>Readable backups, oldest first (by creation time, then id).</summary>
     public IReadOnlyList<BackupManifest> Backups { get; }
@@ -31,15 +35,36 @@ public sealed class BackupCatalog
     public static BackupCatalog Load(IBackupTarget target)
     {
         ArgumentNullException.ThrowIfNull(target);
+        return LoadFrom(target, cache: null);
+    }
+
+    /// <summary>
+    /// Loads the catalog, listing the target afresh but reading and parsing only the manifests
+    /// <paramref name="cache"/> does not hold yet (see <see cref="ManifestCache"/>).
+    /// </summary>
+    /// <exception cref="BackupException">The target cannot be listed.</exception>
+    /// <exception cref="ArgumentException"><paramref name="cache"/> belongs to another target.</exception>
+    public static BackupCatalog Load(IBackupTarget target, ManifestCache cache)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(cache);
+        cache.CheckTarget(target);
+        return LoadFrom(target, cache);
+    }
+
+    private static BackupCatalog LoadFrom(IBackupTarget target, ManifestCache? cache)
+    {
         var backups = new List<BackupManifest>();
         var problems = new List<BackupException>();
         var complete = target.ListIds();
         var partial = target.ListPartialIds().Except(complete, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        foreach (string id in complete.Concat(partial))
+        // A partial backup has no manifest to keep: only complete ones go through the cache.
+        cache?.KeepOnly(complete);
+        foreach (var (id, cached) in complete.Select(id => (id, cache)).Concat(partial.Select(id => (id, (ManifestCache?)null))))
         {
             try
             {
-                backups.Add(target.ReadManifest(id));
+                backups.Add(cached is null ? target.ReadManifest(id) : cached.Read(target, id));
             }
             catch (BackupException e)
             {
@@ -47,7 +72,7 @@ public sealed class BackupCatalog
             }
         }
         backups.Sort(CompareByTime);
-        return new BackupCatalog(target, backups, problems, partial);
+        return new BackupCatalog(target, backups, problems, partial, cache);
     }
 
     /// <summary>

@@ -52,15 +52,28 @@ public static class StoreBackup
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(target);
+        return BackupIncremental(client, BackupCatalog.Load(target), parentId, options);
+    }
+
+    /// <summary>
+    /// As <see cref="BackupIncremental(PersistentClient, IBackupTarget, string?, BackupOptions?)"/>, into
+    /// <paramref name="catalog"/>'s target, choosing the parent from that catalog as loaded (a caller that has just
+    /// loaded it, a scheduler with a <see cref="ManifestCache"/>, saves loading it again).
+    /// </summary>
+    /// <exception cref="BackupException">There is no parent to chain to, its state file fails its checksum, or the target failed.</exception>
+    public static BackupManifest BackupIncremental(PersistentClient client, BackupCatalog catalog, string? parentId = null, BackupOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(catalog);
         options ??= new BackupOptions();
-        var catalog = BackupCatalog.Load(target);
+        var target = catalog.Target;
         var parent = parentId is not null
             ? catalog.Select(BackupSelector.ById(parentId))
             : catalog.Backups.LastOrDefault(b => b.SourceKind == BackupSourceKind.Store && SameSource(b.Source, client.Path))
               ?? throw new BackupChainException(null, $"{target.Description} holds no backup of the store '{client.Path}' to chain an incremental to; take a full backup first");
         if (parent.SourceKind != BackupSourceKind.Store)
             throw new BackupMismatchException(parent.Id, "is not a store backup; an incremental of a store cannot chain to it");
-        var parentState = ReadState(target, catalog, parent);
+        var parentState = catalog.Cache?.StateOf(parent.Id) ?? ReadState(target, catalog, parent);
         var createdUtc = (options.CreatedUtc ?? DateTimeOffset.UtcNow).ToUniversalTime();
         // An incremental sorts after its parent (ids and order have millisecond resolution).
         if (createdUtc <= parent.CreatedUtc)
@@ -95,6 +108,7 @@ public static class StoreBackup
                 StoredBytes = writer.StoredBytes,
             };
             writer.Commit(manifest);
+            catalog.Cache?.KeepState(id, state);
             return manifest;
         }
         finally
@@ -115,6 +129,17 @@ public static class StoreBackup
     {
         using var client = OpenForBackup(storeFolder, out _);
         return BackupIncremental(client, target, parentId, options);
+    }
+
+    /// <summary>
+    /// Incremental backup of the store in <paramref name="storeFolder"/> into <paramref name="catalog"/>'s target,
+    /// the parent chosen from that catalog as loaded (see <see cref="BackupIncremental(PersistentClient, BackupCatalog, string?, BackupOptions?)"/>).
+    /// </summary>
+    public static BackupManifest BackupIncremental(string storeFolder, BackupCatalog catalog, string? parentId = null, BackupOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        using var client = OpenForBackup(storeFolder, out _);
+        return BackupIncremental(client, catalog, parentId, options);
     }
 
     /// <summary>
