@@ -53,6 +53,7 @@ public sealed class GenerateCommandTests
     [InlineData("--kind", "texmex", "--kind 'texmex'")]
     [InlineData("--k", "700", "--k 700")]
     [InlineData("--dims", "0", "--dims 0")]
+    [InlineData("--latent-dims", "129", "--latent-dims 129")]
     public void BadArguments_ExitTwoWithTheOption(string option, string value, string expected)
     {
         using var dir = new TempDirectory();

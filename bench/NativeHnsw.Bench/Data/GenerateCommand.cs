@@ -30,7 +30,7 @@ public static class GenerateCommand
         var dims = new Option<int>("--dims") { Description = "dimensions", DefaultValueFactory = _ => 128 };
         var k = new Option<int>("--k") { Description = "exact neighbours per query in the ground-truth file (L2)", DefaultValueFactory = _ => 100 };
         var clusters = new Option<int>("--clusters") { Description = "centres of the mixture (sift, clustered)", DefaultValueFactory = _ => DefaultClusters };
-        var latent = new Option<int>("--latent-dims") { Description = "intrinsic dimension of the mixture's offsets (sift, clustered): lower is easier for a graph", DefaultValueFactory = _ => DefaultLatentDimensions };
+        var latent = new Option<int?>("--latent-dims") { Description = $"intrinsic dimension of the mixture's offsets (sift, clustered; default {DefaultLatentDimensions}, or --dims when fewer): lower is easier for a graph" };
         var seed = new Option<int>("--seed") { Description = "data seed (queries use another seed of the same mixture)", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--output") { Description = "folder the three files are written to", Required = true };
         var command = new Command("generate", "Write a TEXMEX-layout dataset (<kind>_base.fvecs, <kind>_query.fvecs, <kind>_groundtruth.ivecs by L2) for --dataset <file> --query-file <file> --metric l2.")
@@ -49,7 +49,7 @@ public static class GenerateCommand
                 throw new BenchInputException($"--count {n} and --queries {q} must be at least 1, and count × dims must fit one array.");
             if (neighbours < 1 || neighbours > n)
                 throw new BenchInputException($"--k {neighbours} must be between 1 and --count ({n}).");
-            int c = parsed.GetValue(clusters), l = parsed.GetValue(latent);
+            int c = parsed.GetValue(clusters), l = parsed.GetValue(latent) ?? Math.Min(DefaultLatentDimensions, d);
             if (c < 1 || l < 1 || l > d)
                 throw new BenchInputException($"--clusters {c} must be at least 1 and --latent-dims {l} between 1 and --dims ({d}).");
             Write(new Shape(name, d, c, l), n, q, neighbours, parsed.GetValue(seed), parsed.GetValue(output)!, ui);
