@@ -22,7 +22,8 @@ public static class PersistenceMode
         var peers = new List<PeerSizeResult>();
         var notes = new List<string>();
         // Read before hours of builds, so a bad file fails at once.
-        var earlier = settings.AddRun is { } path ? EarlierRun.Rows(EarlierRun.Read(path), path, settings) : default;
+        var earlierRun = settings.AddRun is { } path ? EarlierRun.Read(path) : null;
+        var earlier = earlierRun is null ? default : EarlierRun.Rows(earlierRun, settings.AddRun!, settings);
         foreach (int size in settings.Sizes)
         {
             int efc = size > settings.LargeThreshold ? settings.EfConstructionLarge : settings.EfConstruction;
@@ -40,7 +41,7 @@ public static class PersistenceMode
                 peers.AddRange(PeerPersistence.Run(engines, options, data, settings.Threads, settings.Repeats, ui, workDirectory, notes));
             }
         }
-        if (settings.AddRun is { } added)
+        if (earlierRun is not null)
         {
             if (earlier.Ours is { } ours)
                 results.Add(ours);
@@ -50,7 +51,7 @@ public static class PersistenceMode
             peers.Clear();
             peers.AddRange(bySize);
             results.Sort((a, b) => a.Size.CompareTo(b.Size));
-            notes.Add(EarlierRun.Note(EarlierRun.Read(added)));
+            notes.Add(EarlierRun.Note(earlierRun));
         }
         if (peers.Count > 0)
         {
