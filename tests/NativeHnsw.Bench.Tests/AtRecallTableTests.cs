@@ -21,7 +21,7 @@ public sealed class AtRecallTableTests
     public void FastestPointAboveTheThreshold_IsChosen_AndEnginesThatNeverReachItSaySo()
     {
         var persisted = new PersistenceResult(new Summary(900, 800, 1000, 3), new Summary(400, 390, 410, 3), new Summary(0.2, 0.1, 0.3, 3), null,
-            null, null, null, 660_000_000, 663, SavesWithFsync: true);
+            null, null, null, 660_000_000, 663, SavesWithFsync: true, SearchBytesPerVector: 596);
         var report = Report(
             Engine(EngineNames.NativeHnsw, new BuildResult(2, 600, 1666), persisted,
                 Point(40, 0.90, 4000), Point(80, 0.951, 3000), Point(160, 0.98, 2000)),
@@ -33,7 +33,7 @@ public sealed class AtRecallTableTests
         var table = ReportTables.AtRecall(report);
 
         Assert.Equal(3, table.Rows.Count);
-        Assert.Equal(["NativeHnsw", "600.0 (2 thr.)", "80", "0.9510", "3,000", "1.00", "663", "660.0", "900.00", "400.00", "0.20"], table.Rows[0]);
+        Assert.Equal(["NativeHnsw", "600.0 (2 thr.)", "80", "0.9510", "3,000", "1.00", "663", "596", "660.0", "900.00", "400.00", "0.20"], table.Rows[0]);
         Assert.Equal("80", table.Rows[1][2]);
         Assert.Equal("0.80", table.Rows[1][5]);
         Assert.Equal("not reached", table.Rows[2][2]);
@@ -47,6 +47,6 @@ public sealed class AtRecallTableTests
     {
         var table = ReportTables.AtRecall(Report(Engine(EngineNames.Hnswlib, null, null, Point(80, 0.97, 2400))));
 
-        Assert.Equal(["hnswlib", "shared", "80", "0.9700", "2,400", "", "unknown", "", "", "", ""], table.Rows[0]);
+        Assert.Equal(["hnswlib", "shared", "80", "0.9700", "2,400", "", "unknown", "unknown", "", "", "", ""], table.Rows[0]);
     }
 }

@@ -71,7 +71,7 @@ public static class CompareRun
             notes.Add("The page cache could not be evicted: read speed is a warm page-cache read.");
         var report = new RunReport(s.CommandLine, startedAt, machine, dataset.Name, dataset.Description, dataset.Base.Count, dataset.Queries.Count,
             dataset.Base.Dimensions, metric.ToString(), s.M, s.EfConstruction, s.K, s.Repeats, truthSeconds, fromCache, limits, engines,
-            Targets.Check(engines), notes, graph);
+            Targets.Check(engines, dataset.Name), notes, graph);
         return report;
     }
 }

@@ -295,6 +295,7 @@ public sealed class EngineBench
         {
             long fileBytes = new FileInfo(p.File).Length;
             double? perVector = p.Engine!.MemoryBytes is { } bytes ? (double)bytes / p.Engine.Count : null;
+            double? searchPerVector = p.Engine.SearchMemoryBytes is { } searchBytes ? (double)searchBytes / p.Engine.Count : null;
             Summary? verify = null;
             double? cold = null;
             if (p.Name == EngineNames.NativeHnsw)
@@ -309,12 +310,13 @@ public sealed class EngineBench
             results[p.Name] = new PersistenceResult(
                 Summary.Of(save[p.Name]), Summary.Of(load[p.Name]), opens && !ownMappedRow ? Summary.Of(open[p.Name]) : null, verify,
                 Summary.Of(loadFirst[p.Name]).Median, opens && !ownMappedRow ? Summary.Of(openFirst[p.Name]).Median : null, null,
-                fileBytes, perVector, p.SavesWithFsync, p.SavesWithFsync ? null : Summary.Of(durable[p.Name]), rounds);
+                fileBytes, perVector, p.SavesWithFsync, p.SavesWithFsync ? null : Summary.Of(durable[p.Name]), rounds, searchPerVector);
             if (ownMappedRow && opens)
             {
+                var (mappedMemory, mappedSearch) = MappedMemoryPerVector(p.File);
                 results[EngineNames.NativeHnswMapped] = new PersistenceResult(null, null, Summary.Of(open[p.Name]), null, null,
-                    Summary.Of(openFirst[p.Name]).Median, cold, fileBytes, MappedMemoryPerVector(p.File), SavesWithFsync: true,
-                    Rounds: new PersistenceRounds([], [], [], open[p.Name]));
+                    Summary.Of(openFirst[p.Name]).Median, cold, fileBytes, mappedMemory, SavesWithFsync: true,
+                    Rounds: new PersistenceRounds([], [], [], open[p.Name]), SearchBytesPerVector: mappedSearch);
             }
             File.Delete(p.File);
         }
@@ -350,10 +352,11 @@ public sealed class EngineBench
         }
     }
 
-    private double? MappedMemoryPerVector(string file)
+    private (double? Memory, double? Search) MappedMemoryPerVector(string file)
     {
         using var mapped = HnswIndexEngine.Open(file, Options);
-        return mapped.MemoryBytes is { } bytes ? (double)bytes / mapped.Count : null;
+        return (mapped.MemoryBytes is { } bytes ? (double)bytes / mapped.Count : null,
+            mapped.SearchMemoryBytes is { } search ? (double)search / mapped.Count : null);
     }
 
     /// <summary>The first query after opening a file evicted from the page cache: the latency a cold replica pays. Null when eviction failed.</summary>

@@ -78,6 +78,7 @@ public static class ReportTables
             string[] persisted =
             [
                 p?.MemoryBytesPerVector is { } m ? F($"{m:F0}") : "unknown",
+                p?.SearchBytesPerVector is { } w ? F($"{w:F0}") : "unknown",
                 p is null ? "" : F($"{p.FileBytes / 1e6:F1}"),
                 MedianMs(p?.DurableSaveMs), MedianMs(p?.LoadMs), MedianMs(p?.OpenMs),
             ];
@@ -94,7 +95,7 @@ public static class ReportTables
         }
         return new TableData(
             F($"At recall@{report.K} ≥ {Targets.RecallThreshold:F2}: each engine's fastest ef of the sweep ({report.BaseCount:N0} vectors, ef_construction={report.EfConstruction}; save = durable save, ms medians)"),
-            ["engine", "build s", "ef", F($"recall@{report.K}"), "QPS", F($"QPS ÷ {Engines.EngineNames.NativeHnsw}'s"), "memory B/vector", "file MB", "save ms", "load ms", "mmap open ms"],
+            ["engine", "build s", "ef", F($"recall@{report.K}"), "QPS", F($"QPS ÷ {Engines.EngineNames.NativeHnsw}'s"), "memory B/vector", "search reads B/vector", "file MB", "save ms", "load ms", "mmap open ms"],
             rows);
     }
 
@@ -117,11 +118,12 @@ public static class ReportTables
                 Us(p.FirstQueryAfterLoadUs ?? p.FirstQueryAfterOpenUs),
                 p.FirstQueryColdUs is { } c ? F($"{c:F0}") : e.Engine == Engines.EngineNames.NativeHnswMapped ? "no eviction" : "",
                 Ms(p.VerifyMs),
-                p.MemoryBytesPerVector is { } b ? F($"{b:F0}") : "unknown"]);
+                p.MemoryBytesPerVector is { } b ? F($"{b:F0}") : "unknown",
+                p.SearchBytesPerVector is { } w ? F($"{w:F0}") : "unknown"]);
         }
         return new TableData(
             F($"Persistence (ms: median of {report.Repeats} rounds after a warm-up, engines alternating, min–max; limits: this disk's sequential write+fsync and read speed applied to the file's size)"),
-            ["engine", "file MB", "save fsyncs", "save ms", "save + fsync ms", "write limit ms", "load ms", "read limit ms", "mmap open ms", "1st query µs", "1st query cold µs", "verify ms", "memory B/vector"],
+            ["engine", "file MB", "save fsyncs", "save ms", "save + fsync ms", "write limit ms", "load ms", "read limit ms", "mmap open ms", "1st query µs", "1st query cold µs", "verify ms", "memory B/vector", "search reads B/vector"],
             rows);
     }
 

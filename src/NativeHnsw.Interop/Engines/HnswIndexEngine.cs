@@ -46,6 +46,8 @@ public sealed class HnswIndexEngine : IVectorEngine
 
     public long? MemoryBytes => Index.MemoryBytes;
 
+    public long? SearchMemoryBytes => Index.SearchMemoryBytes;
+
     public bool SupportsPersistence => true;
 
     public static HnswIndexEngine Create(HnswOptions options) => new(new HnswIndex(options));

@@ -30,6 +30,11 @@ public interface IVectorEngine : IDisposable
     /// (a real FAISS libfaiss_c.so without NativeHnsw's extensions).</summary>
     long? MemoryBytes { get; }
 
+    /// <summary>Bytes of <see cref="MemoryBytes"/> a search reads while it walks the graph. The peers keep links,
+    /// vectors and labels side by side and read them all, so this is their <see cref="MemoryBytes"/>; ours leaves out
+    /// labels and, when quantized, the float32 rows used only to re-rank (<see cref="HnswIndex.SearchMemoryBytes"/>).</summary>
+    long? SearchMemoryBytes => MemoryBytes;
+
     /// <summary>Whether <see cref="Save"/> and the factory's Load work for this engine.</summary>
     bool SupportsPersistence { get; }
 

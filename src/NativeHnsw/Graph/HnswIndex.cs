@@ -103,6 +103,23 @@ public sealed partial class HnswIndex : IDisposable
         }
     }
 
+    /// <summary>
+    /// Bytes of <see cref="MemoryBytes"/> that a search's graph walk reads: per node its links, state, upper offset and
+    /// the rows distances are taken on (the compact rows when the index is quantized, else float32), plus the upper
+    /// levels. Not counted: labels (read only for the k hits) and, for a quantized index, the float32 rows (read only to
+    /// re-rank the final candidates). This is the working set that must stay in cache or RAM for fast searches.
+    /// </summary>
+    public long SearchMemoryBytes
+    {
+        get
+        {
+            var s = Volatile.Read(ref _storage);
+            long rowBytes = s.Holds(s.CodeSection) ? s.CodeStride : (long)Dimensions * sizeof(float);
+            long perNode = rowBytes + (long)s.Level0Stride * sizeof(int) + 1 + sizeof(int);
+            return s.NodeCapacity * perNode + s.UpperCapacity * sizeof(int);
+        }
+    }
+
     /// <summary>Ensures room for <paramref name="nodes"/> nodes without further growth.</summary>
     public void Reserve(int nodes)
     {

@@ -232,6 +232,23 @@ public sealed class QuantizedIndexTests(ITestOutputHelper output)
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
+    [Fact]
+    public void SearchMemory_OfAQuantizedIndex_LeavesOutTheFloatRowsAndLabels_AndAFloatIndexOnlyTheLabels()
+    {
+        const int dims = 64, n = 3_000;
+        var data = Datasets.Gaussian(n, dims, seed: 17);
+        var labels = Datasets.RowLabels(n).Select(l => l + 1_000).ToArray();
+        using var int8 = Quantized(dims, DistanceMetric.L2);
+        using var float32 = new HnswIndex(new HnswOptions { Dimensions = dims, Metric = DistanceMetric.L2 });
+        int8.AddRange(labels, data);
+        float32.AddRange(labels, data);
+
+        Assert.Equal(float32.Capacity * (long)sizeof(long), float32.MemoryBytes - float32.SearchMemoryBytes);
+        Assert.Equal(int8.Capacity * ((long)dims * sizeof(float) + sizeof(long)), int8.MemoryBytes - int8.SearchMemoryBytes);
+        // The walk of the int8 index reads a quarter of the float rows' bytes plus the same links.
+        Assert.True(int8.SearchMemoryBytes < float32.SearchMemoryBytes - int8.Capacity * (long)dims * 2);
+    }
+
     private static HnswIndex Quantized(int dims, DistanceMetric metric, VectorQuantization quantization = VectorQuantization.Int8) =>
         new(new HnswOptions { Dimensions = dims, Metric = metric, Quantization = quantization });
 

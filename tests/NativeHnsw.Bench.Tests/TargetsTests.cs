@@ -1,0 +1,83 @@
+using NativeHnsw.Bench.Data;
+using NativeHnsw.Bench.Engines;
+using NativeHnsw.Bench.Measurements;
+using NativeHnsw.Bench.Reports;
+
+namespace NativeHnsw.Bench.Tests;
+
+/// <summary>The Targets table: each target's factor decides pass or miss from the run's own figures.</summary>
+public sealed class TargetsTests
+{
+    private static SearchPoint Point(int ef, double recall, double qps) =>
+        new(ef, recall, new Summary(qps, qps, qps, 1), 1, 2, 3, 0);
+
+    private static PersistenceResult Persisted(double searchBytes) =>
+        new(null, null, null, null, null, null, null, 1_000_000, searchBytes + 100, SearchBytesPerVector: searchBytes);
+
+    private static EngineResult Engine(string name, double oneThreadSeconds, double searchBytes, params SearchPoint[] sweep) =>
+        new(name, true, null, new BuildResult(1, oneThreadSeconds, 1), new BuildResult(2, oneThreadSeconds / 2, 1), sweep, Persisted(searchBytes), null);
+
+    private static EngineResult[] Run(double int8Qps, double int8SearchBytes, double oursBuild) =>
+    [
+        Engine(EngineNames.NativeHnsw, oursBuild, 600, Point(40, 0.96, 1350), Point(160, 0.991, 600)),
+        Engine(EngineNames.NativeHnswI8, oursBuild, int8SearchBytes, Point(40, 0.96, int8Qps), Point(160, 0.991, int8Qps / 2)),
+        Engine(EngineNames.Hnswlib, 10, 700, Point(40, 0.955, 1000), Point(160, 0.992, 500)),
+    ];
+
+    private static TargetCheck Find(IReadOnlyList<TargetCheck> checks, string start, string? contains = null) =>
+        Assert.Single(checks, c => c.Target.StartsWith(start, StringComparison.Ordinal) && (contains is null || c.Target.Contains(contains, StringComparison.Ordinal)));
+
+    [Fact]
+    public void Float32Qps_IsCheckedAt1Point3TimesHnswlib_AtBothRecalls()
+    {
+        var checks = Targets.Check(Run(1900, 200, 7.9));
+
+        var at95 = Find(checks, "NativeHnsw QPS", "0.95 ≥ 1.3×");
+        Assert.Equal("pass", at95.Status);
+        Assert.Contains("1.35×", at95.Detail, StringComparison.Ordinal);
+        var at99 = Find(checks, "NativeHnsw QPS", "0.99 ≥ 1.3×");
+        Assert.Equal("miss", at99.Status);
+        Assert.Contains("1.20×", at99.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Int8Factor_IsHigherOnFashionMnist()
+    {
+        var run = Run(1900, 200, 7.9);
+
+        Assert.Equal("pass", Find(Targets.Check(run), "NativeHnsw-i8 QPS", "0.95").Status);
+        var fashion = Find(Targets.Check(run, DatasetLoader.FashionMnist), "NativeHnsw-i8 QPS", "0.95");
+        Assert.Equal("miss", fashion.Status);
+        Assert.Contains("2.0×", fashion.Target, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(7.9, "pass")]
+    [InlineData(8.5, "miss")]
+    public void BuildTime_PassesOnlyAtOrBelow0Point8TimesHnswlib(double oursSeconds, string expected)
+    {
+        var checks = Targets.Check(Run(1900, 200, oursSeconds));
+
+        Assert.Equal(expected, Find(checks, "build time", "1 thread").Status);
+        Assert.Equal(expected, Find(checks, "build time", "2 threads").Status);
+    }
+
+    [Theory]
+    [InlineData(270, "pass")]
+    [InlineData(300, "miss")]
+    public void Int8SearchMemory_IsComparedWithHnswlibsAtAFactorOf0Point4(double int8Bytes, string expected)
+    {
+        var check = Find(Targets.Check(Run(1900, int8Bytes, 7.9)), "memory a search reads");
+
+        Assert.Equal(expected, check.Status);
+    }
+
+    [Fact]
+    public void MissingEngines_AreNotApplicable_NotPassed()
+    {
+        var checks = Targets.Check([Engine(EngineNames.NativeHnsw, 5, 600, Point(40, 0.96, 1000))]);
+
+        Assert.All(checks.Where(c => c.Target.Contains("hnswlib", StringComparison.Ordinal) || c.Target.Contains("i8", StringComparison.Ordinal)),
+            c => Assert.Equal("n/a", c.Status));
+    }
+}
