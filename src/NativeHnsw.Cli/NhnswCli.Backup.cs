@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using NativeHnsw.Backup;
+using NativeHnsw.Backup.Hosting;
 using NativeHnsw.Storage;
 using Spectre.Console;
 
@@ -200,7 +201,7 @@ public static partial class NhnswCli
             var report = context.Ui.Step("drill", progress => IsStoreBackup(folder, selector)
                 ? StoreRestore.Drill(folder, selector, dir, new RestoreOptions { Progress = progress })
                 : IndexRestore.Drill(folder, selector, dir, new RestoreOptions { Progress = progress }));
-            WriteReport(context, report, $"drill passed: {report.Backup.Id} restores in {report.Total.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)} s");
+            WriteReport(context, report, $"drill passed: {report.Backup.Id} restores in {DurationText.Format(report.Total)}");
         });
         return command;
     }
