@@ -30,6 +30,12 @@ public sealed class ChunkedBackupTests
         Assert.Equal(answers, TestIndexes.Answers(live));
         Assert.Equal(ChunkedTestData.Referenced(manifest).Count, ChunkedTestData.ChunkFiles(target).Count);
         Assert.All(BackupCatalog.Load(target).Check(), h => Assert.Equal(BackupState.Ok, h.State));
+        // The fetch says where its time went; a whole-file restore has no chunk parts to report.
+        var parts = report.Steps.Single(s => s.Name == "checksums").Parts;
+        Assert.Equal(["plan", "read", "decode", "wait", "write"], parts!.Select(p => p.Name));
+        Assert.True(parts!.Single(p => p.Name == "decode").Elapsed > TimeSpan.Zero);
+        IndexBackup.BackupFile(live, target, new BackupOptions { CreatedUtc = s_day.AddDays(1) });
+        Assert.Null(IndexRestore.Restore(target, BackupSelector.Latest, live).Steps.Single(s => s.Name == "checksums").Parts);
     }
 
     [Fact]

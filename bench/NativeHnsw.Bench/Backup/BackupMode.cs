@@ -66,9 +66,9 @@ public static class BackupMode
         }
         var sections = Sections(dayZero, dayOne);
         var indexRestores = ui.Step(F($"restore the last index backup, whole and chunked by turns, {RestoreRounds} times each"), () => Medians(
-            () => IndexRestore.Restore(whole, BackupSelector.Latest, Path.Combine(workDirectory, "restored-whole.nhnsw")),
-            () => IndexRestore.Restore(chunked, BackupSelector.Latest, Path.Combine(workDirectory, "restored-chunked.nhnsw"))));
-        double restoreWhole = indexRestores[0], restoreChunked = indexRestores[1];
+            ("index whole", () => IndexRestore.Restore(whole, BackupSelector.Latest, Path.Combine(workDirectory, "restored-whole.nhnsw"))),
+            ("index chunked", () => IndexRestore.Restore(chunked, BackupSelector.Latest, Path.Combine(workDirectory, "restored-chunked.nhnsw")))));
+        double restoreWhole = indexRestores[0].Seconds, restoreChunked = indexRestores[1].Seconds;
 
         sections.AddRange(Store(s, ui, workDirectory, start, days, notes));
         var storeRestores = ui.Step(F($"restore the last store backup, whole, chunked and the incremental chain by turns, {RestoreRounds} times each"), () =>
@@ -76,18 +76,22 @@ public static class BackupMode
             int round = 0;
             string Fresh(string name) => Path.Combine(workDirectory, F($"restored-{name}-{round++}"));
             return Medians(
-                () => StoreRestore.Restore(new LocalFolderTarget(Path.Combine(workDirectory, "store-whole")), BackupSelector.Latest, Fresh("store-whole")),
-                () => StoreRestore.Restore(new LocalFolderTarget(Path.Combine(workDirectory, "store-chunked")), BackupSelector.Latest, Fresh("store-chunked")),
-                () => StoreRestore.Restore(new LocalFolderTarget(Path.Combine(workDirectory, "store-delta")), BackupSelector.Latest, Fresh("store-delta")));
+                ("store whole", () => StoreRestore.Restore(new LocalFolderTarget(Path.Combine(workDirectory, "store-whole")), BackupSelector.Latest, Fresh("store-whole"))),
+                ("store chunked", () => StoreRestore.Restore(new LocalFolderTarget(Path.Combine(workDirectory, "store-chunked")), BackupSelector.Latest, Fresh("store-chunked"))),
+                ("store chain", () => StoreRestore.Restore(new LocalFolderTarget(Path.Combine(workDirectory, "store-delta")), BackupSelector.Latest, Fresh("store-delta"))));
         });
-        notes.Add(F($"Restores (all checks; median of {RestoreRounds}, run by turns): index whole {restoreWhole * 1e3:F0} ms, chunked {restoreChunked * 1e3:F0} ms; store whole {storeRestores[0] * 1e3:F0} ms, chunked {storeRestores[1] * 1e3:F0} ms, full + {s.Days} incrementals {storeRestores[2] * 1e3:F0} ms."));
+        notes.Add(F($"Restores (all checks; median of {RestoreRounds}, run by turns): index whole {restoreWhole * 1e3:F0} ms, chunked {restoreChunked * 1e3:F0} ms ({restoreChunked / restoreWhole:F2}×); store whole {storeRestores[0].Seconds * 1e3:F0} ms, chunked {storeRestores[1].Seconds * 1e3:F0} ms ({storeRestores[1].Seconds / storeRestores[0].Seconds:F2}×), full + {s.Days} incrementals {storeRestores[2].Seconds * 1e3:F0} ms."));
+        var restoreSteps = indexRestores.Concat(storeRestores).ToList();
+        foreach (var arm in restoreSteps)
+            notes.Add(F($"Restore steps, {arm.Name} (median ms of each step): {string.Join(", ", arm.Steps.Select(Describe))}."));
         long wholeTotal = days.Where(d => d.Source == "index").Sum(d => d.WholeBytes);
         long chunkedTotal = days.Where(d => d.Source == "index").Sum(d => d.ChunkedBytes);
         notes.Add(F($"index: {s.Days + 1} backups stored {wholeTotal:N0} bytes whole, {chunkedTotal:N0} as chunks ({100.0 * chunkedTotal / wholeTotal:F1} %)"));
         var later = days.Where(d => d.Source == "index" && d.Day > 0).ToList();
         if (later.Count > 0)
             notes.Add(F($"index: a daily chunked backup after {s.GrowthPercent} % new vectors stored {100.0 * later.Average(d => (double)d.ChunkedBytes / d.SourceBytes):F1} % of the index's bytes on average (max {100.0 * later.Max(d => (double)d.ChunkedBytes / d.SourceBytes):F1} %)"));
-        return new BackupReport(s.CommandLine, DateTimeOffset.Now, MachineInfo.Detect(), s, days, sections, restoreWhole, restoreChunked, notes, storeRestores);
+        return new BackupReport(s.CommandLine, DateTimeOffset.Now, MachineInfo.Detect(), s, days, sections, restoreWhole, restoreChunked, notes,
+            [.. storeRestores.Select(a => a.Seconds)], restoreSteps);
     }
 
     private static List<BackupSection> Store(BackupSettings s, ConsoleUi ui, string workDirectory, DateTimeOffset start, List<BackupDay> days, List<string> notes)
@@ -149,23 +153,49 @@ public static class BackupMode
 
     private const int RestoreRounds = 3;
 
-    /// <summary>Runs the arms by turns (a warm-up round first, not counted), <see cref="RestoreRounds"/> times each; the median seconds of each.</summary>
-    private static double[] Medians(params Action[] arms)
+    /// <summary>
+    /// Runs the arms by turns (a warm-up round first, not counted), <see cref="RestoreRounds"/> times each; the median
+    /// seconds of each, and the median of each step its reports name (and of each step's parts), so a gap between two
+    /// arms is found in the step that makes it.
+    /// </summary>
+    private static BackupRestoreSteps[] Medians(params (string Name, Func<RestoreReport> Run)[] arms)
     {
         foreach (var arm in arms)
-            arm();
+            arm.Run();
         var times = arms.Select(_ => new List<double>()).ToArray();
+        var steps = arms.Select(_ => new List<RestoreReport>()).ToArray();
         for (int r = 0; r < RestoreRounds; r++)
         {
             for (int a = 0; a < arms.Length; a++)
             {
                 var clock = Stopwatch.StartNew();
-                arms[a]();
+                steps[a].Add(arms[a].Run());
                 times[a].Add(clock.Elapsed.TotalSeconds);
             }
         }
-        return [.. times.Select(t => t.Order().ElementAt(t.Count / 2))];
+        return [.. arms.Select((arm, a) => new BackupRestoreSteps(arm.Name, Median(times[a]), StepMedians(steps[a].Select(report => report.Steps))))];
     }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+
+    /// <summary>The median of each named step over the runs (in the order the first run took them), with its parts' medians.</summary>
+    private static IReadOnlyList<BackupStepTime> StepMedians(IEnumerable<IReadOnlyList<RestoreStep>> runs)
+    {
+        var list = runs.ToList();
+        return [.. list[0].Select(step =>
+        {
+            var same = list.Select(run => run.FirstOrDefault(x => x.Name == step.Name)).OfType<RestoreStep>().ToList();
+            var parts = step.Parts is null ? null : StepMedians(same.Select(x => x.Parts ?? []).Where(p => p.Count > 0));
+            return new BackupStepTime(step.Name, Median(same.Select(x => x.Elapsed.TotalMilliseconds)), parts);
+        })];
+    }
+
+    private static string Describe(BackupStepTime step) =>
+        F($"{step.Name} {step.Milliseconds:F1}") + (step.Parts is { Count: > 0 } parts ? " (" + string.Join(", ", parts.Select(Describe)) + ")" : "");
 
     /// <summary>What a backup added to its target, its manifest included.</summary>
     private static long Stored(LocalFolderTarget target, BackupManifest backup) =>
@@ -261,8 +291,13 @@ public static class BackupMode
                     ["index", F($"{report.IndexRestoreWholeSeconds * 1e3:F0}"), F($"{report.IndexRestoreChunkedSeconds * 1e3:F0}"), ""],
                     .. report.StoreRestoreSeconds is { Count: 3 } st ? [(IReadOnlyList<string>)["store", F($"{st[0] * 1e3:F0}"), F($"{st[1] * 1e3:F0}"), F($"{st[2] * 1e3:F0}")]] : Array.Empty<IReadOnlyList<string>>(),
                 ]),
+            new TableData(F($"Restore steps (median of {RestoreRounds}, ms; a step's parts indented, worker-thread parts summed over the threads)"), ["restore", "step", "ms"],
+                [.. (report.RestoreSteps ?? []).SelectMany(arm => arm.Steps.SelectMany(step => StepRows(arm.Name, step, "")))]),
         ];
     }
+
+    private static IEnumerable<IReadOnlyList<string>> StepRows(string arm, BackupStepTime step, string indent) =>
+        [(IReadOnlyList<string>)[arm, indent + step.Name, F($"{step.Milliseconds:F1}")], .. (step.Parts ?? []).SelectMany(p => StepRows(arm, p, indent + "  "))];
 
     private static (T Result, double Seconds) Time<T>(Func<T> work)
     {

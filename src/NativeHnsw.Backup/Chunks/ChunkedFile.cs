@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Security.Cryptography;
 
 namespace NativeHnsw.Backup;
@@ -66,7 +67,11 @@ public static class ChunkedFile
     /// (null: only checks it), checking each chunk against its key and the whole against the manifest's length and SHA-256.
     /// </summary>
     /// <exception cref="BackupIntegrityException">A chunk is missing or damaged (named with its key and place in the file), or the whole does not match.</exception>
-    public static long Restore(IChunkStore store, BackupManifest backup, BackupFileEntry file, Stream? destination, IProgress<long>? progress = null)
+    public static long Restore(IChunkStore store, BackupManifest backup, BackupFileEntry file, Stream? destination, IProgress<long>? progress = null) =>
+        Restore(store, backup, file, destination, progress, times: null);
+
+    /// <param name="times">Where the time goes, added to (null: not measured).</param>
+    internal static long Restore(IChunkStore store, BackupManifest backup, BackupFileEntry file, Stream? destination, IProgress<long>? progress, ChunkRestoreTimes? times)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(backup);
@@ -79,8 +84,10 @@ public static class ChunkedFile
         // thread pool (a read or an S3 GET overlaps the work on the window before, and a second core hashes), while
         // this thread adds each chunk to the whole file's hash and writes it, in file order: the first bad chunk in the
         // file is the one named.
+        long started = Stopwatch.GetTimestamp();
         var locations = chunks.Select(c => store.Locate(c.Sha256)).ToArray();
         var units = PlanWindows(chunks, locations);
+        times?.AddPlan(Stopwatch.GetTimestamp() - started);
         var ahead = new Queue<Task<byte[][]>>();
         int next = 0;
         long at = 0;
@@ -91,9 +98,12 @@ public static class ChunkedFile
                 while (next < units.Count && ahead.Count < ReadAheadWindows)
                 {
                     var u = units[next++];
-                    ahead.Enqueue(Task.Run(() => ReadWindow(store, backup, file, chunks, locations, u)));
+                    ahead.Enqueue(Task.Run(() => ReadWindow(store, backup, file, chunks, locations, u, times)));
                 }
+                long waiting = Stopwatch.GetTimestamp();
                 byte[][] buffers = ahead.Dequeue().GetAwaiter().GetResult();
+                long writing = Stopwatch.GetTimestamp();
+                times?.AddWait(writing - waiting);
                 for (int k = 0; k < buffers.Length; k++)
                 {
                     var span = buffers[k].AsSpan(0, chunks[unit.First + k].Length);
@@ -102,6 +112,7 @@ public static class ChunkedFile
                     ArrayPool<byte>.Shared.Return(buffers[k]);
                     at += span.Length;
                 }
+                times?.AddWrite(Stopwatch.GetTimestamp() - writing);
                 progress?.Report(at);
             }
         }
@@ -164,8 +175,9 @@ public static class ChunkedFile
     }
 
     /// <summary>Reads a window's chunks and checks each against its key; returns their bytes in pooled buffers (each at least its chunk's length).</summary>
-    private static byte[][] ReadWindow(IChunkStore store, BackupManifest backup, BackupFileEntry file, IReadOnlyList<ChunkRef> chunks, ChunkLocation?[] locations, Window unit)
+    private static byte[][] ReadWindow(IChunkStore store, BackupManifest backup, BackupFileEntry file, IReadOnlyList<ChunkRef> chunks, ChunkLocation?[] locations, Window unit, ChunkRestoreTimes? times)
     {
+        long started = Stopwatch.GetTimestamp();
         var framed = new ReadOnlyMemory<byte>?[unit.Count];
         ChunkLocation At(int k) => locations[unit.First + k]!.Value;
         var packed = Enumerable.Range(0, unit.Count).Where(k => locations[unit.First + k] is not null);
@@ -195,23 +207,29 @@ public static class ChunkedFile
         }
         var buffers = new byte[unit.Count][];
         long at = unit.FileOffset;
+        long read = 0, decode = 0;
+        long mark = Stopwatch.GetTimestamp();
+        read += mark - started;
         for (int k = 0; k < unit.Count; k++)
         {
             var chunk = chunks[unit.First + k];
-            buffers[k] = framed[k] is { } frame
-                ? Decode(frame.Span, store, backup, file, chunk, at, At(k).Pack)
-                : ReadChecked(store, backup, file, chunk, at);
+            if (framed[k] is not { } frame)
+            {
+                frame = store.TryRead(chunk.Sha256)
+                    ?? throw new BackupIntegrityException(backup.Id, $"{Where(file, chunk, at)} is missing from {store.Description}");
+                long now = Stopwatch.GetTimestamp();
+                read += now - mark;
+                mark = now;
+            }
+            buffers[k] = Decode(frame.Span, store, backup, file, chunk, at, framed[k] is null ? null : At(k).Pack);
+            long decoded = Stopwatch.GetTimestamp();
+            decode += decoded - mark;
+            mark = decoded;
             at += chunk.Length;
         }
+        times?.AddRead(read);
+        times?.AddDecode(decode);
         return buffers;
-    }
-
-    /// <summary>Reads one chunk and checks it against its key; returns its bytes in a pooled buffer (at least its length).</summary>
-    private static byte[] ReadChecked(IChunkStore store, BackupManifest backup, BackupFileEntry file, ChunkRef chunk, long at)
-    {
-        byte[] framed = store.TryRead(chunk.Sha256)
-            ?? throw new BackupIntegrityException(backup.Id, $"{Where(file, chunk, at)} is missing from {store.Description}");
-        return Decode(framed, store, backup, file, chunk, at, pack: null);
     }
 
     /// <summary>Decodes one framed chunk into a pooled buffer and checks it against its key.</summary>

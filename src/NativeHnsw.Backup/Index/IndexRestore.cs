@@ -54,22 +54,23 @@ public static class IndexRestore
             string staging = replacement.TemporaryPath;
             clock.Restart();
             long bytes = 0;
+            var times = new ChunkRestoreTimes();
             foreach (var file in backup.Files)
             {
                 if (ReferenceEquals(file, indexEntry))
                 {
                     // Through a second handle on the temporary file: the replacement's own stays open for its commit, which fsyncs every write.
                     using var destination = new FileStream(staging, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
-                    bytes += Fetch(target, backup, file, destination, options.Progress);
+                    bytes += Fetch(target, backup, file, destination, options.Progress, times);
                 }
                 else
                 {
-                    bytes += Fetch(target, backup, file, (Stream?)null, options.Progress);
+                    bytes += Fetch(target, backup, file, (Stream?)null, options.Progress, times);
                 }
             }
             int chunks = backup.Files.Sum(f => f.Chunks?.Count ?? 0);
             string fromChunks = chunks == 0 ? "" : $", put together from {chunks.ToString("N0", CultureInfo.InvariantCulture)} chunks each matching its SHA-256 key";
-            steps.Add(Step("checksums", $"{backup.Files.Count} file(s), {bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes{fromChunks}: length and SHA-256 match the manifest", clock));
+            steps.Add(Step("checksums", $"{backup.Files.Count} file(s), {bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes{fromChunks}: length and SHA-256 match the manifest", clock) with { Parts = times.Parts() });
 
             clock.Restart();
             IndexVerification verification;
@@ -144,11 +145,12 @@ public static class IndexRestore
     /// Reads one file of a backup (whole, or put together from its chunks, each checked against its key) into
     /// <paramref name="destination"/> (null: only checks it), checking its length and SHA-256 against the manifest.
     /// </summary>
-    internal static long Fetch(IBackupTarget target, BackupManifest backup, BackupFileEntry file, Stream? destination, IProgress<BackupProgress>? progress)
+    /// <param name="times">Where a chunked fetch's time goes, added to (null: not measured).</param>
+    internal static long Fetch(IBackupTarget target, BackupManifest backup, BackupFileEntry file, Stream? destination, IProgress<BackupProgress>? progress, ChunkRestoreTimes? times = null)
     {
         var report = IndexBackup.Report(progress, "checksums", file.Length);
         if (file.Chunks is not null)
-            return Written(backup, destination, () => ChunkedFile.Restore(target.Chunks, backup, file, destination, report));
+            return Written(backup, destination, () => ChunkedFile.Restore(target.Chunks, backup, file, destination, report, times));
         (long Length, string Sha256) got;
         using (var source = target.OpenRead(backup.Id, file.Name))
             got = Written(backup, destination, () => HashingCopy.Copy(source, destination, report));
@@ -160,10 +162,10 @@ public static class IndexRestore
     }
 
     /// <summary>The same fetch into a new file at <paramref name="destinationPath"/> (null: only checks it), flushed to disk.</summary>
-    internal static long Fetch(IBackupTarget target, BackupManifest backup, BackupFileEntry file, string? destinationPath, IProgress<BackupProgress>? progress)
+    internal static long Fetch(IBackupTarget target, BackupManifest backup, BackupFileEntry file, string? destinationPath, IProgress<BackupProgress>? progress, ChunkRestoreTimes? times = null)
     {
         if (destinationPath is null)
-            return Fetch(target, backup, file, (Stream?)null, progress);
+            return Fetch(target, backup, file, (Stream?)null, progress, times);
         FileStream destination;
         try
         {
@@ -175,7 +177,7 @@ public static class IndexRestore
         }
         using (destination)
         {
-            long length = Fetch(target, backup, file, destination, progress);
+            long length = Fetch(target, backup, file, destination, progress, times);
             Written(backup, destination, () => { destination.Flush(flushToDisk: true); return 0; });
             return length;
         }

@@ -53,6 +53,7 @@ public static class StoreRestore
             long bytes = 0;
             int files = 0;
             var deltas = new List<(BackupManifest Backup, string Path)>();
+            var times = new ChunkRestoreTimes();
             foreach (var link in chain)
             {
                 foreach (var file in link.Files)
@@ -60,11 +61,11 @@ public static class StoreRestore
                     string? destination = Destination(link, file, staging, deltas);
                     if (destination is not null)
                         EnsureFolder(link, Path.GetDirectoryName(destination)!);
-                    bytes += IndexRestore.Fetch(target, link, file, destination, options.Progress);
+                    bytes += IndexRestore.Fetch(target, link, file, destination, options.Progress, times);
                     files++;
                 }
             }
-            steps.Add(Step("checksums", $"{files} file(s) in {chain.Count} backup(s), {bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes: length and SHA-256 match the manifests", clock));
+            steps.Add(Step("checksums", $"{files} file(s) in {chain.Count} backup(s), {bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes: length and SHA-256 match the manifests", clock) with { Parts = times.Parts() });
 
             clock.Restart();
             var summary = backup.Store!;
