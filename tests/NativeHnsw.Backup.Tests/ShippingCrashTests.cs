@@ -49,6 +49,8 @@ public sealed class ShippingCrashTests
                 if (round == Rounds - 1)
                     delay = TimeSpan.FromTicks(Math.Max(delay.Ticks, (shipperStarted + (2 * s_margin) + s_interval + TimeSpan.FromSeconds(1) - DateTimeOffset.UtcNow).Ticks));
                 await Task.Delay(delay, TestContext.Current.CancellationToken);
+                if (round == Rounds - 1)
+                    await UntilAnAckIsDue(shipperStarted);
                 int kill = round == Rounds - 1 ? 1 : random.Next(3); // 0 writer, 1 shipper, 2 both
                 var killedAt = DateTimeOffset.UtcNow;
                 if (kill != 1)
@@ -89,6 +91,26 @@ public sealed class ShippingCrashTests
             }
         }
         Assert.True(checks >= 1, $"no shipper kill came late enough to check (seed {seed})");
+    }
+
+    /// <summary>
+    /// Waits (bounded) until some acknowledgement made after the shipper's start-up is older than the interval plus
+    /// the margin: a writer restarted in the round before may take its time to acknowledge again on a loaded machine,
+    /// and a fixed delay then left the last kill with nothing to check.
+    /// </summary>
+    private async Task UntilAnAckIsDue(DateTimeOffset shipperStarted)
+    {
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            var dueBefore = DateTimeOffset.UtcNow - s_interval - s_margin - TimeSpan.FromMilliseconds(200);
+            lock (_acks)
+            {
+                if (_acks.Any(a => a.At < dueBefore && a.At > shipperStarted + s_margin))
+                    return;
+            }
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
     }
 
     private void CheckRestoresAt(string target, string folder, (int Step, DateTimeOffset At) due, int seed)
