@@ -1,15 +1,13 @@
 using NativeHnsw.Bench.Engines;
 using NativeHnsw.Bench.Measurements;
 using NativeHnsw.Bench.Reports;
+using static NativeHnsw.Bench.Tests.SweepPoints;
 
 namespace NativeHnsw.Bench.Tests;
 
 /// <summary>The scale run's summary table: each engine's fastest point at recall ≥ 0.95, or why it has none.</summary>
 public sealed class AtRecallTableTests
 {
-    private static SearchPoint Point(int ef, double recall, double qps) =>
-        new(ef, recall, new Summary(qps, qps, qps, 1), 1, 2, 3, 0);
-
     private static EngineResult Engine(string name, BuildResult? build, PersistenceResult? persistence, params SearchPoint[] sweep) =>
         new(name, true, null, null, build, sweep, persistence, null);
 

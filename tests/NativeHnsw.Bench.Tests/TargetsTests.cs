@@ -1,16 +1,13 @@
 using NativeHnsw.Bench.Data;
 using NativeHnsw.Bench.Engines;
-using NativeHnsw.Bench.Measurements;
 using NativeHnsw.Bench.Reports;
+using static NativeHnsw.Bench.Tests.SweepPoints;
 
 namespace NativeHnsw.Bench.Tests;
 
 /// <summary>The Targets table: each target's factor decides pass or miss from the run's own figures.</summary>
 public sealed class TargetsTests
 {
-    private static SearchPoint Point(int ef, double recall, double qps) =>
-        new(ef, recall, new Summary(qps, qps, qps, 1), 1, 2, 3, 0);
-
     private static PersistenceResult Persisted(double searchBytes) =>
         new(null, null, null, null, null, null, null, 1_000_000, searchBytes + 100, SearchBytesPerVector: searchBytes);
 

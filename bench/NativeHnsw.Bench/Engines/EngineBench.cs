@@ -294,8 +294,8 @@ public sealed class EngineBench
         foreach (var p in engines)
         {
             long fileBytes = new FileInfo(p.File).Length;
-            double? perVector = p.Engine!.MemoryBytes is { } bytes ? (double)bytes / p.Engine.Count : null;
-            double? searchPerVector = p.Engine.SearchMemoryBytes is { } searchBytes ? (double)searchBytes / p.Engine.Count : null;
+            double? perVector = PerVector(p.Engine!.MemoryBytes, p.Engine.Count);
+            double? searchPerVector = PerVector(p.Engine.SearchMemoryBytes, p.Engine.Count);
             Summary? verify = null;
             double? cold = null;
             if (p.Name == EngineNames.NativeHnsw)
@@ -355,9 +355,10 @@ public sealed class EngineBench
     private (double? Memory, double? Search) MappedMemoryPerVector(string file)
     {
         using var mapped = HnswIndexEngine.Open(file, Options);
-        return (mapped.MemoryBytes is { } bytes ? (double)bytes / mapped.Count : null,
-            mapped.SearchMemoryBytes is { } search ? (double)search / mapped.Count : null);
+        return (PerVector(mapped.MemoryBytes, mapped.Count), PerVector(mapped.SearchMemoryBytes, mapped.Count));
     }
+
+    private static double? PerVector(long? bytes, long count) => bytes is { } b ? (double)b / count : null;
 
     /// <summary>The first query after opening a file evicted from the page cache: the latency a cold replica pays. Null when eviction failed.</summary>
     private double? ColdFirstQuery(string file)

@@ -98,8 +98,7 @@ public sealed partial class HnswIndex : IDisposable
         {
             var s = Volatile.Read(ref _storage);
             long labelBytes = s.Holds(IndexFiles.SectionId.Labels) ? sizeof(long) : 0;
-            long perNode = (long)Dimensions * sizeof(float) + (long)s.Level0Stride * sizeof(int) + labelBytes + 1 + sizeof(int) + s.CodeStride;
-            return s.NodeCapacity * perNode + s.UpperCapacity * sizeof(int);
+            return GraphBytes(s, (long)Dimensions * sizeof(float) + s.CodeStride + labelBytes);
         }
     }
 
@@ -114,11 +113,13 @@ public sealed partial class HnswIndex : IDisposable
         get
         {
             var s = Volatile.Read(ref _storage);
-            long rowBytes = s.Holds(s.CodeSection) ? s.CodeStride : (long)Dimensions * sizeof(float);
-            long perNode = rowBytes + (long)s.Level0Stride * sizeof(int) + 1 + sizeof(int);
-            return s.NodeCapacity * perNode + s.UpperCapacity * sizeof(int);
+            return GraphBytes(s, s.Holds(s.CodeSection) ? s.CodeStride : (long)Dimensions * sizeof(float));
         }
     }
+
+    /// <summary>Links, state and upper offset of every node plus <paramref name="rowBytes"/> a node, and the upper levels.</summary>
+    private static long GraphBytes(GraphStorage s, long rowBytes) =>
+        s.NodeCapacity * (rowBytes + (long)s.Level0Stride * sizeof(int) + 1 + sizeof(int)) + s.UpperCapacity * sizeof(int);
 
     /// <summary>Ensures room for <paramref name="nodes"/> nodes without further growth.</summary>
     public void Reserve(int nodes)
