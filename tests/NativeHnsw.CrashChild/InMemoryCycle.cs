@@ -75,7 +75,8 @@ internal sealed class InMemoryCycle : StressCycle
         }
         else if (next < MaxLabels - 64 && p < 0.9)
         {
-            int n = random.Next(1, 65);
+            // Now and then a batch large enough that a float32 index builds it on temporary int8 codes (1,024 rows and up).
+            int n = next < MaxLabels - 1_200 && random.Next(40) == 0 ? 1_100 : random.Next(1, 65);
             var labels = new long[n];
             var vectors = new float[n * _dims];
             for (int i = 0; i < n; i++)

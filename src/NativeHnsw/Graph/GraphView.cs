@@ -54,6 +54,10 @@ internal readonly unsafe struct GraphView
 
     public bool HasCodes => Codes != null;
 
+    /// <summary>This view with <paramref name="codes"/> as its compact rows (a float32 index's temporary build codes).</summary>
+    public GraphView WithCodes(byte* codes, int codeStride) =>
+        new(_vectors, _links0, _labels, _states, _upperOffsets, _upperLinks, NodeCount, _upperLength, Dimensions, M, codes, codeStride, _upperIndex, _upperNodeCount);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsNode(int node) => (uint)node < (uint)NodeCount;
 

@@ -74,6 +74,7 @@ public sealed unsafe partial class HnswIndex
         var batch = new BatchCursor(labels, vectors, Dimensions);
         int workers = Math.Min(n, maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : maxDegreeOfParallelism);
         var options = new ParallelOptions { MaxDegreeOfParallelism = workers };
+        var codes = BuildsOnTemporaryCodes(n) ? BeginCompactBuild(vectorSpan) : null;
         try
         {
             Parallel.For(0, workers, options,
@@ -91,6 +92,11 @@ public sealed unsafe partial class HnswIndex
         {
             // Disposed mid-batch: the caller gets the exception Add would give, not the workers' wrapper.
             ThrowHelper.ThrowDisposed();
+        }
+        finally
+        {
+            if (codes is not null)
+                EndCompactBuild(codes);
         }
     }
 
@@ -196,8 +202,10 @@ public sealed unsafe partial class HnswIndex
             }
             if (_options.Quantization == VectorQuantization.Float16)
                 Float16Codec.Encode(row, storage.WritableCodes(node));
-            else
-                Volatile.Read(ref _quantizer)?.Encode(row, storage.WritableCodes(node));
+            else if (Volatile.Read(ref _quantizer) is { } quantizer)
+                quantizer.Encode(row, storage.WritableCodes(node));
+            else if (_buildCodes is { } codes && node < codes.Capacity)
+                codes.Quantizer.Encode(row, codes.Row(node));
             int offset = checked((int)_upperUsed);
             previous = storage.AddNode(node, label, level, offset);
             _upperUsed += upperInts;
@@ -261,7 +269,8 @@ public sealed unsafe partial class HnswIndex
     /// <summary>
     /// Int8 index: once the quantizer is trained, insertion searches walk the int8 rows, and each level's candidates
     /// are re-scored with float32 before the neighbours are chosen (so selection and link distances stay exact).
-    /// Measured not to cost recall (QuantizedIndexTests.BuildOnCompact_10k_RecallWithinToleranceOfFloat32Build,
+    /// Float32 index: an AddRange of at least <see cref="CompactBuildMinimumRows"/> rows walks temporary int8 codes the
+    /// same way (see <see cref="BuildCodes"/>). Measured not to cost recall (QuantizedIndexTests.BuildOnCompact_*,
     /// docs/FORMAT.md); false builds on float32 throughout, the baseline those tests compare with.
     /// </summary>
     internal bool BuildOnCompact { get; set; } = true;
@@ -295,15 +304,11 @@ public sealed unsafe partial class HnswIndex
         {
             var graph = _storage.View(Volatile.Read(ref _count), _upperUsed);
             var quantizer = BuildOnCompact ? Volatile.Read(ref _quantizer) : null;
+            var codes = BuildOnCompact ? Volatile.Read(ref _buildCodes) : null;
             if (quantizer is not null && graph.HasCodes)
-            {
-                var terms = quantizer.PrepareQuery(_storage.Vector(node), context.QueryBytes);
-                fixed (sbyte* query = context.QueryBytes)
-                {
-                    GraphLinker.Connect<TDistance, Int8NodeDistance<TMetric>>(graph, new Int8NodeDistance<TMetric>(graph, query, terms), rescore: true,
-                        node, level, EntryNode(entry), EntryLevel(entry), _options.EfConstruction, Stripes, context);
-                }
-            }
+                ConnectOnInt8<TDistance, TMetric>(graph, quantizer, node, level, entry, context);
+            else if (codes is not null && graph.NodeCount <= codes.Capacity)
+                ConnectOnInt8<TDistance, TMetric>(graph.WithCodes(codes.Rows, codes.Stride), codes.Quantizer, node, level, entry, context);
             else
             {
                 GraphLinker.Connect<TDistance>(graph, node, level, EntryNode(entry), EntryLevel(entry), _options.EfConstruction, Stripes, context);
@@ -315,6 +320,19 @@ public sealed unsafe partial class HnswIndex
         {
             if (holdsEntry)
                 _entryLock.Exit();
+        }
+    }
+
+    /// <summary>Links <paramref name="node"/> with the insertion searches on <paramref name="graph"/>'s int8 rows, re-scored with float32.</summary>
+    private void ConnectOnInt8<TDistance, TMetric>(in GraphView graph, Int8Quantizer quantizer, int node, int level, long entry, SearchContext context)
+        where TDistance : struct, IDistance
+        where TMetric : struct, IInt8Metric
+    {
+        var terms = quantizer.PrepareQuery(_storage.Vector(node), context.QueryBytes);
+        fixed (sbyte* query = context.QueryBytes)
+        {
+            GraphLinker.Connect<TDistance, Int8NodeDistance<TMetric>>(graph, new Int8NodeDistance<TMetric>(graph, query, terms), rescore: true,
+                node, level, EntryNode(entry), EntryLevel(entry), _options.EfConstruction, Stripes, context);
         }
     }
 }

@@ -30,23 +30,10 @@ public sealed partial class HnswIndex
             ThrowIfDisposed();
             if (Volatile.Read(ref _quantizer) is not null)
                 return;
-            int dims = Dimensions;
-            var min = new float[dims];
-            var max = new float[dims];
-            min.AsSpan().Fill(float.PositiveInfinity);
-            max.AsSpan().Fill(float.NegativeInfinity);
-            var storage = _storage;
-            for (int node = 0; node < _count; node++)
-                Int8Quantizer.Observe(storage.Vector(node), min, max);
-            var prepared = new float[dims];
-            for (int at = 0; at + dims <= batch.Length; at += dims)
-            {
-                PrepareVector(batch.Slice(at, dims), prepared);
-                Int8Quantizer.Observe(prepared, min, max);
-            }
-            if (_count == 0 && batch.IsEmpty)
+            var quantizer = TrainOn(batch);
+            if (quantizer is null)
                 return;
-            var quantizer = Int8Quantizer.FromRange(min, max);
+            var storage = _storage;
             for (int node = 0; node < _count; node++)
                 quantizer.Encode(storage.Vector(node), storage.WritableCodes(node));
             Volatile.Write(ref _quantizer, quantizer);
@@ -55,5 +42,30 @@ public sealed partial class HnswIndex
         {
             _growLock.ExitWriteLock();
         }
+    }
+
+    /// <summary>
+    /// A quantizer of the range of every vector the index holds plus <paramref name="batch"/> (rows as the caller gave
+    /// them, prepared here); null when both are empty. Caller holds the grow write lock.
+    /// </summary>
+    private Int8Quantizer? TrainOn(ReadOnlySpan<float> batch)
+    {
+        int dims = Dimensions;
+        if (_count == 0 && batch.Length < dims)
+            return null;
+        var min = new float[dims];
+        var max = new float[dims];
+        min.AsSpan().Fill(float.PositiveInfinity);
+        max.AsSpan().Fill(float.NegativeInfinity);
+        var storage = _storage;
+        for (int node = 0; node < _count; node++)
+            Int8Quantizer.Observe(storage.Vector(node), min, max);
+        var prepared = new float[dims];
+        for (int at = 0; at + dims <= batch.Length; at += dims)
+        {
+            PrepareVector(batch.Slice(at, dims), prepared);
+            Int8Quantizer.Observe(prepared, min, max);
+        }
+        return Int8Quantizer.FromRange(min, max);
     }
 }

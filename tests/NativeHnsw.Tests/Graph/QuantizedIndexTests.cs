@@ -52,9 +52,12 @@ public sealed class QuantizedIndexTests(ITestOutputHelper output)
     /// searched as int8 with rerank. Kept only if recall holds; the figures are printed for docs/FORMAT.md.
     /// </summary>
     [Theory]
-    [InlineData("gaussian", DistanceMetric.Cosine)]
-    [InlineData("clustered", DistanceMetric.L2)]
-    public void BuildOnCompact_10k_RecallWithinToleranceOfFloat32Build(string set, DistanceMetric metric)
+    [InlineData("gaussian", DistanceMetric.Cosine, VectorQuantization.Int8)]
+    [InlineData("clustered", DistanceMetric.L2, VectorQuantization.Int8)]
+    [InlineData("gaussian", DistanceMetric.Cosine, VectorQuantization.None)]
+    [InlineData("clustered", DistanceMetric.L2, VectorQuantization.None)]
+    [InlineData("gaussian", DistanceMetric.InnerProduct, VectorQuantization.None)]
+    public void BuildOnCompact_10k_RecallWithinToleranceOfFloat32Build(string set, DistanceMetric metric, VectorQuantization quantization)
     {
         const int dims = 128, k = 10;
         var data = set == "gaussian" ? Datasets.Gaussian(10_000, dims, seed: 5) : Datasets.Clustered(10_000, dims, seed: 11);
@@ -63,7 +66,7 @@ public sealed class QuantizedIndexTests(ITestOutputHelper output)
         var recalls = new Dictionary<(bool Compact, int Ef), double>();
         foreach (bool compact in new[] { false, true })
         {
-            using var index = new HnswIndex(new HnswOptions { Dimensions = dims, Metric = metric, EfConstruction = 200, Quantization = VectorQuantization.Int8 })
+            using var index = new HnswIndex(new HnswOptions { Dimensions = dims, Metric = metric, EfConstruction = 200, Quantization = quantization })
             {
                 BuildOnCompact = compact,
             };
@@ -76,11 +79,69 @@ public sealed class QuantizedIndexTests(ITestOutputHelper output)
                 recalls[(compact, ef)] = Recall.AtK(found, truth, k);
             }
         }
-        string report = $"{set} 10k×128 {metric}: " + string.Join(", ", recalls.Select(r =>
+        string report = $"{set} 10k×128 {metric}, {quantization} index: " + string.Join(", ", recalls.Select(r =>
             string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(r.Key.Compact ? "int8" : "float32")} build ef {r.Key.Ef}: {r.Value:F4}")));
         TestContext.Current.TestOutputHelper?.WriteLine(report);
         foreach (int ef in new[] { 20, 64, 320 })
             Assert.True(recalls[(true, ef)] >= recalls[(false, ef)] - 0.005, report);
+    }
+
+    /// <summary>
+    /// A float32 index builds on temporary int8 codes only for a batch of at least CompactBuildMinimumRows rows: a smaller
+    /// batch gives the very graph a float32 build gives, a large one another graph (the walk differs), and no codes outlive
+    /// the batch (the file is a float32 file, the same size, and later single adds build on float32 again).
+    /// </summary>
+    [Fact]
+    public void Float32Index_BuildsOnTemporaryCodes_OnlyForLargeBatches()
+    {
+        const int dims = 32;
+        string folder = Directory.CreateTempSubdirectory("nhnsw-buildcodes-").FullName;
+        try
+        {
+            var data = Datasets.Gaussian(HnswIndex.CompactBuildMinimumRows + 200, dims, seed: 3);
+            byte[] Build(int rows, bool compact)
+            {
+                using var index = new HnswIndex(new HnswOptions { Dimensions = dims, Metric = DistanceMetric.L2 }) { BuildOnCompact = compact };
+                index.AddRange(Datasets.RowLabels(rows), data.AsMemory(0, rows * dims), maxDegreeOfParallelism: 1);
+                Assert.False(index.IsQuantized);
+                string path = Path.Combine(folder, $"{rows}-{compact}.nhnsw");
+                index.Save(path);
+                return File.ReadAllBytes(path);
+            }
+            int small = HnswIndex.CompactBuildMinimumRows - 1, large = HnswIndex.CompactBuildMinimumRows + 200;
+            Assert.Equal(Build(small, compact: false), Build(small, compact: true));
+            byte[] floatBuild = Build(large, compact: false), compactBuild = Build(large, compact: true);
+            Assert.Equal(floatBuild.Length, compactBuild.Length);
+            Assert.NotEqual(floatBuild, compactBuild);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Single adds racing a large batch into a float32 index: some land while its temporary codes serve the batch, some
+    /// past the codes' capacity (the index grows meanwhile), whose inserts walk float32. Every vector is found as its own
+    /// nearest at distance 0 afterwards.
+    /// </summary>
+    [Fact]
+    public async Task Float32Index_SingleAddsRacingALargeBatch_AreAllFound()
+    {
+        const int dims = 16, batchRows = 3 * HnswIndex.CompactBuildMinimumRows, singles = 600;
+        var data = Datasets.Gaussian(batchRows + singles, dims, seed: 21);
+        using var index = new HnswIndex(new HnswOptions { Dimensions = dims, Metric = DistanceMetric.L2, InitialCapacity = 0 });
+        var batch = Task.Run(() => index.AddRange(Datasets.RowLabels(batchRows), data.AsMemory(0, batchRows * dims), maxDegreeOfParallelism: 1),
+            TestContext.Current.CancellationToken);
+        for (int i = 0; i < singles; i++)
+            index.Add(batchRows + i, Datasets.Row(data, dims, batchRows + i));
+        await batch;
+        Assert.Equal(batchRows + singles, index.Count);
+        for (int label = 0; label < batchRows + singles; label++)
+        {
+            var hit = index.Search(Datasets.Row(data, dims, label), 1, 64)[0];
+            Assert.Equal((label, 0f), (hit.Label, hit.Distance));
+        }
     }
 
     /// <summary>Float16 needs no training: every vector is encoded as it is added; beyond ±65,504 a component clamps.</summary>
