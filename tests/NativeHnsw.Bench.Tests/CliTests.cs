@@ -38,6 +38,9 @@ public sealed class CliTests
     public void BadEfList_Exit2() => AssertBadInput(Run("--ef", "10,abc"), "--ef: 'abc'");
 
     [Fact]
+    public void ZeroBuildRounds_Exit2() => AssertBadInput(Run("--build-rounds", "0"), "--build-rounds");
+
+    [Fact]
     public void BadPersistenceSizes_Exit2() => AssertBadInput(Run("persistence", "--sizes", "10,-5"), "--sizes");
 
     [Fact]

@@ -75,6 +75,7 @@ public static class BenchCli
         var engines = new Option<string[]>("--engines") { Description = "engines: NativeHnsw, NativeHnsw-mmap, NativeHnsw-i8, NativeHnsw-f16, FAISS, hnswlib, USearch, USearch-f16, USearch-i8, USearch-wrapper (comma-separated)", DefaultValueFactory = _ => [string.Join(',', EngineNames.All)], AllowMultipleArgumentsPerToken = true };
         var builds = new Option<string>("--builds") { Description = "all: time a 1-thread and an all-cores build; parallel: only the all-cores build (quicker)", DefaultValueFactory = _ => "all" };
         var threads = new Option<int>("--threads") { Description = "threads of the parallel build", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var buildRounds = new Option<int>("--build-rounds") { Description = "rounds of the 1-thread builds, engines in turn (order reversed every other round): median time, ratios as the median of per-round ratios", DefaultValueFactory = _ => 1 };
         var repeats = new Option<int>("--repeats") { Description = "timed repetitions of each search pass, save, load and open (median, min, max)", DefaultValueFactory = _ => 3 };
         var seed = new Option<int>("--seed") { Description = "seed of generated data and held-out queries", DefaultValueFactory = _ => 1 };
         var output = new Option<string?>("--output") { Description = "output folder (default artifacts/bench/<dataset>-<timestamp>)" };
@@ -90,7 +91,7 @@ public static class BenchCli
 
         var root = new RootCommand("NativeHnsw benchmark harness: every engine on the same data in one run — build, recall@k vs QPS, latency, save/load/open — with a console table, report.md, results.json and recall-qps.png.")
         {
-            dataset, queryFile, count, dims, queries, metric, k, m, efc, efs, engines, builds, threads, repeats, seed, output, cacheDir, noPlot, sameGraph, wrapperSweep,
+            dataset, queryFile, count, dims, queries, metric, k, m, efc, efs, engines, builds, threads, buildRounds, repeats, seed, output, cacheDir, noPlot, sameGraph, wrapperSweep,
         };
         root.SetAction(parsed =>
         {
@@ -100,7 +101,8 @@ public static class BenchCli
                 ParseIntList("--ef", parsed.GetValue(efs)!), EngineNames.Parse(parsed.GetValue(engines)!), ParseBuilds(parsed.GetValue(builds)!),
                 Positive("--threads", parsed.GetValue(threads)), Positive("--repeats", parsed.GetValue(repeats)), parsed.GetValue(output),
                 parsed.GetValue(cacheDir) ?? GroundTruthCache.DefaultDirectory, !parsed.GetValue(noPlot), commandLine,
-                parsed.GetResult(sameGraph) is null ? null : ParseGraphSource(parsed.GetValue(sameGraph)), parsed.GetValue(wrapperSweep));
+                parsed.GetResult(sameGraph) is null ? null : ParseGraphSource(parsed.GetValue(sameGraph)), parsed.GetValue(wrapperSweep),
+                Positive("--build-rounds", parsed.GetValue(buildRounds)));
             setExitCode(Compare(settings, ui));
         });
 

@@ -67,6 +67,8 @@ public static class CompareRun
             notes.Insert(0, graph + " Search speeds compare walks of one graph, not graph construction.");
         if (!s.BuildOneThread)
             notes.Add("1-thread builds skipped (--builds parallel).");
+        else if (s.BuildRounds > 1)
+            notes.Add($"--build-rounds {s.BuildRounds}: the 1-thread builds ran {s.BuildRounds} rounds, engines in turn, the order reversed every other round; a build time is the median, and the 1-thread build target's ratio the median of the per-round ratios.");
         if (limits is { ReadIsCold: false })
             notes.Add("The page cache could not be evicted: read speed is a warm page-cache read.");
         var report = new RunReport(s.CommandLine, startedAt, machine, dataset.Name, dataset.Description, dataset.Base.Count, dataset.Queries.Count,

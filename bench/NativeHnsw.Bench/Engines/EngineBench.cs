@@ -201,11 +201,20 @@ public sealed class EngineBench
         var labels = SyntheticVectors.RowLabels(_dataset.Base.Count);
         if (_settings.BuildOneThread && _settings.Threads > 1)
         {
-            foreach (var p in engines.Where(p => p.OnlyEf is null))
+            var singles = engines.Where(p => p.OnlyEf is null).ToArray();
+            var rounds = singles.ToDictionary(p => p, _ => new List<double>());
+            int count = _settings.BuildRounds;
+            for (int round = 0; round < count; round++)
             {
-                using var single = p.Create(Options);
-                p.One = _ui.Step($"{p.Name}: build, 1 thread", _dataset.Base.Count, "vectors", report => Build(single, labels, 1, report));
+                foreach (var p in round % 2 == 0 ? singles : singles.Reverse())
+                {
+                    using var single = p.Create(Options);
+                    string label = count == 1 ? $"{p.Name}: build, 1 thread" : $"{p.Name}: build, 1 thread, round {round + 1} of {count}";
+                    rounds[p].Add(_ui.Step(label, _dataset.Base.Count, "vectors", report => Build(single, labels, 1, report)).Seconds);
+                }
             }
+            foreach (var p in singles)
+                p.One = BuildResult.OfRounds(1, rounds[p], labels.Length);
         }
         // The other order for the parallel builds: an engine built first above is built last here.
         foreach (var p in Enumerable.Reverse(engines))

@@ -1,4 +1,34 @@
 namespace NativeHnsw.Bench.Reports;
 
-/// <summary>One timed build of the whole base set (one run: builds are too long to repeat by default).</summary>
-public sealed record BuildResult(int Threads, double Seconds, double VectorsPerSecond);
+/// <summary>
+/// A timed build of the whole base set: one run (builds are too long to repeat by default), or with --build-rounds the
+/// median of <see cref="RoundSeconds"/>, one time per round in the rounds' order.
+/// </summary>
+public sealed record BuildResult(int Threads, double Seconds, double VectorsPerSecond, IReadOnlyList<double>? RoundSeconds = null)
+{
+    /// <summary>The median of <paramref name="seconds"/> (one build of <paramref name="vectors"/> per round), keeping every round.</summary>
+    public static BuildResult OfRounds(int threads, IReadOnlyList<double> seconds, int vectors)
+    {
+        double median = Median(seconds);
+        return new BuildResult(threads, median, vectors / median, seconds.Count > 1 ? seconds : null);
+    }
+
+    /// <summary>
+    /// This build's time over <paramref name="other"/>'s: the median of the per-round ratios when both ran the same rounds
+    /// (each round's builds ran side by side, so the machine's drift cancels), else the ratio of the two times.
+    /// </summary>
+    public double RatioTo(BuildResult other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (RoundSeconds is { } mine && other.RoundSeconds is { } theirs && mine.Count == theirs.Count)
+            return Median(mine.Select((s, i) => s / theirs[i]).ToArray());
+        return Seconds / other.Seconds;
+    }
+
+    private static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        int mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+}

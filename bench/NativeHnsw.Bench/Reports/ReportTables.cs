@@ -27,14 +27,18 @@ public static class ReportTables
             if (e.BuildAllCores is null)
                 continue;
             rows.Add([e.Engine,
-                e.BuildOneThread is { } one ? F($"{one.Seconds:F2}") : "not run",
+                e.BuildOneThread is { } one ? F($"{one.Seconds:F2}{(one.RoundSeconds is { } r ? F($" ({r.Min():F2}–{r.Max():F2})") : "")}") : "not run",
                 F($"{e.BuildAllCores.Seconds:F2}{(e.BuildAllCores.Threads == 1 && threadsOf(report) > 1 ? " (1 thread)" : "")}"),
                 F($"{e.BuildAllCores.VectorsPerSecond:N0}"),
                 e.BuildOneThread is { } o && !ReferenceEquals(o, e.BuildAllCores) ? F($"{o.Seconds / e.BuildAllCores.Seconds:F2}×") : "",
                 ours is null ? "" : F($"{e.BuildAllCores.Seconds / ours.Seconds:F2}")]);
         }
         int threads = threadsOf(report);
-        return new TableData(F($"Build ({report.BaseCount:N0} vectors, M={report.M}, ef_construction={report.EfConstruction}; one run each, 1-thread builds in engine order, parallel builds in reverse)"),
+        int rounds = report.Engines.Select(e => e.BuildOneThread?.RoundSeconds?.Count ?? 1).DefaultIfEmpty(1).Max();
+        string how = rounds > 1
+            ? F($"1-thread builds: median of {rounds} rounds (min–max), engines in turn, order reversed every other round; parallel builds one run each, in reverse order")
+            : "one run each, 1-thread builds in engine order, parallel builds in reverse";
+        return new TableData(F($"Build ({report.BaseCount:N0} vectors, M={report.M}, ef_construction={report.EfConstruction}; {how})"),
             ["engine", "1 thread (s)", F($"{threads} threads (s)"), F($"vectors/s ({threads} threads)"), "speed-up", F($"time ÷ {Engines.EngineNames.NativeHnsw}")], rows);
 
         static int threadsOf(RunReport report) =>

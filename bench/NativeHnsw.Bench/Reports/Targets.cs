@@ -88,7 +88,9 @@ public static class Targets
             : F($"build time ≤ {BuildFactor:F1}× hnswlib's, {a?.Threads ?? b?.Threads ?? 0} threads");
         if (a is null || b is null)
             return new TargetCheck(target, "n/a", one ? "one-thread builds not run (--builds parallel) or engine missing" : "engine not run or unavailable");
-        return new TargetCheck(target, a.Seconds <= BuildFactor * b.Seconds ? "pass" : "miss", F($"{a.Seconds:F2} s vs {b.Seconds:F2} s: {a.Seconds / b.Seconds:F2}×"));
+        double ratio = a.RatioTo(b);
+        string rounds = a.RoundSeconds is { Count: > 1 } r && b.RoundSeconds?.Count == r.Count ? F($" (median of {r.Count} interleaved rounds' ratios)") : "";
+        return new TargetCheck(target, ratio <= BuildFactor ? "pass" : "miss", F($"{a.Seconds:F2} s vs {b.Seconds:F2} s: {ratio:F2}×{rounds}"));
     }
 
     private static TargetCheck Compare(string target, double? ours, double? peer, string unit, string format, double factor = 1.0)

@@ -87,9 +87,9 @@ public sealed class QuantizedIndexTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// A float32 index builds on temporary int8 codes only for a batch of at least CompactBuildMinimumRows rows: a smaller
-    /// batch gives the very graph a float32 build gives, a large one another graph (the walk differs), and no codes outlive
-    /// the batch (the file is a float32 file, the same size, and later single adds build on float32 again).
+    /// A float32 index builds on temporary int8 codes only for a batch of at least CompactBuildMinimumRows rows and at
+    /// least 1/CompactBuildMaxHeldPerRow of the nodes held: a smaller batch gives the very graph a float32 build gives, a
+    /// large one another graph (the walk differs), and no codes outlive the batch (the file is a float32 file, the same size).
     /// </summary>
     [Fact]
     public void Float32Index_BuildsOnTemporaryCodes_OnlyForLargeBatches()
@@ -98,7 +98,8 @@ public sealed class QuantizedIndexTests(ITestOutputHelper output)
         string folder = Directory.CreateTempSubdirectory("nhnsw-buildcodes-").FullName;
         try
         {
-            var data = Datasets.Gaussian(HnswIndex.CompactBuildMinimumRows + 200, dims, seed: 3);
+            const int large = 3_000;
+            var data = Datasets.Gaussian(large, dims, seed: 3);
             byte[] Build(int rows, bool compact)
             {
                 using var index = new HnswIndex(new HnswOptions { Dimensions = dims, Metric = DistanceMetric.L2 }) { BuildOnCompact = compact };
@@ -108,11 +109,27 @@ public sealed class QuantizedIndexTests(ITestOutputHelper output)
                 index.Save(path);
                 return File.ReadAllBytes(path);
             }
-            int small = HnswIndex.CompactBuildMinimumRows - 1, large = HnswIndex.CompactBuildMinimumRows + 200;
+            int small = HnswIndex.CompactBuildMinimumRows - 1;
             Assert.Equal(Build(small, compact: false), Build(small, compact: true));
             byte[] floatBuild = Build(large, compact: false), compactBuild = Build(large, compact: true);
             Assert.Equal(floatBuild.Length, compactBuild.Length);
             Assert.NotEqual(floatBuild, compactBuild);
+
+            // A batch too small for the nodes already held builds on float32 even above the minimum.
+            int held = HnswIndex.CompactBuildMinimumRows * (HnswIndex.CompactBuildMaxHeldPerRow + 1);
+            var more = Datasets.Gaussian(held + HnswIndex.CompactBuildMinimumRows, 4, seed: 4);
+            byte[] Grown(bool compact)
+            {
+                using var index = new HnswIndex(new HnswOptions { Dimensions = 4, Metric = DistanceMetric.L2, EfConstruction = 16 }) { BuildOnCompact = false };
+                index.AddRange(Datasets.RowLabels(held), more.AsMemory(0, held * 4), maxDegreeOfParallelism: 1);
+                index.BuildOnCompact = compact;
+                string path = Path.Combine(folder, $"grown-{compact}.nhnsw");
+                index.AddRange(Enumerable.Range(held, HnswIndex.CompactBuildMinimumRows).Select(i => (long)i).ToArray(),
+                    more.AsMemory(held * 4, HnswIndex.CompactBuildMinimumRows * 4), maxDegreeOfParallelism: 1);
+                index.Save(path);
+                return File.ReadAllBytes(path);
+            }
+            Assert.Equal(Grown(compact: false), Grown(compact: true));
         }
         finally
         {
@@ -128,7 +145,7 @@ public sealed class QuantizedIndexTests(ITestOutputHelper output)
     [Fact]
     public async Task Float32Index_SingleAddsRacingALargeBatch_AreAllFound()
     {
-        const int dims = 16, batchRows = 3 * HnswIndex.CompactBuildMinimumRows, singles = 600;
+        const int dims = 16, batchRows = 3_000, singles = 600;
         var data = Datasets.Gaussian(batchRows + singles, dims, seed: 21);
         using var index = new HnswIndex(new HnswOptions { Dimensions = dims, Metric = DistanceMetric.L2, InitialCapacity = 0 });
         var batch = Task.Run(() => index.AddRange(Datasets.RowLabels(batchRows), data.AsMemory(0, batchRows * dims), maxDegreeOfParallelism: 1),
