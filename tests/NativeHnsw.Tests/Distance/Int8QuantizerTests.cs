@@ -36,6 +36,54 @@ public sealed class Int8QuantizerTests
             return true;
         });
 
+    /// <summary>
+    /// The vector rungs of Encode give the scalar definition's codes and clamp count exactly (round to even, below 0 or above
+    /// 255 clamps, a constant dimension takes code 0 and clamps anything else), at every length, with values far outside
+    /// the trained range and constant dimensions; the norm is the in-order double sum, bit for bit.
+    /// </summary>
+    [FsCheck.Xunit.Property(MaxTest = 300)]
+    public Property Encode_MatchesTheScalarDefinition_OutsideTheRangeAndOnConstantDimensions() =>
+        Prop.ForAll(Gen.Choose(1, 300).Zip(Gen.Choose(0, int.MaxValue)).ToArbitrary(), input =>
+        {
+            var (dims, seed) = input;
+            var rows = RandomRows(20, dims, seed, scale: 1f);
+            var random = new Random(seed);
+            var min = new float[dims];
+            var max = new float[dims];
+            for (int d = 0; d < dims; d++)
+            {
+                min[d] = (float)(random.NextDouble() - 0.5);
+                max[d] = random.Next(5) == 0 ? min[d] : min[d] + (float)random.NextDouble();
+            }
+            var q = Int8Quantizer.FromRange(min, max);
+            var row = new byte[q.RowBytes];
+            for (int r = 0; r < 20; r++)
+            {
+                var v = rows.AsSpan(r * dims, dims);
+                if (r % 4 == 0)
+                    q.Min.CopyTo(v); // every component at its minimum: on the constant dimensions, exactly the constant
+                int clamped = q.Encode(v, row);
+                int expectedClamped = 0;
+                double norm = 0;
+                for (int d = 0; d < dims; d++)
+                {
+                    float scale = q.Scale[d];
+                    int code = (int)MathF.Round((v[d] - q.Min[d]) * (scale > 0 ? 1f / scale : 0f));
+                    if (code < 0 || (scale == 0 && v[d] != q.Min[d]))
+                        (code, expectedClamped) = (0, expectedClamped + 1);
+                    else if (code > Int8Quantizer.MaxCode)
+                        (code, expectedClamped) = (Int8Quantizer.MaxCode, expectedClamped + 1);
+                    if (row[d] != code)
+                        return false;
+                    double decoded = q.Min[d] + code * (double)scale;
+                    norm += decoded * decoded;
+                }
+                if (clamped != expectedClamped || Int8Quantizer.NormOf(row) != (float)norm)
+                    return false;
+            }
+            return true;
+        });
+
     /// <summary>Values outside the trained range clamp to its ends and are counted; a constant dimension keeps only its constant.</summary>
     [Fact]
     public void Encode_OutsideTrainedRange_ClampsToTheEnds()
