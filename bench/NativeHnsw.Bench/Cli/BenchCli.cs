@@ -71,11 +71,11 @@ public static class BenchCli
         var k = new Option<int>("--k") { Description = "neighbours per query for recall@k", DefaultValueFactory = _ => 10 };
         var m = new Option<int>("--m") { Description = "HNSW M", DefaultValueFactory = _ => 16 };
         var efc = new Option<int>("--ef-construction") { Description = "HNSW ef_construction", DefaultValueFactory = _ => 200 };
-        var efs = new Option<string[]>("--ef") { Description = "search ef values to sweep, e.g. 10,20,40,80,160,320,400", DefaultValueFactory = _ => ["10,20,40,80,120,160,240,320,400"], AllowMultipleArgumentsPerToken = true };
+        var efs = new Option<string[]>("--ef") { Description = "search ef values to sweep, e.g. 10,20,40,80,160,320,400", DefaultValueFactory = _ => ["10,20,40,80,120,160,240,320,400,600"], AllowMultipleArgumentsPerToken = true };
         var engines = new Option<string[]>("--engines") { Description = "engines: NativeHnsw, NativeHnsw-mmap, NativeHnsw-i8, NativeHnsw-f16, FAISS, hnswlib, USearch, USearch-f16, USearch-i8, USearch-wrapper (comma-separated)", DefaultValueFactory = _ => [string.Join(',', EngineNames.All)], AllowMultipleArgumentsPerToken = true };
         var builds = new Option<string>("--builds") { Description = "all: time a 1-thread and an all-cores build; parallel: only the all-cores build (quicker)", DefaultValueFactory = _ => "all" };
         var threads = new Option<int>("--threads") { Description = "threads of the parallel build", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var buildRounds = new Option<int>("--build-rounds") { Description = "rounds of the 1-thread builds, engines in turn (order reversed every other round): median time, ratios as the median of per-round ratios", DefaultValueFactory = _ => 1 };
+        var buildRounds = new Option<int>("--build-rounds") { Description = "rounds of the 1-thread builds, engines in turn (order reversed every other round): median time, ratios as the median of per-round ratios", DefaultValueFactory = _ => 3 };
         var repeats = new Option<int>("--repeats") { Description = "timed repetitions of each search pass, save, load and open (median, min, max)", DefaultValueFactory = _ => 3 };
         var seed = new Option<int>("--seed") { Description = "seed of generated data and held-out queries", DefaultValueFactory = _ => 1 };
         var output = new Option<string?>("--output") { Description = "output folder (default artifacts/bench/<dataset>-<timestamp>)" };
