@@ -196,22 +196,28 @@ internal sealed class Int8Quantizer
     /// <summary>The squared norm of the decoded vector, stored at the end of a row.</summary>
     public static float NormOf(ReadOnlySpan<byte> row) => MemoryMarshal.Read<float>(row[^sizeof(float)..]);
 
-    /// <summary>Quantizes a query (in stored form) into <paramref name="queryBytes"/> and returns the terms that turn the integer dot into a distance.</summary>
-    public Int8QueryTerms PrepareQuery(ReadOnlySpan<float> query, Span<sbyte> queryBytes)
+    /// <summary>
+    /// Quantizes a query (in stored form) into <paramref name="queryBytes"/> and returns the terms that turn the integer dot
+    /// into a distance. <paramref name="scratch"/> holds at least <see cref="Dimensions"/> floats (overwritten), so a search
+    /// allocates nothing.
+    /// </summary>
+    public Int8QueryTerms PrepareQuery(ReadOnlySpan<float> query, Span<sbyte> queryBytes, Span<float> scratch)
     {
         int dims = Dimensions;
-        float largest = 0;
-        double offset = 0, qq = 0;
-        for (int d = 0; d < dims; d++)
-        {
-            largest = MathF.Max(largest, MathF.Abs(query[d] * _scale[d]));
-            offset += (double)query[d] * _min[d];
-            qq += (double)query[d] * query[d];
-        }
+        if (query.Length != dims || queryBytes.Length < dims || scratch.Length < dims)
+            throw new ArgumentException($"Expected {dims} components, {dims} query bytes and {dims} scratch floats, got {query.Length}, {queryBytes.Length} and {scratch.Length}.");
+        var t = scratch[..dims];
+        // t[d] = q[d] · Scale[d]; one factor α = max|t| / 127 scales every t into a signed byte.
+        TensorPrimitives.Multiply(query, _scale, t);
+        float largest = MathF.Abs(TensorPrimitives.MaxMagnitude(t));
         float alpha = largest / MaxQueryByte;
-        float inverse = alpha > 0 ? 1f / alpha : 0f;
-        for (int d = 0; d < dims; d++)
-            queryBytes[d] = (sbyte)Math.Clamp((int)MathF.Round(query[d] * _scale[d] * inverse), -MaxQueryByte, MaxQueryByte);
-        return new Int8QueryTerms(alpha, (float)offset, (float)qq);
+        float offset = TensorPrimitives.Dot(query, _min);
+        float qq = TensorPrimitives.Dot(query, query);
+        TensorPrimitives.Multiply(t, alpha > 0 ? 1f / alpha : 0f, t);
+        TensorPrimitives.Round(t, t);
+        TensorPrimitives.Min(t, MaxQueryByte, t);
+        TensorPrimitives.Max(t, -MaxQueryByte, t);
+        TensorPrimitives.ConvertTruncating(t, queryBytes[..dims]);
+        return new Int8QueryTerms(alpha, offset, qq);
     }
 }

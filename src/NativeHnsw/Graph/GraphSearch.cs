@@ -96,8 +96,8 @@ internal static unsafe class GraphSearch
         return Write(graph, destination, candidates);
     }
 
-    /// <summary>How many of a compact walk's candidates are re-scored exactly for <paramref name="k"/> results: 4k, at least 32, at most all.</summary>
-    private static int RerankDepth(int k, int candidates) => Math.Min(candidates, Math.Max(32, 4 * k));
+    /// <summary>How many of a compact walk's candidates are re-scored exactly for <paramref name="k"/> results: 2k, at least 16, at most all.</summary>
+    private static int RerankDepth(int k, int candidates) => Math.Min(candidates, Math.Max(16, 2 * k));
 
     /// <summary>The nearest <c>destination.Length</c> of <paramref name="candidates"/> written nearest first; returns how many.</summary>
     private static int Write(in GraphView graph, Span<SearchResult> destination, Span<Neighbor> candidates)

@@ -328,7 +328,7 @@ public sealed unsafe partial class HnswIndex
         where TDistance : struct, IDistance
         where TMetric : struct, IInt8Metric
     {
-        var terms = quantizer.PrepareQuery(_storage.Vector(node), context.QueryBytes);
+        var terms = quantizer.PrepareQuery(_storage.Vector(node), context.QueryBytes, context.RowScratch);
         fixed (sbyte* query = context.QueryBytes)
         {
             GraphLinker.Connect<TDistance, Int8NodeDistance<TMetric>>(graph, new Int8NodeDistance<TMetric>(graph, query, terms), rescore: true,

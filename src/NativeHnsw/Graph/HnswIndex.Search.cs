@@ -56,7 +56,7 @@ public sealed partial class HnswIndex
             var quantizer = Volatile.Read(ref _quantizer);
             if (quantizer is not null && graph.HasCodes)
             {
-                var terms = quantizer.PrepareQuery(context.Query, context.QueryBytes);
+                var terms = quantizer.PrepareQuery(context.Query, context.QueryBytes, context.RowScratch);
                 return Metric == DistanceMetric.L2
                     ? GraphSearch.NearestInt8<Int8L2Metric, SquaredL2Distance>(graph, terms, _options.Rerank, EntryNode(entry), EntryLevel(entry), destination, beam, exclude, filter, context)
                     : GraphSearch.NearestInt8<Int8DotMetric, DotDistance>(graph, terms, _options.Rerank, EntryNode(entry), EntryLevel(entry), destination, beam, exclude, filter, context);

@@ -112,7 +112,7 @@ public sealed class Int8QuantizerTests
             var q = Train(rows, dims);
             var query = RandomRows(1, dims, seed + 1, scale: 2f);
             var bytes = new sbyte[dims];
-            var terms = q.PrepareQuery(query, bytes);
+            var terms = q.PrepareQuery(query, bytes, new float[dims]);
             var row = new byte[q.RowBytes];
             var decoded = new float[dims];
             q.Encode(rows.AsSpan(0, dims), row);
