@@ -55,7 +55,9 @@ public static class CompareRun
         {
             "QPS: one thread, one query at a time, after a one-second warm-up; allocations of FAISS, hnswlib and USearch are their managed wrappers' only.",
             "Interleaved: for each ef, every engine runs one pass in turn, round after round; a ratio to NativeHnsw is the median of the per-round ratios (min–max beside it). Save, load and open alternate the same way.",
-            "Builds are timed once each, fed in 20 slices (for progress); the 1-thread builds run in engine order, the parallel ones in reverse; the 1-thread build is a separate index, discarded. Compare engines at equal recall, not at equal ef.",
+            s.BuildRounds > 1
+                ? "Builds are fed in 20 slices (for progress); the 1-thread builds run in rounds (see below), the parallel ones once each, in reverse engine order; the 1-thread builds are separate indexes, discarded. Compare engines at equal recall, not at equal ef."
+                : "Builds are timed once each, fed in 20 slices (for progress); the 1-thread builds run in engine order, the parallel ones in reverse; the 1-thread build is a separate index, discarded. Compare engines at equal recall, not at equal ef.",
             "NativeHnsw-mmap is NativeHnsw's index saved and memory-mapped read-only, searched in place; USearch's 'mmap open' is its view (usearch_view).",
             "Saves: NativeHnsw's save fsyncs the file and its folder (temp file, fsync, rename, fsync folder); FAISS, hnswlib and USearch do not fsync. 'save + fsync' is their save followed by an fsync of the file and its folder, so durable saves compare like with like.",
             "FAISS and hnswlib have no cosine: they index normalised copies with inner product (the copy is part of their build and query time). USearch has its own cosine.",
