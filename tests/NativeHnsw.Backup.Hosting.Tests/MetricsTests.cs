@@ -101,4 +101,83 @@ public sealed class MetricsTests
         listener.RecordObservableInstruments();
         Assert.Equal(3 * 3600, rpo!.Value, 3);
     }
+
+    [Fact]
+    public async Task Rpo_AnIncrementalSkippedAsUnchanged_MovesTheRecoveryPointToItsStart_AndOnlyForward()
+    {
+        using var dir = new TempDirectory();
+        var start = new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+        var time = new FakeTimeProvider(start);
+        var executor = new ScriptedExecutor();
+        int incrementals = 0;
+        var made = start.AddMinutes(15);
+        executor.Body = (job, _) => job.Type switch
+        {
+            JobType.Snapshot => new JobRunResult(JobOutcome.Succeeded, "ok", [new JobEvent("chat", JobEventKind.BackupMade, "b1", 10, made)]),
+            // The first hourly run finds the store unchanged since b1; the second names an older backup (one that another
+            // runner's newer b1 holds the same content as): the recovery point must not move back to it.
+            _ => new JobRunResult(JobOutcome.Succeeded, "ok", [++incrementals == 1
+                ? new JobEvent("chat", JobEventKind.Unchanged, "b1", BackupCreatedUtc: made)
+                : new JobEvent("chat", JobEventKind.Unchanged, "b0", BackupCreatedUtc: start.AddHours(-5))]),
+        };
+        var policy = SchedulerHarness.Policy(dir.File("t"),
+            new JobPolicy { Name = "snap", Type = JobType.Snapshot, Cron = "15 12 * * *" },
+            new JobPolicy { Name = "incremental", Type = JobType.Incremental, Cron = "45 * * * *" });
+        await using var h = new SchedulerHarness(policy, time, executor, dir.File("state.json"));
+        double? rpo = null;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, h.Metrics.Meter) && instrument.Name == "nhnsw.backup.rpo")
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((_, v, _, _) => rpo = v);
+        listener.Start();
+        double Rpo()
+        {
+            listener.RecordObservableInstruments();
+            return rpo!.Value;
+        }
+
+        await h.StartAsync();
+        h.AdvanceTo((await h.IdleAsync())!.Value);
+        await h.CompletedAsync();
+        await h.IdleAsync();
+        Assert.Equal(0, Rpo(), 3);
+        // 12:45: unchanged since b1 (12:15). Just before the skip the gauge says 29 minutes, after it nothing is at risk.
+        h.AdvanceTo(start.AddMinutes(44));
+        Assert.Equal(1740, Rpo(), 3);
+        h.AdvanceTo(start.AddMinutes(45));
+        await h.CompletedAsync();
+        await h.IdleAsync();
+        Assert.Equal(0, Rpo(), 3);
+        Assert.Equal(start.AddMinutes(45), h.Service.State.Sources["chat"].RecoveryPointUtc);
+        time.Advance(TimeSpan.FromMinutes(20));
+        Assert.Equal(1200, Rpo(), 3);
+        // 13:45: unchanged since an older backup: held as of 13:45 still, and the newest backup stays b1.
+        h.AdvanceTo(start.AddMinutes(105));
+        await h.CompletedAsync();
+        await h.IdleAsync();
+        Assert.Equal(0, Rpo(), 3);
+        var chat = h.Service.State.Sources["chat"];
+        Assert.Equal(("b1", made), (chat.NewestBackupId, chat.NewestBackupUtc));
+
+        // The state file keeps it: a restarted runner's gauge goes on from 13:45, not from b1's 12:15.
+        await h.StopAsync();
+        await using var restarted = new SchedulerHarness(policy, time, new ScriptedExecutor(), dir.File("state.json"));
+        double? after = null;
+        using var second = new MeterListener();
+        second.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, restarted.Metrics.Meter) && instrument.Name == "nhnsw.backup.rpo")
+                l.EnableMeasurementEvents(instrument);
+        };
+        second.SetMeasurementEventCallback<double>((_, v, _, _) => after = v);
+        second.Start();
+        time.Advance(TimeSpan.FromMinutes(5));
+        await restarted.StartAsync();
+        await restarted.IdleAsync();
+        second.RecordObservableInstruments();
+        Assert.Equal(300, after!.Value, 3);
+    }
 }

@@ -34,10 +34,11 @@ public sealed partial class BackupJobExecutor
                 // Read before anything of the store is copied: a change committed after it only makes the next stamp differ.
                 string stamp = ChangeStamp(source);
                 // Unchanged since the backup this runner made last from a store with this very stamp, and that backup is
-                // still in the target: it holds everything an incremental would. A newer one made meanwhile by anyone else
-                // holds the same content, so the skip needs no catalog; a backup gone (pruned, moved to another tier) or
-                // a restart takes the full path below.
-                if (_stamps.TryGetValue((target.Name, source.Name), out var last) && last.Stamp == stamp && StillHeld(opened, last.BackupId) is { } held)
+                // still in the target and not marked by a scrub: it holds everything an incremental would. A newer one made
+                // meanwhile by anyone else holds the same content, so the skip needs no catalog; a backup gone (pruned,
+                // moved to another tier), marked, or a restart takes the full path below.
+                if (_stamps.TryGetValue((target.Name, source.Name), out var last) && last.Stamp == stamp && StillHeld(opened, last.BackupId) is { } held
+                    && !DamageMarks.IsMarked(opened, held.Id))
                 {
                     events.Add(Unchanged(source, target, held));
                     continue;
@@ -46,10 +47,16 @@ public sealed partial class BackupJobExecutor
                 // any store) would chain two stores sharing a target to each other.
                 var catalog = targets.Catalog(target.Name);
                 string path = PolicyCatalog.Normalize(source.Path);
-                var parent = catalog.Backups.LastOrDefault(b => b.SourceKind == BackupSourceKind.Store && PolicyCatalog.Normalize(b.Source) == path);
+                // A backup a scrub marked (damaged, or its chain broken) is never a parent: an incremental on it would not
+                // restore. The newest unmarked one is (the delta is against its own record state, however old).
+                var marks = DamageMarks.Read(opened);
+                var ofSource = catalog.Backups.Where(b => b.SourceKind == BackupSourceKind.Store && PolicyCatalog.Normalize(b.Source) == path).ToList();
+                var parent = ofSource.LastOrDefault(b => !marks.ContainsKey(b.Id));
                 if (parent is null)
                 {
-                    events.Add(Full(policy, source, target, targets, $"no backup of '{source.Name}' in '{target.Name}' to chain to: took a full backup instead"));
+                    events.Add(Full(policy, source, target, targets, ofSource.Count == 0
+                        ? $"no backup of '{source.Name}' in '{target.Name}' to chain to: took a full backup instead"
+                        : $"every backup of '{source.Name}' in '{target.Name}' is marked by a scrub, none to chain to: took a full backup instead"));
                     continue;
                 }
                 // Unchanged since the newest backup, which this runner made from a store with this very stamp: it holds
