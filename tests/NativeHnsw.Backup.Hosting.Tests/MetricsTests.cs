@@ -87,19 +87,10 @@ public sealed class MetricsTests
         var executor = new ScriptedExecutor { Newest = [new TierBackup("docs", "hot", "hot", "b0", start.AddHours(-3), false)] };
         var policy = SchedulerHarness.Policy(dir.File("t"), new JobPolicy { Name = "snap", Type = JobType.Snapshot, Cron = "0 2 * * *" });
         await using var h = new SchedulerHarness(policy, new FakeTimeProvider(start), executor, dir.File("state.json"));
-        double? rpo = null;
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (ReferenceEquals(instrument.Meter, h.Metrics.Meter) && instrument.Name == "nhnsw.backup.rpo")
-                l.EnableMeasurementEvents(instrument);
-        };
-        listener.SetMeasurementEventCallback<double>((_, v, _, _) => rpo = v);
-        listener.Start();
+        using var rpo = new RpoGauge(h.Metrics);
         await h.StartAsync();
         await h.IdleAsync();
-        listener.RecordObservableInstruments();
-        Assert.Equal(3 * 3600, rpo!.Value, 3);
+        Assert.Equal(3 * 3600, rpo.Read(), 3);
     }
 
     [Fact]
@@ -124,20 +115,8 @@ public sealed class MetricsTests
             new JobPolicy { Name = "snap", Type = JobType.Snapshot, Cron = "15 12 * * *" },
             new JobPolicy { Name = "incremental", Type = JobType.Incremental, Cron = "45 * * * *" });
         await using var h = new SchedulerHarness(policy, time, executor, dir.File("state.json"));
-        double? rpo = null;
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (ReferenceEquals(instrument.Meter, h.Metrics.Meter) && instrument.Name == "nhnsw.backup.rpo")
-                l.EnableMeasurementEvents(instrument);
-        };
-        listener.SetMeasurementEventCallback<double>((_, v, _, _) => rpo = v);
-        listener.Start();
-        double Rpo()
-        {
-            listener.RecordObservableInstruments();
-            return rpo!.Value;
-        }
+        using var gauge = new RpoGauge(h.Metrics);
+        double Rpo() => gauge.Read();
 
         await h.StartAsync();
         h.AdvanceTo((await h.IdleAsync())!.Value);
@@ -165,19 +144,36 @@ public sealed class MetricsTests
         // The state file keeps it: a restarted runner's gauge goes on from 13:45, not from b1's 12:15.
         await h.StopAsync();
         await using var restarted = new SchedulerHarness(policy, time, new ScriptedExecutor(), dir.File("state.json"));
-        double? after = null;
-        using var second = new MeterListener();
-        second.InstrumentPublished = (instrument, l) =>
-        {
-            if (ReferenceEquals(instrument.Meter, restarted.Metrics.Meter) && instrument.Name == "nhnsw.backup.rpo")
-                l.EnableMeasurementEvents(instrument);
-        };
-        second.SetMeasurementEventCallback<double>((_, v, _, _) => after = v);
-        second.Start();
+        using var after = new RpoGauge(restarted.Metrics);
         time.Advance(TimeSpan.FromMinutes(5));
         await restarted.StartAsync();
         await restarted.IdleAsync();
-        second.RecordObservableInstruments();
-        Assert.Equal(300, after!.Value, 3);
+        Assert.Equal(300, after.Read(), 3);
+    }
+
+    /// <summary>One scheduler's <c>nhnsw.backup.rpo</c> gauge (a single source's), collected on demand.</summary>
+    private sealed class RpoGauge : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private double? _value;
+
+        public RpoGauge(BackupMetrics metrics)
+        {
+            _listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter, metrics.Meter) && instrument.Name == "nhnsw.backup.rpo")
+                    l.EnableMeasurementEvents(instrument);
+            };
+            _listener.SetMeasurementEventCallback<double>((_, v, _, _) => _value = v);
+            _listener.Start();
+        }
+
+        public double Read()
+        {
+            _listener.RecordObservableInstruments();
+            return _value ?? throw new InvalidOperationException("the gauge reported no value");
+        }
+
+        public void Dispose() => _listener.Dispose();
     }
 }

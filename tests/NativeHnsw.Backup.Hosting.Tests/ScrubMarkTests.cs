@@ -201,4 +201,43 @@ public sealed class ScrubMarkTests : IDisposable
         Assert.Equal(NhnswCli.Failed, byId.Code);
         Assert.Contains("marked damaged", byId.Err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Cli_RestoreAndDrillWithAPolicy_TakeTheNewestGoodCopyFromTheNearestTierHoldingOne()
+    {
+        Run(JobType.Snapshot);
+        _time.Advance(TimeSpan.FromDays(1));
+        Run(JobType.Snapshot);
+        Run(JobType.Offsite);
+        string hot = _dir.File("hot");
+        var newest = In(hot).Where(m => m.SourceKind == BackupSourceKind.Index).MaxBy(m => m.CreatedUtc)!;
+        string policyFile = _dir.File("policy.json");
+        File.WriteAllText(policyFile, _policy.ToJson());
+        string live = _dir.File("live-policy.hnsw");
+
+        // Whole in hot: taken from hot, the nearest tier, though 'off' is listed first.
+        var fromHot = Cli("restore", "--policy", policyFile, "--source", "docs", "--to", live);
+        Assert.Equal(0, fromHot.Code);
+        Assert.Contains($"using {newest.Id} from target 'hot' (tier hot)", fromHot.Out, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllBytes(_policy.Sources[0].Path), File.ReadAllBytes(live));
+
+        // The hot copy damaged and marked: the same backup from the cold copy, the skipped copy named with its target.
+        Flip(hot, newest);
+        Run(JobType.Scrub);
+        var fromCold = Cli("restore", "--policy", policyFile, "--source", "docs", "--to", live);
+        Assert.Equal(0, fromCold.Code);
+        Assert.Contains($"skipped {newest.Id} in hot:", fromCold.Out, StringComparison.Ordinal);
+        Assert.Contains($"using {newest.Id} from target 'off' (tier cold)", fromCold.Out, StringComparison.Ordinal);
+        var drill = Cli("drill", "--policy", policyFile, "--source", "chat", "--scratch", _dir.File("scratch-policy"), "--json");
+        Assert.Equal(0, drill.Code);
+        Assert.Equal(In(hot).Where(m => m.SourceKind == BackupSourceKind.Store).MaxBy(m => m.CreatedUtc)!.Id, JsonDocument.Parse(drill.Out).RootElement.GetProperty("backup").GetString());
+
+        // Bad usage names what is wrong.
+        var unknown = Cli("restore", "--policy", policyFile, "--source", "nope", "--to", live);
+        Assert.Equal(NhnswCli.BadUsage, unknown.Code);
+        Assert.Contains("no source 'nope'", unknown.Err, StringComparison.Ordinal);
+        Assert.Equal(NhnswCli.BadUsage, Cli("restore", "--policy", policyFile, "--to", live).Code);
+        Assert.Equal(NhnswCli.BadUsage, Cli("restore", "--policy", policyFile, "--source", "docs", "--target", hot, "--to", live).Code);
+        Assert.Equal(NhnswCli.BadUsage, Cli("restore", "--to", live).Code);
+    }
 }

@@ -59,13 +59,6 @@ public sealed partial class BackupJobExecutor
                         : $"every backup of '{source.Name}' in '{target.Name}' is marked by a scrub, none to chain to: took a full backup instead"));
                     continue;
                 }
-                // Unchanged since the newest backup, which this runner made from a store with this very stamp: it holds
-                // everything an incremental would. A newer backup made by anyone else, or a restart, takes a real one.
-                if (last.BackupId == parent.Id && last.Stamp == stamp)
-                {
-                    events.Add(Unchanged(source, target, parent));
-                    continue;
-                }
                 if (OverQuota(target, opened, SizeOf(source), catalog) is { } over)
                 {
                     events.Add(new JobEvent(source.Name, JobEventKind.BackupFailed, Target: target.Name, Message: over));

@@ -234,16 +234,23 @@ public sealed class BackupSchedulerService : BackgroundService
     {
         JobEventKind.BackupMade when e.BackupCreatedUtc is { } t && (s.NewestBackupUtc is null || t > s.NewestBackupUtc) =>
             s with { NewestBackupId = e.BackupId, NewestBackupUtc = t },
-        // The backup it names may be older than the newest recorded (one made meanwhile by another runner holds the same
-        // content) or, with a state file lost, newer: either way the source is held as of the run's start.
-        JobEventKind.Unchanged when e.BackupCreatedUtc is { } t =>
-            (s.NewestBackupUtc is null || t > s.NewestBackupUtc ? s with { NewestBackupId = e.BackupId, NewestBackupUtc = t } : s)
-                with { UnchangedAtUtc = s.UnchangedAtUtc is { } u && u > started ? u : started },
+        JobEventKind.Unchanged when e.BackupCreatedUtc is { } t => HeldAsOf(s, e.BackupId, t, started),
         JobEventKind.DrillPassed or JobEventKind.DrillFailed =>
             s with { LastDrillUtc = now, LastDrillPassed = e.Kind == JobEventKind.DrillPassed, LastDrillRto = e.Elapsed, LastDrillMessage = e.Message },
         JobEventKind.Scrubbed => s with { LastScrubUtc = now, LastScrubFailures = e.Failures },
         _ => s,
     };
+
+    /// <summary>
+    /// An incremental found the source unchanged since <paramref name="backupId"/>: the source is held as of the run's start.
+    /// That backup may be older than the newest recorded (one made meanwhile by another runner holds the same content)
+    /// or, with a state file lost, newer.
+    /// </summary>
+    private static SourceState HeldAsOf(SourceState s, string? backupId, DateTimeOffset created, DateTimeOffset started)
+    {
+        var newest = s.NewestBackupUtc is null || created > s.NewestBackupUtc ? s with { NewestBackupId = backupId, NewestBackupUtc = created } : s;
+        return newest with { UnchangedAtUtc = s.UnchangedAtUtc is { } u && u > started ? u : started };
+    }
 
     /// <returns>Null when every lease the job needs is held; else why the run is skipped.</returns>
     private string? TakeLeases(BackupPolicy policy, JobPolicy job, List<ITargetLease> taken, List<IBackupTarget> opened)
