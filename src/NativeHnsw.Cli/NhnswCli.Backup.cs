@@ -149,7 +149,7 @@ public static partial class NhnswCli
 
     private static Command RestoreCommand(Context context)
     {
-        var target = TargetOption();
+        var (target, policy, source) = RestoreSourceOptions();
         var to = new Option<string>("--to") { Description = "the live index file, or for a store backup the live store folder, to replace (created if absent)", Required = true };
         var (id, before) = SelectorOptions();
         var dryRun = new Option<bool>("--dry-run") { Description = "run every check, then discard the restored copy; the live file is not touched" };
@@ -157,15 +157,16 @@ public static partial class NhnswCli
         var json = JsonOption();
         var command = new Command("restore", "Restore a backup over a live index file: checksums → verify → counts → sample queries → atomic switch. On any failure the live file is untouched.")
         {
-            target, to, id, before, dryRun, pointInTime.At, pointInTime.Seq, json,
+            target, policy, source, to, id, before, dryRun, pointInTime.At, pointInTime.Seq, json,
         };
         command.SetAction(parsed =>
         {
+            if (parsed.GetValue(policy) is not null && (parsed.GetValue(pointInTime.At) is not null || parsed.GetValue(pointInTime.Seq) is not null))
+                throw new CliUsageException("--at and --seq restore from one target's shipped segments: give --target, not --policy.");
             if (TryPointInTimeRestore(context, parsed, target, to, pointInTime, parsed.GetValue(id) is not null || parsed.GetValue(before) is not null, parsed.GetValue(dryRun)))
                 return;
-            var selector = Selector(parsed.GetValue(id), parsed.GetValue(before));
-            using var folder = OpenTarget(parsed.GetValue(target)!, mustExist: true);
-            selector = HealthySelector(context, folder, selector);
+            var (folder, selector) = RestoreSource(context, parsed, target, policy, source, Selector(parsed.GetValue(id), parsed.GetValue(before)));
+            using var disposeFolder = folder;
             string live = parsed.GetValue(to)!;
             bool dry = parsed.GetValue(dryRun);
             if (IsStoreBackup(folder, selector))
@@ -184,19 +185,18 @@ public static partial class NhnswCli
 
     private static Command DrillCommand(Context context)
     {
-        var target = TargetOption();
+        var (target, policy, source) = RestoreSourceOptions();
         var (id, before) = SelectorOptions();
         var scratch = new Option<string?>("--scratch") { Description = "scratch folder to restore into (default: the system temp folder)" };
         var json = JsonOption();
         var command = new Command("drill", "Restore a backup into a scratch folder, load it, and report every check and how long each step took (your recovery time).")
         {
-            target, id, before, scratch, json,
+            target, policy, source, id, before, scratch, json,
         };
         command.SetAction(parsed =>
         {
-            var selector = Selector(parsed.GetValue(id), parsed.GetValue(before));
-            using var folder = OpenTarget(parsed.GetValue(target)!, mustExist: true);
-            selector = HealthySelector(context, folder, selector);
+            var (folder, selector) = RestoreSource(context, parsed, target, policy, source, Selector(parsed.GetValue(id), parsed.GetValue(before)));
+            using var disposeFolder = folder;
             string dir = parsed.GetValue(scratch) ?? Path.Combine(Path.GetTempPath(), "nhnsw-drill");
             var report = context.Ui.Step("drill", progress => IsStoreBackup(folder, selector)
                 ? StoreRestore.Drill(folder, selector, dir, new RestoreOptions { Progress = progress })
@@ -204,6 +204,53 @@ public static partial class NhnswCli
             WriteReport(context, report, $"drill passed: {report.Backup.Id} restores in {DurationText.Format(report.Total)}");
         });
         return command;
+    }
+
+    /// <summary>--target (one folder or bucket) or, instead, --policy with --source (every target of the policy).</summary>
+    private static (Option<string> Target, Option<string?> Policy, Option<string?> Source) RestoreSourceOptions()
+    {
+        var target = TargetOption();
+        target.Required = false;
+        target.Description += "; or give --policy and --source instead";
+        var policy = new Option<string?>("--policy", "-p") { Description = "a backup policy: restore one of its sources from whichever of its targets holds the newest good copy, nearest tier first" };
+        var source = new Option<string?>("--source") { Description = "with --policy: the policy source (its name) to restore" };
+        return (target, policy, source);
+    }
+
+    /// <summary>
+    /// Where a restore or drill reads, and what: from --target, the newest good backup there (<see cref="HealthySelector"/>);
+    /// from --policy and --source, that source's newest good backup over every target of the policy, from the nearest
+    /// tier holding a good copy (<see cref="PolicyRestore"/>, as the drill job chooses). Each copy passed over is named.
+    /// </summary>
+    private static (DisposableTarget Target, BackupSelector Selector) RestoreSource(Context context, ParseResult parsed, Option<string> target, Option<string?> policy, Option<string?> source, BackupSelector selector)
+    {
+        string? file = parsed.GetValue(policy);
+        string? name = parsed.GetValue(source);
+        if (file is null)
+        {
+            if (name is not null)
+                throw new CliUsageException("--source names a source of a policy: give --policy too.");
+            var folder = OpenTarget(parsed.GetValue(target) ?? throw new CliUsageException("give --target, or --policy and --source."), mustExist: true);
+            return (folder, HealthySelector(context, folder, selector));
+        }
+        if (parsed.GetValue(target) is not null)
+            throw new CliUsageException("give --target or --policy, not both.");
+        if (name is null)
+            throw new CliUsageException("--policy needs --source: the name of the policy source to restore.");
+        var loaded = LoadPolicy(context, file, quotas: false);
+        try
+        {
+            var choice = PolicyRestore.Choose(loaded, name, selector);
+            foreach (var skipped in choice.Skipped)
+                context.Ui.Line($"[yellow]skipped[/] {skipped.BackupId} in {Markup.Escape(skipped.Target)}: {Markup.Escape(skipped.Reason)}");
+            string tier = loaded.Target(choice.Target).Tier;
+            context.Ui.Line($"using {choice.Backup.Id} from target '{Markup.Escape(choice.Target)}' (tier {Markup.Escape(tier)}), the newest good backup of '{Markup.Escape(name)}'");
+            return (new DisposableTarget(PolicyRestore.OpenTarget(loaded, choice.Target)), BackupSelector.ById(choice.Backup.Id));
+        }
+        catch (PolicyException e)
+        {
+            throw new CliUsageException(e.Message);
+        }
     }
 
     private static Command PruneCommand(Context context)

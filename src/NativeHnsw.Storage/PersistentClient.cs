@@ -80,7 +80,7 @@ public sealed partial class PersistentClient : IDisposable
         }
     }
 
-    private PersistentClient(string path, StoreOptions? options, bool readOnly)
+    private PersistentClient(string path, StoreOptions? options, bool readOnly, bool loadIndexes = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         Options = options ?? new StoreOptions();
@@ -92,6 +92,8 @@ public sealed partial class PersistentClient : IDisposable
         if (!Directory.Exists(Layout.Root) || !File.Exists(Layout.DatabaseFile))
             throw new StoreException($"{Layout.Root}: not a store (no store.db); a read-only open creates nothing.");
         Database = StoreDatabase.OpenReadOnly(Layout.DatabaseFile);
+        if (!loadIndexes)
+            return;
         try
         {
             // Every index is brought up now, while the checkpoints that match the database copy are most likely still
@@ -123,6 +125,18 @@ public sealed partial class PersistentClient : IDisposable
     /// <exception cref="StoreVersionException">The store was written by a newer format version.</exception>
     /// <exception cref="StoreCorruptException">The database file is damaged or not a database.</exception>
     public static PersistentClient OpenReadOnly(string path, StoreOptions? options = null) => new(path, options, readOnly: true);
+
+    /// <summary>
+    /// Opens the store in <paramref name="path"/> read-only for a snapshot (a backup): as <see cref="OpenReadOnly"/>, but
+    /// no collection's index is loaded at the open. <see cref="CreateSnapshot"/> copies the store's files (the database
+    /// as it is now, each collection's checkpoint) and never reads an index, so loading every one of them first would
+    /// be all the open's cost for nothing. Reads work as on <see cref="OpenReadOnly"/>; a collection is opened on its first
+    /// use, from its newest checkpoint then not newer than the client's copy, else rebuilt from the records.
+    /// </summary>
+    /// <exception cref="StoreException">The folder is not a store, or its format needs a migration (open it once for writing).</exception>
+    /// <exception cref="StoreVersionException">The store was written by a newer format version.</exception>
+    /// <exception cref="StoreCorruptException">The database file is damaged or not a database.</exception>
+    public static PersistentClient OpenForSnapshot(string path, StoreOptions? options = null) => new(path, options, readOnly: true, loadIndexes: false);
 
     /// <summary>The store folder, as a full path.</summary>
     public string Path => Layout.Root;

@@ -48,22 +48,24 @@ public sealed class CapacityReportTests : IDisposable
             Run(JobType.Snapshot);
             if (day == 0)
                 one = BackupBytes;
-            // A second run the same day replaces that day's sample.
+            // A second run the same day leaves that day's sample as the first one wrote it: one write a day.
             _time.Advance(TimeSpan.FromHours(1));
             Run(JobType.Snapshot);
             _time.Advance(TimeSpan.FromHours(23));
         }
         var history = CapacityHistory.Read(new LocalFolderTarget(_dir.File("hot")));
         Assert.Equal(12, history.Count);
-        Assert.Equal(Enumerable.Range(1, 12).Select(n => n * 2 * one), history.Select(s => s.Bytes));
-        Assert.Equal(12 * 2, history[^1].Backups);
+        Assert.Equal(Enumerable.Range(0, 12).Select(n => (2 * n + 1) * one), history.Select(s => s.Bytes));
+        Assert.Equal(Enumerable.Range(0, 12).Select(n => s_start.AddDays(n)), history.Select(s => s.Utc));
+        Assert.Equal(12 * 2 - 1, history[^1].Backups);
 
         var report = CapacityReport.Build(_policy, _time.GetUtcNow());
         var hot = report.Targets.Single(t => t.Target == "hot");
         Assert.Equal(24 * one, hot.Bytes);
-        // 12 days after the first sample (day 0, 03:00, 2 backups) it holds 24: 22 backups' worth over 11 days 23 hours.
+        // 12 days after the first sample (day 0, 02:00, 1 backup) it holds 24 (the report measures now): 23 backups' worth.
         double days = (_time.GetUtcNow() - history[0].Utc).TotalDays;
-        Assert.Equal(22 * one / days, hot.GrowthBytesPerDay!.Value, 6);
+        Assert.Equal(12, days, 9);
+        Assert.Equal(23 * one / days, hot.GrowthBytesPerDay!.Value, 6);
         Assert.Equal((1e9 - (24 * one)) / hot.GrowthBytesPerDay.Value, hot.DaysToQuota!.Value, 6);
         Assert.Equal(24 * one / 1e9 * 0.25, hot.MonthlyCost!.Value, 12);
         Assert.Null(report.Targets.Single(t => t.Target == "cold").GrowthBytesPerDay);
@@ -72,13 +74,14 @@ public sealed class CapacityReportTests : IDisposable
         Assert.True(docs.RpoMet);
         Assert.True(report.Ok);
 
-        // Pruning shows as negative growth: it is measured from what the target held, not from the backups still there.
-        _time.Advance(TimeSpan.FromDays(2));
+        // Pruning shows as negative growth: it is measured from what the target held (the last day's sample, 23
+        // backups, is the newest one at least 30 days old by then), not from the backups still there.
+        _time.Advance(TimeSpan.FromDays(40));
         Run(JobType.Prune, _policy with { Retention = new RetentionSettings(1, 0, 0) });
         var after = CapacityReport.Build(_policy, _time.GetUtcNow()).Targets.Single(t => t.Target == "hot");
         Assert.True(after.GrowthBytesPerDay < 0);
         Assert.Null(after.DaysToQuota);
-        // Two days without a backup miss the 26-hour RPO.
+        // Forty days without a backup miss the 26-hour RPO.
         var late = CapacityReport.Build(_policy, _time.GetUtcNow());
         Assert.False(late.Sources.Single().RpoMet);
         Assert.False(late.Ok);

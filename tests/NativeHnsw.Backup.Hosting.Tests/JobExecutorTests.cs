@@ -38,7 +38,11 @@ public sealed class JobExecutorTests : IDisposable
         _policy.Validate();
     }
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        _executor.Dispose();
+        _dir.Dispose();
+    }
 
     private JobRunResult Run(JobType type, BackupPolicy? policy = null) =>
         _executor.Run(policy ?? _policy, new JobPolicy { Name = type.ToString().ToLowerInvariant(), Type = type, Cron = "0 * * * *" }, CancellationToken.None);
@@ -243,16 +247,37 @@ public sealed class JobExecutorTests : IDisposable
     }
 
     [Fact]
-    public void Incremental_AnotherRunnersNewerBackup_IsNotSkipped()
+    public void Incremental_AnotherRunnersNewerBackupOfTheUnchangedStore_TheSkipStands()
     {
-        Assert.Equal(JobOutcome.Succeeded, Run(JobType.Snapshot).Outcome);
-        // Someone else backs the store up meanwhile: this runner's record no longer names the newest backup.
+        var own = Run(JobType.Snapshot).Events.Single(e => e.Source == "chat");
+        // Someone else backs the store up meanwhile, with no change in between: their backup holds what this runner's does.
         _time.Advance(TimeSpan.FromMinutes(10));
-        new BackupJobExecutor(_time, NullLogger<BackupJobExecutor>.Instance).Run(_policy, new JobPolicy { Name = "manual", Type = JobType.Snapshot, Cron = "0 * * * *", Sources = ["chat"] }, CancellationToken.None);
+        using (var other = new BackupJobExecutor(_time, NullLogger<BackupJobExecutor>.Instance))
+            other.Run(_policy, new JobPolicy { Name = "manual", Type = JobType.Snapshot, Cron = "0 * * * *", Sources = ["chat"] }, CancellationToken.None);
         _time.Advance(TimeSpan.FromHours(1));
 
         var incremental = Run(JobType.Incremental);
 
-        Assert.Contains(incremental.Events, e => e.Source == "chat" && e.Kind == JobEventKind.BackupMade);
+        var skipped = Assert.Single(incremental.Events, e => e.Source == "chat");
+        Assert.Equal((JobEventKind.Unchanged, own.BackupId), (skipped.Kind, skipped.BackupId));
+        Assert.Equal(2, In("hot").Count(b => b.SourceKind == BackupSourceKind.Store));
+    }
+
+    [Fact]
+    public void Incremental_OwnBackupGoneFromTheTarget_IsNotSkipped()
+    {
+        var own = Run(JobType.Snapshot).Events.Single(e => e.Source == "chat");
+        _time.Advance(TimeSpan.FromMinutes(10));
+        var newest = Run(JobType.Snapshot).Events.Single(e => e.Source == "chat");
+        // Its newest backup deleted behind its back (a hand prune): the store is unchanged, but this runner's record
+        // names a backup that is gone, so it takes a real incremental on the one left.
+        _time.Advance(TimeSpan.FromHours(1));
+        new LocalFolderTarget(_dir.File("hot")).Delete(newest.BackupId!);
+
+        var incremental = Run(JobType.Incremental);
+
+        var made = Assert.Single(incremental.Events, e => e.Source == "chat");
+        Assert.Equal(JobEventKind.BackupMade, made.Kind);
+        Assert.Contains(own.BackupId!, made.Message, StringComparison.Ordinal);
     }
 }

@@ -39,7 +39,11 @@ public sealed class ScrubMarkTests : IDisposable
         _policy.Validate();
     }
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        _executor.Dispose();
+        _dir.Dispose();
+    }
 
     private JobRunResult Run(JobType type) => _executor.Run(_policy, new JobPolicy { Name = "j", Type = type, Cron = "0 * * * *" }, CancellationToken.None);
 
@@ -54,6 +58,44 @@ public sealed class ScrubMarkTests : IDisposable
     }
 
     private static (int Code, string Out, string Err) Cli(params string[] args) => CliSession.Run(args);
+
+    [Fact]
+    public void Incremental_NeverSkipsOnNorChainsToAMarkedBackup_AndTakesAFullWhenAllAreMarked()
+    {
+        string hot = _dir.File("hot");
+        BackupManifest Made(JobRunResult run)
+        {
+            var e = run.Events.Single(e => e.Source == "chat");
+            Assert.Equal(JobEventKind.BackupMade, e.Kind);
+            return In(hot).Single(m => m.Id == e.BackupId);
+        }
+        var full = Made(Run(JobType.Snapshot));
+        _time.Advance(TimeSpan.FromHours(1));
+        TestSources.AddToStore(_dir.File("store"), 30, 2);
+        var changed = Made(Run(JobType.Incremental));
+        Assert.Equal(full.Id, changed.Parent);
+
+        // The incremental's delta is damaged: the scrub marks it. The store has not changed since it, but a marked backup
+        // holds nothing to rely on: no skip, and the next incremental chains to the newest unmarked backup instead.
+        Flip(hot, changed);
+        Run(JobType.Scrub);
+        Assert.Equal([changed.Id], DamageMarks.Read(new LocalFolderTarget(hot)).Keys);
+        _time.Advance(TimeSpan.FromHours(1));
+        var again = Made(Run(JobType.Incremental));
+        Assert.Equal((BackupKind.Incremental, full.Id), (again.Kind, again.Parent));
+        StoreRestore.Restore(new LocalFolderTarget(hot), BackupSelector.ById(again.Id), _dir.File("restored"));
+        using (var restored = new NativeHnsw.Storage.PersistentClient(_dir.File("restored")))
+            Assert.Equal(32, restored.GetCollection("docs").Count());
+
+        // The full backup damaged too: every backup of the store is marked (the rest as broken chains), so a full one.
+        Flip(hot, full);
+        Run(JobType.Scrub);
+        Assert.Equal(3, DamageMarks.Read(new LocalFolderTarget(hot)).Count(m => In(hot).Any(b => b.Id == m.Key && b.SourceKind == BackupSourceKind.Store)));
+        _time.Advance(TimeSpan.FromHours(1));
+        var run = Run(JobType.Incremental);
+        Assert.Equal(BackupKind.Full, Made(run).Kind);
+        Assert.Contains("marked by a scrub", run.Events.Single(e => e.Source == "chat").Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Drill_SkipsTheMarkedHotCopy_ForTheColdOne_ThenAnOlderBackup_AndAFixedCopyLosesItsMark()
@@ -158,5 +200,44 @@ public sealed class ScrubMarkTests : IDisposable
         var byId = Cli("restore", "--target", hot, "--to", live, "--id", second.Id);
         Assert.Equal(NhnswCli.Failed, byId.Code);
         Assert.Contains("marked damaged", byId.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cli_RestoreAndDrillWithAPolicy_TakeTheNewestGoodCopyFromTheNearestTierHoldingOne()
+    {
+        Run(JobType.Snapshot);
+        _time.Advance(TimeSpan.FromDays(1));
+        Run(JobType.Snapshot);
+        Run(JobType.Offsite);
+        string hot = _dir.File("hot");
+        var newest = In(hot).Where(m => m.SourceKind == BackupSourceKind.Index).MaxBy(m => m.CreatedUtc)!;
+        string policyFile = _dir.File("policy.json");
+        File.WriteAllText(policyFile, _policy.ToJson());
+        string live = _dir.File("live-policy.hnsw");
+
+        // Whole in hot: taken from hot, the nearest tier, though 'off' is listed first.
+        var fromHot = Cli("restore", "--policy", policyFile, "--source", "docs", "--to", live);
+        Assert.Equal(0, fromHot.Code);
+        Assert.Contains($"using {newest.Id} from target 'hot' (tier hot)", fromHot.Out, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllBytes(_policy.Sources[0].Path), File.ReadAllBytes(live));
+
+        // The hot copy damaged and marked: the same backup from the cold copy, the skipped copy named with its target.
+        Flip(hot, newest);
+        Run(JobType.Scrub);
+        var fromCold = Cli("restore", "--policy", policyFile, "--source", "docs", "--to", live);
+        Assert.Equal(0, fromCold.Code);
+        Assert.Contains($"skipped {newest.Id} in hot:", fromCold.Out, StringComparison.Ordinal);
+        Assert.Contains($"using {newest.Id} from target 'off' (tier cold)", fromCold.Out, StringComparison.Ordinal);
+        var drill = Cli("drill", "--policy", policyFile, "--source", "chat", "--scratch", _dir.File("scratch-policy"), "--json");
+        Assert.Equal(0, drill.Code);
+        Assert.Equal(In(hot).Where(m => m.SourceKind == BackupSourceKind.Store).MaxBy(m => m.CreatedUtc)!.Id, JsonDocument.Parse(drill.Out).RootElement.GetProperty("backup").GetString());
+
+        // Bad usage names what is wrong.
+        var unknown = Cli("restore", "--policy", policyFile, "--source", "nope", "--to", live);
+        Assert.Equal(NhnswCli.BadUsage, unknown.Code);
+        Assert.Contains("no source 'nope'", unknown.Err, StringComparison.Ordinal);
+        Assert.Equal(NhnswCli.BadUsage, Cli("restore", "--policy", policyFile, "--to", live).Code);
+        Assert.Equal(NhnswCli.BadUsage, Cli("restore", "--policy", policyFile, "--source", "docs", "--target", hot, "--to", live).Code);
+        Assert.Equal(NhnswCli.BadUsage, Cli("restore", "--to", live).Code);
     }
 }

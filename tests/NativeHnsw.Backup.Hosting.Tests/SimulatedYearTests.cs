@@ -90,7 +90,7 @@ public sealed class SimulatedYearTests(S3rverFixture s3) : IClassFixture<S3rverF
             ],
         };
         policy.Validate();
-        var executor = new BackupJobExecutor(time, NullLogger<BackupJobExecutor>.Instance);
+        using var executor = new BackupJobExecutor(time, NullLogger<BackupJobExecutor>.Instance);
         // The quota law, checked after every write, through a manifest cache of its own (a catalog load per hour otherwise
         // costs the simulation more than the jobs it checks).
         var hot = new LocalFolderTarget(dir.File("hot"));

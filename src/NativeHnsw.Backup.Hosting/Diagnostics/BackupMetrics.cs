@@ -32,7 +32,7 @@ public sealed class BackupMetrics : IDisposable
         _bytes = Meter.CreateCounter<long>("nhnsw.backup.bytes", "By", "Bytes written to targets, by source and job.");
         _scrubFailures = Meter.CreateCounter<long>("nhnsw.backup.scrub.failures", "{backup}", "Backups a scrub found damaged, by source.");
         _duration = Meter.CreateHistogram<double>("nhnsw.backup.job.duration", "s", "Wall time of each job run, by job, type and outcome.");
-        Meter.CreateObservableGauge("nhnsw.backup.rpo", ObserveRpo, "s", "Age of the newest good backup of each source: the data a loss now would cost.");
+        Meter.CreateObservableGauge("nhnsw.backup.rpo", ObserveRpo, "s", "Age of the newest good backup of each source, or of the last incremental run that found the source unchanged since it: the data a loss now would cost.");
         Meter.CreateObservableGauge("nhnsw.backup.drill.rto", ObserveRto, "s", "Restore time the last drill of each source measured.");
         Meter.CreateObservableGauge("nhnsw.backup.drill.passed", ObserveDrillPassed, "{drill}", "1 when the last drill of the source passed (restored, every check, within its RTO), 0 when it failed.");
     }
@@ -79,7 +79,7 @@ public sealed class BackupMetrics : IDisposable
         var now = _time.GetUtcNow();
         foreach (var (name, s) in _sources())
         {
-            if (s.NewestBackupUtc is { } t)
+            if (s.RecoveryPointUtc is { } t)
                 yield return new Measurement<double>(Math.Max(0, (now - t).TotalSeconds), new KeyValuePair<string, object?>("source", name));
         }
     }

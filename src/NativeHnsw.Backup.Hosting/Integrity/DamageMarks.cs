@@ -50,6 +50,11 @@ public static class DamageMarks
         return target is IBackupSidecars sidecars && sidecars.DeleteSidecar(NameOf(backupId));
     }
 
+    /// <summary>Whether <paramref name="backupId"/> carries a mark in <paramref name="target"/>: one record read, not a listing.</summary>
+    /// <exception cref="BackupException">The target cannot be read.</exception>
+    internal static bool IsMarked(IBackupTarget target, string backupId) =>
+        target is IBackupSidecars sidecars && sidecars.ReadSidecar(NameOf(backupId)) is not null;
+
     internal static IBackupSidecars Sidecars(IBackupTarget target) => target as IBackupSidecars
         ?? throw new BackupTargetException(null, $"{target.Description} cannot keep records beside its backups (it does not implement IBackupSidecars)");
 

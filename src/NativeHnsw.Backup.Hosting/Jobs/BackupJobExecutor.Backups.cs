@@ -32,23 +32,31 @@ public sealed partial class BackupJobExecutor
             {
                 var opened = targets[target.Name];
                 // Read before anything of the store is copied: a change committed after it only makes the next stamp differ.
-                string stamp = PersistentClient.ReadChangeStamp(source.Path);
+                string stamp = ChangeStamp(source);
+                // Unchanged since the backup this runner made last from a store with this very stamp, and that backup is
+                // still in the target and not marked by a scrub: it holds everything an incremental would. A newer one made
+                // meanwhile by anyone else holds the same content, so the skip needs no catalog; a backup gone (pruned,
+                // moved to another tier), marked, or a restart takes the full path below.
+                if (_stamps.TryGetValue((target.Name, source.Name), out var last) && last.Stamp == stamp && StillHeld(opened, last.BackupId) is { } held
+                    && !DamageMarks.IsMarked(opened, held.Id))
+                {
+                    events.Add(Unchanged(source, target, held));
+                    continue;
+                }
                 // The parent is this source's newest backup in this target: the library's default (the newest store backup of
                 // any store) would chain two stores sharing a target to each other.
                 var catalog = targets.Catalog(target.Name);
                 string path = PolicyCatalog.Normalize(source.Path);
-                var parent = catalog.Backups.LastOrDefault(b => b.SourceKind == BackupSourceKind.Store && PolicyCatalog.Normalize(b.Source) == path);
+                // A backup a scrub marked (damaged, or its chain broken) is never a parent: an incremental on it would not
+                // restore. The newest unmarked one is (the delta is against its own record state, however old).
+                var marks = DamageMarks.Read(opened);
+                var ofSource = catalog.Backups.Where(b => b.SourceKind == BackupSourceKind.Store && PolicyCatalog.Normalize(b.Source) == path).ToList();
+                var parent = ofSource.LastOrDefault(b => !marks.ContainsKey(b.Id));
                 if (parent is null)
                 {
-                    events.Add(Full(policy, source, target, targets, $"no backup of '{source.Name}' in '{target.Name}' to chain to: took a full backup instead"));
-                    continue;
-                }
-                // Unchanged since the newest backup, which this runner made from a store with this very stamp: it holds
-                // everything an incremental would. A newer backup made by anyone else, or a restart, takes a real one.
-                if (_stamps.TryGetValue((target.Name, source.Name), out var last) && last.BackupId == parent.Id && last.Stamp == stamp)
-                {
-                    events.Add(new JobEvent(source.Name, JobEventKind.Unchanged, parent.Id, BackupCreatedUtc: parent.CreatedUtc, Target: target.Name,
-                        Message: $"skipped: unchanged since {parent.Id}"));
+                    events.Add(Full(policy, source, target, targets, ofSource.Count == 0
+                        ? $"no backup of '{source.Name}' in '{target.Name}' to chain to: took a full backup instead"
+                        : $"every backup of '{source.Name}' in '{target.Name}' is marked by a scrub, none to chain to: took a full backup instead"));
                     continue;
                 }
                 if (OverQuota(target, opened, SizeOf(source), catalog) is { } over)
@@ -75,7 +83,7 @@ public sealed partial class BackupJobExecutor
             var opened = targets[target.Name];
             if (OverQuota(target, opened, SizeOf(source), target.QuotaGb is null ? null : targets.Catalog(target.Name)) is { } over)
                 return new JobEvent(source.Name, JobEventKind.BackupFailed, Target: target.Name, Message: over);
-            string? stamp = source.Type == SourceType.Store ? PersistentClient.ReadChangeStamp(source.Path) : null;
+            string? stamp = source.Type == SourceType.Store ? ChangeStamp(source) : null;
             var manifest = source.Type == SourceType.Index
                 ? IndexBackup.BackupFile(source.Path, opened, Options(policy))
                 : StoreBackup.Backup(source.Path, opened, Options(policy));
@@ -87,6 +95,31 @@ public sealed partial class BackupJobExecutor
         {
             return new JobEvent(source.Name, JobEventKind.BackupFailed, Target: target.Name, Message: e.Message);
         }
+    }
+
+    private static JobEvent Unchanged(SourcePolicy source, TargetPolicy target, BackupManifest since) =>
+        new(source.Name, JobEventKind.Unchanged, since.Id, BackupCreatedUtc: since.CreatedUtc, Target: target.Name,
+            Message: $"skipped: unchanged since {since.Id}");
+
+    /// <summary>The manifest of <paramref name="id"/> as the target holds it now; null when it holds no such backup (or it cannot be read).</summary>
+    private static BackupManifest? StillHeld(IBackupTarget target, string id)
+    {
+        try
+        {
+            return target.ReadManifest(id);
+        }
+        catch (BackupException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The store's change stamp, through a watch kept per store folder for the life of this executor.</summary>
+    private string ChangeStamp(SourcePolicy source)
+    {
+        var watch = _watches.GetOrAdd(PolicyCatalog.Normalize(source.Path), folder => new StoreChangeWatch(folder));
+        lock (watch)
+            return watch.Read();
     }
 
     private static JobEvent Made(SourcePolicy source, TargetPolicy target, BackupManifest manifest, string message) =>

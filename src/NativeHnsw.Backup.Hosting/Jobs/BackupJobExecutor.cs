@@ -11,7 +11,7 @@ namespace NativeHnsw.Backup.Hosting;
 /// failure is reported as an event and the others go on. Backups are stamped with the clock's time, so a fake clock
 /// gives backups of fake ages.
 /// </summary>
-public sealed partial class BackupJobExecutor : IBackupJobExecutor
+public sealed partial class BackupJobExecutor : IBackupJobExecutor, IDisposable
 {
     private const double BytesPerGb = 1e9;
 
@@ -27,6 +27,9 @@ public sealed partial class BackupJobExecutor : IBackupJobExecutor
     // so an incremental of a store unchanged since is skipped (JobEventKind.Unchanged). In memory only: after a restart
     // the first incremental is a real one.
     private readonly ConcurrentDictionary<(string Target, string Source), (string BackupId, string Stamp)> _stamps = new();
+
+    // Per store folder: its change stamp, read again only when the store's database may have changed (see StoreChangeWatch).
+    private readonly ConcurrentDictionary<string, StoreChangeWatch> _watches = new(StringComparer.Ordinal);
 
     // Per target: the UTC day of the last capacity sample this executor recorded (see RecordCapacity).
     private readonly ConcurrentDictionary<string, DateTime> _sampled = new(StringComparer.Ordinal);
@@ -55,7 +58,7 @@ public sealed partial class BackupJobExecutor : IBackupJobExecutor
                 _manifests.TryRemove(t.Name, out _);
             throw;
         }
-        RecordCapacity(policy, job, result, targets);
+        RecordCapacity(policy, job, targets);
         return result;
     }
 
@@ -78,18 +81,18 @@ public sealed partial class BackupJobExecutor : IBackupJobExecutor
         };
 
     /// <summary>
-    /// Today's capacity sample of every target the job may have changed (<see cref="CapacityHistory"/>), so the report's
-    /// growth follows what targets really held. A failure here is logged: it never fails the job that ran.
+    /// The day's capacity sample of every target the job may have changed (<see cref="CapacityHistory"/>), so the report's
+    /// growth follows what targets really held: recorded by the first such job of each UTC day, after it ran. Growth
+    /// is a rate over days and the report adds a measure of now, so one sample a day is all it needs; sampling after
+    /// every job that wrote would read and rewrite the history a dozen times a day (each hourly incremental that
+    /// found a change) for nothing. A failure here is logged: it never fails the job that ran.
     /// </summary>
-    private void RecordCapacity(BackupPolicy policy, JobPolicy job, JobRunResult result, PolicyTargets targets)
+    private void RecordCapacity(BackupPolicy policy, JobPolicy job, PolicyTargets targets)
     {
         var now = _time.GetUtcNow();
         foreach (var t in TargetsWritten(policy, job))
         {
-            // A run that wrote nothing (an unchanged incremental, nothing to copy) leaves the day's sample right, once
-            // there is one; hourly jobs would otherwise rewrite the history every hour for nothing.
-            bool wrote = result.Events.Any(e => e.Kind is JobEventKind.BackupMade or JobEventKind.Removed or JobEventKind.Scrubbed || e.Failures > 0) || result.Events.Count == 0;
-            if (!wrote && _sampled.TryGetValue(t.Name, out var day) && day == now.UtcDateTime.Date)
+            if (_sampled.TryGetValue(t.Name, out var day) && day == now.UtcDateTime.Date)
                 continue;
             try
             {
@@ -166,6 +169,17 @@ public sealed partial class BackupJobExecutor : IBackupJobExecutor
 
     /// <summary>The failures a single source or backup may have; anything else is a bug and fails the whole job.</summary>
     private static bool IsExpected(Exception e) => e is IOException or UnauthorizedAccessException or StoreException or PolicyException or InvalidDataException;
+
+    /// <summary>Closes the connections the change-stamp watches hold on the stores.</summary>
+    public void Dispose()
+    {
+        foreach (var watch in _watches.Values)
+        {
+            lock (watch)
+                watch.Dispose();
+        }
+        _watches.Clear();
+    }
 
     private static string Summary(IReadOnlyList<JobEvent> events, string verb)
     {

@@ -194,7 +194,7 @@ public sealed class BackupSchedulerService : BackgroundService
                 LastMessage = result.Message,
             };
             foreach (var e in result.Events)
-                s.Sources[e.Source] = Apply(s.Sources.GetValueOrDefault(e.Source) ?? new SourceState(), e, end);
+                s.Sources[e.Source] = Apply(s.Sources.GetValueOrDefault(e.Source) ?? new SourceState(), e, now, end);
         });
         Save(stateFile);
         var level = result.Outcome is JobOutcome.Failed or JobOutcome.Aborted ? LogLevel.Error : LogLevel.Information;
@@ -223,20 +223,34 @@ public sealed class BackupSchedulerService : BackgroundService
             foreach (var b in newest)
             {
                 var e = new JobEvent(b.Source, JobEventKind.BackupMade, b.BackupId, BackupCreatedUtc: b.CreatedUtc, Target: b.Target);
-                s.Sources[b.Source] = Apply(s.Sources.GetValueOrDefault(b.Source) ?? new SourceState(), e, now);
+                s.Sources[b.Source] = Apply(s.Sources.GetValueOrDefault(b.Source) ?? new SourceState(), e, now, now);
             }
         });
     }
 
-    private static SourceState Apply(SourceState s, JobEvent e, DateTimeOffset now) => e.Kind switch
+    /// <param name="started">When the run began: an unchanged incremental read the store's stamp after it, so the backup it names holds the store as of then.</param>
+    /// <param name="now">When the run ended.</param>
+    private static SourceState Apply(SourceState s, JobEvent e, DateTimeOffset started, DateTimeOffset now) => e.Kind switch
     {
         JobEventKind.BackupMade when e.BackupCreatedUtc is { } t && (s.NewestBackupUtc is null || t > s.NewestBackupUtc) =>
             s with { NewestBackupId = e.BackupId, NewestBackupUtc = t },
+        JobEventKind.Unchanged when e.BackupCreatedUtc is { } t => HeldAsOf(s, e.BackupId, t, started),
         JobEventKind.DrillPassed or JobEventKind.DrillFailed =>
             s with { LastDrillUtc = now, LastDrillPassed = e.Kind == JobEventKind.DrillPassed, LastDrillRto = e.Elapsed, LastDrillMessage = e.Message },
         JobEventKind.Scrubbed => s with { LastScrubUtc = now, LastScrubFailures = e.Failures },
         _ => s,
     };
+
+    /// <summary>
+    /// An incremental found the source unchanged since <paramref name="backupId"/>: the source is held as of the run's start.
+    /// That backup may be older than the newest recorded (one made meanwhile by another runner holds the same content)
+    /// or, with a state file lost, newer.
+    /// </summary>
+    private static SourceState HeldAsOf(SourceState s, string? backupId, DateTimeOffset created, DateTimeOffset started)
+    {
+        var newest = s.NewestBackupUtc is null || created > s.NewestBackupUtc ? s with { NewestBackupId = backupId, NewestBackupUtc = created } : s;
+        return newest with { UnchangedAtUtc = s.UnchangedAtUtc is { } u && u > started ? u : started };
+    }
 
     /// <returns>Null when every lease the job needs is held; else why the run is skipped.</returns>
     private string? TakeLeases(BackupPolicy policy, JobPolicy job, List<ITargetLease> taken, List<IBackupTarget> opened)

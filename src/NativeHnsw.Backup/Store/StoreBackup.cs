@@ -156,8 +156,9 @@ public static class StoreBackup
     /// <summary>
     /// Opens the store in <paramref name="storeFolder"/> to back it up: for writing when no other client has it (with
     /// no timed, on-dispose or after-replay checkpoints, so nothing is written), else, when its <c>LOCK</c> is held,
-    /// with <see cref="PersistentClient.OpenReadOnly"/> (no lock taken, nothing written; its snapshot reads the store
-    /// file beside the writer and re-takes itself if the writer prunes a checkpoint meanwhile).
+    /// with <see cref="PersistentClient.OpenForSnapshot"/> (no lock taken, nothing written; its snapshot reads the store
+    /// file beside the writer and re-takes itself if the writer prunes a checkpoint meanwhile). Neither open loads a
+    /// collection's index: a snapshot copies files, and a collection read through the client is opened on first use.
     /// </summary>
     /// <param name="storeFolder">The store folder.</param>
     /// <param name="readOnly">True when the store was locked by another client and was opened read-only.</param>
@@ -176,7 +177,7 @@ public static class StoreBackup
         catch (StoreLockedException)
         {
             readOnly = true;
-            return PersistentClient.OpenReadOnly(storeFolder, options);
+            return PersistentClient.OpenForSnapshot(storeFolder, options);
         }
     }
 
