@@ -49,6 +49,14 @@ internal abstract class PackingChunkStore : IChunkStore
 
     public abstract void Flush();
 
+    /// <summary>A loose chunk's frame for a restore, in a pooled buffer where the store can (a restore reads thousands: a new array each was the most of what it allocated); null when there is no such loose chunk.</summary>
+    internal virtual RentedBytes? TryReadLooseRented(string sha256) =>
+        TryReadLoose(sha256) is { } bytes ? new RentedBytes(bytes, 0, bytes.Length, Pooled: false) : null;
+
+    /// <summary><see cref="TryReadPack"/> into a pooled buffer where the store can.</summary>
+    internal virtual RentedBytes? TryReadPackRented(string name, long offset, int length) =>
+        TryReadPack(name, offset, length) is { } bytes ? new RentedBytes(bytes, 0, bytes.Length, Pooled: false) : null;
+
     public abstract void Delete(string sha256);
 
     public void PutPack(string name, ReadOnlySpan<byte> data, ReadOnlySpan<byte> index)
