@@ -83,13 +83,13 @@ internal sealed class LocalChunkStore : PackingChunkStore
         return true;
     }
 
-    protected override IReadOnlyDictionary<string, long> ListPackObjects()
+    protected override IReadOnlyDictionary<string, PackObject> ListPackObjects()
     {
         if (!Directory.Exists(_packs))
-            return new Dictionary<string, long>();
+            return new Dictionary<string, PackObject>();
         return Guard(null, "list packs", () => new DirectoryInfo(_packs).EnumerateFiles()
             .Where(f => !f.Name.EndsWith(TempSuffix, StringComparison.Ordinal))
-            .ToDictionary(f => f.Name, f => f.Length, StringComparer.Ordinal));
+            .ToDictionary(f => f.Name, f => new PackObject(f.Length, new DateTimeOffset(f.LastWriteTimeUtc, TimeSpan.Zero)), StringComparer.Ordinal));
     }
 
     protected override byte[]? TryReadPackObject(string objectName, long offset, int length)
