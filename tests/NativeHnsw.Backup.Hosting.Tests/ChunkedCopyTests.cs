@@ -104,12 +104,9 @@ public sealed class ChunkedCopyTests(S3rverFixture s3) : IClassFixture<S3rverFix
     public void Sync_StoreBackups_CopiesAPackAsAPack_UnlessTheDestinationHoldsSomeOfIt()
     {
         using var dir = new TempDirectory();
-        string store = dir.File("store");
         var from = new LocalFolderTarget(dir.File("from"));
-        TestSources.AddToStore(store, 0, 300);
-        var first = StoreBackup.Backup(store, from, new BackupOptions { Chunked = true, CreatedUtc = s_start });
-        TestSources.AddToStore(store, 300, 30);
-        var second = StoreBackup.Backup(store, from, new BackupOptions { Chunked = true, CreatedUtc = s_start.AddHours(1) });
+        var first = ChunkedStoreBackup(dir, from, 0, 300, s_start);
+        var second = ChunkedStoreBackup(dir, from, 300, 30, s_start.AddHours(1));
         var packs = from.Chunks.ListPacks();
         var firstPages = ChunkedTestData.Referenced(first);
         var secondOnly = Assert.Single(packs, p => p.Chunks.All(c => !firstPages.Contains(c.Sha256)));
@@ -134,10 +131,8 @@ public sealed class ChunkedCopyTests(S3rverFixture s3) : IClassFixture<S3rverFix
     public void Sync_DamagedFrameInAPack_PackNotCopiedWhole_TheDamagedChunkNamed()
     {
         using var dir = new TempDirectory();
-        string store = dir.File("store");
         var from = new LocalFolderTarget(dir.File("from"));
-        TestSources.AddToStore(store, 0, 300);
-        var backup = StoreBackup.Backup(store, from, new BackupOptions { Chunked = true, CreatedUtc = s_start });
+        var backup = ChunkedStoreBackup(dir, from, 0, 300, s_start);
         var pack = from.Chunks.ListPacks()[0];
         var victim = pack.Chunks[pack.Chunks.Count / 2];
         string data = Path.Combine(from.Root, ".chunks", "packs", pack.Name + ".pack");
@@ -158,6 +153,13 @@ public sealed class ChunkedCopyTests(S3rverFixture s3) : IClassFixture<S3rverFix
         Assert.Empty(to.Chunks.ListPacks());
         Assert.Empty(to.ListIds());
         GC.KeepAlive(backup);
+    }
+
+    /// <summary>Adds records <paramref name="first"/> .. +<paramref name="count"/> to the store in <paramref name="dir"/>, then backs it up as chunks.</summary>
+    private static BackupManifest ChunkedStoreBackup(TempDirectory dir, IBackupTarget target, int first, int count, DateTimeOffset createdUtc)
+    {
+        TestSources.AddToStore(dir.File("store"), first, count);
+        return StoreBackup.Backup(dir.File("store"), target, new BackupOptions { Chunked = true, CreatedUtc = createdUtc });
     }
 
     /// <summary>Every record of the store backup <paramref name="backup"/> in <paramref name="target"/>, restored into <paramref name="folder"/>.</summary>

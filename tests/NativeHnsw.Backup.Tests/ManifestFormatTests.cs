@@ -56,6 +56,8 @@ public sealed class ManifestFormatTests
     [InlineData(":4096 ", ":40x6 ", "is not KEY:LENGTH")]
     [InlineData(":4096 ", ":4096  ", "is not KEY:LENGTH")]
     [InlineData("\"chunks\": [", "\"chunks\": [ 7, ", "as strings")]
+    [InlineData(":4096 ", ":0 ", "malformed chunk")]
+    [InlineData(":1000\"", ":1001\"", "add up to")]
     public void FormatThree_MalformedChunkList_RefusedNamingTheForm(string from, string to, string expected)
     {
         string json = File.ReadAllText(GoldenPath);

@@ -198,11 +198,21 @@ public sealed partial record BackupManifest
                 if (FormatVersion < 2)
                     throw new BackupIntegrityException(backupId, $"the manifest is format version {FormatVersion} but lists chunks for '{file.Name}' (chunks are format 2 and later)");
                 long sum = 0;
-                foreach (var chunk in chunks)
+                if (chunks is ChunkListText text)
                 {
-                    if (chunk is null || !ChunkKeys.IsKey(chunk.Sha256) || chunk.Length is < 1 or > ChunkLayout.MaxChunkBytes)
-                        throw new BackupIntegrityException(backupId, $"the manifest lists a malformed chunk of '{file.Name}' (a key of 64 lowercase hex digits and 1 .. {ChunkLayout.MaxChunkBytes} bytes each)");
-                    sum += chunk.Length;
+                    // Its keys were checked as it was read; its chunks are made only when something reads them.
+                    if (!text.LengthsInRange)
+                        throw MalformedChunk(backupId, file);
+                    sum = text.TotalLength;
+                }
+                else
+                {
+                    foreach (var chunk in chunks)
+                    {
+                        if (chunk is null || !ChunkKeys.IsKey(chunk.Sha256) || chunk.Length is < 1 or > ChunkLayout.MaxChunkBytes)
+                            throw MalformedChunk(backupId, file);
+                        sum += chunk.Length;
+                    }
                 }
                 if (sum != file.Length)
                     throw new BackupIntegrityException(backupId, $"the chunks of '{file.Name}' add up to {sum} bytes, the manifest says {file.Length}");
@@ -229,6 +239,9 @@ public sealed partial record BackupManifest
         if (Probe is { } probe && (probe.K < 1 || probe.Ef < 1 || probe.Expected is null || probe.Expected.Any(e => e is null)))
             throw new BackupIntegrityException(backupId, "the manifest's probe queries are malformed");
     }
+
+    private static BackupIntegrityException MalformedChunk(string backupId, BackupFileEntry file) =>
+        new(backupId, $"the manifest lists a malformed chunk of '{file.Name}' (a key of 64 lowercase hex digits and 1 .. {ChunkLayout.MaxChunkBytes} bytes each)");
 
     private static string ReadLibraryVersion()
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -11,6 +12,8 @@ namespace NativeHnsw.Backup;
 /// </summary>
 internal sealed class ChunkRefJsonConverter : JsonConverter<ChunkRef>
 {
+    // Straight to optimized code, as ChunkListText's parse: it runs early in a short process, thousands of times.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override ChunkRef Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
