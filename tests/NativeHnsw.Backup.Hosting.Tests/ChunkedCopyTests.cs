@@ -100,6 +100,76 @@ public sealed class ChunkedCopyTests(S3rverFixture s3) : IClassFixture<S3rverFix
         Assert.DoesNotContain(Run(executor, policy, JobType.Offsite).Events, e => e.Kind == JobEventKind.BackupMade);
     }
 
+    [Fact]
+    public void Sync_StoreBackups_CopiesAPackAsAPack_UnlessTheDestinationHoldsSomeOfIt()
+    {
+        using var dir = new TempDirectory();
+        var from = new LocalFolderTarget(dir.File("from"));
+        var first = ChunkedStoreBackup(dir, from, 0, 300, s_start);
+        var second = ChunkedStoreBackup(dir, from, 300, 30, s_start.AddHours(1));
+        var packs = from.Chunks.ListPacks();
+        var firstPages = ChunkedTestData.Referenced(first);
+        var secondOnly = Assert.Single(packs, p => p.Chunks.All(c => !firstPages.Contains(c.Sha256)));
+        Assert.True(secondOnly.Chunks.Count > 1);
+        // The destination already holds one page of the second backup's pack, loose: that pack is not copied whole.
+        var to = new LocalFolderTarget(dir.File("to"));
+        string held = secondOnly.Chunks[0].Sha256;
+        to.Chunks.Put(held, from.Chunks.TryRead(held)!);
+
+        var report = TargetSync.Run(from, to, since: null, dryRun: false, CancellationToken.None);
+
+        Assert.Equal(2, report.Copied);
+        Assert.Equal(packs.Select(p => p.Name).Where(n => n != secondOnly.Name).Order(), to.Chunks.ListPacks().Select(p => p.Name).Order());
+        var loose = ChunkedTestData.ChunkFiles(to).Keys.ToHashSet();
+        var secondReferenced = ChunkedTestData.Referenced(second);
+        Assert.Equal(secondOnly.Chunks.Select(c => c.Sha256).Where(secondReferenced.Contains).Append(held).ToHashSet(), loose.Where(k => secondOnly.Chunks.Any(c => c.Sha256 == k)).ToHashSet());
+        Assert.DoesNotContain(loose, k => packs.Any(p => p.Name != secondOnly.Name && p.Chunks.Any(c => c.Sha256 == k)));
+        Assert.Equal(StoreDump(from, second, dir.File("expected")), StoreDump(to, second, dir.File("restored")));
+    }
+
+    [Fact]
+    public void Sync_DamagedFrameInAPack_PackNotCopiedWhole_TheDamagedChunkNamed()
+    {
+        using var dir = new TempDirectory();
+        var from = new LocalFolderTarget(dir.File("from"));
+        var backup = ChunkedStoreBackup(dir, from, 0, 300, s_start);
+        var pack = from.Chunks.ListPacks()[0];
+        var victim = pack.Chunks[pack.Chunks.Count / 2];
+        string data = Path.Combine(from.Root, ".chunks", "packs", pack.Name + ".pack");
+        using (var file = new FileStream(data, FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.Position = victim.Offset + victim.StoredLength - 1;
+            int b = file.ReadByte();
+            file.Position--;
+            file.WriteByte((byte)(b ^ 0x5A));
+        }
+        var to = new LocalFolderTarget(Directory.CreateDirectory(dir.File("to")).FullName);
+
+        var report = TargetSync.Run(from, to, since: null, dryRun: false, CancellationToken.None);
+
+        var item = Assert.Single(report.Items);
+        Assert.Equal(SyncOutcome.Failed, item.Outcome);
+        Assert.Contains(victim.Sha256, item.Reason, StringComparison.Ordinal);
+        Assert.Empty(to.Chunks.ListPacks());
+        Assert.Empty(to.ListIds());
+        GC.KeepAlive(backup);
+    }
+
+    /// <summary>Adds records <paramref name="first"/> .. +<paramref name="count"/> to the store in <paramref name="dir"/>, then backs it up as chunks.</summary>
+    private static BackupManifest ChunkedStoreBackup(TempDirectory dir, IBackupTarget target, int first, int count, DateTimeOffset createdUtc)
+    {
+        TestSources.AddToStore(dir.File("store"), first, count);
+        return StoreBackup.Backup(dir.File("store"), target, new BackupOptions { Chunked = true, CreatedUtc = createdUtc });
+    }
+
+    /// <summary>Every record of the store backup <paramref name="backup"/> in <paramref name="target"/>, restored into <paramref name="folder"/>.</summary>
+    private static List<string> StoreDump(IBackupTarget target, BackupManifest backup, string folder)
+    {
+        StoreRestore.Restore(target, BackupSelector.ById(backup.Id), folder);
+        using var client = new NativeHnsw.Storage.PersistentClient(folder);
+        return [.. client.ListCollections().SelectMany(c => client.GetCollection(c).Get().Select(r => $"{c}/{r.Id}")).Order(StringComparer.Ordinal)];
+    }
+
     /// <summary>Two chunked backups of a growing index, an hour apart: some chunks shared (its vectors pass 1 MiB, one chunk), some only in the newer.</summary>
     private static (BackupManifest First, BackupManifest Second) TwoChunkedBackups(string live, IBackupTarget target, FakeTimeProvider time)
     {

@@ -120,7 +120,7 @@ public sealed class ChunkCollectorTests
         var target = new LocalFolderTarget(dir.File("backups"));
         var manifest = IndexBackup.BackupFile(live, target, new BackupOptions { Chunked = true, CreatedUtc = s_day });
         string path = Path.Combine(target.Root, manifest.Id, BackupManifest.FileName);
-        File.WriteAllText(path, File.ReadAllText(path).Replace("\"formatVersion\": 2", "\"formatVersion\": 99", StringComparison.Ordinal));
+        File.WriteAllText(path, File.ReadAllText(path).Replace($"\"formatVersion\": {BackupManifest.CurrentFormatVersion}", "\"formatVersion\": 99", StringComparison.Ordinal));
 
         var report = BackupPruner.Prune(target, s_newestOnly, dryRun: false);
 

@@ -217,6 +217,26 @@ public sealed class ChunkedBackupTests
     }
 
     [Fact]
+    public void DatabasePages_CompressedOnlyWhenThatSavesAQuarter()
+    {
+        // Three random bytes in four, as in a page of float vectors: Zstandard saves some, not a quarter.
+        var random = new Random(13);
+        byte[] vectors = new byte[ChunkLayout.DatabaseChunkBytes];
+        random.NextBytes(vectors);
+        for (int i = 3; i < vectors.Length; i += 4)
+            vectors[i] = 0x3f;
+        byte[] ids = new byte[ChunkLayout.DatabaseChunkBytes];
+        for (int i = 0; i < ids.Length; i += 4)
+            BitConverter.TryWriteBytes(ids.AsSpan(i), random.Next(1000));
+
+        int squeezed = ChunkCodec.Encode(vectors, ChunkedFileKind.Other, compress: true).Length;
+        Assert.InRange(squeezed, ChunkLayout.CompressedBelow(ChunkedFileKind.Database, vectors.Length), ChunkLayout.CompressedBelow(ChunkedFileKind.Other, vectors.Length));
+        Assert.Equal(vectors.Length + ChunkCodec.HeaderBytes, ChunkCodec.Encode(vectors, ChunkedFileKind.Database, compress: true).Length);
+        Assert.True(ChunkCodec.Encode(ids, ChunkedFileKind.Database, compress: true).Length < ChunkLayout.CompressedBelow(ChunkedFileKind.Database, ids.Length) + ChunkCodec.HeaderBytes);
+        Assert.Equal(ids.Length + ChunkCodec.HeaderBytes, ChunkCodec.Encode(ids, ChunkedFileKind.Database, compress: false).Length);
+    }
+
+    [Fact]
     public void ChunkCodec_DamagedFrames_Named()
     {
         byte[] chunk = new byte[5000];

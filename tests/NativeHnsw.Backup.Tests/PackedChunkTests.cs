@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using NativeHnsw.Storage;
 
 namespace NativeHnsw.Backup.Tests;
@@ -162,6 +163,63 @@ public sealed class PackedChunkTests
         var second = StoreBackup.Backup(client, target, options with { CreatedUtc = s_day.AddDays(1) });
         return (first, second, StoreBackupTests.Everything(client));
     }
+
+    [Fact]
+    public void Prune_SweepsPackDataWithoutItsIndex_OnlyWrittenBeforeEveryLeaseInForce()
+    {
+        using var dir = new TempDirectory();
+        var target = new LocalFolderTarget(dir.File("backups"));
+        var (_, _, expected) = TwoStoreBackups(dir, target);
+        var packs = target.Chunks.ListPacks().Select(p => p.Name).ToHashSet();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var now = time.GetUtcNow();
+        // Data written, index never: what a backup or a repacking prune killed between the two leaves.
+        string old = Orphan(target, seed: 1, now.AddHours(-3));
+        string hourOld = Orphan(target, seed: 2, now.AddHours(-1));
+        string fresh = Orphan(target, seed: 3, now.AddMinutes(-5));
+        var keep = new RetentionPolicy(daily: 7, weekly: 0, monthly: 0);
+
+        // Another prune's lease from two hours ago (it may be repacking): only data older than it goes.
+        target.Chunks.WriteLease("gc-other", now.AddHours(-2));
+        var dry = BackupPruner.Prune(target, keep, dryRun: true, time: time);
+        Assert.Equal(3, OrphanNames(target).Count);
+        var beside = BackupPruner.Prune(target, keep, dryRun: false, time: time);
+        Assert.Equal(1, dry.Chunks.OrphanPacks);
+        Assert.Equal(1, beside.Chunks.OrphanPacks);
+        Assert.Equal(new[] { hourOld, fresh }.Order(StringComparer.Ordinal), OrphanNames(target));
+
+        // A backup running: nothing is collected, orphans included.
+        target.Chunks.DeleteLease("gc-other");
+        target.Chunks.WriteLease("backup-running", now.AddMinutes(-1));
+        Assert.NotNull(BackupPruner.Prune(target, keep, dryRun: false, time: time).Chunks.Skipped);
+        Assert.Equal(new[] { hourOld, fresh }.Order(StringComparer.Ordinal), OrphanNames(target));
+
+        // No lease in force: all but what was written within the clocks' margin.
+        target.Chunks.DeleteLease("backup-running");
+        var alone = BackupPruner.Prune(target, keep, dryRun: false, time: time);
+        Assert.Equal(1, alone.Chunks.OrphanPacks);
+        Assert.Equal([fresh], OrphanNames(target));
+        Assert.DoesNotContain(old, OrphanNames(target));
+        Assert.Equal(packs, target.Chunks.ListPacks().Select(p => p.Name).ToHashSet());
+        StoreRestore.Restore(target, BackupSelector.Latest, dir.File("restored"));
+        using var restored = new PersistentClient(dir.File("restored"), s_quiet);
+        Assert.Equal(expected, StoreBackupTests.Everything(restored));
+    }
+
+    /// <summary>Writes pack data under a new name without an index, last written at <paramref name="writtenUtc"/>.</summary>
+    private static string Orphan(LocalFolderTarget target, int seed, DateTimeOffset writtenUtc)
+    {
+        byte[] data = Chunk(seed).Framed;
+        string name = ChunkCodec.Key(data);
+        string path = Path.Combine(target.Root, ".chunks", "packs", name + ".pack");
+        File.WriteAllBytes(path, data);
+        File.SetLastWriteTimeUtc(path, writtenUtc.UtcDateTime);
+        return name;
+    }
+
+    private static List<string> OrphanNames(LocalFolderTarget target) =>
+        [.. Directory.EnumerateFiles(Path.Combine(target.Root, ".chunks", "packs"), "*.pack").Select(f => Path.GetFileNameWithoutExtension(f))
+            .Where(n => !File.Exists(Path.Combine(target.Root, ".chunks", "packs", n + ".idx"))).Order(StringComparer.Ordinal)];
 
     private static HashSet<string> Keys(BackupManifest backup, string role) =>
         [.. backup.Files.Where(f => f.Role == role).SelectMany(f => f.Chunks!).Select(c => c.Sha256)];

@@ -135,6 +135,43 @@ public sealed class S3ChunkTests(S3rverFixture s3) : IClassFixture<S3rverFixture
         Assert.Equal([kept.Sha256], target.Chunks.ListPacks().SelectMany(p => p.Chunks).Select(c => c.Sha256));
     }
 
+    [Fact]
+    public async Task PackDataWithoutItsIndex_OnS3_SweptOnceWrittenBeforeTheLeasesAndTheClocksMargin()
+    {
+        SkipWithoutServer();
+        using var dir = new TempDirectory();
+        using var target = s3.Target("orphans-" + Guid.NewGuid().ToString("N"));
+        var (_, _, expected) = PackedChunkTests.TwoStoreBackups(dir, target);
+        var packs = target.Chunks.ListPacks().Select(p => p.Name).ToHashSet();
+        // Data written, index never: what a writer killed between the two leaves.
+        byte[] data = ChunkCodec.Encode(new byte[100], compress: false);
+        using (var body = new MemoryStream(data))
+        {
+            await target.Client.PutObjectAsync(
+                new Amazon.S3.Model.PutObjectRequest
+                {
+                    BucketName = S3rverFixture.Bucket,
+                    Key = target.KeyOf(".chunks", "packs/" + ChunkCodec.Key(data) + ".pack"),
+                    InputStream = body,
+                    UseChunkEncoding = false,
+                },
+                TestContext.Current.CancellationToken);
+        }
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var keep = new RetentionPolicy(daily: 7, weekly: 0, monthly: 0);
+
+        var soon = BackupPruner.Prune(target, keep, dryRun: false, time: time);
+        time.Advance(TimeSpan.FromHours(1));
+        var later = BackupPruner.Prune(target, keep, dryRun: false, time: time);
+        var after = BackupPruner.Prune(target, keep, dryRun: false, time: time);
+
+        Assert.Equal((0, 1, 0), (soon.Chunks.OrphanPacks, later.Chunks.OrphanPacks, after.Chunks.OrphanPacks));
+        Assert.Equal(packs, target.Chunks.ListPacks().Select(p => p.Name).ToHashSet());
+        StoreRestore.Restore(target, BackupSelector.Latest, dir.File("restored"));
+        using var restored = new PersistentClient(dir.File("restored"), new StoreOptions { Checkpoints = new CheckpointPolicy { Interval = null }, Log = _ => { } });
+        Assert.Equal(expected, StoreBackupTests.Everything(restored));
+    }
+
     private void SkipWithoutServer()
     {
         if (s3.SkipReason is { } reason)

@@ -212,13 +212,13 @@ public static class BackupMode
         foreach (var section in sections.Prepend(new IndexSectionSpan(0, 0, sections[0].Offset)))
         {
             var inside = spans.Where(c => c.Offset >= section.Offset && c.Offset < section.Offset + Math.Max(1, section.Length));
-            rows.Add(Measure(SectionName(section.Id), section.Length, bytes, inside, before));
+            rows.Add(Measure(SectionName(section.Id), section.Length, bytes, ChunkedFileKind.Index, inside, before));
         }
         return rows;
     }
 
     /// <summary>For the chunks <paramref name="spans"/> of <paramref name="bytes"/>: those not in <paramref name="before"/> (raw and as stored), and Zstandard's size of all of them.</summary>
-    private static BackupSection Measure(string name, long length, byte[] bytes, IEnumerable<ChunkSpan> spans, HashSet<string> before)
+    private static BackupSection Measure(string name, long length, byte[] bytes, ChunkedFileKind kind, IEnumerable<ChunkSpan> spans, HashSet<string> before)
     {
         long fresh = 0, stored = 0, zstd = 0;
         foreach (var span in spans)
@@ -228,7 +228,7 @@ public static class BackupMode
             if (before.Contains(ChunkCodec.Key(chunk)))
                 continue;
             fresh += span.Length;
-            stored += ChunkCodec.Encode(chunk, span.Compress).Length;
+            stored += ChunkCodec.Encode(chunk, kind, span.Compress).Length;
         }
         return new BackupSection(name, length, fresh, stored, zstd);
     }
@@ -237,7 +237,7 @@ public static class BackupMode
     {
         var before = Keys(File.ReadAllBytes(dayZero), kind);
         byte[] bytes = File.ReadAllBytes(dayOne);
-        return Measure(name, bytes.Length, bytes, ChunkLayout.Plan(kind, bytes, bytes.Length), before);
+        return Measure(name, bytes.Length, bytes, kind, ChunkLayout.Plan(kind, bytes, bytes.Length), before);
     }
 
     private static HashSet<string> Keys(byte[] bytes, ChunkedFileKind kind) =>

@@ -35,12 +35,22 @@ public static class ChunkCodec
     /// Frames a chunk; with <paramref name="compress"/>, Zstandard-compressed when that saves at least 3 % (else as is,
     /// so a chunk that does not compress costs no decompression at restore).
     /// </summary>
-    public static byte[] Encode(ReadOnlySpan<byte> chunk, bool compress)
+    public static byte[] Encode(ReadOnlySpan<byte> chunk, bool compress) => Encode(chunk, compress ? chunk.Length - chunk.Length / 32 : 0);
+
+    /// <summary>
+    /// Frames a chunk of a file of <paramref name="kind"/>; with <paramref name="compress"/>, compressed when that
+    /// saves what pays for the kind (<see cref="ChunkLayout.CompressedBelow"/>).
+    /// </summary>
+    public static byte[] Encode(ReadOnlySpan<byte> chunk, ChunkedFileKind kind, bool compress) =>
+        Encode(chunk, compress ? ChunkLayout.CompressedBelow(kind, chunk.Length) : 0);
+
+    /// <param name="keepBelow">Kept compressed only when that takes fewer bytes than this; 0: stored as is, not tried.</param>
+    private static byte[] Encode(ReadOnlySpan<byte> chunk, int keepBelow)
     {
-        if (compress)
+        if (keepBelow > 0)
         {
             var packed = (s_compressor ??= new Compressor(ZstdLevel)).Wrap(chunk);
-            if (packed.Length < chunk.Length - chunk.Length / 32)
+            if (packed.Length < keepBelow)
                 return Frame(Zstd, chunk.Length, packed);
         }
         return Frame(Raw, chunk.Length, chunk);
@@ -50,11 +60,9 @@ public static class ChunkCodec
     /// <returns>Null when the chunk is whole; else what is wrong with it, in words.</returns>
     public static string? TryDecode(ReadOnlySpan<byte> framed, string sha256, Span<byte> destination)
     {
-        if (framed.Length < HeaderBytes || !framed[..4].SequenceEqual(Magic) || framed[5] != 0 || framed[6] != 0 || framed[7] != 0)
-            return "its frame is damaged (not a NativeHnsw chunk)";
-        int length = BinaryPrimitives.ReadInt32LittleEndian(framed[8..]);
-        if (length != destination.Length)
-            return $"its frame says {length} bytes, the manifest {destination.Length}";
+        if (CheckHeader(framed, destination.Length) is { } damaged)
+            return damaged;
+        int length = destination.Length;
         var payload = framed[HeaderBytes..];
         switch (framed[4])
         {
@@ -77,9 +85,41 @@ public static class ChunkCodec
             default:
                 return $"its frame names an unknown codec {framed[4]}";
         }
+        return CheckKey(destination, sha256);
+    }
+
+    /// <summary>
+    /// Checks a frame stored as is where it lies (its payload, at <see cref="HeaderBytes"/>, is the chunk: a restore
+    /// uses it without a copy); <paramref name="raw"/> false, and null returned, for a compressed frame, which needs
+    /// <see cref="TryDecode"/>.
+    /// </summary>
+    internal static string? TryCheckRaw(ReadOnlySpan<byte> framed, string sha256, int length, out bool raw)
+    {
+        raw = false;
+        if (CheckHeader(framed, length) is { } damaged)
+            return damaged;
+        if (framed[4] != Raw)
+            return null;
+        raw = true;
+        var payload = framed[HeaderBytes..];
+        if (payload.Length != length)
+            return $"it holds {payload.Length} bytes, its frame says {length}";
+        return CheckKey(payload, sha256);
+    }
+
+    private static string? CheckKey(ReadOnlySpan<byte> chunk, string sha256)
+    {
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(destination, hash);
+        SHA256.HashData(chunk, hash);
         return Convert.ToHexStringLower(hash) == sha256 ? null : "its bytes fail their SHA-256 check (tampered with or damaged)";
+    }
+
+    private static string? CheckHeader(ReadOnlySpan<byte> framed, int length)
+    {
+        if (framed.Length < HeaderBytes || !framed[..4].SequenceEqual(Magic) || framed[5] != 0 || framed[6] != 0 || framed[7] != 0)
+            return "its frame is damaged (not a NativeHnsw chunk)";
+        int stated = BinaryPrimitives.ReadInt32LittleEndian(framed[8..]);
+        return stated == length ? null : $"its frame says {stated} bytes, the manifest {length}";
     }
 
     private static byte[] Frame(byte codec, int length, ReadOnlySpan<byte> payload)

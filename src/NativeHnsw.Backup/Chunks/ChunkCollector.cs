@@ -27,14 +27,18 @@ public static class ChunkCollector
             store.WriteLease(lease, now);
         try
         {
-            var running = store.ListLeases(now).Where(l => l.IsBackup && now - l.StartedUtc < BackupWriter.LeaseLifetime).ToList();
+            var live = store.ListLeases(now).Where(l => l.Name != lease && now - l.StartedUtc < BackupWriter.LeaseLifetime).ToList();
+            var running = live.Where(l => l.IsBackup).ToList();
             if (running.Count > 0)
                 return new ChunkSweep(0, 0, 0, 0, $"backup {string.Join(", ", running.Select(l => l.Name[ChunkLease.BackupPrefix.Length..]))} is running (its lease dates from {running.Min(l => l.StartedUtc):yyyy-MM-dd'T'HH:mm:ss'Z'}); no chunk was deleted");
             var catalog = BackupCatalog.Load(target);
             var unreadable = catalog.Problems.Where(p => p.BackupId is null || !catalog.PartialIds.Contains(p.BackupId)).ToList();
             if (unreadable.Count > 0)
                 return new ChunkSweep(0, 0, 0, 0, $"{unreadable.Count} backup manifest(s) cannot be read ({unreadable[0].Message}), and may reference chunks; no chunk was deleted");
-            return Sweep(store, Referenced(catalog.Backups), delete: !dryRun);
+            // A pack's data without its index is a dead writer's once it was written before every lease still in
+            // force began: no backup is running (else nothing is collected), and another prune that may be repacking
+            // holds a lease from before its new packs' data.
+            return Sweep(store, Referenced(catalog.Backups), delete: !dryRun, OrphansBefore(live, now));
         }
         finally
         {
@@ -42,6 +46,16 @@ public static class ChunkCollector
                 store.DeleteLease(lease);
         }
     }
+
+    /// <summary>
+    /// How far the clocks of the machines sharing a target, and of an object store's times, may disagree: pack data
+    /// without its index is swept only once written this long before the leases in force began.
+    /// </summary>
+    internal static readonly TimeSpan ClockMargin = TimeSpan.FromMinutes(15);
+
+    /// <summary>The instant before which pack data without its index counts as a dead writer's, given the leases in force (<paramref name="live"/>, a collector's own excepted).</summary>
+    internal static DateTimeOffset OrphansBefore(IEnumerable<ChunkLease> live, DateTimeOffset now) =>
+        live.Select(l => l.StartedUtc).Append(now).Min() - ClockMargin;
 
     /// <summary>The keys of every chunk <paramref name="backups"/> reference.</summary>
     internal static HashSet<string> Referenced(IEnumerable<BackupManifest> backups) =>
@@ -52,12 +66,25 @@ public static class ChunkCollector
     /// <paramref name="referenced"/>: loose chunks one by one; a pack whose chunks are all unreferenced whole; a pack
     /// mostly unreferenced (more than half its bytes) by writing its referenced chunks to a new pack, made durable,
     /// before the old one goes. A pack mostly referenced is kept whole, its unreferenced chunks counted as kept: rewriting
-    /// it for a few chunks would cost a prune more than they take.
+    /// it for a few chunks would cost a prune more than they take. First, pack data without its index written before
+    /// <paramref name="orphansWrittenBefore"/> (null: none is touched), which no backup can reference.
     /// </summary>
-    internal static ChunkSweep Sweep(IChunkStore store, HashSet<string> referenced, bool delete)
+    internal static ChunkSweep Sweep(IChunkStore store, HashSet<string> referenced, bool delete, DateTimeOffset? orphansWrittenBefore = null)
     {
-        int kept = 0, deleted = 0;
+        int kept = 0, deleted = 0, orphans = 0;
         long keptBytes = 0, deletedBytes = 0;
+        if (orphansWrittenBefore is { } before && store is PackingChunkStore packing)
+        {
+            foreach (var orphan in packing.ListOrphanPacks())
+            {
+                if (orphan.WrittenUtc >= before)
+                    continue;
+                if (delete)
+                    packing.DeleteOrphanPack(orphan.Name);
+                orphans++;
+                deletedBytes += orphan.Length;
+            }
+        }
         foreach (var chunk in store.List())
         {
             if (chunk.Pack is not null)
@@ -91,7 +118,7 @@ public static class ChunkCollector
             deleted += pack.Chunks.Count - live.Count;
             deletedBytes += allBytes - liveBytes;
         }
-        return new ChunkSweep(kept, keptBytes, deleted, deletedBytes, null);
+        return new ChunkSweep(kept, keptBytes, deleted, deletedBytes, null) { OrphanPacks = orphans };
     }
 
     /// <summary>Writes <paramref name="live"/> of <paramref name="pack"/> to a new pack (none when empty), then deletes the old; false when its data is already gone.</summary>

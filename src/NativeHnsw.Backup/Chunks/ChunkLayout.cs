@@ -56,6 +56,16 @@ public static class ChunkLayout
     }
 
     /// <summary>
+    /// The compressed size below which a chunk of <paramref name="length"/> bytes of a file of <paramref name="kind"/>
+    /// is kept compressed, else stored as is: a saving of at least 3 %, and of a quarter for a database page. Most
+    /// pages of a store hold float vectors, which Zstandard shrinks by about 17 % for a decompression of every page at
+    /// restore that made a chunked restore of a store several times a whole-file one; the pages of ids, documents,
+    /// metadata and B-tree interiors shrink by half or more and stay compressed (docs/BACKUP.md, "Chunking").
+    /// </summary>
+    public static int CompressedBelow(ChunkedFileKind kind, int length) =>
+        kind == ChunkedFileKind.Database ? length - length / 4 : length - length / 32;
+
+    /// <summary>
     /// Whether a file's chunks are stored in packs rather than as objects of their own: a database's, whose 4 KiB pages
     /// were thousands of objects a restore opened one by one (2.7× a whole-file restore). Index chunks (64 KiB–1 MiB)
     /// stay loose: a restore of them is within 4 % of a whole-file one.

@@ -46,7 +46,7 @@ public static class ChunkedFile
             string key = ChunkCodec.Key(chunk);
             if (known.Add(key))
             {
-                byte[] framed = ChunkCodec.Encode(chunk, span.Compress);
+                byte[] framed = ChunkCodec.Encode(chunk, kind, span.Compress);
                 if (pack is not null)
                     stored += pack.Add(key, framed);
                 else if (store.Put(key, framed))
@@ -88,9 +88,11 @@ public static class ChunkedFile
         var locations = chunks.Select(c => store.Locate(c.Sha256)).ToArray();
         var units = PlanWindows(chunks, locations);
         times?.AddPlan(Stopwatch.GetTimestamp() - started);
-        var ahead = new Queue<Task<byte[][]>>();
+        var ahead = new Queue<Task<RentedBytes[]>>();
         int next = 0;
         long at = 0;
+        // Database chunks are single 4 KiB pages: gathered into writes of up to a mebibyte rather than a call each.
+        var output = destination is null ? null : new BufferedStream(destination, WindowBytes);
         try
         {
             foreach (var unit in units)
@@ -101,20 +103,21 @@ public static class ChunkedFile
                     ahead.Enqueue(Task.Run(() => ReadWindow(store, backup, file, chunks, locations, u, times)));
                 }
                 long waiting = Stopwatch.GetTimestamp();
-                byte[][] buffers = ahead.Dequeue().GetAwaiter().GetResult();
+                RentedBytes[] buffers = ahead.Dequeue().GetAwaiter().GetResult();
                 long writing = Stopwatch.GetTimestamp();
                 times?.AddWait(writing - waiting);
-                for (int k = 0; k < buffers.Length; k++)
+                foreach (var buffer in buffers)
                 {
-                    var span = buffers[k].AsSpan(0, chunks[unit.First + k].Length);
+                    var span = buffer.Span;
                     whole.AppendData(span);
-                    destination?.Write(span);
-                    ArrayPool<byte>.Shared.Return(buffers[k]);
+                    output?.Write(span);
+                    buffer.Return();
                     at += span.Length;
                 }
                 times?.AddWrite(Stopwatch.GetTimestamp() - writing);
                 progress?.Report(at);
             }
+            output?.Flush();
         }
         finally
         {
@@ -125,8 +128,8 @@ public static class ChunkedFile
                 {
                     if (t.IsCompletedSuccessfully)
                     {
-                        foreach (byte[] b in t.Result)
-                            ArrayPool<byte>.Shared.Return(b);
+                        foreach (var b in t.Result)
+                            b.Return();
                     }
                     return t.Exception;
                 }, TaskScheduler.Default);
@@ -174,62 +177,116 @@ public static class ChunkedFile
         return units;
     }
 
-    /// <summary>Reads a window's chunks and checks each against its key; returns their bytes in pooled buffers (each at least its chunk's length).</summary>
-    private static byte[][] ReadWindow(IChunkStore store, BackupManifest backup, BackupFileEntry file, IReadOnlyList<ChunkRef> chunks, ChunkLocation?[] locations, Window unit, ChunkRestoreTimes? times)
+    /// <summary>Reads a window's chunks and checks each against its key; returns their bytes, in pooled buffers where they could be.</summary>
+    private static RentedBytes[] ReadWindow(IChunkStore store, BackupManifest backup, BackupFileEntry file, IReadOnlyList<ChunkRef> chunks, ChunkLocation?[] locations, Window unit, ChunkRestoreTimes? times)
     {
         long started = Stopwatch.GetTimestamp();
         var framed = new ReadOnlyMemory<byte>?[unit.Count];
-        ChunkLocation At(int k) => locations[unit.First + k]!.Value;
-        var packed = Enumerable.Range(0, unit.Count).Where(k => locations[unit.First + k] is not null);
-        foreach (var inPack in packed.GroupBy(k => At(k).Pack, StringComparer.Ordinal))
+        var ranges = new List<RentedBytes>();
+        var buffers = new RentedBytes[unit.Count];
+        int done = 0;
+        try
         {
-            var ordered = inPack.OrderBy(k => At(k).Offset).ToList();
-            for (int i = 0; i < ordered.Count;)
+            ChunkLocation At(int k) => locations[unit.First + k]!.Value;
+            var packed = Enumerable.Range(0, unit.Count).Where(k => locations[unit.First + k] is not null);
+            foreach (var inPack in packed.GroupBy(k => At(k).Pack, StringComparer.Ordinal))
             {
-                long start = At(ordered[i]).Offset, end = start + At(ordered[i]).StoredLength;
-                int j = i + 1;
-                for (; j < ordered.Count; j++)
+                var ordered = inPack.OrderBy(k => At(k).Offset).ToList();
+                for (int i = 0; i < ordered.Count;)
                 {
-                    var next = At(ordered[j]);
-                    if (next.Offset - end > MaxGapBytes || next.Offset + next.StoredLength - start > MaxReadBytes)
-                        break;
-                    // A page that comes twice in the file is one frame in the pack.
-                    end = Math.Max(end, next.Offset + next.StoredLength);
+                    long start = At(ordered[i]).Offset, end = start + At(ordered[i]).StoredLength;
+                    int j = i + 1;
+                    for (; j < ordered.Count; j++)
+                    {
+                        var next = At(ordered[j]);
+                        if (next.Offset - end > MaxGapBytes || next.Offset + next.StoredLength - start > MaxReadBytes)
+                            break;
+                        // A page that comes twice in the file is one frame in the pack.
+                        end = Math.Max(end, next.Offset + next.StoredLength);
+                    }
+                    // A pack gone since it was located (a prune rewrote it): its chunks are looked for again one by one below.
+                    if (ReadPack(store, inPack.Key, start, (int)(end - start)) is { } range)
+                    {
+                        ranges.Add(range);
+                        for (int m = i; m < j; m++)
+                            framed[ordered[m]] = range.Array.AsMemory(range.Offset + (int)(At(ordered[m]).Offset - start), At(ordered[m]).StoredLength);
+                    }
+                    i = j;
                 }
-                // A pack gone since it was located (a prune rewrote it): its chunks are looked for again one by one below.
-                if (store.TryReadPack(inPack.Key, start, (int)(end - start)) is { } range)
-                {
-                    for (int m = i; m < j; m++)
-                        framed[ordered[m]] = range.AsMemory((int)(At(ordered[m]).Offset - start), At(ordered[m]).StoredLength);
-                }
-                i = j;
             }
+            long at = unit.FileOffset;
+            long read = 0, decode = 0;
+            long mark = Stopwatch.GetTimestamp();
+            read += mark - started;
+            for (; done < unit.Count; done++)
+            {
+                var chunk = chunks[unit.First + done];
+                if (framed[done] is { } frame)
+                {
+                    buffers[done] = new RentedBytes(Decode(frame.Span, store, backup, file, chunk, at, At(done).Pack), 0, chunk.Length, Pooled: true);
+                }
+                else
+                {
+                    var loose = ReadLoose(store, chunk.Sha256) ?? throw new BackupIntegrityException(backup.Id, $"{Where(file, chunk, at)} is missing from {store.Description}");
+                    long now = Stopwatch.GetTimestamp();
+                    read += now - mark;
+                    mark = now;
+                    buffers[done] = DecodeLoose(loose, store, backup, file, chunk, at);
+                }
+                long decoded = Stopwatch.GetTimestamp();
+                decode += decoded - mark;
+                mark = decoded;
+                at += chunk.Length;
+            }
+            times?.AddRead(read);
+            times?.AddDecode(decode);
+            return buffers;
         }
-        var buffers = new byte[unit.Count][];
-        long at = unit.FileOffset;
-        long read = 0, decode = 0;
-        long mark = Stopwatch.GetTimestamp();
-        read += mark - started;
-        for (int k = 0; k < unit.Count; k++)
+        catch
         {
-            var chunk = chunks[unit.First + k];
-            if (framed[k] is not { } frame)
-            {
-                frame = store.TryRead(chunk.Sha256)
-                    ?? throw new BackupIntegrityException(backup.Id, $"{Where(file, chunk, at)} is missing from {store.Description}");
-                long now = Stopwatch.GetTimestamp();
-                read += now - mark;
-                mark = now;
-            }
-            buffers[k] = Decode(frame.Span, store, backup, file, chunk, at, framed[k] is null ? null : At(k).Pack);
-            long decoded = Stopwatch.GetTimestamp();
-            decode += decoded - mark;
-            mark = decoded;
-            at += chunk.Length;
+            for (int k = 0; k < done; k++)
+                buffers[k].Return();
+            throw;
         }
-        times?.AddRead(read);
-        times?.AddDecode(decode);
-        return buffers;
+        finally
+        {
+            foreach (var range in ranges)
+                range.Return();
+        }
+    }
+
+    private static RentedBytes? ReadPack(IChunkStore store, string pack, long offset, int length) => store is PackingChunkStore packing
+        ? packing.TryReadPackRented(pack, offset, length)
+        : store.TryReadPack(pack, offset, length) is { } bytes ? new RentedBytes(bytes, 0, bytes.Length, Pooled: false) : null;
+
+    /// <summary>A chunk in no pack known: loose, into a pooled buffer where the store can, else however the store finds it (in a pack written or repacked since they were listed).</summary>
+    private static RentedBytes? ReadLoose(IChunkStore store, string sha256)
+    {
+        if (store is PackingChunkStore packing && packing.TryReadLooseRented(sha256) is { } rented)
+            return rented;
+        return store.TryRead(sha256) is { } bytes ? new RentedBytes(bytes, 0, bytes.Length, Pooled: false) : null;
+    }
+
+    /// <summary>Checks a chunk read by itself; one stored as is (an index's vectors) is used where it was read, without a copy.</summary>
+    private static RentedBytes DecodeLoose(RentedBytes loose, IChunkStore store, BackupManifest backup, BackupFileEntry file, ChunkRef chunk, long at)
+    {
+        try
+        {
+            if (ChunkCodec.TryCheckRaw(loose.Span, chunk.Sha256, chunk.Length, out bool raw) is { } problem)
+                throw new BackupIntegrityException(backup.Id, $"{Where(file, chunk, at)} in {store.Description}: {problem}");
+            if (raw)
+            {
+                var payload = loose with { Offset = loose.Offset + ChunkCodec.HeaderBytes, Length = chunk.Length };
+                loose = default;
+                return payload;
+            }
+            return new RentedBytes(Decode(loose.Span, store, backup, file, chunk, at, pack: null), 0, chunk.Length, Pooled: true);
+        }
+        finally
+        {
+            if (loose.Array is not null)
+                loose.Return();
+        }
     }
 
     /// <summary>Decodes one framed chunk into a pooled buffer and checks it against its key.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using NativeHnsw.IO;
 
 namespace NativeHnsw.Backup;
@@ -82,33 +83,56 @@ internal sealed class LocalChunkStore : PackingChunkStore
         return true;
     }
 
-    protected override IReadOnlyDictionary<string, long> ListPackObjects()
+    protected override IReadOnlyDictionary<string, PackObject> ListPackObjects()
     {
         if (!Directory.Exists(_packs))
-            return new Dictionary<string, long>();
+            return new Dictionary<string, PackObject>();
         return Guard(null, "list packs", () => new DirectoryInfo(_packs).EnumerateFiles()
             .Where(f => !f.Name.EndsWith(TempSuffix, StringComparison.Ordinal))
-            .ToDictionary(f => f.Name, f => f.Length, StringComparer.Ordinal));
+            .ToDictionary(f => f.Name, f => new PackObject(f.Length, new DateTimeOffset(f.LastWriteTimeUtc, TimeSpan.Zero)), StringComparer.Ordinal));
     }
 
     protected override byte[]? TryReadPackObject(string objectName, long offset, int length)
     {
-        string path = Path.Combine(_packs, objectName);
+        if (ReadObject(Path.Combine(_packs, objectName), objectName, offset, length, pooled: false) is not { } read)
+            return null;
+        return read.Length == read.Array.Length ? read.Array : read.Array[..read.Length];
+    }
+
+    internal override RentedBytes? TryReadPackRented(string name, long offset, int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        string objectName = ChunkKeys.Check(name) + DataSuffix;
+        return ReadObject(Path.Combine(_packs, objectName), objectName, offset, length, pooled: true);
+    }
+
+    internal override RentedBytes? TryReadLooseRented(string sha256) => ReadObject(PathOf(sha256), "chunk " + sha256, 0, -1, pooled: true);
+
+    /// <summary>
+    /// Bytes <paramref name="offset"/> .. +<paramref name="length"/> of a file (-1: to its end), in a buffer of that
+    /// length or, <paramref name="pooled"/>, from the pool; null when the file is gone or shorter.
+    /// </summary>
+    private RentedBytes? ReadObject(string path, string what, long offset, int length, bool pooled)
+    {
+        byte[]? bytes = null;
         try
         {
             using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
             if (length < 0)
                 length = checked((int)(RandomAccess.GetLength(handle) - offset));
-            byte[] bytes = new byte[length];
+            bytes = pooled ? ArrayPool<byte>.Shared.Rent(Math.Max(1, length)) : new byte[length];
             int got = 0;
             while (got < length)
             {
-                int n = RandomAccess.Read(handle, bytes.AsSpan(got), offset + got);
+                int n = RandomAccess.Read(handle, bytes.AsSpan(got, length - got), offset + got);
                 if (n == 0)
                     return null;
                 got += n;
             }
-            return bytes;
+            var read = new RentedBytes(bytes, 0, length, pooled);
+            bytes = null;
+            return read;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -116,7 +140,12 @@ internal sealed class LocalChunkStore : PackingChunkStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BackupTargetException(null, $"cannot read {objectName} in {_packs}: {e.Message}", e);
+            throw new BackupTargetException(null, $"cannot read {what} in {_root}: {e.Message}", e);
+        }
+        finally
+        {
+            if (pooled && bytes is not null)
+                ArrayPool<byte>.Shared.Return(bytes);
         }
     }
 
@@ -132,22 +161,7 @@ internal sealed class LocalChunkStore : PackingChunkStore
         return 0;
     });
 
-    protected override byte[]? TryReadLoose(string sha256)
-    {
-        string path = PathOf(sha256);
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BackupTargetException(null, $"cannot read chunk {sha256} in {_root}: {e.Message}", e);
-        }
-    }
+    protected override byte[]? TryReadLoose(string sha256) => ReadObject(PathOf(sha256), "chunk " + sha256, 0, -1, pooled: false)?.Array;
 
     public override void Flush()
     {

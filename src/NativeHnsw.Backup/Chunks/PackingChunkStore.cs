@@ -7,6 +7,9 @@ namespace NativeHnsw.Backup;
 /// </summary>
 internal abstract class PackingChunkStore : IChunkStore
 {
+    /// <summary>An object of the pack folder as listed.</summary>
+    protected readonly record struct PackObject(long Length, DateTimeOffset WrittenUtc);
+
     protected const string DataSuffix = ".pack";
     protected const string IndexSuffix = ".idx";
 
@@ -49,6 +52,14 @@ internal abstract class PackingChunkStore : IChunkStore
 
     public abstract void Flush();
 
+    /// <summary>A loose chunk's frame for a restore, in a pooled buffer where the store can (a restore reads thousands: a new array each was the most of what it allocated); null when there is no such loose chunk.</summary>
+    internal virtual RentedBytes? TryReadLooseRented(string sha256) =>
+        TryReadLoose(sha256) is { } bytes ? new RentedBytes(bytes, 0, bytes.Length, Pooled: false) : null;
+
+    /// <summary><see cref="TryReadPack"/> into a pooled buffer where the store can.</summary>
+    internal virtual RentedBytes? TryReadPackRented(string name, long offset, int length) =>
+        TryReadPack(name, offset, length) is { } bytes ? new RentedBytes(bytes, 0, bytes.Length, Pooled: false) : null;
+
     public abstract void Delete(string sha256);
 
     public void PutPack(string name, ReadOnlySpan<byte> data, ReadOnlySpan<byte> index)
@@ -87,7 +98,7 @@ internal abstract class PackingChunkStore : IChunkStore
                 pack = PackIndex.TryDecode(name, bytes);
             }
             indexes[name] = pack;
-            if (pack is not null && objects.TryGetValue(name + DataSuffix, out long dataLength) && dataLength == pack.DataLength)
+            if (pack is not null && objects.TryGetValue(name + DataSuffix, out var data) && data.Length == pack.DataLength)
                 packs.Add(pack);
         }
         var locations = new Dictionary<string, ChunkLocation>(StringComparer.Ordinal);
@@ -147,8 +158,31 @@ internal abstract class PackingChunkStore : IChunkStore
 
     protected abstract byte[]? TryReadLoose(string sha256);
 
-    /// <summary>The objects of the pack folder, by name, with their lengths.</summary>
-    protected abstract IReadOnlyDictionary<string, long> ListPackObjects();
+    /// <summary>The objects of the pack folder, by name, with their lengths and the instants they were written.</summary>
+    protected abstract IReadOnlyDictionary<string, PackObject> ListPackObjects();
+
+    /// <summary>
+    /// The packs whose data is there without its index: left by a writer killed between the two (the data is written
+    /// first) or a deletion killed between them (the index goes first). No chunk in one is listed or read, and no
+    /// backup can reference one through this store (<see cref="Locate"/> finds chunks by the indexes).
+    /// </summary>
+    internal IReadOnlyList<OrphanPack> ListOrphanPacks()
+    {
+        var objects = ListPackObjects();
+        var orphans = new List<OrphanPack>();
+        foreach (var (objectName, data) in objects)
+        {
+            if (!objectName.EndsWith(DataSuffix, StringComparison.Ordinal))
+                continue;
+            string name = objectName[..^DataSuffix.Length];
+            if (ChunkKeys.IsKey(name) && !objects.ContainsKey(name + IndexSuffix))
+                orphans.Add(new OrphanPack(name, data.Length, data.WrittenUtc));
+        }
+        return orphans;
+    }
+
+    /// <summary>Deletes the data of a pack that has no index.</summary>
+    internal void DeleteOrphanPack(string name) => DeletePackObject(ChunkKeys.Check(name) + DataSuffix);
 
     /// <summary>Bytes of an object of the pack folder (<paramref name="length"/> -1: all of it); null when it is gone or shorter.</summary>
     protected abstract byte[]? TryReadPackObject(string objectName, long offset, int length);
@@ -167,3 +201,6 @@ internal abstract class PackingChunkStore : IChunkStore
             locations.TryAdd(c.Sha256, new ChunkLocation(pack.Name, c.Offset, c.StoredLength));
     }
 }
+
+/// <summary>A pack's data without its index (<see cref="PackingChunkStore.ListOrphanPacks"/>).</summary>
+internal readonly record struct OrphanPack(string Name, long Length, DateTimeOffset WrittenUtc);

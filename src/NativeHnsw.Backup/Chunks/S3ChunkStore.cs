@@ -43,8 +43,10 @@ internal sealed class S3ChunkStore(S3Target target) : PackingChunkStore
     public override void Delete(string sha256) =>
         target.Call(null, $"delete chunk {sha256}", () => target.Client.DeleteObjectAsync(target.Options.Bucket, KeyOf(sha256)));
 
-    protected override IReadOnlyDictionary<string, long> ListPackObjects() =>
-        target.ListObjects(null, PackRoot).ToDictionary(o => o.Key[PackRoot.Length..], o => o.Size ?? 0, StringComparer.Ordinal);
+    // An object whose time is not given counts as just written: it is never taken for a dead writer's.
+    protected override IReadOnlyDictionary<string, PackObject> ListPackObjects() =>
+        target.ListObjects(null, PackRoot).ToDictionary(o => o.Key[PackRoot.Length..],
+            o => new PackObject(o.Size ?? 0, o.LastModified is { } t ? new DateTimeOffset(t.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MaxValue), StringComparer.Ordinal);
 
     protected override byte[]? TryReadPackObject(string objectName, long offset, int length)
     {

@@ -12,8 +12,11 @@ namespace NativeHnsw.Backup;
 /// </summary>
 public sealed partial record BackupManifest
 {
-    /// <summary>The newest manifest version this library reads, and the one it writes for a backup with chunked files.</summary>
-    public const int CurrentFormatVersion = 2;
+    /// <summary>The newest manifest version this library reads, and the one it writes for a backup with chunked files (their chunk lists compact: <see cref="ChunkListJsonConverter"/>).</summary>
+    public const int CurrentFormatVersion = 3;
+
+    /// <summary>The version that listed each chunk as an object (<c>{"sha256", "length"}</c>); still read, and written for such a manifest copied as it is.</summary>
+    private const int ChunkObjectsFormatVersion = 2;
 
     /// <summary>The version written for a backup whose files are all stored whole, which tools that predate chunks can still read.</summary>
     public const int WholeFileFormatVersion = 1;
@@ -28,8 +31,11 @@ public sealed partial record BackupManifest
         // Read by people and scripts, never embedded in HTML: keep quotes and non-ASCII readable.
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false), new ChunkRefJsonConverter() },
     };
+
+    /// <summary>Format 3 and later: as <see cref="s_json"/>, with each file's chunks in compact strings.</summary>
+    private static readonly JsonSerializerOptions s_compactJson = new(s_json) { Converters = { new ChunkListJsonConverter() } };
 
     public required int FormatVersion { get; init; }
 
@@ -67,7 +73,7 @@ public sealed partial record BackupManifest
     /// <summary>Bytes this backup added to its target: its whole files plus the chunks no earlier backup had stored (framed, compressed). Null in backups that predate chunks.</summary>
     public long? StoredBytes { get; init; }
 
-    /// <summary>The format version to write for a backup holding <paramref name="files"/>: 2 when any is chunked, else 1.</summary>
+    /// <summary>The format version to write for a backup holding <paramref name="files"/>: <see cref="CurrentFormatVersion"/> when any is chunked, else 1.</summary>
     public static int FormatVersionFor(IEnumerable<BackupFileEntry> files) =>
         files.Any(f => f.Chunks is not null) ? CurrentFormatVersion : WholeFileFormatVersion;
 
@@ -82,52 +88,78 @@ public sealed partial record BackupManifest
     /// <summary>True for an id or file name a target can hold: letters, digits, '.', '_', '-', not starting with '.'.</summary>
     public static bool IsValidName(string? name) => name is { Length: > 0 and <= 200 } && SafeName().IsMatch(name);
 
-    public string ToJson() => JsonSerializer.Serialize(this, s_json);
+    /// <summary>The manifest as JSON in the form of its <see cref="FormatVersion"/> (a format-2 manifest copied between targets stays readable by the tools that wrote it).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, OptionsFor(FormatVersion));
 
-    public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, s_json);
+    /// <inheritdoc cref="ToJson"/>
+    public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, OptionsFor(FormatVersion));
+
+    private static JsonSerializerOptions OptionsFor(int formatVersion) => formatVersion > ChunkObjectsFormatVersion ? s_compactJson : s_json;
 
     /// <summary>
     /// Reads a manifest, checks its version first (a newer one is refused before anything else is interpreted),
     /// then every field; <paramref name="backupId"/> names the backup in errors and must equal the stored id.
     /// </summary>
     /// <exception cref="BackupException">The manifest is not JSON, is from a newer version, or is inconsistent.</exception>
-    public static BackupManifest Parse(ReadOnlySpan<byte> utf8Json, string backupId)
+    public static BackupManifest Parse(ReadOnlySpan<byte> utf8Json, string backupId) => Parse(utf8Json, backupId, CurrentFormatVersion);
+
+    /// <param name="newestVersion">The newest format the reader understands: <see cref="CurrentFormatVersion"/>, or an older tool's (tests hold this version's manifests to how that tool refuses them).</param>
+    internal static BackupManifest Parse(ReadOnlySpan<byte> utf8Json, string backupId, int newestVersion)
     {
-        int version;
-        try
-        {
-            var reader = new Utf8JsonReader(utf8Json);
-            using var document = JsonDocument.ParseValue(ref reader);
-            if (document.RootElement.ValueKind != JsonValueKind.Object
-                || !document.RootElement.TryGetProperty("formatVersion", out var v)
-                || v.ValueKind != JsonValueKind.Number
-                || !v.TryGetInt32(out version))
-            {
-                throw new BackupIntegrityException(backupId, "the manifest has no numeric formatVersion; it is not a NativeHnsw backup manifest");
-            }
-        }
-        catch (JsonException e)
-        {
-            throw new BackupIntegrityException(backupId, "the manifest is not valid JSON (truncated or tampered with): " + e.Message, e);
-        }
-        if (version > CurrentFormatVersion)
-            throw new BackupIntegrityException(backupId, $"the manifest is format version {version}, newer than this tool understands ({CurrentFormatVersion}); upgrade nhnsw (this is NativeHnsw.Backup {LibraryVersion})");
+        int version = PeekVersion(utf8Json, backupId);
+        if (version > newestVersion)
+            throw new BackupIntegrityException(backupId, $"the manifest is format version {version}, newer than this tool understands ({newestVersion}); upgrade nhnsw (this is NativeHnsw.Backup {LibraryVersion})");
         if (version < 1)
             throw new BackupIntegrityException(backupId, $"the manifest has an invalid format version {version}");
 
         BackupManifest? manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<BackupManifest>(utf8Json, s_json);
+            manifest = JsonSerializer.Deserialize<BackupManifest>(utf8Json, OptionsFor(version));
         }
         catch (JsonException e)
         {
-            throw new BackupIntegrityException(backupId, "the manifest cannot be read: " + e.Message, e);
+            throw new BackupIntegrityException(backupId, "the manifest is not valid JSON or not a manifest (truncated or tampered with): " + e.Message, e);
         }
         if (manifest is null)
             throw new BackupIntegrityException(backupId, "the manifest is empty (null)");
+        if (manifest.FormatVersion != version)
+            throw new BackupIntegrityException(backupId, $"the manifest gives formatVersion twice ({version}, then {manifest.FormatVersion})");
         manifest.Validate(backupId);
         return manifest;
+    }
+
+    /// <summary>
+    /// The top-level <c>formatVersion</c>, found without reading the rest (a writer puts it first; elsewhere, the
+    /// values before it are skipped), so a newer manifest is refused before anything in it is interpreted and the
+    /// JSON is parsed once, not twice.
+    /// </summary>
+    private static int PeekVersion(ReadOnlySpan<byte> utf8Json, string backupId)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(utf8Json);
+            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    bool isVersion = reader.ValueTextEquals("formatVersion"u8);
+                    reader.Read();
+                    if (isVersion)
+                    {
+                        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int version))
+                            return version;
+                        break;
+                    }
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new BackupIntegrityException(backupId, "the manifest is not valid JSON (truncated or tampered with): " + e.Message, e);
+        }
+        throw new BackupIntegrityException(backupId, "the manifest has no numeric formatVersion; it is not a NativeHnsw backup manifest");
     }
 
     /// <summary>The entry of the file with <paramref name="role"/>; throws naming the backup when there is none.</summary>
@@ -164,13 +196,23 @@ public sealed partial record BackupManifest
             if (file.Chunks is { } chunks)
             {
                 if (FormatVersion < 2)
-                    throw new BackupIntegrityException(backupId, $"the manifest is format version {FormatVersion} but lists chunks for '{file.Name}' (chunks are format 2)");
+                    throw new BackupIntegrityException(backupId, $"the manifest is format version {FormatVersion} but lists chunks for '{file.Name}' (chunks are format 2 and later)");
                 long sum = 0;
-                foreach (var chunk in chunks)
+                if (chunks is ChunkListText text)
                 {
-                    if (chunk is null || chunk.Sha256 is null || !Sha256Hex().IsMatch(chunk.Sha256) || chunk.Length is < 1 or > ChunkLayout.MaxChunkBytes)
-                        throw new BackupIntegrityException(backupId, $"the manifest lists a malformed chunk of '{file.Name}' (a key of 64 lowercase hex digits and 1 .. {ChunkLayout.MaxChunkBytes} bytes each)");
-                    sum += chunk.Length;
+                    // Its keys were checked as it was read; its chunks are made only when something reads them.
+                    if (!text.LengthsInRange)
+                        throw MalformedChunk(backupId, file);
+                    sum = text.TotalLength;
+                }
+                else
+                {
+                    foreach (var chunk in chunks)
+                    {
+                        if (chunk is null || !ChunkKeys.IsKey(chunk.Sha256) || chunk.Length is < 1 or > ChunkLayout.MaxChunkBytes)
+                            throw MalformedChunk(backupId, file);
+                        sum += chunk.Length;
+                    }
                 }
                 if (sum != file.Length)
                     throw new BackupIntegrityException(backupId, $"the chunks of '{file.Name}' add up to {sum} bytes, the manifest says {file.Length}");
@@ -197,6 +239,9 @@ public sealed partial record BackupManifest
         if (Probe is { } probe && (probe.K < 1 || probe.Ef < 1 || probe.Expected is null || probe.Expected.Any(e => e is null)))
             throw new BackupIntegrityException(backupId, "the manifest's probe queries are malformed");
     }
+
+    private static BackupIntegrityException MalformedChunk(string backupId, BackupFileEntry file) =>
+        new(backupId, $"the manifest lists a malformed chunk of '{file.Name}' (a key of 64 lowercase hex digits and 1 .. {ChunkLayout.MaxChunkBytes} bytes each)");
 
     private static string ReadLibraryVersion()
     {

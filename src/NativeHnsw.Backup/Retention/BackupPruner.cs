@@ -36,14 +36,15 @@ public static class BackupPruner
         var now = (time ?? TimeProvider.System).GetUtcNow();
         var swept = target.SweepLeftovers(age, now, dryRun);
         // On a dry run the pruned backups are still there, so what the collection would find is counted as if they were gone.
-        var chunks = dryRun ? DryRunSweep(target, catalog, plan) : ChunkCollector.Collect(target, now, dryRun: false);
+        var chunks = dryRun ? DryRunSweep(target, catalog, plan, now) : ChunkCollector.Collect(target, now, dryRun: false);
         return new PruneReport(plan, deleted, catalog.Problems, swept) { Chunks = chunks };
     }
 
-    private static ChunkSweep DryRunSweep(IBackupTarget target, BackupCatalog catalog, RetentionPlan plan)
+    private static ChunkSweep DryRunSweep(IBackupTarget target, BackupCatalog catalog, RetentionPlan plan, DateTimeOffset now)
     {
         var pruned = plan.Pruned.Select(b => b.Id).ToHashSet(StringComparer.Ordinal);
-        return ChunkCollector.Sweep(target.Chunks, ChunkCollector.Referenced(catalog.Backups.Where(b => !pruned.Contains(b.Id))), delete: false);
+        return ChunkCollector.Sweep(target.Chunks, ChunkCollector.Referenced(catalog.Backups.Where(b => !pruned.Contains(b.Id))), delete: false,
+            ChunkCollector.OrphansBefore(target.Chunks.ListLeases(now).Where(l => now - l.StartedUtc < BackupWriter.LeaseLifetime), now));
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace NativeHnsw.Backup;
 
 /// <summary>
@@ -71,6 +73,11 @@ public abstract class BackupWriter : IBackupWriter
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// A chunk the source holds in a pack none of whose chunks this store has yet is copied with its whole pack (every
+    /// chunk in it checked against its key first), so a copied store backup keeps its pages packed and restores at the
+    /// packed pace; any other missing chunk is copied by itself.
+    /// </remarks>
     public BackupFileEntry CopyChunked(BackupFileEntry file, IChunkStore source)
     {
         ArgumentNullException.ThrowIfNull(file);
@@ -79,10 +86,14 @@ public abstract class BackupWriter : IBackupWriter
         CheckWrite(file.Name, file.Role, Stream.Null);
         _knownChunks ??= TakeLease();
         byte[] buffer = new byte[ChunkLayout.MaxChunkBytes];
+        Dictionary<string, ChunkPack>? packs = null;
+        var triedPacks = new HashSet<string>(StringComparer.Ordinal);
         long at = 0;
         foreach (var chunk in chunks)
         {
-            if (!_knownChunks.Contains(chunk.Sha256))
+            if (!_knownChunks.Contains(chunk.Sha256)
+                && !(source.Locate(chunk.Sha256) is { } located && triedPacks.Add(located.Pack)
+                    && CopyPack((packs ??= source.ListPacks().ToDictionary(p => p.Name, StringComparer.Ordinal)).GetValueOrDefault(located.Pack), source, buffer)))
             {
                 string where = $"chunk {chunk.Sha256} (bytes {at:N0}..{at + chunk.Length:N0} of '{file.Name}')";
                 byte[] framed = source.TryRead(chunk.Sha256) ?? throw new BackupIntegrityException(Id, $"{where} is missing from {source.Description}; not copied");
@@ -96,6 +107,34 @@ public abstract class BackupWriter : IBackupWriter
         }
         _written.Add(file.Name, file);
         return file;
+    }
+
+    /// <summary>
+    /// Copies <paramref name="pack"/> whole when this store holds none of its chunks and every one of them decodes to
+    /// its key; false (nothing stored) otherwise, and the file's chunks in it are copied one by one, which names a
+    /// damaged one.
+    /// </summary>
+    private bool CopyPack(ChunkPack? pack, IChunkStore source, byte[] buffer)
+    {
+        if (pack is null || pack.Chunks.Any(c => _knownChunks!.Contains(c.Sha256)) || pack.DataLength > int.MaxValue)
+            return false;
+        byte[]? data = source.TryReadPack(pack.Name, 0, (int)pack.DataLength);
+        if (data is null || data.Length != pack.DataLength)
+            return false;
+        foreach (var c in pack.Chunks)
+        {
+            var frame = data.AsSpan((int)c.Offset, c.StoredLength);
+            if (frame.Length < ChunkCodec.HeaderBytes || BinaryPrimitives.ReadInt32LittleEndian(frame[8..]) is not (> 0 and <= ChunkLayout.MaxChunkBytes and var length)
+                || ChunkCodec.TryDecode(frame, c.Sha256, buffer.AsSpan(0, length)) is not null)
+                return false;
+        }
+        ChunkStore.PutPack(pack.Name, data, PackIndex.Encode(data.Length, pack.Chunks));
+        foreach (var c in pack.Chunks)
+        {
+            _knownChunks!.Add(c.Sha256);
+            StoredBytes += c.StoredLength + PackIndex.EntryBytes;
+        }
+        return true;
     }
 
     private void CheckWrite(string fileName, string role, Stream content)

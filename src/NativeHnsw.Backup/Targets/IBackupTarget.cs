@@ -29,7 +29,7 @@ public interface IBackupTarget
     /// <returns>What was (or would be) removed, one name each.</returns>
     IReadOnlyList<string> SweepLeftovers(TimeSpan minimumAge, DateTimeOffset now, bool dryRun);
 
-    /// <summary>Reads and validates one backup's manifest (<see cref="BackupManifest.Parse"/>).</summary>
+    /// <summary>Reads and validates one backup's manifest (<see cref="BackupManifest.Parse(ReadOnlySpan{byte}, string)"/>).</summary>
     /// <exception cref="BackupException">The backup is missing, partial, or its manifest is unreadable or newer.</exception>
     BackupManifest ReadManifest(string id);
 
