@@ -9,7 +9,7 @@ public sealed record BuildResult(int Threads, double Seconds, double VectorsPerS
     /// <summary>The median of <paramref name="seconds"/> (one build of <paramref name="vectors"/> per round), keeping every round.</summary>
     public static BuildResult OfRounds(int threads, IReadOnlyList<double> seconds, int vectors)
     {
-        double median = Median(seconds);
+        double median = Measurements.Summary.Of(seconds).Median;
         return new BuildResult(threads, median, vectors / median, seconds.Count > 1 ? seconds : null);
     }
 
@@ -21,14 +21,7 @@ public sealed record BuildResult(int Threads, double Seconds, double VectorsPerS
     {
         ArgumentNullException.ThrowIfNull(other);
         if (RoundSeconds is { } mine && other.RoundSeconds is { } theirs && mine.Count == theirs.Count)
-            return Median(mine.Select((s, i) => s / theirs[i]).ToArray());
+            return Measurements.Summary.Of(mine.Select((s, i) => s / theirs[i]).ToArray()).Median;
         return Seconds / other.Seconds;
-    }
-
-    private static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        int mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }

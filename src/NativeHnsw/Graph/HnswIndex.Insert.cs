@@ -270,8 +270,9 @@ public sealed unsafe partial class HnswIndex
     /// Int8 index: once the quantizer is trained, insertion searches walk the int8 rows, and each level's candidates
     /// are re-scored with float32 before the neighbours are chosen (so selection and link distances stay exact).
     /// Float32 index: an AddRange of at least <see cref="CompactBuildMinimumRows"/> rows, and of at least 1/<see
-    /// cref="CompactBuildMaxHeldPerRow"/> of the nodes held, walks temporary int8 codes the same way (see <see cref="BuildCodes"/>). Measured not to cost recall (QuantizedIndexTests.BuildOnCompact_*,
-    /// docs/FORMAT.md); false builds on float32 throughout, the baseline those tests compare with.
+    /// cref="CompactBuildMaxHeldPerRow"/> of the nodes held, walks temporary int8 codes the same way (see <see
+    /// cref="BuildCodes"/>). Measured not to cost recall (QuantizedIndexTests.BuildOnCompact_*, docs/FORMAT.md); false
+    /// builds on float32 throughout, the baseline those tests compare with.
     /// </summary>
     internal bool BuildOnCompact { get; set; } = true;
 
