@@ -133,4 +133,31 @@ public sealed class TargetsTests
         Assert.All(checks.Where(c => c.Target.Contains("hnswlib", StringComparison.Ordinal) || c.Target.Contains("i8", StringComparison.Ordinal)),
             c => Assert.Equal("n/a", c.Status));
     }
+
+    private static EngineResult Loaded(string name, double[] loadMs, double[]? checksumMs = null)
+    {
+        var rounds = new PersistenceRounds([], [], loadMs, [], checksumMs);
+        var persisted = new PersistenceResult(null, Measurements.Summary.Of(loadMs), null, null, null, null, null, 1_000_000, 600,
+            Rounds: rounds, ChecksumLoadMs: checksumMs is null ? null : Measurements.Summary.Of(checksumMs));
+        return new EngineResult(name, true, null, null, null, [], persisted, null);
+    }
+
+    /// <summary>
+    /// The load target takes our checksums-level load against FAISS's read_index round by round: here the full load is
+    /// 1.10× FAISS per round and the checksums load 0.70× (pass); the medians alone would pair different rounds.
+    /// </summary>
+    [Fact]
+    public void LoadTime_IsTheChecksumsLoad_ByPerRoundRatios_WithTheFullLoadShown()
+    {
+        var faiss = Loaded(EngineNames.Faiss, [2.0, 1.0, 3.0]);
+        var ours = Loaded(EngineNames.NativeHnsw, [2.2, 1.1, 3.3], [1.4, 0.7, 2.1]);
+        var check = Find(Targets.Check([ours, faiss]), "load time");
+        Assert.Equal("pass", check.Status);
+        Assert.Contains("0.70× (median of 3 per-round ratios)", check.Detail, StringComparison.Ordinal);
+        Assert.Contains("full check 2.200 ms, 1.10× per round", check.Detail, StringComparison.Ordinal);
+
+        var slow = Loaded(EngineNames.NativeHnsw, [2.2, 1.1, 3.3], [2.1, 1.05, 3.3]);
+        Assert.Equal("miss", Find(Targets.Check([slow, faiss]), "load time").Status);
+        Assert.Equal("n/a", Find(Targets.Check([ours]), "load time").Status);
+    }
 }

@@ -271,6 +271,7 @@ public sealed class EngineBench
 
         var load = engines.ToDictionary(p => p.Name, _ => new List<double>());
         var loadFirst = engines.ToDictionary(p => p.Name, _ => new List<double>());
+        var checksumLoad = new List<double>();
         var open = engines.ToDictionary(p => p.Name, _ => new List<double>());
         var openFirst = engines.ToDictionary(p => p.Name, _ => new List<double>());
         _ui.Step($"load and memory-mapped open, interleaved × {repeats} rounds", (long)repeats * engines.Count, "loads", report =>
@@ -278,6 +279,8 @@ public sealed class EngineBench
             foreach (var p in engines)
             {
                 Summary.WarmUp(1, () => TimeOpen(path => p.Load(path, Options), p.File));
+                if (p.Name == EngineNames.NativeHnsw)
+                    Summary.WarmUp(1, () => TimeOpen(LoadChecksums, p.File));
                 if (p.Open is not null)
                     Summary.WarmUp(1, () => TimeOpen(p.Open, p.File));
             }
@@ -288,6 +291,8 @@ public sealed class EngineBench
                     var (ms, us) = TimeOpen(path => p.Load(path, Options), p.File);
                     load[p.Name].Add(ms);
                     loadFirst[p.Name].Add(us);
+                    if (p.Name == EngineNames.NativeHnsw)
+                        checksumLoad.Add(TimeOpen(LoadChecksums, p.File).Ms);
                     if (p.Open is not null)
                     {
                         (ms, us) = TimeOpen(p.Open, p.File);
@@ -313,13 +318,15 @@ public sealed class EngineBench
                 cold = ColdFirstQuery(p.File);
             }
             bool opens = open[p.Name].Count > 0;
-            var rounds = new PersistenceRounds(save[p.Name], durable[p.Name], load[p.Name], open[p.Name]);
+            bool ours = p.Name == EngineNames.NativeHnsw && checksumLoad.Count > 0;
+            var rounds = new PersistenceRounds(save[p.Name], durable[p.Name], load[p.Name], open[p.Name], ours ? checksumLoad : null);
             // Our mapped open gets a row of its own (NativeHnsw-mmap); USearch's view stays on its engine's row.
             bool ownMappedRow = p.Name == EngineNames.NativeHnsw;
             results[p.Name] = new PersistenceResult(
                 Summary.Of(save[p.Name]), Summary.Of(load[p.Name]), opens && !ownMappedRow ? Summary.Of(open[p.Name]) : null, verify,
                 Summary.Of(loadFirst[p.Name]).Median, opens && !ownMappedRow ? Summary.Of(openFirst[p.Name]).Median : null, null,
-                fileBytes, perVector, p.SavesWithFsync, p.SavesWithFsync ? null : Summary.Of(durable[p.Name]), rounds, searchPerVector);
+                fileBytes, perVector, p.SavesWithFsync, p.SavesWithFsync ? null : Summary.Of(durable[p.Name]), rounds, searchPerVector,
+                ours ? Summary.Of(checksumLoad) : null);
             if (ownMappedRow && opens)
             {
                 var (mappedMemory, mappedSearch) = MappedMemoryPerVector(p.File);
@@ -345,6 +352,8 @@ public sealed class EngineBench
     }
 
     /// <summary>One load (or open) and the latency of the first query on the freshly loaded index.</summary>
+    private IVectorEngine LoadChecksums(string path) => HnswIndexEngine.Load(path, Options, LoadCheck.Checksums);
+
     private (double Ms, double FirstQueryUs) TimeOpen(Func<string, IVectorEngine> load, string file)
     {
         var results = new SearchResult[_settings.K];

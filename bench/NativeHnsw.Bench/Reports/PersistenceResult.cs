@@ -14,12 +14,14 @@ namespace NativeHnsw.Bench.Reports;
 /// <param name="SavesWithFsync">Whether the engine's own save makes the file durable (fsync of file and folder).</param>
 /// <param name="SaveFsyncMs">The engine's save followed by an fsync of the file and its folder, for engines whose save has none.</param>
 /// <param name="Rounds">Every timed repetition, round by round, so ratios between engines pair the same round.</param>
+/// <param name="ChecksumLoadMs">Ours only: the load with <see cref="LoadCheck.Checksums"/> (graph and row checks deferred to the first change).</param>
 /// <param name="SearchBytesPerVector">The part of the memory a search's graph walk reads, per vector (<see cref="Interop.IVectorEngine.SearchMemoryBytes"/>); null when the engine cannot tell.</param>
 public sealed record PersistenceResult(
     Summary? SaveMs, Summary? LoadMs, Summary? OpenMs, Summary? VerifyMs,
     double? FirstQueryAfterLoadUs, double? FirstQueryAfterOpenUs, double? FirstQueryColdUs,
     long FileBytes, double? MemoryBytesPerVector,
-    bool SavesWithFsync = false, Summary? SaveFsyncMs = null, PersistenceRounds? Rounds = null, double? SearchBytesPerVector = null)
+    bool SavesWithFsync = false, Summary? SaveFsyncMs = null, PersistenceRounds? Rounds = null, double? SearchBytesPerVector = null,
+    Summary? ChecksumLoadMs = null)
 {
     /// <summary>The save that leaves the file durable: the engine's own when it fsyncs, else save followed by fsync.</summary>
     public Summary? DurableSaveMs => SavesWithFsync ? SaveMs : SaveFsyncMs;

@@ -159,13 +159,8 @@ public static class ReportTables
     }
 
     /// <summary>Median and min–max of a[i] / b[i] over the rounds both have.</summary>
-    internal static string RoundRatio(IReadOnlyList<double> a, IReadOnlyList<double> b)
-    {
-        int n = Math.Min(a.Count, b.Count);
-        if (n == 0)
-            return "";
-        return Ratio(Summary.Of(Enumerable.Range(0, n).Select(i => a[i] / b[i]).ToArray()));
-    }
+    internal static string RoundRatio(IReadOnlyList<double> a, IReadOnlyList<double> b) =>
+        PersistenceRounds.Ratios(a, b) is { } r ? Ratio(r) : "";
 
     private static string Ratio(Summary r) => r.Runs == 1 ? F($"{r.Median:F2}") : F($"{r.Median:F2} ({r.Min:F2}–{r.Max:F2})");
 

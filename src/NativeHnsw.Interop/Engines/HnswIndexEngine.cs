@@ -2,7 +2,7 @@ namespace NativeHnsw.Interop;
 
 /// <summary>Our <see cref="HnswIndex"/> behind <see cref="IVectorEngine"/>.</summary>
 /// <remarks>Persistence is the index's own file format: <see cref="Save"/> is <see cref="HnswIndex.Save"/>,
-/// <see cref="Load"/> reads the whole file, <see cref="Open"/> maps it read-only.</remarks>
+/// <see cref="Load(string, HnswOptions)"/> reads the whole file, <see cref="Open"/> maps it read-only.</remarks>
 public sealed class HnswIndexEngine : IVectorEngine
 {
     public const string EngineName = "NativeHnsw";
@@ -60,7 +60,10 @@ public sealed class HnswIndexEngine : IVectorEngine
     }
 
     /// <summary>Reads an index file into memory; its dimensions and metric must be those of <paramref name="options"/>.</summary>
-    public static HnswIndexEngine Load(string path, HnswOptions options) => Checked(HnswIndex.Load(path), options, path);
+    public static HnswIndexEngine Load(string path, HnswOptions options) => Load(path, options, LoadCheck.Full);
+
+    /// <summary>Reads an index file into memory with the checks <paramref name="check"/> names (see <see cref="HnswIndex.Load(string, LoadCheck)"/>).</summary>
+    public static HnswIndexEngine Load(string path, HnswOptions options, LoadCheck check) => Checked(HnswIndex.Load(path, check), options, path);
 
     /// <summary>Maps an index file read-only and searches it in place.</summary>
     public static HnswIndexEngine Open(string path, HnswOptions options) => Checked(HnswIndex.Open(path), options, path);

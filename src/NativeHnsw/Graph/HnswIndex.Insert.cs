@@ -19,7 +19,7 @@ public sealed unsafe partial class HnswIndex
     public void Add(long label, ReadOnlySpan<float> vector)
     {
         ThrowIfDisposed();
-        ThrowIfReadOnly();
+        EnsureWritable();
         ValidateVector(vector, nameof(vector));
         var context = _contexts.Get();
         try
@@ -44,7 +44,7 @@ public sealed unsafe partial class HnswIndex
     public void AddRange(ReadOnlyMemory<long> labels, ReadOnlyMemory<float> vectors, int maxDegreeOfParallelism = -1)
     {
         ThrowIfDisposed();
-        ThrowIfReadOnly();
+        EnsureWritable();
         int n = labels.Length;
         if ((long)n * Dimensions != vectors.Length)
             throw new ArgumentException(

@@ -94,7 +94,8 @@ public sealed partial class HnswIndex
                 _hiddenCount = hiddenCount,
                 _deletedCount = deletedCount,
             };
-            storage.MapLabels(labelIndex);
+            int bad = storage.MapLabels(labelIndex, count);
+            System.Diagnostics.Debug.Assert(bad < 0, "an importer validates the graph and its label index before it builds the index");
             return index;
         }
         catch
@@ -125,6 +126,7 @@ public sealed partial class HnswIndex
         try
         {
             ThrowIfDisposed();
+            RunDeferredCheck();
             long entry = Volatile.Read(ref _entry);
             write(new ExportedGraph(_storage, _options, _count, _upperUsed, entry < 0 ? -1 : EntryNode(entry), entry < 0 ? -1 : EntryLevel(entry), _hiddenCount));
         }

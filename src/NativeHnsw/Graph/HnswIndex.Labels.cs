@@ -73,7 +73,7 @@ public sealed partial class HnswIndex
     private void SetDeleted(long label, bool deleted)
     {
         ThrowIfDisposed();
-        ThrowIfReadOnly();
+        EnsureWritable();
         _growLock.EnterReadLock();
         try
         {

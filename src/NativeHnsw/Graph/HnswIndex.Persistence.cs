@@ -29,6 +29,7 @@ public sealed partial class HnswIndex
         try
         {
             ThrowIfDisposed();
+            RunDeferredCheck();
             var storage = _storage;
             // The common bulk load (labels given in ascending order, none replaced) needs no label index in the file.
             bool labelsAscend = storage.LabelCount == _count && storage.LabelsAscend(_count);
@@ -50,11 +51,21 @@ public sealed partial class HnswIndex
     /// The result is a normal index: it can be searched, added to, deleted from and saved again.
     /// </summary>
     /// <exception cref="IndexFormatException">The file is missing, unreadable, of an unsupported version, truncated or damaged.</exception>
+    public static HnswIndex Load(string path) => Load(path, LoadCheck.Full);
+
+    /// <summary>
+    /// Reads a whole index file into memory with the checks <paramref name="check"/> names: <see cref="LoadCheck.Full"/>
+    /// (what <see cref="Load(string)"/> does) or <see cref="LoadCheck.Checksums"/>, which leaves the graph's invariants and
+    /// the rows to the first change, save or export (which then throw <see cref="IndexFormatException"/> if they fail).
+    /// </summary>
+    /// <exception cref="IndexFormatException">The file is missing, unreadable, of an unsupported version, truncated or damaged.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static HnswIndex Load(string path)
+    public static HnswIndex Load(string path, LoadCheck check)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var loaded = IndexReader.Read(path, buildsLabelMap: true);
+        if (!Enum.IsDefined(check))
+            throw new ArgumentOutOfRangeException(nameof(check), check, "Unknown load check level.");
+        var loaded = IndexReader.Read(path, buildsLabelMap: true, check);
         var header = loaded.Header;
         var storage = loaded.Storage;
         try
@@ -67,11 +78,16 @@ public sealed partial class HnswIndex
                 _hiddenCount = header.HiddenCount,
                 _deletedCount = header.DeletedCount,
                 _quantizer = loaded.Quantizer,
+                _deferredCheck = check == LoadCheck.Full ? null : new DeferredCheck(path, header, loaded.LabelIndex, loaded.Quantizer),
             };
             if (header.ImplicitLabelIndex)
                 storage.UseImplicitLabels(header.NodeCount);
-            else
-                storage.MapLabels(loaded.LabelIndex!);
+            else if (storage.MapLabels(loaded.LabelIndex!, header.NodeCount) is int bad and >= 0)
+            {
+                var section = header.Section(SectionId.LabelIndex);
+                throw new IndexFormatException(path, section.Name, section.Offset + (long)bad * sizeof(int),
+                    $"entry {bad} names node {loaded.LabelIndex![bad]}, which is no node or holds a label an earlier entry's node holds");
+            }
             return index;
         }
         catch
@@ -125,7 +141,7 @@ public sealed partial class HnswIndex
     /// point's level-0 neighbourhood come first, then, as <paramref name="scope"/> says, the level-0 links and the rows
     /// the walk measures, the labels, the rest of the file. Returns when the scope is resident, as far as memory allows
     /// (a file larger than free memory is warmed only in part). Does nothing for an index in memory (from the
-    /// constructor or <see cref="Load"/>). Safe beside searches and Dispose.
+    /// constructor or <see cref="Load(string)"/>). Safe beside searches and Dispose.
     /// </summary>
     /// <remarks>
     /// Costs one read of the scope at the disk's speed; without it, a cold first search pays a random read per page it

@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using Microsoft.Extensions.ObjectPool;
 using NativeHnsw.Distance;
 using NativeHnsw.Graph;
+using NativeHnsw.IndexFiles;
 
 namespace NativeHnsw;
 
@@ -44,6 +45,8 @@ public sealed partial class HnswIndex : IDisposable
     private int _hiddenCount;
     private int _deletedCount;
     private int _disposed;
+    // Set by a LoadCheck.Checksums load until its deferred checks pass.
+    private DeferredCheck? _deferredCheck;
 
     /// <summary>Creates an empty index.</summary>
     public HnswIndex(HnswOptions options)
@@ -125,7 +128,7 @@ public sealed partial class HnswIndex : IDisposable
     public void Reserve(int nodes)
     {
         ThrowIfDisposed();
-        ThrowIfReadOnly();
+        EnsureWritable();
         if (nodes is < 0 or > MaxNodes)
             throw new ArgumentOutOfRangeException(nameof(nodes), nodes, $"An index holds at most {MaxNodes} nodes.");
         Grow(nodes, ExpectedUpperInts(nodes));
@@ -182,10 +185,33 @@ public sealed partial class HnswIndex : IDisposable
             ThrowHelper.ThrowDisposed();
     }
 
-    private void ThrowIfReadOnly()
+    /// <summary>Throws unless the index may be changed: not mapped, and the checks a <see cref="LoadCheck.Checksums"/> load deferred passed.</summary>
+    private void EnsureWritable()
     {
         if (_storage.IsReadOnly)
             ThrowHelper.ThrowReadOnly();
+        if (Volatile.Read(ref _deferredCheck) is null)
+            return;
+        _growLock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            RunDeferredCheck();
+        }
+        finally
+        {
+            _growLock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Runs the checks a <see cref="LoadCheck.Checksums"/> load deferred, if still due; the caller holds <see cref="_growLock"/>.</summary>
+    private void RunDeferredCheck()
+    {
+        if (Volatile.Read(ref _deferredCheck) is { } check)
+        {
+            check.Run(_storage);
+            Volatile.Write(ref _deferredCheck, null);
+        }
     }
 
     private static HnswOptions Validated(HnswOptions options)

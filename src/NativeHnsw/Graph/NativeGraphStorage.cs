@@ -107,11 +107,18 @@ internal sealed unsafe class NativeGraphStorage : GraphStorage
     }
 
     /// <summary>Builds the label map from a file's label index (node ids sorted by label), once, before the index is shared.</summary>
-    public void MapLabels(ReadOnlySpan<int> labelIndex)
+    /// <returns>−1, or the position of the first entry that names no node below <paramref name="nodeCount"/> or a label
+    /// an earlier entry's node holds (only a file whose graph was not validated can have one).</returns>
+    public int MapLabels(ReadOnlySpan<int> labelIndex, int nodeCount)
     {
         _labelMap.EnsureCapacity(labelIndex.Length);
-        foreach (int node in labelIndex)
-            _labelMap.Add(Labels[node], node);
+        for (int i = 0; i < labelIndex.Length; i++)
+        {
+            int node = labelIndex[i];
+            if ((uint)node >= (uint)nodeCount || !_labelMap.TryAdd(Labels[node], node))
+                return i;
+        }
+        return -1;
     }
 
     public override ReadOnlySpan<int> SortedLabelIndex()

@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Globalization;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using NativeHnsw.Distance;
 using NativeHnsw.Graph;
 
 namespace NativeHnsw.IndexFiles;
@@ -143,6 +145,54 @@ internal static unsafe class GraphValidator
                 $"node {node}'s vector has squared length {TensorPrimitives.SumOfSquares(vector)}; under cosine stored rows are unit length (squared length within {IndexFormat.UnitNormTolerance} of 1)")
             : $"node {node}'s vector has a NaN or infinite component";
         return new IndexFormatException(path, vectors.Name, vectors.Offset + (long)node * dims * sizeof(float), problem);
+    }
+
+    /// <summary>Every vector row of the first <paramref name="nodes"/> nodes, as <see cref="FirstBadRow"/> checks them while a load reads them.</summary>
+    public static void CheckRows(string path, IndexHeader header, GraphStorage storage, int nodes)
+    {
+        var o = header.Options;
+        var rows = new ReadOnlySpan<float>(storage.Vectors, checked(nodes * o.Dimensions));
+        if (FirstBadRow(rows, o.Dimensions, o.Metric == DistanceMetric.Cosine) is int bad and >= 0)
+            throw BadRow(path, header.Section(SectionId.Vectors), bad, rows.Slice(bad * o.Dimensions, o.Dimensions));
+    }
+
+    /// <summary>
+    /// Every compact row of nodes <paramref name="first"/> .. <paramref name="end"/> − 1 must be exactly the encoding of
+    /// its node's float32 row (FORMAT.md): that is how they were written, and it is what makes the compact walk and the
+    /// re-ranking agree. Nothing to check for a float32 index, or an int8 one whose quantizer is not trained (or whose
+    /// quantizer section failed, which says so).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void CheckCompactRows(string path, IndexHeader header, GraphStorage storage, Int8Quantizer? quantizer, int first, int end)
+    {
+        var codes = header.Options.Quantization;
+        bool int8 = codes == VectorQuantization.Int8;
+        if (codes == VectorQuantization.None || (int8 && (quantizer is null || !header.HasInt8)))
+            return;
+        var id = int8 ? SectionId.Int8Vectors : SectionId.Float16Vectors;
+        int stride = int8 ? quantizer!.RowBytes : Float16Codec.StrideOf(header.Options.Dimensions);
+        var rented = ArrayPool<byte>.Shared.Rent(stride);
+        try
+        {
+            var expected = rented.AsSpan(0, stride);
+            for (int node = first; node < end; node++)
+            {
+                if (int8)
+                    quantizer!.Encode(storage.Vector(node), expected);
+                else
+                    Float16Codec.Encode(storage.Vector(node), expected);
+                if (!storage.Bytes(id, (long)node * stride, stride).SequenceEqual(expected))
+                {
+                    var section = header.Section(id);
+                    throw new IndexFormatException(path, section.Name, section.Offset + (long)node * stride,
+                        $"the {(int8 ? "int8" : "float16")} row of node {node} is not the encoding of its float32 vector");
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>True when a node of the label index holds <paramref name="label"/>; an empty <paramref name="labelIndex"/> is the implicit 0..count − 1.</summary>

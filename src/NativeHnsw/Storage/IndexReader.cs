@@ -18,15 +18,15 @@ namespace NativeHnsw.IndexFiles;
 /// </remarks>
 internal static class IndexReader
 {
-    public static LoadedIndex Read(string path, bool buildsLabelMap)
+    public static LoadedIndex Read(string path, bool buildsLabelMap, LoadCheck check = LoadCheck.Full)
     {
         using var stream = IndexFile.OpenRead(path);
         var handle = stream.SafeFileHandle;
         var header = IndexHeader.Read(handle, path);
         // Only a file damaged with valid checksums can start like identity labels without being them; it is read again
         // the ordinary way, which then reports what is wrong with it.
-        return TryRead(handle, path, header, buildsLabelMap, IdentityLabelsLikely(handle, path, header))
-            ?? TryRead(handle, path, header, buildsLabelMap, identityLabels: false)!;
+        return TryRead(handle, path, header, buildsLabelMap, IdentityLabelsLikely(handle, path, header), check)
+            ?? TryRead(handle, path, header, buildsLabelMap, identityLabels: false, check)!;
     }
 
     /// <summary>
@@ -47,7 +47,7 @@ internal static class IndexReader
     }
 
     /// <summary>The load; null when <paramref name="identityLabels"/> was assumed and the labels turned out not to be the ids.</summary>
-    private static LoadedIndex? TryRead(SafeFileHandle handle, string path, IndexHeader header, bool buildsLabelMap, bool identityLabels)
+    private static LoadedIndex? TryRead(SafeFileHandle handle, string path, IndexHeader header, bool buildsLabelMap, bool identityLabels, LoadCheck check)
     {
         // Identity labels: exactly N nodes, so the first add grows (and writes the labels out) before it writes a node.
         int nodeCapacity = identityLabels ? header.NodeCount : Math.Max(header.NodeCount, 16);
@@ -79,7 +79,7 @@ internal static class IndexReader
             {
                 throw new IndexTooLargeException(path, required, -1, e);
             }
-            var result = ParallelLoad.Run(handle, path, header, storage, labelIndex);
+            var result = ParallelLoad.Run(handle, path, header, storage, labelIndex, check);
             if (result is not var (summary, quantizer))
             {
                 storage.Dispose();

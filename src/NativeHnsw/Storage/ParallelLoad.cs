@@ -48,6 +48,7 @@ internal sealed class ParallelLoad
     private readonly int[]? _labelIndex;
     private readonly Part[] _parts;
     private readonly Item[] _items;
+    private readonly bool _full;
     private readonly Lock _failureGate = new();
     private int _next;
     private int _remaining;
@@ -59,8 +60,9 @@ internal sealed class ParallelLoad
     private GraphSummary _summary;
     private volatile bool _labelsAreNotIds;
 
-    private ParallelLoad(SafeFileHandle handle, string path, IndexHeader header, NativeGraphStorage storage, int[]? labelIndex)
+    private ParallelLoad(SafeFileHandle handle, string path, IndexHeader header, NativeGraphStorage storage, int[]? labelIndex, LoadCheck check)
     {
+        _full = check == LoadCheck.Full;
         _handle = handle;
         _path = path;
         _header = header;
@@ -105,13 +107,15 @@ internal sealed class ParallelLoad
     /// <summary>
     /// Reads and checks every section of <paramref name="header"/>'s file into <paramref name="storage"/> (and the
     /// label index into <paramref name="labelIndex"/>, null when it is implicit), validates the graph and checks
-    /// the compact rows; throws the first problem in file order. Returns the graph's summary and the quantizer;
+    /// the compact rows (with <see cref="LoadCheck.Checksums"/>: only the sections, <see cref="DeferredCheck"/> does the
+    /// rest later); throws the first problem in file order. Returns the graph's summary (default when not validated) and the quantizer;
     /// null when <paramref name="storage"/> holds no labels (identity labels) and the file's labels are intact but
     /// not the node ids, so that the caller reads it the ordinary way, whose checks name what is wrong.
     /// </summary>
-    public static (GraphSummary Summary, Int8Quantizer? Quantizer)? Run(SafeFileHandle handle, string path, IndexHeader header, NativeGraphStorage storage, int[]? labelIndex)
+    public static (GraphSummary Summary, Int8Quantizer? Quantizer)? Run(SafeFileHandle handle, string path, IndexHeader header, NativeGraphStorage storage, int[]? labelIndex,
+        LoadCheck check = LoadCheck.Full)
     {
-        var load = new ParallelLoad(handle, path, header, storage, labelIndex);
+        var load = new ParallelLoad(handle, path, header, storage, labelIndex, check);
         int helpers = Math.Min(Environment.ProcessorCount, load._items.Length) - 1;
         for (int i = 0; i < helpers; i++)
             ThreadPool.UnsafeQueueUserWorkItem(static l => l.Work(), load, preferLocal: false);
@@ -153,12 +157,13 @@ internal sealed class ParallelLoad
         foreach (var part in _parts.Where(IsGraph))
             AddPieces(items, part);
         _graphRemaining = items.Count;
-        items.Add(new Item(ValidateItem, 0));
+        if (_full)
+            items.Add(new Item(ValidateItem, 0));
         foreach (var part in _parts.Where(p => !IsGraph(p)))
             AddPieces(items, part);
         _rowsRemaining = _parts.Where(IsRows).Sum(p => p.PieceCount);
         var codes = _header.Options.Quantization;
-        if ((codes == VectorQuantization.Int8 && _header.HasInt8) || codes == VectorQuantization.Float16)
+        if (_full && ((codes == VectorQuantization.Int8 && _header.HasInt8) || codes == VectorQuantization.Float16))
         {
             for (int node = 0; node < _header.NodeCount; node += RowsPerCheck)
                 items.Add(new Item(-2 - node / RowsPerCheck, node));
@@ -234,7 +239,7 @@ internal sealed class ParallelLoad
             : _storage.WritableBytes(section.Id, offset, n);
         // A piece that fails to read throws here and is never marked read: its section's hash stops before it.
         IndexFile.ReadExactly(_handle, span, section.Offset + offset, _path, section.Name);
-        if (part.Kind == Kind.Vectors && GraphValidator.FirstBadRow(MemoryMarshal.Cast<byte, float>(span), part.Dimensions, part.Cosine) is int bad and >= 0)
+        if (_full && part.Kind == Kind.Vectors && GraphValidator.FirstBadRow(MemoryMarshal.Cast<byte, float>(span), part.Dimensions, part.Cosine) is int bad and >= 0)
             part.NoteBadRow(offset / part.RowBytes + bad);
         part.MarkRead(piece);
         if (part.TryTakeHash())
@@ -383,44 +388,11 @@ internal sealed class ParallelLoad
         _summary = GraphValidator.Check(_path, _header, _storage, _labelIndex);
     }
 
-    /// <summary>
-    /// Every compact row of nodes <paramref name="first"/> .. + <see cref="RowsPerCheck"/> must be exactly the encoding
-    /// of its node's float32 row (FORMAT.md): that is how they were written, and it is what makes the compact walk and
-    /// the re-ranking agree.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>The compact rows of nodes <paramref name="first"/> .. + <see cref="RowsPerCheck"/>, once every row is in.</summary>
     private void CheckRows(int first)
     {
         WaitUntilZero(ref _rowsRemaining);
-        var quantizer = _quantizer;
-        bool int8 = _header.Options.Quantization == VectorQuantization.Int8;
-        if (int8 && quantizer is null)
-            return; // its section failed, and says so
-        var id = int8 ? SectionId.Int8Vectors : SectionId.Float16Vectors;
-        int stride = int8 ? quantizer!.RowBytes : Float16Codec.StrideOf(_header.Options.Dimensions);
-        var rented = ArrayPool<byte>.Shared.Rent(stride);
-        try
-        {
-            var expected = rented.AsSpan(0, stride);
-            int end = Math.Min(_header.NodeCount, first + RowsPerCheck);
-            for (int node = first; node < end; node++)
-            {
-                if (int8)
-                    quantizer!.Encode(_storage.Vector(node), expected);
-                else
-                    Float16Codec.Encode(_storage.Vector(node), expected);
-                if (!_storage.Bytes(id, (long)node * stride, stride).SequenceEqual(expected))
-                {
-                    var section = _header.Section(id);
-                    throw new IndexFormatException(_path, section.Name, section.Offset + (long)node * stride,
-                        $"the {(int8 ? "int8" : "float16")} row of node {node} is not the encoding of its float32 vector");
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
+        GraphValidator.CheckCompactRows(_path, _header, _storage, _quantizer, first, Math.Min(_header.NodeCount, first + RowsPerCheck));
     }
 
     private IndexFormatException? CheckHash(SectionEntry section, ulong actual) =>

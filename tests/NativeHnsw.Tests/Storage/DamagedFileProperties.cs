@@ -217,12 +217,15 @@ public sealed class DamagedFileProperties : IDisposable
     }
 
     /// <summary>Searches, lookups and filters on a mapped damaged file: any outcome but a crash, a hang or a foreign exception.</summary>
-    internal static void ExerciseMapped(string path, Random random)
+    internal static void ExerciseMapped(string path, Random random) => Exercise(path, random, HnswIndex.Open);
+
+    /// <summary>Searches, lookups and filters on a damaged file opened by <paramref name="open"/>: any outcome but a crash, a hang or a foreign exception.</summary>
+    internal static void Exercise(string path, Random random, Func<string, HnswIndex> open)
     {
         HnswIndex index;
         try
         {
-            index = HnswIndex.Open(path);
+            index = open(path);
         }
         catch (IndexFormatException)
         {
