@@ -53,6 +53,13 @@ public class PersistenceBenchmarks
         return loaded.Count;
     }
 
+    [Benchmark]
+    public int LoadChecksums()
+    {
+        using var loaded = HnswIndex.Load(_file, LoadCheck.Checksums);
+        return loaded.Count;
+    }
+
     [Benchmark(Baseline = true)]
     public int Open()
     {
