@@ -206,6 +206,61 @@ public sealed class PackedChunkTests
         Assert.Equal(expected, StoreBackupTests.Everything(restored));
     }
 
+    [Fact]
+    public void Prune_SweepsTemporaryFilesAKillLeft_OnlyWrittenBeforeEveryLeaseInForce()
+    {
+        using var dir = new TempDirectory();
+        var target = new LocalFolderTarget(dir.File("backups"));
+        var (_, _, expected) = TwoStoreBackups(dir, target);
+        var chunks = target.Chunks.List().Select(c => c.Sha256).ToHashSet();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var now = time.GetUtcNow();
+        // What WriteWhole leaves when killed between the write and the rename: a chunk's, and a pack's.
+        string oldChunk = Temporary(target, Path.Combine(chunks.First()[..2], chunks.First() + ".0badf00d.tmp"), now.AddHours(-3));
+        string oldPack = Temporary(target, Path.Combine("packs", new string('a', 64) + ".pack.0badf00d.tmp"), now.AddHours(-3));
+        string hourOld = Temporary(target, Path.Combine("packs", new string('b', 64) + ".idx.0badf00d.tmp"), now.AddHours(-1));
+        string fresh = Temporary(target, Path.Combine("ab", new string('a', 64) + ".12345678.tmp"), now.AddMinutes(-5));
+        var keep = new RetentionPolicy(daily: 7, weekly: 0, monthly: 0);
+
+        // A lease from two hours ago: only files older than it go, and a dry run only counts them.
+        target.Chunks.WriteLease("gc-other", now.AddHours(-2));
+        var dry = BackupPruner.Prune(target, keep, dryRun: true, time: time);
+        Assert.Equal(2, dry.Chunks.TemporaryFiles);
+        Assert.Equal(4, TemporaryNames(target).Count);
+        var beside = BackupPruner.Prune(target, keep, dryRun: false, time: time);
+        Assert.Equal(2, beside.Chunks.TemporaryFiles);
+        Assert.Equal(new[] { hourOld, fresh }.Order(StringComparer.Ordinal), TemporaryNames(target));
+        Assert.DoesNotContain(oldChunk, TemporaryNames(target));
+        Assert.DoesNotContain(oldPack, TemporaryNames(target));
+
+        // A backup running: nothing is swept.
+        target.Chunks.DeleteLease("gc-other");
+        target.Chunks.WriteLease("backup-running", now.AddMinutes(-1));
+        Assert.NotNull(BackupPruner.Prune(target, keep, dryRun: false, time: time).Chunks.Skipped);
+        Assert.Equal(2, TemporaryNames(target).Count);
+
+        // No lease in force: all but what was written within the clocks' margin; the chunks themselves stay.
+        target.Chunks.DeleteLease("backup-running");
+        Assert.Equal(1, BackupPruner.Prune(target, keep, dryRun: false, time: time).Chunks.TemporaryFiles);
+        Assert.Equal([fresh], TemporaryNames(target));
+        Assert.Equal(chunks, target.Chunks.List().Select(c => c.Sha256).ToHashSet());
+        StoreRestore.Restore(target, BackupSelector.Latest, dir.File("restored"));
+        using var restored = new PersistentClient(dir.File("restored"), s_quiet);
+        Assert.Equal(expected, StoreBackupTests.Everything(restored));
+    }
+
+    private static string Temporary(LocalFolderTarget target, string relative, DateTimeOffset writtenUtc)
+    {
+        string path = Path.Combine(target.Root, ".chunks", relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, [1, 2, 3]);
+        File.SetLastWriteTimeUtc(path, writtenUtc.UtcDateTime);
+        return Path.GetFileName(path);
+    }
+
+    private static List<string> TemporaryNames(LocalFolderTarget target) =>
+        [.. Directory.EnumerateFiles(Path.Combine(target.Root, ".chunks"), "*.tmp", SearchOption.AllDirectories).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];
+
     /// <summary>Writes pack data under a new name without an index, last written at <paramref name="writtenUtc"/>.</summary>
     private static string Orphan(LocalFolderTarget target, int seed, DateTimeOffset writtenUtc)
     {

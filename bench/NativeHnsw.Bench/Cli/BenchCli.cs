@@ -148,7 +148,7 @@ public static class BenchCli
         var squeries = new Option<int>("--queries") { Description = "timed queries of each kind", DefaultValueFactory = _ => 1_000 };
         var sseed = new Option<int>("--seed") { Description = "data seed", DefaultValueFactory = _ => 1 };
         var soutput = new Option<string?>("--output") { Description = "output folder (default artifacts/bench/store-<timestamp>)" };
-        var sship = new Option<bool>("--ship") { Description = "also measure what change shipping costs one-record commits: two stores written by turns, one with a ChangeShipper beside it shipping to a local folder every second" };
+        var sship = new Option<bool>("--ship") { Description = "also measure what change shipping costs one-record commits: four stores written by turns (shipping off, the log with no shipper, a ChangeShipper beside the writer shipping to a local folder every second, and off again as a control)" };
         var store = new Command("store", "Durable collections (NativeHnsw.Storage): inserts per second batched and one per call at both durability levels, checkpoint, reopen with a fresh checkpoint, with replay and with a rebuild, query latency without and with 10% and 1% filters.")
         {
             scount, sdims, ssingles, sstrict, sreplay, squeries, sseed, soutput, sship,

@@ -67,11 +67,12 @@ public static class ChunkCollector
     /// mostly unreferenced (more than half its bytes) by writing its referenced chunks to a new pack, made durable,
     /// before the old one goes. A pack mostly referenced is kept whole, its unreferenced chunks counted as kept: rewriting
     /// it for a few chunks would cost a prune more than they take. First, pack data without its index written before
-    /// <paramref name="orphansWrittenBefore"/> (null: none is touched), which no backup can reference.
+    /// <paramref name="orphansWrittenBefore"/> (null: none is touched), which no backup can reference, and by the same
+    /// rule a local target's temporary files never renamed into place (a live writer's are newer than its lease).
     /// </summary>
     internal static ChunkSweep Sweep(IChunkStore store, HashSet<string> referenced, bool delete, DateTimeOffset? orphansWrittenBefore = null)
     {
-        int kept = 0, deleted = 0, orphans = 0;
+        int kept = 0, deleted = 0, orphans = 0, temporary = 0;
         long keptBytes = 0, deletedBytes = 0;
         if (orphansWrittenBefore is { } before && store is PackingChunkStore packing)
         {
@@ -83,6 +84,18 @@ public static class ChunkCollector
                     packing.DeleteOrphanPack(orphan.Name);
                 orphans++;
                 deletedBytes += orphan.Length;
+            }
+        }
+        if (orphansWrittenBefore is { } tempBefore && store is LocalChunkStore local)
+        {
+            foreach (var (path, length, writtenUtc) in local.ListTemporary())
+            {
+                if (writtenUtc >= tempBefore)
+                    continue;
+                if (delete)
+                    local.DeleteTemporary(path);
+                temporary++;
+                deletedBytes += length;
             }
         }
         foreach (var chunk in store.List())
@@ -118,7 +131,7 @@ public static class ChunkCollector
             deleted += pack.Chunks.Count - live.Count;
             deletedBytes += allBytes - liveBytes;
         }
-        return new ChunkSweep(kept, keptBytes, deleted, deletedBytes, null) { OrphanPacks = orphans };
+        return new ChunkSweep(kept, keptBytes, deleted, deletedBytes, null) { OrphanPacks = orphans, TemporaryFiles = temporary };
     }
 
     /// <summary>Writes <paramref name="live"/> of <paramref name="pack"/> to a new pack (none when empty), then deletes the old; false when its data is already gone.</summary>

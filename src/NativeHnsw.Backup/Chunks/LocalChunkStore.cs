@@ -92,6 +92,31 @@ internal sealed class LocalChunkStore : PackingChunkStore
             .ToDictionary(f => f.Name, f => new PackObject(f.Length, new DateTimeOffset(f.LastWriteTimeUtc, TimeSpan.Zero)), StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// The temporary files of <see cref="WriteWhole"/> that were never renamed into place (a writer killed between
+    /// the write and the rename), in the chunk folders and the pack folder: full paths, lengths and last writes.
+    /// None is a chunk or a pack; a live writer's own is removed by the writer.
+    /// </summary>
+    internal IReadOnlyList<(string Path, long Length, DateTimeOffset WrittenUtc)> ListTemporary()
+    {
+        if (!Directory.Exists(_root))
+            return [];
+        return Guard(null, "list temporary files", () => new DirectoryInfo(_root).EnumerateDirectories()
+            .Where(d => d.Name.Length == 2 || d.FullName == _packs)
+            .SelectMany(d => d.EnumerateFiles("*" + TempSuffix))
+            .Select(f => (f.FullName, f.Length, new DateTimeOffset(f.LastWriteTimeUtc, TimeSpan.Zero)))
+            .ToList());
+    }
+
+    /// <summary>Deletes a file <see cref="ListTemporary"/> listed (gone already is fine).</summary>
+    internal void DeleteTemporary(string path) => Guard(null, "delete " + Path.GetFileName(path), () =>
+    {
+        if (!path.EndsWith(TempSuffix, StringComparison.Ordinal) || !path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new ArgumentException($"'{path}' is not a temporary file of {_root}.", nameof(path));
+        File.Delete(path);
+        return 0;
+    });
+
     protected override byte[]? TryReadPackObject(string objectName, long offset, int length)
     {
         if (ReadObject(Path.Combine(_packs, objectName), objectName, offset, length, pooled: false) is not { } read)

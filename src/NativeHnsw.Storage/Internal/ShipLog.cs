@@ -26,12 +26,11 @@ internal static class ShipLog
 
     public const int FormatVersion = 1;
 
-    // The look-up and the INSERT of every commit, prepared once per writer connection rather than at each commit
-    // (Microsoft.Data.Sqlite prepares a new command's statement on its first run): on a one-record commit the log's
-    // own cost is a few per cent, and preparing was part of it. The writer connection is used under its writer lock,
-    // one transaction at a time, so one command each serves every commit.
-    private static readonly ConditionalWeakTable<SqliteConnection, SqliteCommand> s_lookups = new();
-    private static readonly ConditionalWeakTable<SqliteConnection, SqliteCommand> s_inserts = new();
+    // The look-up, the INSERT and the body's buffer of every commit, made once per writer connection rather than at
+    // each commit (Microsoft.Data.Sqlite prepares a new command's statement on its first run): on a one-record commit
+    // the log's own CPU is a few per cent of the commit, and preparing and allocating were part of it. The writer
+    // connection is used under its writer lock, one transaction at a time, so one of each serves every commit.
+    private static readonly ConditionalWeakTable<SqliteConnection, WriterState> s_writers = new();
 
     public enum Op : byte
     {
@@ -51,9 +50,8 @@ internal static class ShipLog
     /// </summary>
     public static Recorder? Begin(SqliteConnection writer, SqliteTransaction transaction, TimeProvider time, long? collectionId = null)
     {
-        var command = s_lookups.GetValue(writer, static c => Prepared(c,
-            "SELECT (SELECT value FROM store_info WHERE key = @k), (SELECT at FROM ship_log ORDER BY seq DESC LIMIT 1), (SELECT name FROM collections WHERE id = @c);",
-            ("@k", SqliteType.Text), ("@c", SqliteType.Integer)));
+        var state = s_writers.GetValue(writer, static c => new WriterState(c));
+        var command = state.Lookup;
         command.Transaction = transaction;
         command.Parameters[0].Value = WatermarkKey;
         command.Parameters[1].Value = (object?)collectionId ?? DBNull.Value;
@@ -62,28 +60,48 @@ internal static class ShipLog
         if (reader.IsDBNull(0))
             return null;
         long lastAt = reader.IsDBNull(1) ? long.MinValue : reader.GetInt64(1);
-        return new Recorder(writer, transaction, time, lastAt) { Collection = reader.IsDBNull(2) ? "" : reader.GetString(2) };
+        return new Recorder(state, transaction, time, lastAt) { Collection = reader.IsDBNull(2) ? "" : reader.GetString(2) };
+    }
+
+    /// <summary>What every commit of one writer connection reuses: its two statements and the body's buffer.</summary>
+    internal sealed class WriterState
+    {
+        public WriterState(SqliteConnection writer)
+        {
+            Lookup = Prepared(writer,
+                "SELECT (SELECT value FROM store_info WHERE key = @k), (SELECT at FROM ship_log ORDER BY seq DESC LIMIT 1), (SELECT name FROM collections WHERE id = @c);",
+                ("@k", SqliteType.Text), ("@c", SqliteType.Integer));
+            // No RETURNING: nothing needs the sequence at commit, and a statement that returns rows costs a reader.
+            Insert = Prepared(writer, "INSERT INTO ship_log(at, body) VALUES (@at, @b);", ("@at", SqliteType.Integer), ("@b", SqliteType.Blob));
+            Out = new BinaryWriter(Body, Encoding.UTF8, leaveOpen: true);
+        }
+
+        public SqliteCommand Lookup { get; }
+
+        public SqliteCommand Insert { get; }
+
+        public MemoryStream Body { get; } = new();
+
+        public BinaryWriter Out { get; }
     }
 
     /// <summary>Collects the changes of one commit; <see cref="Commit"/> adds the row inside the same transaction.</summary>
     public sealed class Recorder
     {
-        private readonly SqliteConnection _writer;
+        private readonly WriterState _state;
         private readonly SqliteTransaction _transaction;
         private readonly TimeProvider _time;
         private readonly long _lastAt;
-        private readonly MemoryStream _body = new();
-        private readonly BinaryWriter _out;
         private int _count;
 
-        public Recorder(SqliteConnection writer, SqliteTransaction transaction, TimeProvider time, long lastAt)
+        public Recorder(WriterState state, SqliteTransaction transaction, TimeProvider time, long lastAt)
         {
-            _writer = writer;
+            _state = state;
             _transaction = transaction;
             _time = time;
             _lastAt = lastAt;
-            _out = new BinaryWriter(_body, Encoding.UTF8, leaveOpen: true);
-            _out.Write((byte)FormatVersion);
+            state.Body.SetLength(0);
+            state.Out.Write((byte)FormatVersion);
         }
 
         /// <summary>The name of the collection <see cref="Begin"/> was given, as of the transaction (a rename commits before the handle's name changes).</summary>
@@ -92,8 +110,8 @@ internal static class ShipLog
         public BinaryWriter Add(Op op)
         {
             _count++;
-            _out.Write((byte)op);
-            return _out;
+            _state.Out.Write((byte)op);
+            return _state.Out;
         }
 
         public void Upsert(string collection, string id, byte[] vector, string? document, string? metadataJson)
@@ -114,21 +132,20 @@ internal static class ShipLog
             w.Write(id);
         }
 
-        /// <summary>Adds the row; returns its sequence, or 0 when the commit changed nothing that is logged.</summary>
-        public long Commit()
+        /// <summary>Adds the row, unless the commit changed nothing that is logged.</summary>
+        public void Commit()
         {
             if (_count == 0)
-                return 0;
-            _out.Flush();
+                return;
+            _state.Out.Flush();
             // Commit times never go backwards, even when the wall clock does, so "every commit at or before T" is a
             // prefix of the sequence.
             long at = Math.Max(_time.GetUtcNow().ToUnixTimeMilliseconds(), _lastAt);
-            var insert = s_inserts.GetValue(_writer, static c => Prepared(c, "INSERT INTO ship_log(at, body) VALUES (@at, @b) RETURNING seq;",
-                ("@at", SqliteType.Integer), ("@b", SqliteType.Blob)));
+            var insert = _state.Insert;
             insert.Transaction = _transaction;
             insert.Parameters[0].Value = at;
-            insert.Parameters[1].Value = _body.ToArray();
-            return (long)insert.ExecuteScalar()!;
+            insert.Parameters[1].Value = _state.Body.ToArray();
+            insert.ExecuteNonQuery();
         }
     }
 
