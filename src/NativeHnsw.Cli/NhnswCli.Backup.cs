@@ -65,11 +65,16 @@ public static partial class NhnswCli
 
     private static Command BackupsCommand(Context context)
     {
-        var target = TargetOption();
+        var (target, policy) = TargetOrPolicyOptions("list every target of a policy as one catalog: each backup once, with the targets (tiers) that hold it");
         var json = JsonOption();
-        var command = new Command("backups", "List the backups in a backup folder, oldest first, and any that cannot be read.") { target, json };
+        var command = new Command("backups", "List the backups in a backup folder (or every target of a policy), oldest first, and any that cannot be read.") { target, policy, json };
         command.SetAction(parsed =>
         {
+            if (TargetOrPolicy(parsed, target, policy) is { } file)
+            {
+                ListPolicyBackups(context, LoadPolicy(context, file, quotas: false));
+                return;
+            }
             using var opened = OpenTarget(parsed.GetValue(target)!, mustExist: true);
             var catalog = BackupCatalog.Load(opened);
             var health = catalog.Check();
@@ -255,7 +260,7 @@ public static partial class NhnswCli
 
     private static Command PruneCommand(Context context)
     {
-        var target = TargetOption();
+        var (target, policy) = TargetOrPolicyOptions("prune every target of a policy by its retention, over the whole catalog (a backup counts once, whichever targets hold it; it is deleted from all of them), holding the targets' leases");
         var daily = new Option<int>("--daily") { Description = "newest UTC days to keep one backup of", DefaultValueFactory = _ => 7 };
         var weekly = new Option<int>("--weekly") { Description = "newest ISO weeks to keep one backup of", DefaultValueFactory = _ => 4 };
         var monthly = new Option<int>("--monthly") { Description = "newest months to keep one backup of", DefaultValueFactory = _ => 12 };
@@ -263,10 +268,17 @@ public static partial class NhnswCli
         var json = JsonOption();
         var command = new Command("prune", "Delete backups outside grandfather-father-son retention (plus anything a kept backup depends on is kept).")
         {
-            target, daily, weekly, monthly, dryRun, json,
+            target, policy, daily, weekly, monthly, dryRun, json,
         };
         command.SetAction(parsed =>
         {
+            if (TargetOrPolicy(parsed, target, policy) is { } file)
+            {
+                if (parsed.GetResult(daily) is { Implicit: false } || parsed.GetResult(weekly) is { Implicit: false } || parsed.GetResult(monthly) is { Implicit: false })
+                    throw new CliUsageException("with --policy the retention is the policy's: give --daily/--weekly/--monthly only with --target.");
+                PrunePolicy(context, LoadPolicy(context, file, quotas: false), parsed.GetValue(dryRun));
+                return;
+            }
             int d = NonNegative("--daily", parsed.GetValue(daily));
             int w = NonNegative("--weekly", parsed.GetValue(weekly));
             int m = NonNegative("--monthly", parsed.GetValue(monthly));

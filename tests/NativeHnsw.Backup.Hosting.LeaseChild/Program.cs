@@ -13,6 +13,8 @@ namespace NativeHnsw.Backup.Hosting.LeaseChild;
 /// <c>LeaseChild s3 ENDPOINT BUCKET PREFIX FOLDER HOLDER RUNNERS MILLISECONDS</c>: the same race for the
 /// <see cref="ObjectLease"/> of an S3 prefix (keys "moto"), with the ready and holding markers in FOLDER.
 /// <c>LeaseChild run POLICY CLOCK MAXJOBS</c>: runs the scheduler (<see cref="SchedulerRun"/>).
+/// <c>LeaseChild stage FOLDER ID</c>: begins backup ID in the local folder FOLDER, writes one file, prints "staged" and
+/// waits to be killed (a writer killed midway, holding no lease).
 /// </summary>
 internal static class Program
 {
@@ -20,6 +22,14 @@ internal static class Program
     {
         if (args.Length > 0 && args[0] == "run")
             return SchedulerRun.Run(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
+        if (args.Length > 0 && args[0] == "stage")
+        {
+            var writer = new LocalFolderTarget(args[1]).Begin(args[2]);
+            writer.Write("part.bin", "data", new MemoryStream(new byte[4096]));
+            Console.WriteLine("staged");
+            Thread.Sleep(Timeout.Infinite);
+            return 0;
+        }
         if (args.Length > 0 && args[0] == "s3")
         {
             var options = new S3TargetOptions { Endpoint = new Uri(args[1]), Bucket = args[2], Prefix = args[3], AccessKey = "moto", SecretKey = "moto", MaxRetries = 0 };

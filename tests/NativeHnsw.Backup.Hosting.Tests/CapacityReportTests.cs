@@ -107,6 +107,27 @@ public sealed class CapacityReportTests : IDisposable
     }
 
     [Fact]
+    public void Report_NewestBackupMarkedDamaged_RpoIsTheAgeOfTheNewestGoodOne()
+    {
+        Run(JobType.Snapshot);
+        _time.Advance(TimeSpan.FromHours(20));
+        Run(JobType.Snapshot);
+        _time.Advance(TimeSpan.FromHours(10));
+        var hot = new LocalFolderTarget(_dir.File("hot"));
+        var backups = BackupCatalog.Load(hot).Backups.OrderBy(b => b.CreatedUtc).ToList();
+        Assert.Equal(2, backups.Count);
+        Assert.Equal(TimeSpan.FromHours(10), CapacityReport.Build(_policy, _time.GetUtcNow()).Sources.Single().Rpo);
+
+        // As a scrub records a damaged copy: the newest backup no longer counts, so the 26-hour RPO is missed (30 h).
+        DamageMarks.Set(hot, new DamageMark(backups[1].Id, _time.GetUtcNow(), DamageMark.Damaged, "SHA-256 mismatch"));
+        var docs = CapacityReport.Build(_policy, _time.GetUtcNow()).Sources.Single();
+
+        Assert.Equal(backups[0].CreatedUtc, docs.NewestGoodUtc);
+        Assert.Equal(TimeSpan.FromHours(30), docs.Rpo);
+        Assert.False(docs.RpoMet);
+    }
+
+    [Fact]
     public void Cli_Report_PrintsTargetsAndSources_WritesAPng_AndExits1OnAMissedObjective()
     {
         var policy = _policy with { Sources = [_policy.Sources[0] with { Rpo = TimeSpan.FromDays(3650) }] };

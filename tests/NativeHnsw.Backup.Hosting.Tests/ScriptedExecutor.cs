@@ -39,4 +39,15 @@ internal sealed class ScriptedExecutor : IBackupJobExecutor
     public IReadOnlyList<TierBackup> NewestBackups(BackupPolicy policy) => Newest;
 
     public IReadOnlyList<TargetPolicy> TargetsWritten(BackupPolicy policy, JobPolicy job) => WritesTargets ? policy.Targets : [];
+
+    /// <summary>The executor whose start sweep this one runs (none: nothing is swept).</summary>
+    public IBackupJobExecutor? Sweeper { get; set; }
+
+    public ConcurrentQueue<string> Swept { get; } = new();
+
+    public IReadOnlyList<string> SweepAbandoned(BackupPolicy policy, TargetPolicy target)
+    {
+        Swept.Enqueue(target.Name);
+        return Sweeper?.SweepAbandoned(policy, target) ?? [];
+    }
 }

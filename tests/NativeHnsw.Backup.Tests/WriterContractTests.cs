@@ -88,6 +88,83 @@ public sealed class WriterContractTests(S3rverFixture s3) : IClassFixture<S3rver
         return s3.Target("contract-" + Guid.NewGuid().ToString("N"));
     }
 
+    [Fact]
+    public void LocalFolder_CommitAbandonAndDelete_LeaveNoOwnerRecord()
+    {
+        using var dir = new TempDirectory();
+        var target = new LocalFolderTarget(dir.File("backups"));
+        Directory.CreateDirectory(target.Root);
+        string id = NewId();
+        using (var writer = target.Begin(id))
+        {
+            var a = Write(writer, "a.bin", [1, 2, 3]);
+            string staging = Assert.Single(Directory.GetDirectories(target.Root, LocalFolderTarget.StagingPrefix + "*"));
+            Assert.Equal(WriterOwner.Current, WriterOwner.TryRead(WriterOwner.PathOf(staging)));
+            writer.Commit(Manifest(id, a));
+        }
+        using (var abandoned = target.Begin(NewId()))
+            Write(abandoned, "a.bin", [4]);
+        target.Delete(id);
+
+        Assert.Empty(Directory.GetFiles(target.Root, "*" + WriterOwner.Suffix));
+        Assert.Empty(Directory.GetDirectories(target.Root, LocalFolderTarget.StagingPrefix + "*"));
+        Assert.Empty(Directory.GetDirectories(target.Root, LocalFolderTarget.DeletingPrefix + "*"));
+    }
+
+    [Fact]
+    public void LocalFolder_SweepAbandoned_RemovesOnlyWhatAGoneProcessOwns()
+    {
+        using var dir = new TempDirectory();
+        var target = new LocalFolderTarget(dir.File("backups"));
+        Directory.CreateDirectory(target.Root);
+        var dead = KilledProcess();
+        Assert.True(dead.IsGone());
+        Assert.False(WriterOwner.Current.IsGone());
+        Assert.False((dead with { Host = "another-host" }).IsGone());
+        string deadStaging = Leftover(target, LocalFolderTarget.StagingPrefix + "a-00000001", dead);
+        string deadDeleting = Leftover(target, LocalFolderTarget.DeletingPrefix + "b-00000002", dead);
+        string loneRecord = Path.Combine(target.Root, LocalFolderTarget.StagingPrefix + "c-00000003");
+        File.WriteAllText(WriterOwner.PathOf(loneRecord), dead.Encode());
+        string elsewhere = Leftover(target, LocalFolderTarget.StagingPrefix + "d-00000004", dead with { Host = "another-host" });
+        string torn = Leftover(target, LocalFolderTarget.StagingPrefix + "e-00000005", null);
+        File.WriteAllText(WriterOwner.PathOf(torn), "half a rec");
+        using var live = target.Begin(NewId());
+        Write(live, "a.bin", [1]);
+
+        var wouldGo = target.SweepAbandoned(dryRun: true);
+        Assert.True(Directory.Exists(deadStaging));
+        var swept = target.SweepAbandoned(dryRun: false);
+
+        string[] expected = [.. new[] { deadStaging, deadDeleting, WriterOwner.PathOf(loneRecord) }.Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+        Assert.Equal(expected, wouldGo.Order(StringComparer.Ordinal));
+        Assert.Equal(expected, swept.Order(StringComparer.Ordinal));
+        Assert.False(Directory.Exists(deadStaging) || Directory.Exists(deadDeleting));
+        Assert.False(File.Exists(WriterOwner.PathOf(deadStaging)) || File.Exists(WriterOwner.PathOf(loneRecord)));
+        Assert.True(Directory.Exists(elsewhere) && Directory.Exists(torn));
+        Assert.Single(Directory.GetDirectories(target.Root, LocalFolderTarget.StagingPrefix + "*"), d => File.Exists(Path.Combine(d, "a.bin")));
+    }
+
+    /// <summary>A hidden folder with a file in it, and its owner record when <paramref name="owner"/> is given.</summary>
+    private static string Leftover(LocalFolderTarget target, string name, WriterOwner? owner)
+    {
+        string folder = Path.Combine(target.Root, name);
+        if (owner is not null)
+            File.WriteAllText(WriterOwner.PathOf(folder), owner.Encode());
+        Directory.CreateDirectory(folder);
+        File.WriteAllBytes(Path.Combine(folder, "part.bin"), [1, 2, 3]);
+        return folder;
+    }
+
+    /// <summary>The owner record a real process wrote before it was killed.</summary>
+    private static WriterOwner KilledProcess()
+    {
+        using var child = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
+        var owner = new WriterOwner(Environment.MachineName, child.Id, child.StartTime.ToUniversalTime());
+        child.Kill();
+        child.WaitForExit();
+        return owner;
+    }
+
     private static string NewId() => BackupManifest.NewId(DateTimeOffset.UtcNow);
 
     private static BackupFileEntry Write(IBackupWriter writer, string name, byte[] bytes)

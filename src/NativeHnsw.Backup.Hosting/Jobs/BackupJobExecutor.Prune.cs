@@ -11,15 +11,12 @@ public sealed partial class BackupJobExecutor
     /// </summary>
     private JobRunResult Prune(BackupPolicy policy, JobPolicy job, PolicyTargets targets, CancellationToken cancellationToken)
     {
-        var retention = new RetentionPolicy(policy.Retention.Daily, policy.Retention.Weekly, policy.Retention.Monthly);
         var catalog = PolicyCatalog.Load(policy, targets);
         foreach (var (target, problem) in catalog.Problems)
             _logger.LogUnusableBackup(target, problem.Message);
         var events = new List<JobEvent>();
-        foreach (var source in policy.SourcesOf(job))
+        foreach (var (source, plan) in PrunePlans(policy, job, catalog))
         {
-            var backups = catalog.BackupsOf(source.Name);
-            var plan = Retention.Plan(backups.Select(BackupInfo.From), retention);
             foreach (var doomed in plan.Pruned.Reverse())
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -60,5 +57,26 @@ public sealed partial class BackupJobExecutor
             }
         }
         return JobRunResult.From(events, Summary(events, "pruned"));
+    }
+
+    /// <summary>The policy's retention applied to each source of <paramref name="job"/> over the whole catalog: a backup counts once, whichever targets hold it.</summary>
+    private static IEnumerable<(SourcePolicy Source, RetentionPlan Plan)> PrunePlans(BackupPolicy policy, JobPolicy job, PolicyCatalog catalog)
+    {
+        var retention = new RetentionPolicy(policy.Retention.Daily, policy.Retention.Weekly, policy.Retention.Monthly);
+        return policy.SourcesOf(job).Select(s => (s, Retention.Plan(catalog.BackupsOf(s.Name).Select(BackupInfo.From), retention)));
+    }
+
+    /// <summary>
+    /// What a prune job would do now, deleting nothing (<c>nhnsw prune --policy --dry-run</c>): per source, its plan
+    /// over the whole catalog, and for each backup the targets that hold it.
+    /// </summary>
+    internal static IReadOnlyList<(string Source, RetentionPlan Plan, ILookup<string, string> Holders)> PlanPrune(BackupPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        using var targets = new PolicyTargets(policy);
+        var catalog = PolicyCatalog.Load(policy, targets);
+        var holders = catalog.Entries.ToLookup(e => e.Manifest.Id, e => e.TargetName, StringComparer.Ordinal);
+        var job = new JobPolicy { Name = "prune", Type = JobType.Prune };
+        return [.. PrunePlans(policy, job, catalog).Select(p => (p.Source.Name, p.Plan, holders))];
     }
 }

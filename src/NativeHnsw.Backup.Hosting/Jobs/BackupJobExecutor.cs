@@ -122,6 +122,14 @@ public sealed partial class BackupJobExecutor : IBackupJobExecutor, IDisposable
 
     public IReadOnlyList<TierBackup> NewestBackups(BackupPolicy policy) => NewestByTier(policy);
 
+    public IReadOnlyList<string> SweepAbandoned(BackupPolicy policy, TargetPolicy target)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(target);
+        using var targets = new PolicyTargets(policy, _manifests);
+        return targets[target.Name].SweepAbandoned(dryRun: false);
+    }
+
     /// <summary>
     /// Checks each target's quota against what it already stores (the part of policy validation that needs the targets).
     /// </summary>

@@ -89,6 +89,7 @@ public sealed class BackupSchedulerService : BackgroundService
         }
         lock (_gate)
             _state = loaded with { Jobs = jobs };
+        await SweepAbandonedAsync(policy).ConfigureAwait(false);
         await SeedNewestBackupsAsync(policy).ConfigureAwait(false);
         _metrics.Bind(() => State.Sources, _time);
         Save(stateFile);
@@ -204,6 +205,40 @@ public sealed class BackupSchedulerService : BackgroundService
         JobCompleted?.Invoke(job, result);
     }
 
+    /// <summary>
+    /// Before the first job, removes from each target what writers killed midway left there (a kill -9 of an earlier
+    /// runner, or of a manual backup), under the target's lease so no other runner's job changes it meanwhile. Only
+    /// leftovers whose process is provably gone go (see <see cref="IBackupTarget.SweepAbandoned"/>): writers without a
+    /// lease keep their work. A target whose lease another runner holds, or that cannot be reached, is left to its prune.
+    /// </summary>
+    private async Task SweepAbandonedAsync(BackupPolicy policy)
+    {
+        // Object stores cannot prove a writer gone (their uploads go by the prune's age rule): no lease taken for nothing.
+        foreach (var target in policy.Targets.Where(t => t.Type == TargetType.Local && Directory.Exists(t.Path)).OrderBy(t => t.Name, StringComparer.Ordinal))
+        {
+            var leases = new List<ITargetLease>();
+            var opened = new List<IBackupTarget>();
+            try
+            {
+                if (TakeLeases("start sweep", [target], leases, opened) is not null)
+                    continue;
+                var swept = await Task.Run(() => _executor.SweepAbandoned(policy, target)).ConfigureAwait(false);
+                if (swept.Count > 0)
+                    _logger.LogWarning("Target {Target}: removed {Count} leftover(s) of writers killed midway: {Leftovers}", target.Name, swept.Count, string.Join(", ", swept));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or PolicyException)
+            {
+                _logger.LogWarning(e, "Target {Target}: leftovers of killed writers not swept at start; its prune sweeps them by age", target.Name);
+            }
+            finally
+            {
+                ReleaseAll(leases);
+                foreach (var t in opened)
+                    (t as IDisposable)?.Dispose();
+            }
+        }
+    }
+
     private async Task SeedNewestBackupsAsync(BackupPolicy policy)
     {
         IReadOnlyList<TierBackup> newest;
@@ -253,9 +288,13 @@ public sealed class BackupSchedulerService : BackgroundService
     }
 
     /// <returns>Null when every lease the job needs is held; else why the run is skipped.</returns>
-    private string? TakeLeases(BackupPolicy policy, JobPolicy job, List<ITargetLease> taken, List<IBackupTarget> opened)
+    private string? TakeLeases(BackupPolicy policy, JobPolicy job, List<ITargetLease> taken, List<IBackupTarget> opened) =>
+        TakeLeases(job.Name, _executor.TargetsWritten(policy, job), taken, opened);
+
+    /// <param name="what">The job (or step) the leases are for, in log lines.</param>
+    private string? TakeLeases(string what, IReadOnlyList<TargetPolicy> targets, List<ITargetLease> taken, List<IBackupTarget> opened)
     {
-        foreach (var target in _executor.TargetsWritten(policy, job).DistinctBy(t => t.Name).OrderBy(t => t.Name, StringComparer.Ordinal))
+        foreach (var target in targets.DistinctBy(t => t.Name).OrderBy(t => t.Name, StringComparer.Ordinal))
         {
             ITargetLease? lease;
             try
@@ -266,7 +305,7 @@ public sealed class BackupSchedulerService : BackgroundService
             {
                 ReleaseAll(taken);
                 string why = $"the lease of target '{target.Name}' cannot be read: {e.Message}";
-                _logger.LogWarning("Job {Job} skipped: {Reason}", job.Name, why);
+                _logger.LogWarning("Job {Job} skipped: {Reason}", what, why);
                 return why;
             }
             if (lease is null)
@@ -289,7 +328,7 @@ public sealed class BackupSchedulerService : BackgroundService
                 string reason = holder is null
                     ? $"the lease of target '{target.Name}' is being changed by another runner"
                     : $"target '{target.Name}' is leased by another runner: {holder}";
-                _logger.LogWarning("Job {Job} skipped: {Reason}", job.Name, reason);
+                _logger.LogWarning("Job {Job} skipped: {Reason}", what, reason);
                 return reason;
             }
             taken.Add(lease);

@@ -18,4 +18,11 @@ public interface IBackupJobExecutor
     /// RPO gauge is right from the first collection, also for backups taken by hand or by another runner.
     /// </summary>
     IReadOnlyList<TierBackup> NewestBackups(BackupPolicy policy);
+
+    /// <summary>
+    /// Removes from <paramref name="target"/> what writers killed midway left (<see cref="IBackupTarget.SweepAbandoned"/>):
+    /// the scheduler calls it once per target when it starts, holding that target's lease.
+    /// </summary>
+    /// <returns>What was removed, one name each.</returns>
+    IReadOnlyList<string> SweepAbandoned(BackupPolicy policy, TargetPolicy target) => [];
 }

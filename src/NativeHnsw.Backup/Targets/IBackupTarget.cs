@@ -29,6 +29,14 @@ public interface IBackupTarget
     /// <returns>What was (or would be) removed, one name each.</returns>
     IReadOnlyList<string> SweepLeftovers(TimeSpan minimumAge, DateTimeOffset now, bool dryRun);
 
+    /// <summary>
+    /// Removes what writers and deletions left behind when their process is provably gone (killed), whatever its age:
+    /// what a runner does at start. A target that cannot prove a writer gone removes nothing here (an object store:
+    /// its uploads go by <see cref="SweepLeftovers"/>'s age rule).
+    /// </summary>
+    /// <returns>What was (or would be) removed, one name each.</returns>
+    IReadOnlyList<string> SweepAbandoned(bool dryRun) => [];
+
     /// <summary>Reads and validates one backup's manifest (<see cref="BackupManifest.Parse(ReadOnlySpan{byte}, string)"/>).</summary>
     /// <exception cref="BackupException">The backup is missing, partial, or its manifest is unreadable or newer.</exception>
     BackupManifest ReadManifest(string id);

@@ -66,13 +66,26 @@ public sealed partial class LocalFolderTarget : IBackupTarget
         {
             foreach (var dir in new DirectoryInfo(Root).EnumerateDirectories())
             {
-                if (!dir.Name.StartsWith(StagingPrefix, StringComparison.Ordinal) && !dir.Name.StartsWith(DeletingPrefix, StringComparison.Ordinal))
+                if (!IsHidden(dir.Name))
                     continue;
                 if (now - LastWrite(dir) < minimumAge)
                     continue;
                 if (!dryRun)
+                {
                     dir.Delete(recursive: true);
+                    WriterOwner.Release(dir.FullName);
+                }
                 swept.Add(dir.Name);
+            }
+            // Owner records whose folder is gone (a writer killed between its rename and the record's removal).
+            foreach (var file in new DirectoryInfo(Root).EnumerateFiles("*" + WriterOwner.Suffix))
+            {
+                string folder = file.FullName[..^WriterOwner.Suffix.Length];
+                if (!IsHidden(Path.GetFileName(folder)) || Directory.Exists(folder) || now - new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero) < minimumAge)
+                    continue;
+                if (!dryRun)
+                    file.Delete();
+                swept.Add(file.Name);
             }
         }
         catch (DirectoryNotFoundException)
@@ -135,10 +148,15 @@ public sealed partial class LocalFolderTarget : IBackupTarget
         string staging = Path.Combine(Root, StagingPrefix + id + "-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
+            // The owner record first: a staging folder is never without one, so a sweep at a runner's start can prove it abandoned.
+            // The target's folder is made on the first backup, as before the record existed.
+            Directory.CreateDirectory(Root);
+            WriterOwner.Claim(staging);
             Directory.CreateDirectory(staging);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            WriterOwner.Release(staging);
             throw new BackupTargetException(id, $"cannot create a staging folder in '{Root}': {e.Message}", e);
         }
         return new LocalFolderWriter(this, id, staging);
@@ -152,6 +170,7 @@ public sealed partial class LocalFolderTarget : IBackupTarget
         string doomed = Path.Combine(Root, DeletingPrefix + id + "-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
+            WriterOwner.Claim(doomed);
             Directory.Move(folder, doomed);
             // A rename keeps the folder's time; the sweep judges a .deleting- folder by when its deletion began.
             Directory.SetLastWriteTimeUtc(doomed, DateTime.UtcNow);
@@ -162,7 +181,58 @@ public sealed partial class LocalFolderTarget : IBackupTarget
         {
             throw new BackupTargetException(id, $"cannot delete: {e.Message}", e);
         }
+        finally
+        {
+            if (!Directory.Exists(doomed))
+                WriterOwner.Release(doomed);
+        }
     }
+
+    /// <summary>
+    /// Deletes the hidden <c>.staging-…</c> and <c>.deleting-…</c> folders whose writer is provably gone: its owner
+    /// record names this host and a process no longer running (a writer killed midway). Safe at any moment, beside
+    /// writers that hold no lease: a live writer's folder, one owned on another host and one without a record (an
+    /// older writer's) are left to <see cref="SweepLeftovers"/>'s age rule.
+    /// </summary>
+    /// <returns>The folders (and lone owner records) removed, or that would be on a dry run.</returns>
+    public IReadOnlyList<string> SweepAbandoned(bool dryRun)
+    {
+        if (!Directory.Exists(Root))
+            return [];
+        var swept = new List<string>();
+        try
+        {
+            foreach (var entry in new DirectoryInfo(Root).EnumerateFileSystemInfos())
+            {
+                bool record = entry is FileInfo && entry.Name.EndsWith(WriterOwner.Suffix, StringComparison.Ordinal);
+                string folder = record ? entry.FullName[..^WriterOwner.Suffix.Length] : entry.FullName;
+                if (!IsHidden(Path.GetFileName(folder)) || (entry is FileInfo && !record) || (record && Directory.Exists(folder)))
+                    continue;
+                if (WriterOwner.TryRead(WriterOwner.PathOf(folder)) is not { } owner || !owner.IsGone())
+                    continue;
+                if (!dryRun)
+                {
+                    // The folder before its record, so a sweep cut short still finds the record of what is left.
+                    if (!record)
+                        Directory.Delete(folder, recursive: true);
+                    File.Delete(WriterOwner.PathOf(folder));
+                }
+                swept.Add(entry.Name);
+            }
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Removed meanwhile: nothing left to sweep.
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupTargetException(null, $"cannot sweep abandoned folders in '{Root}': {e.Message}", e);
+        }
+        return swept;
+    }
+
+    private static bool IsHidden(string name) =>
+        name.StartsWith(StagingPrefix, StringComparison.Ordinal) || name.StartsWith(DeletingPrefix, StringComparison.Ordinal);
 
     /// <summary>The newest write time of a folder and everything in it: how long ago its writer last did anything.</summary>
     private static DateTimeOffset LastWrite(DirectoryInfo dir)

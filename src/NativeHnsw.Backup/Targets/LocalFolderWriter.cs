@@ -54,19 +54,21 @@ internal sealed class LocalFolderWriter : BackupWriter
         {
             throw new BackupTargetException(Id, $"cannot commit to '{_target.Root}': {e.Message}", e);
         }
+        WriterOwner.Release(_staging);
     }
 
     protected override void Abandon()
     {
-        if (!Directory.Exists(_staging))
-            return;
         try
         {
-            Directory.Delete(_staging, recursive: true);
+            if (Directory.Exists(_staging))
+                Directory.Delete(_staging, recursive: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // A leftover staging folder is hidden from listing; prune can sweep it later.
+            // A leftover staging folder is hidden from listing; prune can sweep it later, with its owner record.
+            return;
         }
+        WriterOwner.Release(_staging);
     }
 }

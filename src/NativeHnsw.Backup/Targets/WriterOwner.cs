@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace NativeHnsw.Backup;
+
+/// <summary>
+/// Which process is writing a hidden folder of a <see cref="LocalFolderTarget"/> (a staging or deleting folder): its
+/// host, pid and start instant, in a small file beside the folder (<c>NAME.owner</c>), written before the folder is
+/// made and removed after it is gone. It lets a runner that starts after a kill tell a dead writer's leftovers from a
+/// live writer's work, including writers that hold no lease (a manual <c>nhnsw backup</c>): only a record naming this
+/// host and a process that is no longer running (or whose pid now belongs to a process started later) proves the
+/// folder abandoned. A folder without a record, or owned on another host, is left to the age rule of a prune.
+/// </summary>
+internal sealed record WriterOwner(string Host, int Pid, DateTime StartedUtc)
+{
+    internal const string Suffix = ".owner";
+
+    // Process start times are derived from the boot time and can differ by a few milliseconds between readings.
+    private static readonly TimeSpan s_startTolerance = TimeSpan.FromSeconds(2);
+
+    private static readonly Lazy<WriterOwner> s_current = new(() =>
+    {
+        using var self = Process.GetCurrentProcess();
+        return new WriterOwner(Environment.MachineName, Environment.ProcessId, self.StartTime.ToUniversalTime());
+    });
+
+    /// <summary>This process.</summary>
+    public static WriterOwner Current => s_current.Value;
+
+    /// <summary>The record's path for a hidden folder.</summary>
+    public static string PathOf(string folder) => folder + Suffix;
+
+    /// <summary>Writes this process's record for <paramref name="folder"/>. Not fsynced: after a power loss the writer is gone anyway, and a lost or torn record only leaves the folder to the age rule.</summary>
+    public static void Claim(string folder) => File.WriteAllBytes(PathOf(folder), Encoding.UTF8.GetBytes(Current.Encode()));
+
+    /// <summary>Removes a folder's record, best effort: one left behind is swept with the dead writer's other leftovers.</summary>
+    public static void Release(string folder)
+    {
+        try
+        {
+            File.Delete(PathOf(folder));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Swept later: a record whose folder is gone is removed once its process is.
+        }
+    }
+
+    /// <summary>The record at <paramref name="path"/>, or null when it is missing or cannot be read (a torn write).</summary>
+    public static WriterOwner? TryRead(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path, Encoding.UTF8);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        string[] parts = text.Split('\n');
+        if (parts.Length != 3 || parts[0].Length == 0
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
+            || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out long ticks)
+            || ticks > DateTime.MaxValue.Ticks)
+            return null;
+        return new WriterOwner(parts[0], pid, new DateTime(ticks, DateTimeKind.Utc));
+    }
+
+    /// <summary>
+    /// True only when the process is provably gone: the record names this host, and no process has its pid, or the one
+    /// that has it started at another instant (the pid was reused). This process is never gone.
+    /// </summary>
+    public bool IsGone()
+    {
+        if (!string.Equals(Host, Environment.MachineName, StringComparison.OrdinalIgnoreCase))
+            return false;
+        if (Pid == Environment.ProcessId)
+            return (StartedUtc - Current.StartedUtc).Duration() > s_startTolerance;
+        try
+        {
+            using var process = Process.GetProcessById(Pid);
+            return process.HasExited || (process.StartTime.ToUniversalTime() - StartedUtc).Duration() > s_startTolerance;
+        }
+        catch (ArgumentException)
+        {
+            // No process has that pid.
+            return true;
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            // Exited while being looked at (InvalidOperationException), or its start time cannot be read: not provably gone.
+            return e is InvalidOperationException;
+        }
+    }
+
+    internal string Encode() => string.Create(CultureInfo.InvariantCulture, $"{Host}\n{Pid}\n{StartedUtc.Ticks}");
+}
