@@ -12,10 +12,11 @@ namespace NativeHnsw.Tests.Storage;
 /// </summary>
 public sealed class DamagedFileProperties : IDisposable
 {
-    private const int Dims = 6;
-    private static readonly IndexSpec s_spec = new(Dims, 150, DistanceMetric.L2, M: 3, EfConstruction: 20, DefaultEf: 20,
+    internal const int Dims = 6;
+    /// <summary>The index every damaged file here (and in <see cref="LoadCheckTests"/>) starts from.</summary>
+    internal static readonly IndexSpec Spec = new(Dims, 150, DistanceMetric.L2, M: 3, EfConstruction: 20, DefaultEf: 20,
         DeleteFraction: 0.2, ReplaceFraction: 0.2, RandomLabels: true, Threads: 1, Seed: 5);
-    private static readonly long[] s_labels = s_spec.Labels();
+    private static readonly long[] s_labels = Spec.Labels();
     private static readonly Lazy<byte[]> s_valid = new(BuildValid);
     private readonly TempDirectory _folder = new();
 
@@ -157,7 +158,7 @@ public sealed class DamagedFileProperties : IDisposable
     internal static byte[] BuildValid()
     {
         using var folder = new TempDirectory();
-        using var index = s_spec.Build();
+        using var index = Spec.Build();
         string path = folder.File("valid.nhnsw");
         index.Save(path);
         return File.ReadAllBytes(path);

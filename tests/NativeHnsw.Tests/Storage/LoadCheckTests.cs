@@ -11,9 +11,8 @@ namespace NativeHnsw.Tests.Storage;
 /// </summary>
 public sealed class LoadCheckTests : IDisposable
 {
-    private const int Dims = 6;
-    private static readonly IndexSpec s_spec = new(Dims, 150, DistanceMetric.L2, M: 3, EfConstruction: 20, DefaultEf: 20,
-        DeleteFraction: 0.2, ReplaceFraction: 0.2, RandomLabels: true, Threads: 1, Seed: 5);
+    private const int Dims = DamagedFileProperties.Dims;
+    private static readonly IndexSpec s_spec = DamagedFileProperties.Spec;
     private static readonly Lazy<byte[]> s_valid = new(DamagedFileProperties.BuildValid);
     private readonly TempDirectory _folder = new();
 
