@@ -116,8 +116,10 @@ public sealed class CrashTests
                 Assert.True(hits.Any(h => h.Id == probe && h.Distance == 0f), $"{where}: a query with record {probe}'s vector did not find it: {string.Join(", ", hits.Select(h => $"{h.Id}@{h.Distance}"))}");
             }
         }
-        // Kills landed at different points: the child made progress over the run, and damage was really injected.
-        Assert.True(totalAcked > trials, $"only {totalAcked} steps acknowledged over {trials} trials");
+        // Kills landed at different points: the child made progress over the run, and damage was really injected. Three
+        // trials in four wait for the first step, so each of those acknowledges at least one; more depends on how fast
+        // a loaded CI machine runs the child in its 0–80 ms (90 over 100 trials was seen), so it is not asked for.
+        Assert.True(totalAcked >= trials - trials / 4, $"only {totalAcked} steps acknowledged over {trials} trials");
         Assert.True(damaged >= trials / 2, $"only {damaged} of {trials} trials found a checkpoint to damage");
     }
 
