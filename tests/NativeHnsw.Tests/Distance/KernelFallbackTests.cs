@@ -3,7 +3,9 @@ using System.Diagnostics;
 namespace NativeHnsw.Tests.Distance;
 
 /// <summary>
-/// Runs <see cref="VectorKernelTests"/>, <see cref="VectorDistanceTests"/>, <see cref="Int8KernelTests"/> and <see cref="Int8QuantizerTests"/> (Encode's vector rung) again in a child process of this test assembly with an
+/// Runs <see cref="VectorKernelTests"/>, <see cref="VectorDistanceTests"/>, <see cref="Int8KernelTests"/>,
+/// <see cref="Int8QuantizerTests"/> (Encode's vector rung) and
+/// <see cref="Storage.GoldenFileTests"/> (recorded answers of the golden files) again in a child process of this test assembly with an
 /// instruction set switched off (the .NET 10 switch names), so the narrower rungs of every kernel
 /// ladder are proven on this machine too. The child asserts the switch took effect.
 /// </summary>
@@ -30,6 +32,7 @@ public sealed class KernelFallbackTests
             "--filter-class", typeof(VectorDistanceTests).FullName!,
             "--filter-class", typeof(Int8KernelTests).FullName!,
             "--filter-class", typeof(Int8QuantizerTests).FullName!,
+            "--filter-class", typeof(Storage.GoldenFileTests).FullName!,
             "--minimum-expected-tests", "1050",
             "--no-ansi", "--progress", "off",
         ];

@@ -5,8 +5,8 @@ using NativeHnsw.Testing;
 namespace NativeHnsw.Tests.Storage;
 
 /// <summary>
-/// Small indexes written by formats 1.0 and 1.2 are kept under Fixtures/, with the answers they gave (the
-/// 1.1 one is QuantizedFileTests'). Any change that makes this version read them differently, answer
+/// Small indexes written by formats 1.0, 1.1 and 1.2 are kept under Fixtures/, with the answers they gave
+/// (<see cref="RecordedAnswers"/>). Any change that makes this version read them differently, answer
 /// differently, or write a 1.2 one back differently, is a format change and must come with a version bump
 /// (docs/FORMAT.md, "Compatibility").
 /// </summary>
@@ -14,6 +14,8 @@ public sealed class GoldenFileTests
 {
     private const string IndexFile = "golden-v1.nhnsw";
     private const string AnswersFile = "golden-v1.answers.txt";
+    private const string V11File = "golden-v1.1.nhnsw";
+    private const string V11AnswersFile = "golden-v1.1.answers.txt";
     private const string V12File = "golden-v1.2.nhnsw";
     private const string V12BulkFile = "golden-v1.2-bulk.nhnsw";
     private const string V12BulkAnswersFile = "golden-v1.2-bulk.answers.txt";
@@ -28,8 +30,8 @@ public sealed class GoldenFileTests
         Assert.Equal("1.0", verification.FormatVersion);
         using var loaded = HnswIndex.Load(path);
         using var mapped = HnswIndex.Open(path);
-        Assert.Equal(expected, Answers(loaded));
-        Assert.Equal(expected, Answers(mapped));
+        RecordedAnswers.AssertMatch(expected, Answers(loaded));
+        RecordedAnswers.AssertMatch(expected, Answers(mapped));
     }
 
     /// <summary>The 1.2 golden files are written back byte for byte.</summary>
@@ -55,12 +57,26 @@ public sealed class GoldenFileTests
         Assert.Equal(File.ReadAllBytes(Fixture(V12File)), File.ReadAllBytes(folder.File("again.nhnsw")));
     }
 
+    [Fact]
+    public void GoldenV11_LoadsOpensAndAnswersAsRecorded()
+    {
+        string path = Fixture(V11File);
+        var expected = File.ReadAllLines(Fixture(V11AnswersFile));
+        Assert.Equal("1.1", HnswIndex.Verify(path).FormatVersion);
+        using var loaded = HnswIndex.Load(path);
+        using var mapped = HnswIndex.Open(path);
+        Assert.True(loaded.IsQuantized);
+        Assert.True(mapped.IsQuantized);
+        RecordedAnswers.AssertMatch(expected, QuantizedAnswers(loaded));
+        RecordedAnswers.AssertMatch(expected, QuantizedAnswers(mapped));
+    }
+
     /// <summary>The 1.1 (int8) golden file saved again is a 1.2 file that answers as the 1.1 file does, and saves again unchanged.</summary>
     [Fact]
     public void GoldenV11_SavedAgain_Is12AndAnswersTheSame()
     {
         using var folder = new TempDirectory();
-        using var original = HnswIndex.Load(Fixture("golden-v1.1.nhnsw"));
+        using var original = HnswIndex.Load(Fixture(V11File));
         original.Save(folder.File("a.nhnsw"));
         Assert.Equal("1.2", HnswIndex.Verify(folder.File("a.nhnsw")).FormatVersion);
         using var again = HnswIndex.Load(folder.File("a.nhnsw"));
@@ -82,8 +98,8 @@ public sealed class GoldenFileTests
         var expected = File.ReadAllLines(Fixture(answers));
         using var loaded = HnswIndex.Load(path);
         using var mapped = HnswIndex.Open(path);
-        Assert.Equal(expected, Answers(loaded));
-        Assert.Equal(expected, Answers(mapped));
+        RecordedAnswers.AssertMatch(expected, Answers(loaded));
+        RecordedAnswers.AssertMatch(expected, Answers(mapped));
         foreach (long label in new long[] { 0, 7, 60, 119, -1, 1_000_000 })
             Assert.Equal(loaded.Contains(label), mapped.Contains(label));
     }
@@ -140,6 +156,30 @@ public sealed class GoldenFileTests
         File.WriteAllLines(Path.Combine(fixtures, V12BulkAnswersFile), Answers(bulk));
     }
 
+    /// <summary>Regenerates the 1.1 fixture; run explicitly, and only together with a format version change.</summary>
+    [Fact(Explicit = true)]
+    public void GoldenV11_Regenerate()
+    {
+        var fixtures = Path.Combine(new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Parent!.FullName, "Fixtures");
+        using var index = new HnswIndex(new HnswOptions
+        {
+            Dimensions = 8,
+            Metric = DistanceMetric.L2,
+            M = 4,
+            EfConstruction = 24,
+            DefaultEf = 12,
+            Quantization = VectorQuantization.Int8,
+            QuantizerTrainingSize = 60,
+            Seed = 1_234,
+        });
+        var data = Datasets.Gaussian(120, 8, seed: 1_234);
+        for (int i = 0; i < 120; i++)
+            index.Add(i * 3, Datasets.Row(data, 8, i));
+        index.MarkDeleted(9);
+        index.Save(Path.Combine(fixtures, V11File));
+        File.WriteAllLines(Path.Combine(fixtures, V11AnswersFile), QuantizedAnswers(index));
+    }
+
     /// <summary>Bits of the required feature flags (header byte 16) as docs/FORMAT.md names them.</summary>
     [Flags]
     public enum IndexFormatFlags : uint
@@ -151,18 +191,11 @@ public sealed class GoldenFileTests
 
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
 
-    private static string[] Answers(HnswIndex index)
-    {
-        var queries = Datasets.Gaussian(6, Dims, seed: 99);
-        var lines = new List<string>
-        {
-            string.Create(CultureInfo.InvariantCulture, $"count {index.Count} nodes {index.NodeCount} ef {index.Options.DefaultEf} metric {index.Metric}"),
-        };
-        for (int q = 0; q < 6; q++)
-        {
-            foreach (var hit in index.Search(queries.AsSpan(q * Dims, Dims), 5))
-                lines.Add(string.Create(CultureInfo.InvariantCulture, $"{q} {hit.Label} {BitConverter.SingleToInt32Bits(hit.Distance):x8}"));
-        }
-        return [.. lines];
-    }
+    private static string[] Answers(HnswIndex index) => RecordedAnswers.Of(index,
+        string.Create(CultureInfo.InvariantCulture, $"count {index.Count} nodes {index.NodeCount} ef {index.Options.DefaultEf} metric {index.Metric}"),
+        Datasets.Gaussian(6, Dims, seed: 99), Dims);
+
+    private static string[] QuantizedAnswers(HnswIndex index) => RecordedAnswers.Of(index,
+        string.Create(CultureInfo.InvariantCulture, $"count {index.Count} nodes {index.NodeCount} quantized {index.IsQuantized} metric {index.Metric}"),
+        Datasets.Gaussian(6, Dims, seed: 99), Dims);
 }

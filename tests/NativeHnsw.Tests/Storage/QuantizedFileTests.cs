@@ -5,12 +5,11 @@ namespace NativeHnsw.Tests.Storage;
 
 /// <summary>
 /// Format 1.1 (an int8-quantized index): round trips through Save, Load and Open; what a 1.0 reader makes of
-/// a 1.1 file; the golden 1.1 file; and fuzzed damage to the two new sections and the new header fields.
+/// a 1.1 file; and fuzzed damage to the two new sections and the new header fields.
 /// </summary>
 public sealed class QuantizedFileTests
 {
     private const string GoldenFile = "golden-v1.1.nhnsw";
-    private const string GoldenAnswers = "golden-v1.1.answers.txt";
 
     [Theory]
     [InlineData(VectorQuantization.Int8, DistanceMetric.Cosine, 17, 900)]
@@ -128,46 +127,7 @@ public sealed class QuantizedFileTests
         Assert.True(asVersion11.Verdict != FormatSpec.Verdict.Invalid, asVersion11.Reason);
     }
 
-    [Fact]
-    public void GoldenV11_LoadsOpensAndAnswersAsRecorded()
-    {
-        string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", GoldenFile);
-        var expected = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", GoldenAnswers));
-        Assert.Equal("1.1", HnswIndex.Verify(path).FormatVersion);
-        using var loaded = HnswIndex.Load(path);
-        using var mapped = HnswIndex.Open(path);
-        Assert.True(loaded.IsQuantized);
-        Assert.True(mapped.IsQuantized);
-        var queries = Datasets.Gaussian(6, 8, seed: 99);
-        Assert.Equal(expected, Answers(loaded, queries, 8));
-        Assert.Equal(expected, Answers(mapped, queries, 8));
-    }
-
-    // Its byte-for-byte re-save is GoldenFileTests.Golden_SavedAgain_IsByteIdentical.
-
-    /// <summary>Regenerates the 1.1 fixture; run explicitly, and only together with a format version change.</summary>
-    [Fact(Explicit = true)]
-    public void GoldenV11_Regenerate()
-    {
-        var fixtures = Path.Combine(new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Parent!.FullName, "Fixtures");
-        using var index = new HnswIndex(new HnswOptions
-        {
-            Dimensions = 8,
-            Metric = DistanceMetric.L2,
-            M = 4,
-            EfConstruction = 24,
-            DefaultEf = 12,
-            Quantization = VectorQuantization.Int8,
-            QuantizerTrainingSize = 60,
-            Seed = 1_234,
-        });
-        var data = Datasets.Gaussian(120, 8, seed: 1_234);
-        for (int i = 0; i < 120; i++)
-            index.Add(i * 3, Datasets.Row(data, 8, i));
-        index.MarkDeleted(9);
-        index.Save(Path.Combine(fixtures, GoldenFile));
-        File.WriteAllLines(Path.Combine(fixtures, GoldenAnswers), Answers(index, Datasets.Gaussian(6, 8, seed: 99), 8));
-    }
+    // The golden 1.1 file's answers and re-save are GoldenFileTests'.
 
     /// <summary>
     /// Fuzzed damage to the int8 sections and the 1.1 header fields, checksums recomputed: a changed int8 row
@@ -264,17 +224,7 @@ public sealed class QuantizedFileTests
         return index;
     }
 
-    private static string[] Answers(HnswIndex index, float[] queries, int dims)
-    {
-        var lines = new List<string>
-        {
-            string.Create(CultureInfo.InvariantCulture, $"count {index.Count} nodes {index.NodeCount} quantized {index.IsQuantized} metric {index.Metric}"),
-        };
-        for (int q = 0; q < queries.Length / dims; q++)
-        {
-            foreach (var hit in index.Search(queries.AsSpan(q * dims, dims), 5))
-                lines.Add(string.Create(CultureInfo.InvariantCulture, $"{q} {hit.Label} {BitConverter.SingleToInt32Bits(hit.Distance):x8}"));
-        }
-        return [.. lines];
-    }
+    private static string[] Answers(HnswIndex index, float[] queries, int dims) => RecordedAnswers.Of(index,
+        string.Create(CultureInfo.InvariantCulture, $"count {index.Count} nodes {index.NodeCount} quantized {index.IsQuantized} metric {index.Metric}"),
+        queries, dims);
 }
