@@ -199,7 +199,8 @@ internal sealed class Int8Quantizer
     /// <summary>
     /// Quantizes a query (in stored form) into <paramref name="queryBytes"/> and returns the terms that turn the integer dot
     /// into a distance. <paramref name="scratch"/> holds at least <see cref="Dimensions"/> floats (overwritten), so a search
-    /// allocates nothing.
+    /// allocates nothing. When <paramref name="queryBytes"/> has room for <see cref="Int8Kernels.PreparedQueryLength"/> bytes
+    /// the prepared form the walk's kernels read is completed too (a walk must be given that many).
     /// </summary>
     public Int8QueryTerms PrepareQuery(ReadOnlySpan<float> query, Span<sbyte> queryBytes, Span<float> scratch)
     {
@@ -218,6 +219,8 @@ internal sealed class Int8Quantizer
         TensorPrimitives.Min(t, MaxQueryByte, t);
         TensorPrimitives.Max(t, -MaxQueryByte, t);
         TensorPrimitives.ConvertTruncating(t, queryBytes[..dims]);
+        if (queryBytes.Length >= Int8Kernels.PreparedQueryLength(dims))
+            Int8Kernels.CompleteQuery(queryBytes, dims);
         return new Int8QueryTerms(alpha, offset, qq);
     }
 }

@@ -270,8 +270,7 @@ internal static unsafe class GraphSearch
                 candidates.Push(-d, neighbor);
             }
             // Likely to be expanded soon: start fetching its link slot now (hnswlib prefetches the same way).
-            if (Sse.IsSupported)
-                Sse.Prefetch0(graph.Links(neighbor, level));
+            graph.PrefetchLinks(neighbor, level);
             if (!exclude || Accepts(graph, neighbor, filter))
             {
                 if (results.Count < ef)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace NativeHnsw.Graph;
 
@@ -91,6 +92,28 @@ internal readonly unsafe struct GraphView
         if (level == 0)
             return _links0 + (nint)node * (1 + M0);
         return UpperLinks(node, level);
+    }
+
+    /// <summary>
+    /// Hints the cache lines of a link slot the walk is about to read. A level-0 slot is (1 + M0) ints, three lines at
+    /// M = 16, and the gather reads all of it: asking for the first line alone left the neighbour-id loads of the
+    /// other two to miss (perf: 12 % of a search on the gather's first compare). Upper slots are asked for by their first line.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void PrefetchLinks(int node, int level)
+    {
+        if (!Sse.IsSupported)
+            return;
+        if (level != 0)
+        {
+            Sse.Prefetch0(UpperLinks(node, level));
+            return;
+        }
+        byte* slot = (byte*)(_links0 + (nint)node * (1 + M0));
+        int last = (1 + M0) * sizeof(int) - 1;
+        for (int at = 0; at < last; at += 64)
+            Sse.Prefetch0(slot + at);
+        Sse.Prefetch0(slot + last);
     }
 
     /// <summary>The links of <paramref name="node"/> at <paramref name="level"/> as they stand (empty when it has no such level); not for hot paths.</summary>

@@ -31,7 +31,7 @@ internal readonly unsafe struct Int8NodeDistance<TMetric> : INodeDistance
     public float To(int node)
     {
         byte* row = Row(node);
-        int dot = Int8Kernels.DotUnchecked(ref *row, ref *_query, (nuint)_dimensions);
+        int dot = Int8Kernels.DotPrepared(ref *row, ref *_query, (nuint)_dimensions);
         return Finish(dot, row);
     }
 
@@ -42,7 +42,7 @@ internal readonly unsafe struct Int8NodeDistance<TMetric> : INodeDistance
         // The integer dots land in the result slots and are finished in place: no stackalloc, which would keep
         // this method from being inlined into the walk (it showed as its own frame, 10 % of an int8 search).
         int* dots = (int*)results;
-        Int8Kernels.Dot4Unchecked(ref *_query, ref *r0, ref *r1, ref *r2, ref *r3, (nuint)_dimensions, ref *dots);
+        Int8Kernels.Dot4Prepared(ref *_query, ref *r0, ref *r1, ref *r2, ref *r3, (nuint)_dimensions, ref *dots);
         results[0] = Finish(dots[0], r0);
         results[1] = Finish(dots[1], r1);
         results[2] = Finish(dots[2], r2);

@@ -16,7 +16,7 @@ internal sealed class SearchContext
     {
         _m = m;
         Query = new float[dimensions];
-        QueryBytes = new sbyte[dimensions];
+        QueryBytes = new sbyte[Distance.Int8Kernels.PreparedQueryLength(dimensions)];
         RowScratch = new float[4 * dimensions];
         Scratch = new Neighbor[2 * m + 1];
         Batch = new int[2 * m + 1];
@@ -35,7 +35,7 @@ internal sealed class SearchContext
     /// <summary>The query as searched (normalised under cosine).</summary>
     public float[] Query { get; }
 
-    /// <summary>The query quantized for a compact walk (<see cref="Distance.Int8Quantizer.PrepareQuery"/>).</summary>
+    /// <summary>The query quantized for a compact walk, in the kernels' prepared form (<see cref="Distance.Int8Quantizer.PrepareQuery"/>).</summary>
     public sbyte[] QueryBytes { get; }
 
     /// <summary>Four rows widened from float16 for a compact walk.</summary>
