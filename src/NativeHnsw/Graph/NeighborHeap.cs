@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace NativeHnsw.Graph;
 
@@ -6,6 +8,11 @@ namespace NativeHnsw.Graph;
 /// A binary max-heap of neighbors by distance over a reusable array. Min-heap use pushes
 /// negated distances (as hnswlib does), which keeps one implementation for both queues.
 /// </summary>
+/// <remarks>
+/// The sifts index the array without bounds checks: every index they touch is below <see cref="Count"/>, and
+/// <see cref="Count"/> never exceeds the array's length (<see cref="Push"/> grows the array first). A walk sifts on
+/// every accepted neighbor, so the checks were two compares and branches per heap level on the search's hottest path.
+/// </remarks>
 internal sealed class NeighborHeap
 {
     private Neighbor[] _items = new Neighbor[64];
@@ -32,17 +39,18 @@ internal sealed class NeighborHeap
     {
         if (Count == _items.Length)
             Array.Resize(ref _items, _items.Length * 2);
-        var items = _items;
+        ref Neighbor first = ref MemoryMarshal.GetArrayDataReference(_items);
         int i = Count++;
         while (i > 0)
         {
             int parent = (i - 1) >> 1;
-            if (!(items[parent].Distance < distance))
+            ref Neighbor above = ref Unsafe.Add(ref first, parent);
+            if (!(above.Distance < distance))
                 break;
-            items[i] = items[parent];
+            Unsafe.Add(ref first, i) = above;
             i = parent;
         }
-        items[i] = new Neighbor(distance, node);
+        Unsafe.Add(ref first, i) = new Neighbor(distance, node);
     }
 
     public Neighbor Pop()
@@ -93,19 +101,25 @@ internal sealed class NeighborHeap
     /// <summary>Places <paramref name="moving"/> at <paramref name="start"/> and sifts it down among the first <paramref name="count"/> items.</summary>
     private static void SiftDown(Neighbor[] items, Neighbor moving, int count, int start = 0)
     {
+        Debug.Assert((uint)count <= (uint)items.Length && (uint)start < (uint)Math.Max(count, 1));
+        ref Neighbor first = ref MemoryMarshal.GetArrayDataReference(items);
         int i = start;
         while (true)
         {
             int child = 2 * i + 1;
             if (child >= count)
                 break;
-            if (child + 1 < count && items[child + 1].Distance > items[child].Distance)
+            ref Neighbor larger = ref Unsafe.Add(ref first, child);
+            if (child + 1 < count && Unsafe.Add(ref larger, 1).Distance > larger.Distance)
+            {
                 child++;
-            if (!(items[child].Distance > moving.Distance))
+                larger = ref Unsafe.Add(ref larger, 1);
+            }
+            if (!(larger.Distance > moving.Distance))
                 break;
-            items[i] = items[child];
+            Unsafe.Add(ref first, i) = larger;
             i = child;
         }
-        items[i] = moving;
+        Unsafe.Add(ref first, i) = moving;
     }
 }

@@ -1,9 +1,56 @@
+using FsCheck;
+using FsCheck.Fluent;
 using NativeHnsw.Graph;
 
 namespace NativeHnsw.Tests.Graph;
 
 public sealed class NeighborHeapTests
 {
+    /// <summary>
+    /// Law: after any sequence of pushes, pops and top replacements (past the array's first growth), the top is always
+    /// the largest entry held, and the entries held are exactly those a plain list given the same operations holds.
+    /// </summary>
+    [FsCheck.Xunit.Property(MaxTest = 200)]
+    public Property PushPopReplaceTop_AlwaysHoldTheLargestOnTop() =>
+        Prop.ForAll(Gen.Choose(0, int.MaxValue).ToArbitrary(), seed =>
+        {
+            var random = new Random(seed);
+            var heap = new NeighborHeap();
+            var model = new List<Neighbor>();
+            int operations = random.Next(1, 600);
+            for (int op = 0; op < operations; op++)
+            {
+                float distance = random.Next(-40, 40) / 2f;
+                int kind = random.Next(4);
+                if (kind <= 1 || model.Count == 0)
+                {
+                    heap.Push(distance, op);
+                    model.Add(new Neighbor(distance, op));
+                }
+                else if (kind == 2)
+                {
+                    var top = heap.Pop();
+                    if (top.Distance != model.Max(n => n.Distance) || !model.Remove(top))
+                        return false;
+                }
+                else
+                {
+                    var top = heap.Top;
+                    if (top.Distance != model.Max(n => n.Distance) || !model.Remove(top))
+                        return false;
+                    heap.ReplaceTop(distance, op);
+                    model.Add(new Neighbor(distance, op));
+                }
+                if (heap.Count != model.Count || (model.Count > 0 && heap.Top.Distance != model.Max(n => n.Distance)))
+                    return false;
+            }
+            var drained = new List<Neighbor>();
+            while (heap.Count > 0)
+                drained.Add(heap.Pop());
+            return drained.Select(n => n.Distance).SequenceEqual(model.Select(n => n.Distance).OrderDescending())
+                && drained.Select(n => n.Node).Order().SequenceEqual(model.Select(n => n.Node).Order());
+        });
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
