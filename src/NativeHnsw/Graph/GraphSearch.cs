@@ -176,6 +176,7 @@ internal static unsafe class GraphSearch
         var distances = new FourDistances();
 
         visited.TryMark(entry);
+        var marker = visited.Current;
         float bound = float.MaxValue;
         if (!exclude || Accepts(graph, entry, filter))
         {
@@ -211,7 +212,7 @@ internal static unsafe class GraphSearch
                     if (!graph.IsNode(neighbor))
                         continue;
                     batch[fresh] = neighbor;
-                    fresh += visited.MarkNew(neighbor);
+                    fresh += marker.MarkNew(neighbor);
                 }
                 for (int i = 0; i < fresh; i++)
                     walk.Prefetch(batch[i]);
