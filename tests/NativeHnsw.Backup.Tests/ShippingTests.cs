@@ -140,12 +140,7 @@ public sealed class ShippingTests
             Assert.True(report.Ok, report.Problem);
             Assert.Equal(1, report.Commits); // only "b": "a" was on the target already
         }
-        var segments = SegmentStore.For(target).List();
-        for (int i = 1; i < segments.Count; i++)
-            Assert.Equal(segments[i - 1].LastSequence + 1, segments[i].FirstSequence);
-        string restored = dir.File("restored");
-        PointInTimeRestore.Restore(target, PointInTime.Instant(time.GetUtcNow()), restored);
-        Assert.Equal(StoreDump.Describe(StoreDump.Of(client)), StoreDump.Describe(StoreDump.Of(restored)));
+        AssertNoGapNoDuplicate_RestoresTheStore(target, time, client, dir.File("restored"));
     }
 
     [Fact]
@@ -224,13 +219,18 @@ public sealed class ShippingTests
             Assert.Equal(1, report.Commits); // only "after"
             Assert.Equal(shippedByKilled + 1, resumed.LastShipped);
         }
+        AssertNoGapNoDuplicate_RestoresTheStore(target, time, client, dir.File("restored"));
+        GC.KeepAlive(killed);
+    }
+
+    /// <summary>The target's segments follow each other with no gap or overlap, and a restore to now equals the live store.</summary>
+    private static void AssertNoGapNoDuplicate_RestoresTheStore(LocalFolderTarget target, TimeProvider time, PersistentClient client, string restored)
+    {
         var segments = SegmentStore.For(target).List();
         for (int i = 1; i < segments.Count; i++)
             Assert.Equal(segments[i - 1].LastSequence + 1, segments[i].FirstSequence);
-        string restored = dir.File("restored");
         PointInTimeRestore.Restore(target, PointInTime.Instant(time.GetUtcNow()), restored);
         Assert.Equal(StoreDump.Describe(StoreDump.Of(client)), StoreDump.Describe(StoreDump.Of(restored)));
-        GC.KeepAlive(killed);
     }
 
     [Fact]
