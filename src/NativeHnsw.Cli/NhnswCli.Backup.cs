@@ -315,11 +315,15 @@ public static partial class NhnswCli
             var chunks = report.Chunks;
             if (chunks.Skipped is not null)
                 context.Ui.Line($"[yellow]chunks left alone[/]: {Markup.Escape(chunks.Skipped)}");
-            else if (chunks.Kept + chunks.Deleted > 0)
-                context.Ui.Line($"chunks: {chunks.Kept:N0} referenced ({Bytes(chunks.KeptBytes)}) kept, {chunks.Deleted:N0} unreferenced ({Bytes(chunks.DeletedBytes)}) {(dry ? "would be deleted" : "deleted")}");
+            else if (chunks.Kept + chunks.Deleted + chunks.OrphanPacks + chunks.TemporaryFiles > 0)
+                context.Ui.Line(ChunkSweepLine(chunks, dry));
         });
         return command;
     }
+
+    /// <summary>Prune's chunk line: what was kept and deleted, and what killed writers left (pack data without an index, temporary files), whose bytes are in the deleted figure.</summary>
+    internal static string ChunkSweepLine(ChunkSweep chunks, bool dry) =>
+        $"chunks: {chunks.Kept:N0} referenced ({Bytes(chunks.KeptBytes)}) kept, {chunks.Deleted:N0} unreferenced, {chunks.OrphanPacks:N0} orphan pack(s) and {chunks.TemporaryFiles:N0} temporary file(s) ({Bytes(chunks.DeletedBytes)}) {(dry ? "would be deleted" : "deleted")}";
 
     private static (Option<string?> Id, Option<string?> Before) SelectorOptions() =>
         (new Option<string?>("--id") { Description = "the backup to restore (default: the latest)" },

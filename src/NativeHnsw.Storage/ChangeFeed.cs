@@ -59,6 +59,10 @@ public sealed class ChangeFeed : IDisposable
         {
             connection.Open();
             StoreDatabase.Scalar<long>(connection, "PRAGMA busy_timeout=30000;"); // waits in short sleeps (see StoreDatabase)
+            // The shipper's writes (watermark, deletion of shipped rows) need not survive a power cut: the segments are
+            // on the target and a restart resumes from there. FULL would fsync the WAL inside each of them, holding the
+            // write lock the writer's next commit waits for.
+            StoreDatabase.Scalar<long>(connection, "PRAGMA synchronous=NORMAL;");
             if (StoreDatabase.Scalar<long>(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='store_info';") == 0)
                 throw new StoreException($"{storeFolder}: not a NativeHnsw store database (it has no store_info table).");
             return new ChangeFeed(storeFolder, connection);

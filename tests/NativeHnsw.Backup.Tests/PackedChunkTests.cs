@@ -292,5 +292,7 @@ public sealed class PackedChunkTests
         foreach (var (key, framed) in chunks)
             builder.Add(key, framed);
         builder.Close();
+        // As a backup does before its manifest: a local store renames what it wrote into place only here.
+        store.Flush();
     }
 }

@@ -140,10 +140,95 @@ public sealed class ShippingTests
             Assert.True(report.Ok, report.Problem);
             Assert.Equal(1, report.Commits); // only "b": "a" was on the target already
         }
+        AssertNoGapNoDuplicate_RestoresTheStore(target, time, client, dir.File("restored"));
+    }
+
+    [Fact]
+    public void Shipper_WritesTheStoreOncePerMarkInterval_EveryRoundStillShips_DisposeMarks()
+    {
+        using var dir = new TempDirectory();
+        var target = new LocalFolderTarget(dir.File("target"));
+        var time = new FakeTimeProvider(Origin);
+        string store = dir.File("store");
+        using var client = new PersistentClient(store, Writer(time));
+        var docs = client.CreateCollection("docs", new CollectionOptions { Dimensions = 2 });
+        using var feed = ChangeFeed.Open(store);
+        long firstMark;
+        using (var shipper = new ChangeShipper(store, target, Shipper(time) with { MarkInterval = TimeSpan.FromSeconds(30) }))
+        {
+            Ship(shipper); // the first round marks
+            firstMark = feed.Shipped!.Value;
+            Assert.Equal(feed.LastSequence(), firstMark);
+            for (int i = 0; i < 5; i++)
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+                docs.Upsert("r" + i, [i, 1f]);
+                Assert.Equal(1, Ship(shipper).Commits);
+            }
+            // Five rounds shipped, none due to mark: the store was not written, its log keeps the shipped commits.
+            Assert.Equal(firstMark, feed.Shipped);
+            Assert.Equal(firstMark + 5, shipper.LastShipped);
+            Assert.Equal(firstMark + 5, SegmentStore.For(target).List().Max(g => g.LastSequence));
+            Assert.Equal(6, feed.Read(firstMark - 1, 100, long.MaxValue).Count);
+
+            time.Advance(TimeSpan.FromSeconds(25)); // 30 s after the first mark
+            docs.Upsert("late", [9f, 9f]);
+            Ship(shipper);
+            Assert.Equal(firstMark + 6, feed.Shipped);
+            Assert.Equal(firstMark + 6, Assert.Single(feed.Read(firstMark + 5, 100, long.MaxValue)).Sequence); // the newest row stays
+            Assert.Throws<StoreException>(() => feed.Read(firstMark + 4, 100, long.MaxValue)); // the rest are gone
+
+            time.Advance(TimeSpan.FromSeconds(1));
+            docs.Upsert("last", [1f, 9f]);
+            Ship(shipper);
+            Assert.Equal(firstMark + 6, feed.Shipped);
+        }
+        // Dispose marks what the last rounds shipped.
+        Assert.Equal(firstMark + 7, feed.Shipped);
+    }
+
+    [Fact]
+    public void Shipper_KilledBeforeItsMarkWasDue_NextShipperResumesFromTheTarget_NoGapNoDuplicate()
+    {
+        using var dir = new TempDirectory();
+        var target = new LocalFolderTarget(dir.File("target"));
+        var time = new FakeTimeProvider(Origin);
+        string store = dir.File("store");
+        using var client = new PersistentClient(store, Writer(time));
+        var docs = client.CreateCollection("docs", new CollectionOptions { Dimensions = 2 });
+        var options = Shipper(time) with { MarkInterval = TimeSpan.FromMinutes(5) };
+        var killed = new ChangeShipper(store, target, options);
+        Ship(killed);
+        for (int i = 0; i < 7; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            docs.Upsert("r" + i, [i, 2f]);
+            Ship(killed);
+        }
+        long shippedByKilled = killed.LastShipped;
+        using (var feed = ChangeFeed.Open(store))
+            Assert.True(feed.Shipped < shippedByKilled, "the killed shipper's last rounds were not marked");
+        // No Dispose: a kill leaves the watermark behind what the target holds.
+
+        docs.Upsert("after", [5f, 5f]);
+        time.Advance(TimeSpan.FromSeconds(1));
+        using (var resumed = new ChangeShipper(store, target, options))
+        {
+            var report = resumed.ShipOnce();
+            Assert.True(report.Ok, report.Problem);
+            Assert.Equal(1, report.Commits); // only "after"
+            Assert.Equal(shippedByKilled + 1, resumed.LastShipped);
+        }
+        AssertNoGapNoDuplicate_RestoresTheStore(target, time, client, dir.File("restored"));
+        GC.KeepAlive(killed);
+    }
+
+    /// <summary>The target's segments follow each other with no gap or overlap, and a restore to now equals the live store.</summary>
+    private static void AssertNoGapNoDuplicate_RestoresTheStore(LocalFolderTarget target, TimeProvider time, PersistentClient client, string restored)
+    {
         var segments = SegmentStore.For(target).List();
         for (int i = 1; i < segments.Count; i++)
             Assert.Equal(segments[i - 1].LastSequence + 1, segments[i].FirstSequence);
-        string restored = dir.File("restored");
         PointInTimeRestore.Restore(target, PointInTime.Instant(time.GetUtcNow()), restored);
         Assert.Equal(StoreDump.Describe(StoreDump.Of(client)), StoreDump.Describe(StoreDump.Of(restored)));
     }

@@ -35,6 +35,35 @@ public sealed class ChunkedCliTests
     }
 
     [Fact]
+    public void Prune_TemporaryFileAKillLeft_CountedInTextAndJson()
+    {
+        using var dir = new TempDirectory();
+        string live = dir.File("live.hnsw");
+        string backups = dir.File("backups");
+        using (var index = TestIndexes.Build(1000, seed: 3))
+            index.Save(live);
+        Assert.Equal(0, CliTests.Run("backup", live, "--target", backups, "--incremental").Code);
+        // What a writer killed between a chunk's write and its rename leaves, written long before any lease.
+        string leftover = Path.Combine(backups, ".chunks", "ab", new string('a', 64) + ".0badf00d.tmp");
+        Directory.CreateDirectory(Path.GetDirectoryName(leftover)!);
+        File.WriteAllBytes(leftover, new byte[1000]);
+        File.SetLastWriteTimeUtc(leftover, DateTime.UtcNow.AddHours(-3));
+        string[] prune = ["prune", "--target", backups, "--daily", "1", "--weekly", "0", "--monthly", "0"];
+
+        var dry = CliTests.Run([.. prune, "--dry-run", "--json"]);
+        var text = CliTests.Run(prune);
+
+        Assert.True(dry.Code == 0, dry.Err);
+        var chunks = JsonDocument.Parse(dry.Out).RootElement.GetProperty("chunks");
+        Assert.Equal(1, chunks.GetProperty("temporaryFiles").GetInt32());
+        Assert.Equal(0, chunks.GetProperty("orphanPacks").GetInt32());
+        Assert.True(text.Code == 0, text.Err);
+        Assert.Contains("0 unreferenced, 0 orphan pack(s) and 1 temporary file(s)", text.Out, StringComparison.Ordinal);
+        Assert.Contains("deleted", text.Out, StringComparison.Ordinal);
+        Assert.False(File.Exists(leftover));
+    }
+
+    [Fact]
     public void ChunkedOnAnIndexFile_Exit2()
     {
         using var dir = new TempDirectory();

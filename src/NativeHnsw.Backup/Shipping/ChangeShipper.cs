@@ -12,7 +12,8 @@ namespace NativeHnsw.Backup;
 /// <remarks>
 /// Runs beside the store's writer, in its process or another one, reading the log through its own connection
 /// (<see cref="ChangeFeed"/>): it never takes the store's lock, and its writes to the database — the watermark and the
-/// deletion of shipped rows — are short transactions once per segment, so the writer's commits do not wait on it.
+/// deletion of shipped rows — are one short transaction per <see cref="ChangeShipperOptions.MarkInterval"/>, so the
+/// writer's commits seldom meet it.
 /// Resumes after a restart of either side from the last segment on the target (no gap, no duplicate): a segment is
 /// written before the watermark, so a crash between the two leaves the target ahead, and the next start moves the
 /// watermark up to it. A target outage leaves the commits in the store's log (the local queue) and is reported every
@@ -27,6 +28,10 @@ public sealed class ChangeShipper : IDisposable
     private ChangeFeed? _feed;
     private long _shipped = -1;
 
+    /// <summary>The watermark as this shipper last wrote it (or found it), and when it wrote it (null: not yet).</summary>
+    private long _marked = -1;
+    private DateTimeOffset? _markedAt;
+
     public ChangeShipper(string storeFolder, IBackupTarget target, ChangeShipperOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(storeFolder);
@@ -37,6 +42,8 @@ public sealed class ChangeShipper : IDisposable
         if (_options.Interval <= TimeSpan.Zero)
             throw new ArgumentException($"the shipping interval must be positive (got {_options.Interval})", nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxCommitsPerSegment, 1, nameof(options));
+        if (_options.MarkInterval < TimeSpan.Zero)
+            throw new ArgumentException($"the mark interval cannot be negative (got {_options.MarkInterval})", nameof(options));
         _segments = _options.Segments ?? SegmentStore.For(target);
     }
 
@@ -48,7 +55,10 @@ public sealed class ChangeShipper : IDisposable
     /// base snapshot when needed; then ship every waiting commit. Target failures are reported, not thrown.
     /// </summary>
     /// <exception cref="StoreException">The store folder is not a store.</exception>
-    public ShipReport ShipOnce()
+    public ShipReport ShipOnce() => ShipOnce(last: false);
+
+    /// <param name="last">The last round (of <see cref="RunAsync"/>): the watermark is written whether due or not.</param>
+    private ShipReport ShipOnce(bool last)
     {
         var segments = new List<ChangeSegment>();
         var lags = new List<TimeSpan>();
@@ -74,8 +84,8 @@ public sealed class ChangeShipper : IDisposable
                 segments.Add(segment);
                 commits += batch.Count;
                 _shipped = segment.LastSequence;
-                feed.MarkShipped(_shipped);
             }
+            Mark(feed, force: last);
         }
         catch (Exception e) when (e is BackupException || (_feed is not null && e is SqliteException or StoreException))
         {
@@ -118,13 +128,38 @@ public sealed class ChangeShipper : IDisposable
                 break;
             }
         }
-        reports?.Report(ShipOnce());
+        reports?.Report(ShipOnce(last: true));
     }
 
+    /// <summary>Writes the watermark if it is behind, then closes the log.</summary>
     public void Dispose()
     {
+        if (_feed is { } feed)
+        {
+            try
+            {
+                Mark(feed, force: true);
+            }
+            catch (Exception e) when (e is SqliteException or StoreException)
+            {
+                // The segments are on the target; the next start resumes from there and marks then.
+            }
+        }
         _feed?.Dispose();
         _feed = null;
+    }
+
+    /// <summary>Writes the watermark and deletes the shipped commits from the log when it is behind and due (<see cref="ChangeShipperOptions.MarkInterval"/>), or behind and <paramref name="force"/>d.</summary>
+    private void Mark(ChangeFeed feed, bool force)
+    {
+        if (_shipped <= _marked)
+            return;
+        var now = _options.TimeProvider.GetUtcNow();
+        if (!force && _markedAt is { } at && now - at < _options.MarkInterval)
+            return;
+        feed.MarkShipped(_shipped);
+        _marked = _shipped;
+        _markedAt = now;
     }
 
     /// <summary>Enables the log, resumes from what the target holds, and takes a base snapshot when there is none to build on; returns its id if taken.</summary>
@@ -149,12 +184,14 @@ public sealed class ChangeShipper : IDisposable
                 resume = targetEnd;
                 if (targetEnd > watermark)
                     feed.MarkShipped(targetEnd);
+                _marked = targetEnd;
             }
             else
             {
                 // The target lacks commits the store's log no longer has (another target, or segments removed): a new
                 // base snapshot holds them; a restore to a moment inside the gap names it.
                 resume = watermark;
+                _marked = watermark;
                 needBase = true;
             }
             string? snapshot = null;
