@@ -54,6 +54,10 @@ public sealed class BackupCatalog
 
     private static BackupCatalog LoadFrom(IBackupTarget target, ManifestCache? cache)
     {
+        // Read before listing: a change made while the listing runs makes the next marker differ.
+        string? marker = cache is not null && target is ICatalogMarker marked ? marked.CatalogMarker() : null;
+        if (cache?.ListingAt(marker) is { } unchanged)
+            return new BackupCatalog(target, unchanged, [], [], cache);
         var backups = new List<BackupManifest>();
         var problems = new List<BackupException>();
         var complete = target.ListIds();
@@ -72,6 +76,7 @@ public sealed class BackupCatalog
             }
         }
         backups.Sort(CompareByTime);
+        cache?.KeepListing(marker, backups, clean: problems.Count == 0 && partial.Count == 0);
         return new BackupCatalog(target, backups, problems, partial, cache);
     }
 

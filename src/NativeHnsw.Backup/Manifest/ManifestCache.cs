@@ -5,11 +5,13 @@ namespace NativeHnsw.Backup;
 /// <summary>
 /// The parsed manifests of one target, kept between <see cref="BackupCatalog.Load(IBackupTarget, ManifestCache)"/>
 /// calls so a process that loads the same target's catalog often (a scheduler running a job every hour) reads and
-/// parses each manifest once. It holds only manifests, never the listing: every load lists the target afresh, so a
-/// backup written or deleted by anyone else since the last load is seen, and a backup no longer listed leaves the
-/// cache. What is cached is safe to reuse because a committed manifest never changes (a writer commits it last and
-/// a backup is never rewritten in place; a copy of a backup elsewhere carries the same manifest). A scrub, which
-/// judges what the target holds now, loads without a cache. Thread-safe.
+/// parses each manifest once. A load lists the target afresh, so a backup written or deleted by anyone else since the
+/// last load is seen, and a backup no longer listed leaves the cache; except that a target with a cheap change marker
+/// (a local folder: see <see cref="LocalFolderTarget"/>'s catalog token) is not listed again while its marker is the one
+/// read before the last listing, which held no partial or unreadable backup. What is cached is safe to reuse because a
+/// committed manifest never changes (a writer commits it last and a backup is never rewritten in place; a copy of a
+/// backup elsewhere carries the same manifest). A scrub, which judges what the target holds now, loads without a cache.
+/// Thread-safe.
 /// </summary>
 /// <remarks>
 /// It also keeps the record state (a digest per record) of the newest few store incrementals written through a
@@ -25,6 +27,9 @@ public sealed class ManifestCache
     private readonly object _gate = new();
     private readonly Dictionary<string, BackupManifest> _byId = new(StringComparer.Ordinal);
     private readonly List<(string Id, StoreState State)> _states = [];
+
+    // The last clean listing (every listed backup readable, none partial), oldest first, and the marker read before it.
+    private (string Marker, IReadOnlyList<BackupManifest> Backups)? _listing;
 
     /// <param name="target">The target this cache belongs to; a load of any other target with it is refused.</param>
     public ManifestCache(IBackupTarget target)
@@ -49,6 +54,9 @@ public sealed class ManifestCache
     /// <summary>How many manifests loads have read from the target (not found in the cache) so far.</summary>
     public long Reads { get; private set; }
 
+    /// <summary>How many loads have listed the target (their marker did not match the last listing's).</summary>
+    public long Listings { get; private set; }
+
     /// <summary>Forgets every manifest (after losing the target's lease, say), so the next load reads them all again.</summary>
     public void Clear()
     {
@@ -56,6 +64,24 @@ public sealed class ManifestCache
         {
             _byId.Clear();
             _states.Clear();
+            _listing = null;
+        }
+    }
+
+    /// <summary>The backups of the last clean listing, when it was taken under <paramref name="marker"/>.</summary>
+    internal IReadOnlyList<BackupManifest>? ListingAt(string? marker)
+    {
+        lock (_gate)
+            return marker is not null && _listing is { } last && string.Equals(last.Marker, marker, StringComparison.Ordinal) ? last.Backups : null;
+    }
+
+    /// <summary>Counts a listing, and keeps it when it is clean and was taken under a marker (forgets the last otherwise).</summary>
+    internal void KeepListing(string? marker, IReadOnlyList<BackupManifest> backups, bool clean)
+    {
+        lock (_gate)
+        {
+            Listings++;
+            _listing = marker is not null && clean ? (marker, backups) : null;
         }
     }
 
