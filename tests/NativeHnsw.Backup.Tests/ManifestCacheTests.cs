@@ -78,7 +78,7 @@ public sealed class ManifestCacheTests
         var written = Directory.GetLastWriteTimeUtc(target.Root);
 
         // Another process commits one and deletes the other; the root's write time is put back, as when both land in the
-        // file system clock's tick of the listing: the catalog token still tells.
+        // file system clock's tick of the listing: the folders' names still tell.
         var other = new LocalFolderTarget(dir.File("backups"));
         var b = IndexBackup.BackupFile(TestIndexes.Save(dir, "b.hnsw", 20, seed: 2), other, new BackupOptions { CreatedUtc = s_origin.AddHours(1) });
         Directory.SetLastWriteTimeUtc(target.Root, written);
@@ -96,8 +96,6 @@ public sealed class ManifestCacheTests
         var target = new LocalFolderTarget(dir.File("backups"));
         var a = IndexBackup.BackupFile(TestIndexes.Save(dir, "a.hnsw", 20, seed: 1), target, new BackupOptions { CreatedUtc = s_origin });
         var b = IndexBackup.BackupFile(TestIndexes.Save(dir, "b.hnsw", 20, seed: 2), target, new BackupOptions { CreatedUtc = s_origin.AddHours(1) });
-        // The listing's marker an hour old, so the removal's own write time differs from it whatever the clock's tick.
-        Directory.SetLastWriteTimeUtc(target.Root, DateTime.UtcNow.AddHours(-1));
         var cache = new ManifestCache(target);
         BackupCatalog.Load(target, cache);
 
@@ -119,27 +117,12 @@ public sealed class ManifestCacheTests
         var cache = new ManifestCache(target);
         Assert.Equal([a.Id], BackupCatalog.Load(target, cache).PartialIds);
 
-        // A hand copy finishing: the manifest lands inside the folder, which changes neither the root nor the token.
+        // A hand copy finishing: the manifest lands inside the folder, which changes no folder's name.
         File.Move(aside, manifest);
         var now = BackupCatalog.Load(target, cache);
 
         Assert.Equal([a.Id], now.Backups.Select(m => m.Id));
         Assert.Empty(now.PartialIds);
-        Assert.Equal(2, cache.Listings);
-    }
-
-    [Fact]
-    public void Load_ATargetThisVersionNeverWrote_ListsEveryTime()
-    {
-        using var dir = new TempDirectory();
-        var target = new LocalFolderTarget(dir.File("backups"));
-        IndexBackup.BackupFile(TestIndexes.Save(dir, "a.hnsw", 20, seed: 1), target, new BackupOptions { CreatedUtc = s_origin });
-        File.Delete(Path.Combine(target.Root, LocalFolderTarget.CatalogTokenName));
-        var cache = new ManifestCache(target);
-
-        BackupCatalog.Load(target, cache);
-        BackupCatalog.Load(target, cache);
-
         Assert.Equal(2, cache.Listings);
     }
 

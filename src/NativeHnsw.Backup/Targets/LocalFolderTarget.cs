@@ -8,16 +8,10 @@ namespace NativeHnsw.Backup;
 /// renamed to <c>ROOT/ID</c> (then ROOT fsynced): a crash leaves either no backup or a whole one. Deletion renames
 /// to <c>ROOT/.deleting-…</c> first. Folders whose name starts with '.' are never listed.
 /// </summary>
-public sealed partial class LocalFolderTarget : IBackupTarget, ICatalogMarker
+public sealed partial class LocalFolderTarget : IBackupTarget, IBackupNames
 {
     internal const string StagingPrefix = ".staging-";
     internal const string DeletingPrefix = ".deleting-";
-
-    /// <summary>
-    /// The file every commit and deletion rewrites with a fresh random value, after the rename that made the change
-    /// (<see cref="ICatalogMarker.CatalogMarker"/>).
-    /// </summary>
-    internal const string CatalogTokenName = ".catalog-token";
 
     public LocalFolderTarget(string root)
     {
@@ -178,7 +172,6 @@ public sealed partial class LocalFolderTarget : IBackupTarget, ICatalogMarker
         {
             WriterOwner.Claim(doomed);
             Directory.Move(folder, doomed);
-            CatalogChanged();
             // A rename keeps the folder's time; the sweep judges a .deleting- folder by when its deletion began.
             Directory.SetLastWriteTimeUtc(doomed, DateTime.UtcNow);
             DurableFile.SyncDirectory(Root);
@@ -254,55 +247,18 @@ public sealed partial class LocalFolderTarget : IBackupTarget, ICatalogMarker
     }
 
     /// <summary>
-    /// The root folder's write time and the catalog token. The token changes with every commit and deletion this library
-    /// makes, in any process, even two within one tick of the file system's clock (4 ms here), which the write time
-    /// alone would miss; the write time catches a backup folder added, renamed or removed by hand or by an older version.
-    /// Not seen: a manifest removed or edited by hand inside a backup's folder (damage, which a scrub finds, since it lists
-    /// without a cache). No token (a target this version never wrote, or one it could not write): null, always listed.
+    /// The folders named as backups, from one read of the root folder (a listing also checks each one's manifest). The
+    /// root's write time would not do as a change marker: the lease file beside the backups is replaced at every job,
+    /// and two changes within one tick of the file system's clock (4 ms here) leave it as it was.
     /// </summary>
-    string? ICatalogMarker.CatalogMarker()
-    {
-        try
-        {
-            var written = Directory.GetLastWriteTimeUtc(Root);
-            string token = File.ReadAllText(Path.Combine(Root, CatalogTokenName));
-            return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{written.Ticks}:{token}");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    IReadOnlyList<string> IBackupNames.BackupNames() => BackupFolders();
 
-    /// <summary>
-    /// Rewrites the catalog token after a commit or deletion. Not atomic and not synced: a reader that meets it half
-    /// written sees a value that matches nothing cached (lists again), and after a crash no cache survives. When it cannot
-    /// be written it is removed, so no reader trusts an old one.
-    /// </summary>
-    internal void CatalogChanged()
-    {
-        string path = Path.Combine(Root, CatalogTokenName);
-        try
-        {
-            File.WriteAllText(path, Guid.NewGuid().ToString("N"));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            try
-            {
-                File.Delete(path);
-            }
-            catch (Exception again) when (again is IOException or UnauthorizedAccessException)
-            {
-                // The root's write time still changed with the rename.
-            }
-        }
-    }
+    bool IBackupNames.HasManifest(string id) => HasManifest(id);
 
     private bool HasManifest(string id) => File.Exists(Path.Combine(Root, id, BackupManifest.FileName));
 
     /// <summary>The folders named as backups (hidden ones never are), sorted.</summary>
-    private IEnumerable<string> BackupFolders()
+    private IReadOnlyList<string> BackupFolders()
     {
         if (File.Exists(Root))
             throw new BackupTargetException(null, $"the backup target '{Root}' is a file, not a folder");

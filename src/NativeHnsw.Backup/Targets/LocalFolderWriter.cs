@@ -48,7 +48,6 @@ internal sealed class LocalFolderWriter : BackupWriter
             if (Directory.Exists(final))
                 throw new BackupMismatchException(Id, $"already exists in '{_target.Root}'");
             Directory.Move(_staging, final);
-            _target.CatalogChanged();
             DurableFile.SyncDirectory(_target.Root);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not BackupException)
