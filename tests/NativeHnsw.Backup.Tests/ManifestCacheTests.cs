@@ -2,7 +2,10 @@ using NativeHnsw.Storage;
 
 namespace NativeHnsw.Backup.Tests;
 
-/// <summary>A catalog loaded through a manifest cache reads each manifest once, yet always lists the target afresh.</summary>
+/// <summary>
+/// A catalog loaded through a manifest cache reads each manifest once, and lists the target again whenever its change
+/// marker moved, so it always shows the target as it is now.
+/// </summary>
 public sealed class ManifestCacheTests
 {
     private static readonly DateTimeOffset s_origin = new(2025, 6, 1, 0, 0, 0, TimeSpan.Zero);
@@ -45,6 +48,82 @@ public sealed class ManifestCacheTests
         Assert.Equal([b.Id, c.Id], now.Backups.Select(m => m.Id));
         Assert.Equal(3, cache.Reads);
         Assert.Equal(2, cache.Count);
+    }
+
+    [Fact]
+    public void Load_Unchanged_ListsTheTargetOnce()
+    {
+        using var dir = new TempDirectory();
+        var target = new LocalFolderTarget(dir.File("backups"));
+        var a = IndexBackup.BackupFile(TestIndexes.Save(dir, "a.hnsw", 20, seed: 1), target, new BackupOptions { CreatedUtc = s_origin });
+        var cache = new ManifestCache(target);
+
+        var first = BackupCatalog.Load(target, cache);
+        var second = BackupCatalog.Load(new LocalFolderTarget(dir.File("backups")), cache);
+
+        Assert.Equal(1, cache.Listings);
+        Assert.Equal([a.Id], second.Backups.Select(m => m.Id));
+        Assert.Equal(first.Backups, second.Backups);
+        Assert.Empty(second.Problems);
+    }
+
+    [Fact]
+    public void Load_AfterAnotherWriterWithinOneClockTick_SeesItsBackup()
+    {
+        using var dir = new TempDirectory();
+        var target = new LocalFolderTarget(dir.File("backups"));
+        var a = IndexBackup.BackupFile(TestIndexes.Save(dir, "a.hnsw", 20, seed: 1), target, new BackupOptions { CreatedUtc = s_origin });
+        var cache = new ManifestCache(target);
+        BackupCatalog.Load(target, cache);
+        var written = Directory.GetLastWriteTimeUtc(target.Root);
+
+        // Another process commits one and deletes the other; the root's write time is put back, as when both land in the
+        // file system clock's tick of the listing: the folders' names still tell.
+        var other = new LocalFolderTarget(dir.File("backups"));
+        var b = IndexBackup.BackupFile(TestIndexes.Save(dir, "b.hnsw", 20, seed: 2), other, new BackupOptions { CreatedUtc = s_origin.AddHours(1) });
+        Directory.SetLastWriteTimeUtc(target.Root, written);
+        Assert.Equal([a.Id, b.Id], BackupCatalog.Load(target, cache).Backups.Select(m => m.Id));
+        other.Delete(a.Id);
+        Directory.SetLastWriteTimeUtc(target.Root, written);
+        Assert.Equal([b.Id], BackupCatalog.Load(target, cache).Backups.Select(m => m.Id));
+        Assert.Equal(3, cache.Listings);
+    }
+
+    [Fact]
+    public void Load_AfterABackupFolderRemovedByHand_SeesItGone()
+    {
+        using var dir = new TempDirectory();
+        var target = new LocalFolderTarget(dir.File("backups"));
+        var a = IndexBackup.BackupFile(TestIndexes.Save(dir, "a.hnsw", 20, seed: 1), target, new BackupOptions { CreatedUtc = s_origin });
+        var b = IndexBackup.BackupFile(TestIndexes.Save(dir, "b.hnsw", 20, seed: 2), target, new BackupOptions { CreatedUtc = s_origin.AddHours(1) });
+        var cache = new ManifestCache(target);
+        BackupCatalog.Load(target, cache);
+
+        Directory.Delete(Path.Combine(target.Root, a.Id), recursive: true);
+
+        Assert.Equal([b.Id], BackupCatalog.Load(target, cache).Backups.Select(m => m.Id));
+        Assert.Equal(2, cache.Listings);
+    }
+
+    [Fact]
+    public void Load_WhileAPartialBackupIsListed_ListsEveryTime_AndSeesItComplete()
+    {
+        using var dir = new TempDirectory();
+        var target = new LocalFolderTarget(dir.File("backups"));
+        var a = IndexBackup.BackupFile(TestIndexes.Save(dir, "a.hnsw", 20, seed: 1), target, new BackupOptions { CreatedUtc = s_origin });
+        string manifest = Path.Combine(target.Root, a.Id, BackupManifest.FileName);
+        string aside = dir.File("manifest.json");
+        File.Move(manifest, aside);
+        var cache = new ManifestCache(target);
+        Assert.Equal([a.Id], BackupCatalog.Load(target, cache).PartialIds);
+
+        // A hand copy finishing: the manifest lands inside the folder, which changes no folder's name.
+        File.Move(aside, manifest);
+        var now = BackupCatalog.Load(target, cache);
+
+        Assert.Equal([a.Id], now.Backups.Select(m => m.Id));
+        Assert.Empty(now.PartialIds);
+        Assert.Equal(2, cache.Listings);
     }
 
     [Fact]

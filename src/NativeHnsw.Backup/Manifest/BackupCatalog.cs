@@ -54,10 +54,26 @@ public sealed class BackupCatalog
 
     private static BackupCatalog LoadFrom(IBackupTarget target, ManifestCache? cache)
     {
+        IReadOnlyList<string>? names = null;
+        List<string> complete, partial;
+        if (cache is not null && target is IBackupNames named)
+        {
+            // Named first: a change made while the rest runs adds or removes a name, which the next load sees.
+            names = named.BackupNames();
+            var last = cache.LastClean;
+            if (last is not null && last.Names.SequenceEqual(names, StringComparer.Ordinal))
+                return new BackupCatalog(target, last.Backups, [], [], cache);
+            // A name the last clean listing held was complete then, and a manifest is never removed but with its backup.
+            complete = [.. names.Where(id => last?.Holds(id) == true || named.HasManifest(id))];
+            partial = [.. names.Except(complete, StringComparer.Ordinal)];
+        }
+        else
+        {
+            complete = [.. target.ListIds()];
+            partial = [.. target.ListPartialIds().Except(complete, StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        }
         var backups = new List<BackupManifest>();
         var problems = new List<BackupException>();
-        var complete = target.ListIds();
-        var partial = target.ListPartialIds().Except(complete, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         // A partial backup has no manifest to keep: only complete ones go through the cache.
         cache?.KeepOnly(complete);
         foreach (var (id, cached) in complete.Select(id => (id, cache)).Concat(partial.Select(id => (id, (ManifestCache?)null))))
@@ -72,6 +88,7 @@ public sealed class BackupCatalog
             }
         }
         backups.Sort(CompareByTime);
+        cache?.KeepListing(names, backups, clean: problems.Count == 0 && partial.Count == 0);
         return new BackupCatalog(target, backups, problems, partial, cache);
     }
 

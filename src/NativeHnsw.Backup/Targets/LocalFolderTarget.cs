@@ -8,7 +8,7 @@ namespace NativeHnsw.Backup;
 /// renamed to <c>ROOT/ID</c> (then ROOT fsynced): a crash leaves either no backup or a whole one. Deletion renames
 /// to <c>ROOT/.deleting-…</c> first. Folders whose name starts with '.' are never listed.
 /// </summary>
-public sealed partial class LocalFolderTarget : IBackupTarget
+public sealed partial class LocalFolderTarget : IBackupTarget, IBackupNames
 {
     internal const string StagingPrefix = ".staging-";
     internal const string DeletingPrefix = ".deleting-";
@@ -246,10 +246,19 @@ public sealed partial class LocalFolderTarget : IBackupTarget
         return new DateTimeOffset(newest, TimeSpan.Zero);
     }
 
+    /// <summary>
+    /// The folders named as backups, from one read of the root folder (a listing also checks each one's manifest). The
+    /// root's write time would not do as a change marker: the lease file beside the backups is replaced at every job,
+    /// and two changes within one tick of the file system's clock (4 ms here) leave it as it was.
+    /// </summary>
+    IReadOnlyList<string> IBackupNames.BackupNames() => BackupFolders();
+
+    bool IBackupNames.HasManifest(string id) => HasManifest(id);
+
     private bool HasManifest(string id) => File.Exists(Path.Combine(Root, id, BackupManifest.FileName));
 
     /// <summary>The folders named as backups (hidden ones never are), sorted.</summary>
-    private IEnumerable<string> BackupFolders()
+    private IReadOnlyList<string> BackupFolders()
     {
         if (File.Exists(Root))
             throw new BackupTargetException(null, $"the backup target '{Root}' is a file, not a folder");
