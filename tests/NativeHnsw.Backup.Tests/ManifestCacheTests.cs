@@ -11,13 +11,17 @@ public sealed class ManifestCacheTests
     private static readonly DateTimeOffset s_origin = new(2025, 6, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly StoreOptions s_quiet = new() { Checkpoints = new CheckpointPolicy { Interval = null }, Log = _ => { } };
 
+    /// <summary>A backup into <paramref name="target"/> of a 20-vector test index saved as <paramref name="name"/>, taken <paramref name="hours"/> after the origin.</summary>
+    private static BackupManifest BackUp(TempDirectory dir, IBackupTarget target, string name, int seed, int hours) =>
+        IndexBackup.BackupFile(TestIndexes.Save(dir, name, 20, seed: seed), target, new BackupOptions { CreatedUtc = s_origin.AddHours(hours) });
+
     [Fact]
     public void Load_Twice_ReadsEachManifestOnce_AndGivesTheSameCatalog()
     {
         using var dir = new TempDirectory();
         var target = new LocalFolderTarget(dir.File("backups"));
         for (int i = 0; i < 3; i++)
-            IndexBackup.BackupFile(TestIndexes.Save(dir, $"i{i}.hnsw", 20, seed: i), target, new BackupOptions { CreatedUtc = s_origin.AddHours(i) });
+            BackUp(dir, target, $"i{i}.hnsw", seed: i, hours: i);
         var cache = new ManifestCache(target);
 
         var first = BackupCatalog.Load(target, cache);
@@ -34,15 +38,15 @@ public sealed class ManifestCacheTests
     {
         using var dir = new TempDirectory();
         var target = new LocalFolderTarget(dir.File("backups"));
-        var a = IndexBackup.BackupFile(TestIndexes.Save(dir, "a.hnsw", 20, seed: 1), target, new BackupOptions { CreatedUtc = s_origin });
-        var b = IndexBackup.BackupFile(TestIndexes.Save(dir, "b.hnsw", 20, seed: 2), target, new BackupOptions { CreatedUtc = s_origin.AddHours(1) });
+        var a = BackUp(dir, target, "a.hnsw", seed: 1, hours: 0);
+        var b = BackUp(dir, target, "b.hnsw", seed: 2, hours: 1);
         var cache = new ManifestCache(target);
         BackupCatalog.Load(target, cache);
 
         // Another writer (another target object on the same folder, as another process would be).
         var other = new LocalFolderTarget(dir.File("backups"));
         other.Delete(a.Id);
-        var c = IndexBackup.BackupFile(TestIndexes.Save(dir, "c.hnsw", 20, seed: 3), other, new BackupOptions { CreatedUtc = s_origin.AddHours(2) });
+        var c = BackUp(dir, other, "c.hnsw", seed: 3, hours: 2);
         var now = BackupCatalog.Load(target, cache);
 
         Assert.Equal([b.Id, c.Id], now.Backups.Select(m => m.Id));
@@ -55,7 +59,7 @@ public sealed class ManifestCacheTests
     {
         using var dir = new TempDirectory();
         var target = new LocalFolderTarget(dir.File("backups"));
-        var a = IndexBackup.BackupFile(TestIndexes.Save(dir, "a.hnsw", 20, seed: 1), target, new BackupOptions { CreatedUtc = s_origin });
+        var a = BackUp(dir, target, "a.hnsw", seed: 1, hours: 0);
         var cache = new ManifestCache(target);
 
         var first = BackupCatalog.Load(target, cache);
@@ -72,7 +76,7 @@ public sealed class ManifestCacheTests
     {
         using var dir = new TempDirectory();
         var target = new LocalFolderTarget(dir.File("backups"));
-        var a = IndexBackup.BackupFile(TestIndexes.Save(dir, "a.hnsw", 20, seed: 1), target, new BackupOptions { CreatedUtc = s_origin });
+        var a = BackUp(dir, target, "a.hnsw", seed: 1, hours: 0);
         var cache = new ManifestCache(target);
         BackupCatalog.Load(target, cache);
         var written = Directory.GetLastWriteTimeUtc(target.Root);
@@ -80,7 +84,7 @@ public sealed class ManifestCacheTests
         // Another process commits one and deletes the other; the root's write time is put back, as when both land in the
         // file system clock's tick of the listing: the folders' names still tell.
         var other = new LocalFolderTarget(dir.File("backups"));
-        var b = IndexBackup.BackupFile(TestIndexes.Save(dir, "b.hnsw", 20, seed: 2), other, new BackupOptions { CreatedUtc = s_origin.AddHours(1) });
+        var b = BackUp(dir, other, "b.hnsw", seed: 2, hours: 1);
         Directory.SetLastWriteTimeUtc(target.Root, written);
         Assert.Equal([a.Id, b.Id], BackupCatalog.Load(target, cache).Backups.Select(m => m.Id));
         other.Delete(a.Id);
@@ -94,8 +98,8 @@ public sealed class ManifestCacheTests
     {
         using var dir = new TempDirectory();
         var target = new LocalFolderTarget(dir.File("backups"));
-        var a = IndexBackup.BackupFile(TestIndexes.Save(dir, "a.hnsw", 20, seed: 1), target, new BackupOptions { CreatedUtc = s_origin });
-        var b = IndexBackup.BackupFile(TestIndexes.Save(dir, "b.hnsw", 20, seed: 2), target, new BackupOptions { CreatedUtc = s_origin.AddHours(1) });
+        var a = BackUp(dir, target, "a.hnsw", seed: 1, hours: 0);
+        var b = BackUp(dir, target, "b.hnsw", seed: 2, hours: 1);
         var cache = new ManifestCache(target);
         BackupCatalog.Load(target, cache);
 
@@ -110,7 +114,7 @@ public sealed class ManifestCacheTests
     {
         using var dir = new TempDirectory();
         var target = new LocalFolderTarget(dir.File("backups"));
-        var a = IndexBackup.BackupFile(TestIndexes.Save(dir, "a.hnsw", 20, seed: 1), target, new BackupOptions { CreatedUtc = s_origin });
+        var a = BackUp(dir, target, "a.hnsw", seed: 1, hours: 0);
         string manifest = Path.Combine(target.Root, a.Id, BackupManifest.FileName);
         string aside = dir.File("manifest.json");
         File.Move(manifest, aside);
@@ -131,7 +135,7 @@ public sealed class ManifestCacheTests
     {
         using var dir = new TempDirectory();
         var target = new LocalFolderTarget(dir.File("backups"));
-        var a = IndexBackup.BackupFile(TestIndexes.Save(dir, "a.hnsw", 20, seed: 1), target, new BackupOptions { CreatedUtc = s_origin });
+        var a = BackUp(dir, target, "a.hnsw", seed: 1, hours: 0);
         File.Delete(Path.Combine(target.Root, a.Id, BackupManifest.FileName));
         var cache = new ManifestCache(target);
 

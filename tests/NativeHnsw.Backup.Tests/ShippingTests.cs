@@ -116,13 +116,9 @@ public sealed class ShippingTests
     [Fact]
     public void Shipper_RestartAfterSegmentWrittenButNotMarked_ResumesWithoutGapOrDuplicate()
     {
-        using var dir = new TempDirectory();
-        var target = new LocalFolderTarget(dir.File("target"));
-        var time = new FakeTimeProvider(Origin);
-        string store = dir.File("store");
+        using var live = new LiveStore();
+        var (dir, target, time, store, client, docs) = live;
         var flaky = new FlakySegments(SegmentStore.For(target)) { FailAfterWrite = true };
-        using var client = new PersistentClient(store, Writer(time));
-        var docs = client.CreateCollection("docs", new CollectionOptions { Dimensions = 2 });
         using (var first = new ChangeShipper(store, target, Shipper(time)))
             Ship(first);
         docs.Upsert("a", [1f, 2f]);
@@ -146,12 +142,8 @@ public sealed class ShippingTests
     [Fact]
     public void Shipper_WritesTheStoreOncePerMarkInterval_EveryRoundStillShips_DisposeMarks()
     {
-        using var dir = new TempDirectory();
-        var target = new LocalFolderTarget(dir.File("target"));
-        var time = new FakeTimeProvider(Origin);
-        string store = dir.File("store");
-        using var client = new PersistentClient(store, Writer(time));
-        var docs = client.CreateCollection("docs", new CollectionOptions { Dimensions = 2 });
+        using var live = new LiveStore();
+        var (dir, target, time, store, client, docs) = live;
         using var feed = ChangeFeed.Open(store);
         long firstMark;
         using (var shipper = new ChangeShipper(store, target, Shipper(time) with { MarkInterval = TimeSpan.FromSeconds(30) }))
@@ -190,12 +182,8 @@ public sealed class ShippingTests
     [Fact]
     public void Shipper_KilledBeforeItsMarkWasDue_NextShipperResumesFromTheTarget_NoGapNoDuplicate()
     {
-        using var dir = new TempDirectory();
-        var target = new LocalFolderTarget(dir.File("target"));
-        var time = new FakeTimeProvider(Origin);
-        string store = dir.File("store");
-        using var client = new PersistentClient(store, Writer(time));
-        var docs = client.CreateCollection("docs", new CollectionOptions { Dimensions = 2 });
+        using var live = new LiveStore();
+        var (dir, target, time, store, client, docs) = live;
         var options = Shipper(time) with { MarkInterval = TimeSpan.FromMinutes(5) };
         var killed = new ChangeShipper(store, target, options);
         Ship(killed);
@@ -221,6 +209,41 @@ public sealed class ShippingTests
         }
         AssertNoGapNoDuplicate_RestoresTheStore(target, time, client, dir.File("restored"));
         GC.KeepAlive(killed);
+    }
+
+    /// <summary>
+    /// The scene most tests start from: a temporary folder with a local target and a store written under a fake clock,
+    /// holding one collection of 2-d records. Disposing closes the store, then deletes the folder.
+    /// </summary>
+    private sealed class LiveStore : IDisposable
+    {
+        private readonly TempDirectory _dir = new();
+        private readonly FakeTimeProvider _time = new(Origin);
+        private readonly PersistentClient _client;
+        private readonly Collection _docs;
+
+        public LiveStore()
+        {
+            _client = new PersistentClient(_dir.File("store"), Writer(_time));
+            _docs = _client.CreateCollection("docs", new CollectionOptions { Dimensions = 2 });
+        }
+
+        public void Deconstruct(out TempDirectory dir, out LocalFolderTarget target, out FakeTimeProvider time, out string store,
+            out PersistentClient client, out Collection docs)
+        {
+            dir = _dir;
+            target = new LocalFolderTarget(_dir.File("target"));
+            time = _time;
+            store = _dir.File("store");
+            client = _client;
+            docs = _docs;
+        }
+
+        public void Dispose()
+        {
+            _client.Dispose();
+            _dir.Dispose();
+        }
     }
 
     /// <summary>The target's segments follow each other with no gap or overlap, and a restore to now equals the live store.</summary>
@@ -335,12 +358,8 @@ public sealed class ShippingTests
     [Fact]
     public async Task RunAsync_ShipsAfterEachIntervalThatHadCommits()
     {
-        using var dir = new TempDirectory();
-        var target = new LocalFolderTarget(dir.File("target"));
-        var time = new FakeTimeProvider(Origin);
-        string store = dir.File("store");
-        using var client = new PersistentClient(store, Writer(time));
-        var docs = client.CreateCollection("docs", new CollectionOptions { Dimensions = 2 });
+        using var live = new LiveStore();
+        var (dir, target, time, store, client, docs) = live;
         using var shipper = new ChangeShipper(store, target, Shipper(time) with { Interval = TimeSpan.FromSeconds(1) });
         var reports = new ReportQueue();
         using var stop = new CancellationTokenSource();

@@ -111,23 +111,11 @@ internal sealed class LocalChunkStore : PackingChunkStore
                 }
             }
             pending.Written.SetResult(false);
-            TryDelete(pending.Temporary);
+            FileCleanup.TryDeleteFile(pending.Temporary); // if it stays, a prune sweeps it
             throw;
         }
         pending.Written.SetResult(true);
         return true;
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Left as a temporary file, which a prune sweeps.
-        }
     }
 
     protected override IReadOnlyDictionary<string, PackObject> ListPackObjects()
