@@ -31,8 +31,14 @@ internal readonly unsafe struct Float16NodeDistance<TDistance> : INodeDistance
     public float To(int node) => TDistance.Compute(ref *_query, ref *Widen(node, 0), _dimensions);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void To4(int n0, int n1, int n2, int n3, float* results) =>
-        TDistance.Compute4(_query, Widen(n0, 0), Widen(n1, 1), Widen(n2, 2), Widen(n3, 3), _dimensions, results);
+    public void Measure(int* nodes, int count, float* distances)
+    {
+        int j = 0;
+        for (; j + 4 <= count; j += 4)
+            TDistance.Compute4(_query, Widen(nodes[j], 0), Widen(nodes[j + 1], 1), Widen(nodes[j + 2], 2), Widen(nodes[j + 3], 3), _dimensions, distances + j);
+        for (; j < count; j++)
+            distances[j] = To(nodes[j]);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Prefetch(int node) => RowPrefetch.Fetch((byte*)(_rows + (nint)node * _dimensions), _dimensions * sizeof(ushort));

@@ -22,8 +22,14 @@ internal readonly unsafe struct FloatNodeDistance<TDistance> : INodeDistance
     public float To(int node) => TDistance.Compute(ref *_query, ref *Row(node), _dimensions);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void To4(int n0, int n1, int n2, int n3, float* results) =>
-        TDistance.Compute4(_query, Row(n0), Row(n1), Row(n2), Row(n3), _dimensions, results);
+    public void Measure(int* nodes, int count, float* distances)
+    {
+        int j = 0;
+        for (; j + 4 <= count; j += 4)
+            TDistance.Compute4(_query, Row(nodes[j]), Row(nodes[j + 1]), Row(nodes[j + 2]), Row(nodes[j + 3]), _dimensions, distances + j);
+        for (; j < count; j++)
+            distances[j] = To(nodes[j]);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Prefetch(int node) => RowPrefetch.Fetch((byte*)Row(node), _dimensions * sizeof(float));

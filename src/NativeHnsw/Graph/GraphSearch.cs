@@ -1,5 +1,7 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using NativeHnsw.Distance;
 
@@ -173,7 +175,6 @@ internal static unsafe class GraphSearch
         candidates.Clear();
         results.Clear();
         results.EnsureCapacity(ef);
-        var distances = new FourDistances();
 
         visited.TryMark(entry);
         var marker = visited.Current;
@@ -186,6 +187,7 @@ internal static unsafe class GraphSearch
         candidates.Push(-entryDistance, entry);
 
         fixed (int* batch = context.Batch)
+        fixed (float* distances = context.BatchDistances)
         {
             while (candidates.Count > 0)
             {
@@ -201,9 +203,8 @@ internal static unsafe class GraphSearch
                 }
                 int count = graph.LinkCount(slot, level);
 
-                // Gather the unvisited neighbors, then measure them four at a time (one pass over the
-                // query per four vectors); the heap work follows each group in the original order.
-                // Every in-range neighbor is written and the count advances only for unvisited ones (no branch on
+                // Gather the unvisited neighbors, measure them in one call (four rows to a kernel pass), then queue them in
+                // their original order. Every in-range neighbor is written and the count advances only for unvisited ones (no branch on
                 // visited); their rows are asked for once the batch is known.
                 int fresh = 0;
                 for (int i = 1; i <= count; i++)
@@ -216,37 +217,37 @@ internal static unsafe class GraphSearch
                 }
                 for (int i = 0; i < fresh; i++)
                     walk.Prefetch(batch[i]);
+                walk.Measure(batch, fresh, distances);
                 // The expanded candidate still sits on top: the first neighbor queued replaces it (one sift where a
                 // pop and a push take two), and it is popped only when none is.
                 bool topExpanded = true;
-                int j = 0;
-                for (; j + 4 <= fresh; j += 4)
+                if (results.Count >= ef && Vector256.IsHardwareAccelerated)
                 {
-                    walk.To4(batch[j], batch[j + 1], batch[j + 2], batch[j + 3], &distances.D0);
-                    Consider(graph, level, distances.D0, batch[j], ef, ref bound, ref topExpanded, candidates, results, exclude, filter);
-                    Consider(graph, level, distances.D1, batch[j + 1], ef, ref bound, ref topExpanded, candidates, results, exclude, filter);
-                    Consider(graph, level, distances.D2, batch[j + 2], ef, ref bound, ref topExpanded, candidates, results, exclude, filter);
-                    Consider(graph, level, distances.D3, batch[j + 3], ef, ref bound, ref topExpanded, candidates, results, exclude, filter);
+                    // Once ef results are held, only neighbors nearer than the bound are queued, and most are not: a mask of those
+                    // below the bound at the start of each eight skips the others without a branch each (the bound only shrinks,
+                    // so the mask holds every neighbor Consider would take, and Consider checks each against the bound of its turn).
+                    for (int j = 0; j < fresh; j += 8)
+                    {
+                        uint below = Vector256.LessThan(Vector256.Load(distances + j), Vector256.Create(bound)).ExtractMostSignificantBits();
+                        if (fresh - j < 8)
+                            below &= (1u << (fresh - j)) - 1;
+                        while (below != 0)
+                        {
+                            int t = j + BitOperations.TrailingZeroCount(below);
+                            below &= below - 1;
+                            Consider(graph, level, distances[t], batch[t], ef, ref bound, ref topExpanded, candidates, results, exclude, filter);
+                        }
+                    }
                 }
-                for (; j < fresh; j++)
+                else
                 {
-                    int neighbor = batch[j];
-                    Consider(graph, level, walk.To(neighbor), neighbor, ef, ref bound, ref topExpanded, candidates, results, exclude, filter);
+                    for (int j = 0; j < fresh; j++)
+                        Consider(graph, level, distances[j], batch[j], ef, ref bound, ref topExpanded, candidates, results, exclude, filter);
                 }
                 if (topExpanded)
                     candidates.Pop();
             }
         }
-    }
-
-    /// <summary>Four distances side by side in one local (its address goes to the four-row kernels).</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    private struct FourDistances
-    {
-        public float D0;
-        public float D1;
-        public float D2;
-        public float D3;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -8,8 +8,13 @@ internal unsafe interface INodeDistance
 {
     float To(int node);
 
-    /// <summary>Distances to four nodes at once, into <paramref name="results"/>[0..3].</summary>
-    void To4(int n0, int n1, int n2, int n3, float* results);
+    /// <summary>
+    /// Distances to the <paramref name="count"/> nodes at <paramref name="nodes"/>, into <paramref name="distances"/>[0..count):
+    /// a walk measures each expansion's unvisited neighbors in one call, so the kernels run four rows to a pass and a compact
+    /// walk finishes its estimates side by side, and the walk's code holds one copy of the kernel, not one per neighbor slot.
+    /// Each distance is bit for bit what the four-row kernel gives for its row (the remainder: what <see cref="To"/> gives).
+    /// </summary>
+    void Measure(int* nodes, int count, float* distances);
 
     /// <summary>Starts fetching the row <see cref="To"/> would read for <paramref name="node"/> (a hint; nothing when the hardware has no prefetch).</summary>
     void Prefetch(int node);

@@ -20,6 +20,7 @@ internal sealed class SearchContext
         RowScratch = new float[4 * dimensions];
         Scratch = new Neighbor[2 * m + 1];
         Batch = new int[2 * m + 1];
+        BatchDistances = new float[(2 * m + 1 + 7) & ~7];
         _selected = new Neighbor[(HnswIndex.MaxLevel + 1) * m];
         _selectedCounts = new int[HnswIndex.MaxLevel + 1];
     }
@@ -49,10 +50,13 @@ internal sealed class SearchContext
     public void SetSelectedCount(int level, int count) => _selectedCounts[level] = count;
 
     /// <summary>
-    /// A level-0 slot's worth of node ids (plus room for four distances) for a walk's unvisited neighbors: an array here
-    /// rather than a stackalloc in the walk, because a method with a stackalloc skips tiering (no OSR, so no dynamic PGO).
+    /// A level-0 slot's worth of node ids for a walk's unvisited neighbors: an array here rather than a stackalloc in the
+    /// walk, because a method with a stackalloc skips tiering (no OSR, so no dynamic PGO).
     /// </summary>
     public int[] Batch { get; }
+
+    /// <summary>The distances to <see cref="Batch"/>'s nodes, its length rounded up to eight so a walk reads them eight to a vector.</summary>
+    public float[] BatchDistances { get; }
 
     /// <summary>A slot's links plus one newcomer, while it is being pruned.</summary>
     public Neighbor[] Scratch { get; }
