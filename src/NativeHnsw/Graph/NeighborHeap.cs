@@ -9,9 +9,11 @@ namespace NativeHnsw.Graph;
 /// negated distances (as hnswlib does), which keeps one implementation for both queues.
 /// </summary>
 /// <remarks>
-/// The sifts index the array without bounds checks: every index they touch is below <see cref="Count"/>, and
-/// <see cref="Count"/> never exceeds the array's length (<see cref="Push"/> grows the array first). A walk sifts on
-/// every accepted neighbor, so the checks were two compares and branches per heap level on the search's hottest path.
+/// The sifts index the array without bounds checks: every index they touch is at most <see cref="Count"/>, and the array
+/// always has a slot past the last entry (<see cref="Push"/> grows the array first). A walk sifts on every accepted
+/// neighbor, so the checks were two compares and branches per heap level on the search's hottest path. That spare slot
+/// holds a −∞ sentinel while a sift runs, so choosing the larger child needs no "is there a right child" test, and the
+/// choice itself is a select rather than a branch: which child is larger is a coin toss the predictor loses.
 /// </remarks>
 internal sealed class NeighborHeap
 {
@@ -37,7 +39,7 @@ internal sealed class NeighborHeap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Push(float distance, int node)
     {
-        if (Count == _items.Length)
+        if (Count + 1 == _items.Length)
             Array.Resize(ref _items, _items.Length * 2);
         ref Neighbor first = ref MemoryMarshal.GetArrayDataReference(_items);
         int i = Count++;
@@ -70,12 +72,12 @@ internal sealed class NeighborHeap
     /// <summary>Reserves room so that pushes up to <paramref name="capacity"/> never allocate.</summary>
     public void EnsureCapacity(int capacity)
     {
-        if (_items.Length < capacity)
-            Array.Resize(ref _items, (int)Math.Min(Array.MaxLength, Math.Max(capacity, 2L * _items.Length)));
+        if (_items.Length <= capacity)
+            Array.Resize(ref _items, (int)Math.Min(Array.MaxLength, Math.Max(capacity + 1L, 2L * _items.Length)));
     }
 
     /// <summary>True when the next <see cref="Push"/> would have to grow the array.</summary>
-    public bool IsFull => Count == _items.Length;
+    public bool IsFull => Count + 1 == _items.Length;
 
     /// <summary>
     /// Drops every entry whose distance is below <paramref name="floor"/> and restores the heap order: O(Count).
@@ -95,26 +97,25 @@ internal sealed class NeighborHeap
         for (int i = (kept >> 1) - 1; i >= 0; i--)
             SiftDown(items, items[i], kept, i);
         if (kept > items.Length / 2)
-            EnsureCapacity(2 * items.Length);
+            EnsureCapacity(2 * items.Length - 1);
     }
 
     /// <summary>Places <paramref name="moving"/> at <paramref name="start"/> and sifts it down among the first <paramref name="count"/> items.</summary>
     private static void SiftDown(Neighbor[] items, Neighbor moving, int count, int start = 0)
     {
-        Debug.Assert((uint)count <= (uint)items.Length && (uint)start < (uint)Math.Max(count, 1));
+        Debug.Assert((uint)count < (uint)items.Length && (uint)start < (uint)Math.Max(count, 1));
         ref Neighbor first = ref MemoryMarshal.GetArrayDataReference(items);
+        // The slot past the last entry is free: a −∞ there is never the larger child, so a left child alone is chosen.
+        Unsafe.Add(ref first, count) = new Neighbor(float.NegativeInfinity, -1);
         int i = start;
         while (true)
         {
             int child = 2 * i + 1;
             if (child >= count)
                 break;
+            ref Neighbor left = ref Unsafe.Add(ref first, child);
+            child += Unsafe.Add(ref left, 1).Distance > left.Distance ? 1 : 0;
             ref Neighbor larger = ref Unsafe.Add(ref first, child);
-            if (child + 1 < count && Unsafe.Add(ref larger, 1).Distance > larger.Distance)
-            {
-                child++;
-                larger = ref Unsafe.Add(ref larger, 1);
-            }
             if (!(larger.Distance > moving.Distance))
                 break;
             Unsafe.Add(ref first, i) = larger;
