@@ -33,6 +33,7 @@ public sealed class KernelFallbackTests
             "--filter-class", typeof(Int8KernelTests).FullName!,
             "--filter-class", typeof(Int8QuantizerTests).FullName!,
             "--filter-class", typeof(Storage.GoldenFileTests).FullName!,
+            "--filter-class", typeof(Graph.NodeDistanceTests).FullName!,
             "--minimum-expected-tests", "1050",
             "--no-ansi", "--progress", "off",
         ];
