@@ -203,21 +203,9 @@ internal static unsafe class GraphSearch
                 }
                 int count = graph.LinkCount(slot, level);
 
-                // Gather the unvisited neighbors, measure them in one call (four rows to a kernel pass), then queue them in
-                // their original order. Every in-range neighbor is written and the count advances only for unvisited ones (no branch on
-                // visited); their rows are asked for once the batch is known.
-                int fresh = 0;
-                for (int i = 1; i <= count; i++)
-                {
-                    int neighbor = slot[i];
-                    if (!graph.IsNode(neighbor))
-                        continue;
-                    batch[fresh] = neighbor;
-                    fresh += marker.MarkNew(neighbor);
-                }
-                for (int i = 0; i < fresh; i++)
-                    walk.Prefetch(batch[i]);
-                walk.Measure(batch, fresh, distances);
+                // Gather the unvisited neighbors and measure them in one call (four rows to a kernel pass), then queue them in
+                // their original order.
+                int fresh = GatherAndMeasure(graph, walk, slot, count, marker, batch, distances);
                 // The expanded candidate still sits on top: the first neighbor queued replaces it (one sift where a
                 // pop and a push take two), and it is popped only when none is.
                 bool topExpanded = true;
@@ -248,6 +236,31 @@ internal static unsafe class GraphSearch
                     candidates.Pop();
             }
         }
+    }
+
+    /// <summary>
+    /// The unvisited in-range neighbors of a link slot into <paramref name="batch"/> (marked visited), their rows asked for, then
+    /// measured into <paramref name="distances"/>; returns how many. Its own method, called once per expansion: inlined, its
+    /// loops shared the walk's registers and reloaded the marks, the epoch and the walk's state from the stack on every link.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int GatherAndMeasure<TWalk>(in GraphView graph, in TWalk walk, int* slot, int count, VisitedSet.Marker marker, int* batch, float* distances)
+        where TWalk : struct, INodeDistance
+    {
+        // Every in-range neighbor is written and the count advances only for unvisited ones (no branch on visited).
+        int fresh = 0;
+        for (int i = 1; i <= count; i++)
+        {
+            int neighbor = slot[i];
+            if (!graph.IsNode(neighbor))
+                continue;
+            batch[fresh] = neighbor;
+            fresh += marker.MarkNew(neighbor);
+        }
+        for (int i = 0; i < fresh; i++)
+            walk.Prefetch(batch[i]);
+        walk.Measure(batch, fresh, distances);
+        return fresh;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
