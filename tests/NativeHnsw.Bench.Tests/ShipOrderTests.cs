@@ -23,7 +23,7 @@ public sealed class ShipOrderTests
     }
 
     [Fact]
-    public void Adjacency_TheOldRotation_OneStoreAlwaysFollowsTheSame()
+    public void Adjacency_TheOldRotation_NotBalanced()
     {
         // Store (j + i) % 4 at turn j of record i (the order the bench used before ShipOrder), over a full cycle of
         // four records: store k follows k − 1 at three of its four turns and k + 1 never.
@@ -47,6 +47,14 @@ public sealed class ShipOrderTests
     [InlineData(7)]
     public void Cycle_StoresOutOfRange_Throws(int stores) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => ShipOrder.Cycle(stores, new Random(1)));
+
+    [Fact]
+    public void Adjacency_StoreOutOfRange_Throws()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ShipOrder.Adjacency([[0, 1], [1, 4]], 4));
+        Assert.Contains("Store 4", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => ShipOrder.Adjacency([[-1, 0]], 4));
+    }
 
     private static bool Balanced(int[,] counts)
     {
