@@ -17,17 +17,42 @@ public sealed class ReadViewTests
         Log = _ => { },
     };
 
-    /// <summary>A store with two collections, documents, record and collection metadata, and a deleted record.</summary>
-    private static (PersistentClient Writer, Collection Docs) Live(string store, float[] data)
+    /// <summary>
+    /// A live store in a fresh folder, its writer open: two collections, documents, record and collection metadata, and a
+    /// deleted record (39 records left in "docs").
+    /// </summary>
+    private sealed class LiveStore : IDisposable
     {
-        var writer = new PersistentClient(store, s_options);
-        var docs = writer.CreateCollection("docs", s_l2, new Dictionary<string, object?> { ["owner"] = "team", ["version"] = 3L });
-        for (int i = 0; i < 40; i++)
-            docs.Add($"r{i}", Datasets.Row(data, 8, i).ToArray(), $"doc {i}", new Dictionary<string, object?> { ["i"] = (long)i, ["even"] = i % 2 == 0 });
-        docs.Delete(["r3"]);
-        var other = writer.CreateCollection("other", s_l2 with { Metric = DistanceMetric.Cosine });
-        other.Add("o1", Datasets.Row(data, 8, 50).ToArray());
-        return (writer, docs);
+        private readonly TempDirectory _folder = new();
+
+        public LiveStore(int seed)
+        {
+            Data = Datasets.Gaussian(80, 8, seed);
+            Writer = new PersistentClient(Store, s_options);
+            Docs = Writer.CreateCollection("docs", s_l2, new Dictionary<string, object?> { ["owner"] = "team", ["version"] = 3L });
+            for (int i = 0; i < 40; i++)
+                Docs.Add($"r{i}", Row(i), $"doc {i}", new Dictionary<string, object?> { ["i"] = (long)i, ["even"] = i % 2 == 0 });
+            Docs.Delete(["r3"]);
+            Writer.CreateCollection("other", s_l2 with { Metric = DistanceMetric.Cosine }).Add("o1", Row(50));
+        }
+
+        public float[] Data { get; }
+
+        public string Store => _folder.Combine("store");
+
+        public PersistentClient Writer { get; }
+
+        public Collection Docs { get; }
+
+        public float[] Row(int i) => Datasets.Row(Data, 8, i).ToArray();
+
+        public StoreSnapshot Snapshot() => Writer.CreateSnapshot(_folder.Combine("snap-" + Guid.NewGuid().ToString("N")));
+
+        public void Dispose()
+        {
+            Writer.Dispose();
+            _folder.Dispose();
+        }
     }
 
     /// <summary>Everything a backup reads of some content, as comparable text.</summary>
@@ -51,75 +76,58 @@ public sealed class ReadViewTests
     [Fact]
     public void OpenReadView_WriterClient_ReadsWhatASnapshotHolds_AndNothingCommittedAfterItOpened()
     {
-        using var folder = new TempDirectory();
-        var data = Datasets.Gaussian(80, 8, seed: 21);
-        var (writer, docs) = Live(folder.Combine("store"), data);
-        using (writer)
-        {
-            var snapshot = writer.CreateSnapshot(folder.Combine("snap"));
-            using var view = writer.OpenReadView();
-            Assert.Equal(Describe(snapshot), Describe(view));
-            Assert.Equal(39, view.Collections.Single(c => c.Name == "docs").Records);
-            Assert.All(view.Collections, c => Assert.Null(c.CheckpointFile));
+        using var live = new LiveStore(seed: 21);
+        var snapshot = live.Snapshot();
+        using var view = live.Writer.OpenReadView();
+        Assert.Equal(Describe(snapshot), Describe(view));
+        Assert.Equal(39, view.Collections.Single(c => c.Name == "docs").Records);
+        Assert.All(view.Collections, c => Assert.Null(c.CheckpointFile));
 
-            // The writer goes on while the view is open (WAL); the view still reads the store as of its open.
-            docs.Add("late", Datasets.Row(data, 8, 60).ToArray(), "late");
-            docs.Delete(["r0", "r1"]);
-            writer.CreateCollection("third", s_l2);
-            Assert.Equal(Describe(snapshot), Describe(view));
+        // The writer goes on while the view is open (WAL); the view still reads the store as of its open.
+        live.Docs.Add("late", live.Row(60), "late");
+        live.Docs.Delete(["r0", "r1"]);
+        live.Writer.CreateCollection("third", s_l2);
+        Assert.Equal(Describe(snapshot), Describe(view));
 
-            view.Dispose();
-            Assert.Throws<ObjectDisposedException>(() => view.ReadRecords(view.Collections[0]));
-            using var after = writer.OpenReadView();
-            Assert.True(after.Sequence > snapshot.Sequence);
-            Assert.Equal(["docs", "other", "third"], after.Collections.Select(c => c.Name));
-            var ids = after.ReadRecords(after.Collections[0]).Select(r => r.Id).ToList();
-            Assert.Contains("late", ids);
-            Assert.DoesNotContain("r0", ids);
-        }
+        view.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => view.ReadRecords(view.Collections[0]));
+        using var after = live.Writer.OpenReadView();
+        Assert.True(after.Sequence > snapshot.Sequence);
+        Assert.Equal(["docs", "other", "third"], after.Collections.Select(c => c.Name));
+        var ids = after.ReadRecords(after.Collections[0]).Select(r => r.Id).ToList();
+        Assert.Contains("late", ids);
+        Assert.DoesNotContain("r0", ids);
     }
 
     [Fact]
     public void OpenReadView_ReadOnlyClient_ReadsTheStoreFileAsItIsNow_NotTheClientsCopy()
     {
-        using var folder = new TempDirectory();
-        var data = Datasets.Gaussian(80, 8, seed: 22);
-        string store = folder.Combine("store");
-        var (writer, docs) = Live(store, data);
-        using (writer)
-        {
-            using var reader = PersistentClient.OpenReadOnly(store, s_options);
-            docs.Add("after-open", Datasets.Row(data, 8, 61).ToArray());
-            Assert.Equal(39, reader.GetCollection("docs").Count());
+        using var live = new LiveStore(seed: 22);
+        using var reader = PersistentClient.OpenReadOnly(live.Store, s_options);
+        live.Docs.Add("after-open", live.Row(61));
+        Assert.Equal(39, reader.GetCollection("docs").Count());
 
-            var snapshot = writer.CreateSnapshot(folder.Combine("snap"));
-            using var view = reader.OpenReadView();
-            Assert.Equal(Describe(snapshot), Describe(view));
-            Assert.Contains("after-open", view.ReadRecords(view.Collections[0]).Select(r => r.Id));
+        var snapshot = live.Snapshot();
+        using var view = reader.OpenReadView();
+        Assert.Equal(Describe(snapshot), Describe(view));
+        Assert.Contains("after-open", view.ReadRecords(view.Collections[0]).Select(r => r.Id));
 
-            docs.Add("after-view", Datasets.Row(data, 8, 62).ToArray());
-            Assert.Equal(Describe(snapshot), Describe(view));
-        }
+        live.Docs.Add("after-view", live.Row(62));
+        Assert.Equal(Describe(snapshot), Describe(view));
     }
 
     [Fact]
     public void OpenForSnapshot_ItsViewIsFixedAtTheFirstRead_NotAtTheOpen()
     {
-        using var folder = new TempDirectory();
-        var data = Datasets.Gaussian(80, 8, seed: 23);
-        string store = folder.Combine("store");
-        var (writer, docs) = Live(store, data);
-        using (writer)
-        {
-            // No in-memory copy at the open: what is committed before the first read is what the client reads.
-            using var light = PersistentClient.OpenForSnapshot(store, s_options);
-            docs.Add("before-first-read", Datasets.Row(data, 8, 63).ToArray());
-            var c = light.GetCollection("docs");
-            Assert.Equal(40, c.Count());
-            Assert.Single(c.Get(["before-first-read"]));
-            docs.Add("after-first-read", Datasets.Row(data, 8, 64).ToArray());
-            Assert.Empty(c.Get(["after-first-read"]));
-            Assert.Equal(40, light.GetCollection("docs").Count());
-        }
+        using var live = new LiveStore(seed: 23);
+        // No in-memory copy at the open: what is committed before the first read is what the client reads.
+        using var light = PersistentClient.OpenForSnapshot(live.Store, s_options);
+        live.Docs.Add("before-first-read", live.Row(63));
+        var c = light.GetCollection("docs");
+        Assert.Equal(40, c.Count());
+        Assert.Single(c.Get(["before-first-read"]));
+        live.Docs.Add("after-first-read", live.Row(64));
+        Assert.Empty(c.Get(["after-first-read"]));
+        Assert.Equal(40, light.GetCollection("docs").Count());
     }
 }
