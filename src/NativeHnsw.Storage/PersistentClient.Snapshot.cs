@@ -78,32 +78,56 @@ public sealed partial class PersistentClient
         {
             using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = layout.DatabaseFile, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 30 }.ToString());
             connection.Open();
-            using var transaction = connection.BeginTransaction(deferred: true);
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0);";
-            long sequence = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-            command.CommandText = "SELECT * FROM collections ORDER BY id;";
-            using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-            using (var reader = command.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    for (int i = 0; i < reader.FieldCount; i++)
-                    {
-                        // Each value with its length, so no two different rows hash alike by shifting a boundary.
-                        string text = reader.IsDBNull(i) ? "\0" : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture) ?? "";
-                        hash.AppendData(System.Text.Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{text.Length}:{text};")));
-                    }
-                    hash.AppendData("\n"u8);
-                }
-            }
-            return string.Create(CultureInfo.InvariantCulture, $"{sequence}-{Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 16))}");
+            return ReadChangeStamp(connection);
         }
         catch (SqliteException e)
         {
-            throw new StoreException($"{layout.Root}: cannot read the store's change stamp: {e.Message}", e);
+            throw ChangeStampFailed(layout.Root, e);
         }
+    }
+
+    /// <summary>The change stamp (see <see cref="ReadChangeStamp(string)"/>) read on an open connection to a store's database, in one read transaction.</summary>
+    internal static string ReadChangeStamp(SqliteConnection connection)
+    {
+        using var transaction = connection.BeginTransaction(deferred: true);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0);";
+        long sequence = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        command.CommandText = "SELECT * FROM collections ORDER BY id;";
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                for (int i = 0; i < reader.FieldCount; i++)
+                {
+                    // Each value with its length, so no two different rows hash alike by shifting a boundary.
+                    string text = reader.IsDBNull(i) ? "\0" : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture) ?? "";
+                    hash.AppendData(System.Text.Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{text.Length}:{text};")));
+                }
+                hash.AppendData("\n"u8);
+            }
+        }
+        return string.Create(CultureInfo.InvariantCulture, $"{sequence}-{Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 16))}");
+    }
+
+    internal static StoreException ChangeStampFailed(string folder, SqliteException e) => new($"{folder}: cannot read the store's change stamp: {e.Message}", e);
+
+    /// <summary>
+    /// Opens a read of the store's content in place (<see cref="StoreReadView"/>): one read transaction on the store's
+    /// database, so every read through the view sees one change sequence while writes go on, and no file is copied.
+    /// For what needs the records but not the files (an incremental backup diffs records against its parent's state);
+    /// a full backup needs <see cref="CreateSnapshot"/>. On a read-only client, as with <see cref="CreateSnapshot"/>,
+    /// the view is of the store file as it is now, not of the client's view as of its open.
+    /// </summary>
+    /// <param name="sampleIds">How many record ids per collection to pick at random for <see cref="CollectionSnapshot.SampleIds"/>.</param>
+    /// <exception cref="StoreCorruptException">The database file is damaged.</exception>
+    public StoreReadView OpenReadView(int sampleIds = 8)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(sampleIds);
+        ThrowIfDisposed();
+        return Database.Run(() => new StoreReadView(IsReadOnly ? Database.OpenSource() : Database.OpenReader(), Layout.DatabaseFile, sampleIds));
     }
 
     /// <summary>How many times a read-only client's <see cref="CreateSnapshot"/> is taken before it gives up on a writer pruning checkpoints under it.</summary>
@@ -134,42 +158,19 @@ public sealed partial class PersistentClient
         });
 
         long sequence;
-        var found = new List<(string Name, long Id, CollectionOptions Options, long Records, List<string> Samples)>();
+        List<CollectionSnapshot> found;
         using (var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = layout.DatabaseFile, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString()))
         {
             copy.Open();
-            sequence = StoreDatabase.Scalar<long>(copy, "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0);");
-            using var command = copy.CreateCommand();
-            command.CommandText = $"""
-                SELECT c.id, c.name, {CollectionRows.Columns("c.")},
-                       (SELECT COUNT(*) FROM records r WHERE r.collection = c.id)
-                FROM collections c ORDER BY c.name;
-                """;
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                var options = CollectionRows.Read(reader, 2);
-                found.Add((reader.GetString(1), reader.GetInt64(0), options, reader.GetInt64(8), []));
-            }
-            reader.Close();
-            foreach (var collection in found)
-            {
-                using var sample = copy.CreateCommand();
-                sample.CommandText = "SELECT id FROM records WHERE collection = @c ORDER BY random() LIMIT @n;";
-                sample.Parameters.AddWithValue("@c", collection.Id);
-                sample.Parameters.AddWithValue("@n", sampleIds);
-                using var ids = sample.ExecuteReader();
-                while (ids.Read())
-                    collection.Samples.Add(ids.GetString(0));
-                collection.Samples.Sort(StringComparer.Ordinal);
-            }
+            sequence = ContentQueries.Sequence(copy, null);
+            found = ContentQueries.Collections(copy, null, sampleIds);
         }
-        found.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
 
         var files = new List<string> { "store.db" };
         var collections = new List<CollectionSnapshot>(found.Count);
-        foreach (var (name, id, options, records, samples) in found)
+        foreach (var collection in found)
         {
+            long id = collection.Id;
             Directory.CreateDirectory(layout.CollectionFolder(id));
             string? copied = CopyCheckpoint(id, sequence, layout);
             if (copied is null && held is not null && LogFloor(layout, id) is long floor)
@@ -177,8 +178,8 @@ public sealed partial class PersistentClient
             if (copied is not null)
                 files.Add(copied);
             else if (IsReadOnly && Layout.Checkpoints(id).Count > 0)
-                pruned.Add($"collection '{name}'");
-            collections.Add(new CollectionSnapshot(name, id, options, records, samples, copied));
+                pruned.Add($"collection '{collection.Name}'");
+            collections.Add(collection with { CheckpointFile = copied });
         }
         return new StoreSnapshot(folder, sequence, collections, files);
     }

@@ -91,7 +91,8 @@ public sealed partial class PersistentClient : IDisposable
         Layout = new StoreLayout(path);
         if (!Directory.Exists(Layout.Root) || !File.Exists(Layout.DatabaseFile))
             throw new StoreException($"{Layout.Root}: not a store (no store.db); a read-only open creates nothing.");
-        Database = StoreDatabase.OpenReadOnly(Layout.DatabaseFile);
+        // A snapshot-only open reads the file itself: its in-memory copy is made on the first read, if any.
+        Database = StoreDatabase.OpenReadOnly(Layout.DatabaseFile, copyNow: loadIndexes);
         if (!loadIndexes)
             return;
         try
@@ -128,10 +129,12 @@ public sealed partial class PersistentClient : IDisposable
 
     /// <summary>
     /// Opens the store in <paramref name="path"/> read-only for a snapshot (a backup): as <see cref="OpenReadOnly"/>, but
-    /// no collection's index is loaded at the open. <see cref="CreateSnapshot"/> copies the store's files (the database
-    /// as it is now, each collection's checkpoint) and never reads an index, so loading every one of them first would
-    /// be all the open's cost for nothing. Reads work as on <see cref="OpenReadOnly"/>; a collection is opened on its first
-    /// use, from its newest checkpoint then not newer than the client's copy, else rebuilt from the records.
+    /// neither the database's in-memory copy is made nor any collection's index loaded at the open (the schema is
+    /// checked). <see cref="CreateSnapshot"/> and <see cref="OpenReadView"/> read the store file as it is now and never an
+    /// index, so the copy and the indexes would be all the open's cost for nothing. Reads work as on
+    /// <see cref="OpenReadOnly"/>, but the view is fixed as of the first read (the database is copied into memory then);
+    /// a collection is opened on its first use, from its newest checkpoint then not newer than the client's copy, else
+    /// rebuilt from the records.
     /// </summary>
     /// <exception cref="StoreException">The folder is not a store, or its format needs a migration (open it once for writing).</exception>
     /// <exception cref="StoreVersionException">The store was written by a newer format version.</exception>

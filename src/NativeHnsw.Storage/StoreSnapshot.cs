@@ -11,17 +11,14 @@ namespace NativeHnsw.Storage;
 /// <param name="Sequence">The last change the snapshot holds (0 for a store that never changed).</param>
 /// <param name="Collections">Every collection in the snapshot, by name (ordinal).</param>
 /// <param name="Files">Every file of the snapshot, relative to <paramref name="Folder"/>, with '/' separators.</param>
-public sealed record StoreSnapshot(string Folder, long Sequence, IReadOnlyList<CollectionSnapshot> Collections, IReadOnlyList<string> Files)
+public sealed record StoreSnapshot(string Folder, long Sequence, IReadOnlyList<CollectionSnapshot> Collections, IReadOnlyList<string> Files) : IStoreContent
 {
     /// <summary>The collection's own metadata in the snapshot (as given at creation or by <see cref="Collection.Modify"/>), or null when none.</summary>
     public IReadOnlyDictionary<string, object>? ReadCollectionMetadata(CollectionSnapshot collection)
     {
         ArgumentNullException.ThrowIfNull(collection);
         using var connection = OpenDatabase(new StoreLayout(Folder));
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT metadata FROM collections WHERE id = @c;";
-        command.Parameters.AddWithValue("@c", collection.Id);
-        return MetadataValues.FromJson(command.ExecuteScalar() as string);
+        return ContentQueries.CollectionMetadata(connection, null, collection);
     }
 
     private bool PrintMembers(System.Text.StringBuilder builder)
@@ -39,22 +36,15 @@ public sealed record StoreSnapshot(string Folder, long Sequence, IReadOnlyList<C
     public IEnumerable<StoredRecord> ReadRecords(CollectionSnapshot collection)
     {
         ArgumentNullException.ThrowIfNull(collection);
+        return Read(collection);
+    }
+
+    private IEnumerable<StoredRecord> Read(CollectionSnapshot collection)
+    {
         var layout = new StoreLayout(Folder);
         using var connection = OpenDatabase(layout);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, vector, document, metadata FROM records WHERE collection = @c ORDER BY row_id;";
-        command.Parameters.AddWithValue("@c", collection.Id);
-        using var reader = command.ExecuteReader();
-        int dims = collection.Options.Dimensions;
-        while (reader.Read())
-        {
-            string id = reader.GetString(0);
-            yield return new StoredRecord(
-                id,
-                VectorBlob.ToVector((byte[])reader[1], dims, $"{layout.DatabaseFile}: collection '{collection.Name}', record '{id}'"),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                MetadataValues.FromJson(reader.IsDBNull(3) ? null : reader.GetString(3)));
-        }
+        foreach (var record in ContentQueries.Records(connection, null, collection, layout.DatabaseFile))
+            yield return record;
     }
 
     /// <summary>The snapshot's database, read-only and unpooled (the folder may be moved or deleted once read).</summary>

@@ -44,8 +44,10 @@ public static class StoreBackup
     /// Backs up only what changed since <paramref name="parentId"/> (default: the newest backup of this same store in the
     /// target; a target may hold several stores, and a delta against another store's state would be meaningless):
     /// the records new or changed since then, whole, and the ids deleted, as one delta file chained to its parent.
-    /// The snapshot is taken as for a full backup; the parent's small state file (a digest per record) is all of
-    /// the parent that is read.
+    /// The records are read in place (<see cref="PersistentClient.OpenReadView"/>: one read transaction on the store's
+    /// database, consistent at one change sequence while writes go on), not from a copy of the store as a full backup
+    /// takes, since no store file goes into an incremental; the parent's small state file (a digest per record) is all
+    /// of the parent that is read.
     /// </summary>
     /// <exception cref="BackupException">There is no parent to chain to, its state file fails its checksum, or the target failed.</exception>
     public static BackupManifest BackupIncremental(PersistentClient client, IBackupTarget target, string? parentId = null, BackupOptions? options = null)
@@ -78,14 +80,20 @@ public static class StoreBackup
         // An incremental sorts after its parent (ids and order have millisecond resolution).
         if (createdUtc <= parent.CreatedUtc)
             createdUtc = parent.CreatedUtc.AddMilliseconds(1);
-        string folder = Path.Combine(options.TempDirectory ?? Path.GetTempPath(), $"nhnsw-store-snapshot-{Guid.NewGuid():N}");
+        string folder = Path.Combine(options.TempDirectory ?? Path.GetTempPath(), $"nhnsw-store-delta-{Guid.NewGuid():N}");
         try
         {
-            var snapshot = client.CreateSnapshot(folder, options.ProbeQueries);
-            string deltaPath = Path.Combine(folder, StoreDelta.FileName);
+            Directory.CreateDirectory(folder);
             StoreState state;
-            using (var delta = new FileStream(deltaPath, FileMode.CreateNew, FileAccess.Write))
-                state = StoreDelta.Write(snapshot, parentState, parent.Id, delta).State;
+            StoreSummary summary;
+            // The records are read in place, in one read transaction (an incremental copies no store file), and the
+            // transaction ends before the upload, so the writer's WAL is held back only while the delta is written.
+            using (var content = client.OpenReadView(options.ProbeQueries))
+            {
+                using (var delta = new FileStream(Path.Combine(folder, StoreDelta.FileName), FileMode.CreateNew, FileAccess.Write))
+                    state = StoreDelta.Write(content, parentState, parent.Id, delta).State;
+                summary = new StoreSummary(content.Sequence, [.. content.Collections.Select(Summary)]);
+            }
             string id = BackupManifest.NewId(createdUtc);
             using var writer = target.Begin(id);
             var files = new List<BackupFileEntry> { Write(writer, folder, StoreDelta.FileName, StoreDelta.FileName, StoreDelta.Role, options) };
@@ -103,7 +111,7 @@ public static class StoreBackup
                 SourceKind = BackupSourceKind.Store,
                 Source = client.Path,
                 ToolVersion = BackupManifest.LibraryVersion,
-                Store = new StoreSummary(snapshot.Sequence, [.. snapshot.Collections.Select(Summary)]),
+                Store = summary,
                 Files = files,
                 StoredBytes = writer.StoredBytes,
             };

@@ -20,7 +20,7 @@ internal static class StoreDelta
     public const string FileName = "delta.json";
 
     /// <summary>Diffs <paramref name="snapshot"/> against <paramref name="parent"/>, writing the delta to <paramref name="delta"/>; returns the snapshot's own state and the counts written.</summary>
-    public static (StoreState State, int Upserts, int Deletes) Write(StoreSnapshot snapshot, StoreState? parent, string parentId, Stream delta)
+    public static (StoreState State, int Upserts, int Deletes) Write(IStoreContent snapshot, StoreState? parent, string parentId, Stream delta)
     {
         var state = new Dictionary<string, StoreState.CollectionState>(StringComparer.Ordinal);
         int upserts = 0, deletes = 0;

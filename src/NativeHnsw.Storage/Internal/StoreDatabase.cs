@@ -49,9 +49,11 @@ internal sealed class StoreDatabase : IDisposable
     private readonly string _readerConnectionString;
     private readonly SqliteConnection? _writer;
 
-    /// <summary>Read-only mode: the connection that keeps the in-memory copy alive, and how to reach the file itself.</summary>
-    private readonly SqliteConnection? _memoryKeeper;
+    /// <summary>Read-only mode: how to reach the file itself, and the connection that keeps the in-memory copy alive (null until made, under <see cref="_copyGate"/>).</summary>
     private readonly string? _sourceConnectionString;
+    private readonly Lock _copyGate = new();
+    private SqliteConnection? _memoryKeeper;
+    private bool _disposed;
 
     private StoreDatabase(string path, Durability durability)
     {
@@ -82,12 +84,15 @@ internal sealed class StoreDatabase : IDisposable
     }
 
     /// <summary>
-    /// Read-only mode: copies the database file, through SQLite's online backup from a <c>Mode=ReadOnly</c> connection
-    /// (one read transaction, so one consistent change sequence; a writer in another process goes on), into a private
-    /// in-memory database that every <see cref="OpenReader"/> connection then reads: the client's view is fixed as of open,
-    /// and nothing holds a read transaction on the file (which would stop the writer's WAL from being checkpointed).
+    /// Read-only mode: checks the schema through a <c>Mode=ReadOnly</c> connection to the file, then copies the database
+    /// file, through SQLite's online backup from such a connection (one read transaction, so one consistent change
+    /// sequence; a writer in another process goes on), into a private in-memory database that every
+    /// <see cref="OpenReader"/> connection then reads: the client's view is fixed as of the copy, and nothing holds a read
+    /// transaction on the file (which would stop the writer's WAL from being checkpointed). With
+    /// <paramref name="copyNow"/> false the copy is made on the first <see cref="OpenReader"/> instead: a client opened
+    /// only to snapshot the store reads the file itself (<see cref="OpenSource"/>) and never needs it.
     /// </summary>
-    private StoreDatabase(string path)
+    private StoreDatabase(string path, bool copyNow)
     {
         Path = path;
         IsReadOnly = true;
@@ -99,22 +104,34 @@ internal sealed class StoreDatabase : IDisposable
             Cache = SqliteCacheMode.Shared,
             Pooling = true,
         }.ToString();
-        _memoryKeeper = new SqliteConnection(_readerConnectionString);
-        try
+        using var source = OpenSource();
+        CheckSchemaReadOnly(source);
+        if (copyNow)
+            CopyIntoMemory(source);
+    }
+
+    /// <summary>Makes the in-memory copy from <paramref name="source"/>, once; a reader waits for a copy under way.</summary>
+    private void CopyIntoMemory(SqliteConnection source)
+    {
+        lock (_copyGate)
         {
-            using (var source = OpenSource())
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_memoryKeeper is not null)
+                return;
+            var keeper = new SqliteConnection(_readerConnectionString);
+            try
             {
-                CheckSchemaReadOnly(source);
-                _memoryKeeper.Open();
-                source.BackupDatabase(_memoryKeeper);
+                keeper.Open();
+                source.BackupDatabase(keeper);
+                // Re-checked on the copy: the writer may have migrated (or been replaced) since the check at open.
+                CheckSchemaReadOnly(keeper);
             }
-            // Re-checked on the copy: the writer may have migrated (or been replaced) between the check and the backup.
-            CheckSchemaReadOnly(_memoryKeeper);
-        }
-        catch
-        {
-            Dispose();
-            throw;
+            catch
+            {
+                keeper.Dispose();
+                throw;
+            }
+            _memoryKeeper = keeper;
         }
     }
 
@@ -141,11 +158,13 @@ internal sealed class StoreDatabase : IDisposable
     }
 
     /// <summary>Opens the store's database read-only (no writer connection, no schema change, no migration); see the read-only constructor.</summary>
-    public static StoreDatabase OpenReadOnly(string path)
+    /// <param name="path">The database file.</param>
+    /// <param name="copyNow">Copy the database into memory now (the view is as of the open); false: on the first <see cref="OpenReader"/>.</param>
+    public static StoreDatabase OpenReadOnly(string path, bool copyNow = true)
     {
         try
         {
-            return new StoreDatabase(path);
+            return new StoreDatabase(path, copyNow);
         }
         catch (SqliteException e) when (IsCorruption(e))
         {
@@ -164,13 +183,28 @@ internal sealed class StoreDatabase : IDisposable
         return connection;
     }
 
-    /// <summary>A pooled read-only connection (in read-only mode, to the in-memory copy); dispose it when done.</summary>
+    /// <summary>A pooled read-only connection (in read-only mode, to the in-memory copy, made now if it was not yet); dispose it when done.</summary>
     public SqliteConnection OpenReader()
     {
+        if (IsReadOnly && Volatile.Read(ref _memoryKeeper) is null)
+            CopyIntoMemoryNow();
         var connection = new SqliteConnection(_readerConnectionString);
         connection.Open();
         RegisterFunctions(connection);
         return connection;
+    }
+
+    private void CopyIntoMemoryNow()
+    {
+        try
+        {
+            using var source = OpenSource();
+            CopyIntoMemory(source);
+        }
+        catch (SqliteException e) when (IsCorruption(e))
+        {
+            throw new StoreCorruptException(Path, e.Message, e);
+        }
     }
 
     /// <summary>
@@ -265,7 +299,12 @@ internal sealed class StoreDatabase : IDisposable
             SqliteConnection.ClearPool(pooled);
         _writer?.Dispose();
         // The last connection to a shared in-memory database frees it.
-        _memoryKeeper?.Dispose();
+        lock (_copyGate)
+        {
+            _disposed = true;
+            _memoryKeeper?.Dispose();
+            _memoryKeeper = null;
+        }
     }
 
     private void CheckSchemaReadOnly(SqliteConnection connection)

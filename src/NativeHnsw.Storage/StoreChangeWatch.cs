@@ -1,21 +1,22 @@
 using Microsoft.Data.Sqlite;
-using NativeHnsw.Storage;
+using NativeHnsw.Storage.Internal;
 
-namespace NativeHnsw.Backup.Hosting;
+namespace NativeHnsw.Storage;
 
 /// <summary>
-/// A store's change stamp (<see cref="PersistentClient.ReadChangeStamp"/>), read again only when the store may have
-/// changed since the last read. A read-only connection held open on the store's database answers
-/// <c>PRAGMA data_version</c>, which SQLite changes whenever any other connection, in any process, commits to that file;
-/// the file's length and times show it replaced (a restore) or checkpointed. While all of them are as they were, no
-/// commit happened, so the stamp is the one read last: an hourly incremental of a quiet store costs one pragma, not an
-/// open of the database and a digest of its collections.
+/// A store's change stamp (<see cref="PersistentClient.ReadChangeStamp(string)"/>), read again only when the store may
+/// have changed since the last read, for a scheduler that asks every hour whether a store needs a backup. A read-only
+/// connection held open on the store's database answers <c>PRAGMA data_version</c>, which SQLite changes whenever any
+/// other connection, in any process, commits to that file; the file's length and times show it replaced (a restore)
+/// or checkpointed. While all of them are as they were, no commit happened, so the stamp is the one read last: a quiet
+/// store costs one pragma, not an open of the database and a digest of its collections. After a change the stamp is
+/// read on that same connection (a fresh one would parse the store's whole schema first). Not thread-safe.
 /// </summary>
 /// <remarks>
-/// On Windows nothing is held (each read opens the database, as <see cref="PersistentClient.ReadChangeStamp"/> does):
-/// an open handle there would stop a restore from renaming the store's folder while the runner lives.
+/// On Windows nothing is held (each read opens the database, as <see cref="PersistentClient.ReadChangeStamp(string)"/>
+/// does): an open handle there would stop a restore from renaming the store's folder while the watch lives.
 /// </remarks>
-internal sealed class StoreChangeWatch : IDisposable
+public sealed class StoreChangeWatch : IDisposable
 {
     private readonly string _folder;
     private readonly string _database;
@@ -23,15 +24,18 @@ internal sealed class StoreChangeWatch : IDisposable
     private (long Version, long Length, DateTime Written, DateTime Created)? _seen;
     private string? _stamp;
 
+    /// <param name="storeFolder">The store's folder; it need not be a store yet (<see cref="Read"/> says when it is not).</param>
     public StoreChangeWatch(string storeFolder)
     {
-        _folder = storeFolder;
-        _database = Path.Combine(storeFolder, StoreBackup.DatabaseFileName);
+        ArgumentException.ThrowIfNullOrEmpty(storeFolder);
+        _folder = Path.GetFullPath(storeFolder);
+        _database = new StoreLayout(_folder).DatabaseFile;
     }
 
     /// <summary>How many times the stamp itself was read (the watch's misses).</summary>
     public int Reads { get; private set; }
 
+    /// <summary>The store's change stamp now.</summary>
     /// <exception cref="StoreException">The folder is not a store, or its database cannot be read.</exception>
     public string Read()
     {
@@ -58,7 +62,15 @@ internal sealed class StoreChangeWatch : IDisposable
         }
         // The version is taken before the stamp: a commit between the two is in the stamp, and changes the next version.
         Reads++;
-        _stamp = PersistentClient.ReadChangeStamp(_folder);
+        try
+        {
+            _stamp = PersistentClient.ReadChangeStamp(_connection!);
+        }
+        catch (SqliteException e)
+        {
+            Forget();
+            throw PersistentClient.ChangeStampFailed(_folder, e);
+        }
         _seen = seen;
         return _stamp;
     }
@@ -79,7 +91,7 @@ internal sealed class StoreChangeWatch : IDisposable
         catch (SqliteException e)
         {
             Forget();
-            throw new StoreException($"{_folder}: cannot read the store's change stamp: {e.Message}", e);
+            throw PersistentClient.ChangeStampFailed(_folder, e);
         }
     }
 
@@ -91,5 +103,6 @@ internal sealed class StoreChangeWatch : IDisposable
         _stamp = null;
     }
 
+    /// <summary>Closes the connection held on the store.</summary>
     public void Dispose() => Forget();
 }
