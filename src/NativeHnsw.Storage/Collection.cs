@@ -239,7 +239,7 @@ public sealed partial class Collection
         }
 
         using var reader = Db.OpenReader();
-        long highestSequence = StoreDatabase.Scalar<long>(reader, "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0);");
+        long highestSequence = ContentQueries.Sequence(reader, null);
         long collectionSequence = StoreDatabase.Scalar<long>(reader, "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE collection = @c;", ("@c", _id));
 
         HnswIndex? index = null;

@@ -90,10 +90,9 @@ public sealed partial class PersistentClient
     internal static string ReadChangeStamp(SqliteConnection connection)
     {
         using var transaction = connection.BeginTransaction(deferred: true);
+        long sequence = ContentQueries.Sequence(connection, transaction);
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0);";
-        long sequence = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
         command.CommandText = "SELECT * FROM collections ORDER BY id;";
         using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         using (var reader = command.ExecuteReader())
