@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Reflection.Metadata;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -88,7 +89,9 @@ public sealed class PackagingTests(PackedFeed feed) : IClassFixture<PackedFeed>
             Assert.Contains($"lib/net10.0/{id}.xml", names);
             Assert.Contains("<doc>", ReadEntry(package, $"lib/net10.0/{id}.xml"), StringComparison.Ordinal);
             // The FAISS and hnswlib shims are built from native/ and documented as separate; they must not ride along.
-            Assert.DoesNotContain(names, n => n.EndsWith(".so", StringComparison.Ordinal));
+            // The engine's own int8 kernel (native/kernels) is NativeHnsw's, under the RID a consumer's deps.json maps.
+            string[] expectedLibraries = id == "NativeHnsw" && BuildsKernels ? ["runtimes/linux-x64/native/libnhnsw_kernels.so"] : [];
+            Assert.Equal(expectedLibraries, names.Where(n => n.EndsWith(".so", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         }
 
         // Project references become package dependencies at the same version.
@@ -113,7 +116,12 @@ public sealed class PackagingTests(PackedFeed feed) : IClassFixture<PackedFeed>
         Assert.Equal("nhnsw.dll", (string?)command.Attribute("EntryPoint"));
         Assert.Contains(package.Entries, e => e.FullName == "tools/net10.0/any/nhnsw.dll");
         Assert.Contains(package.Entries, e => e.FullName == "tools/net10.0/any/NativeHnsw.dll");
+        if (BuildsKernels)
+            Assert.Contains(package.Entries, e => e.FullName == "tools/net10.0/any/libnhnsw_kernels.so");
     }
+
+    /// <summary>Where native/NativeHnsw.Kernels.targets builds the int8 kernel: Linux x64 (the CI machine has cmake and gcc).</summary>
+    private static bool BuildsKernels => OperatingSystem.IsLinux() && RuntimeInformation.OSArchitecture == Architecture.X64;
 
     [Fact]
     public void Tool_InstalledFromFolderFeed_BuildsAndDescribesAnIndex()

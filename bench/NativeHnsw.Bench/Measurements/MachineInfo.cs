@@ -39,6 +39,7 @@ public sealed record MachineInfo(string Cpu, int Cores, string CpuFeatures, stri
             features.Add("AdvSIMD");
         int width = Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : Vector128.IsHardwareAccelerated ? 128 : 0;
         features.Add($"widest accelerated vector {width} bits");
+        features.Add($"int8 kernel {NativeHnsw.Distance.NativeInt8Kernel.Status}");
         return string.Join(", ", features);
     }
 

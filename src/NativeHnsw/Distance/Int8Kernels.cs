@@ -12,7 +12,8 @@ namespace NativeHnsw.Distance;
 /// last full chunk with the counted codes zeroed, and a four-rows form for the search's batches.
 /// </summary>
 /// <remarks>
-/// <para>With AVX-VNNI the ladder runs the VNNI step at 256 (or 128) bits: one instruction per 32 codes.
+/// <para>On AVX-512 VNNI CPUs the walk's batches run <see cref="NativeInt8Kernel"/> instead, when its library is present.
+/// With AVX-VNNI the ladder runs the VNNI step at 256 (or 128) bits: one instruction per 32 codes.
 /// Without it, the widest accelerated rung runs the widening step. Each rung runs only where the
 /// hardware accelerates it, so the results are the same with AVX-512, AVX2 or all intrinsics off.</para>
 /// <para>The walk reads a prepared query (<see cref="PreparedQueryLength"/>, <see cref="CompleteQuery"/>): on the AVX2 rung

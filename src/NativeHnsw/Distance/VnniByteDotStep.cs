@@ -8,7 +8,7 @@ namespace NativeHnsw.Distance;
 /// The byte dot step on AVX-VNNI: <c>vpdpbusd</c> multiplies four unsigned codes by four signed query
 /// bytes and adds the four products to each int32 lane, without saturation. .NET 10 exposes it at 128
 /// and 256 bits only (<see cref="AvxVnni"/>); there is no 512-bit form to call, so the 512 rung is never
-/// taken with this step.
+/// taken with this step (the walk's batches reach 512-bit VNNI through <see cref="NativeInt8Kernel"/>).
 /// </summary>
 internal readonly struct VnniByteDotStep : IByteDotStep
 {

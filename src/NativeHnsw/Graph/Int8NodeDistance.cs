@@ -42,12 +42,20 @@ internal readonly unsafe struct Int8NodeDistance<TMetric> : INodeDistance
         // The integer dots land in the distance slots and are finished in place, eight to a vector where the hardware has
         // them: no stackalloc, which would keep this method from being inlined into the walk.
         int* dots = (int*)distances;
-        int j = 0;
-        for (; j + 4 <= count; j += 4)
-            Int8Kernels.Dot4Prepared(ref *_query, ref *Row(nodes[j]), ref *Row(nodes[j + 1]), ref *Row(nodes[j + 2]), ref *Row(nodes[j + 3]),
-                (nuint)_dimensions, ref dots[j]);
-        for (; j < count; j++)
-            dots[j] = Int8Kernels.DotPrepared(ref *Row(nodes[j]), ref *_query, (nuint)_dimensions);
+        if (NativeInt8Kernel.Dots != null)
+        {
+            // Only where .NET runs 512-bit vectors, so the prepared query is the query's bytes alone (no split).
+            NativeInt8Kernel.Dots(_codes, _stride, nodes, count, _query, _dimensions, dots);
+        }
+        else
+        {
+            int j = 0;
+            for (; j + 4 <= count; j += 4)
+                Int8Kernels.Dot4Prepared(ref *_query, ref *Row(nodes[j]), ref *Row(nodes[j + 1]), ref *Row(nodes[j + 2]), ref *Row(nodes[j + 3]),
+                    (nuint)_dimensions, ref dots[j]);
+            for (; j < count; j++)
+                dots[j] = Int8Kernels.DotPrepared(ref *Row(nodes[j]), ref *_query, (nuint)_dimensions);
+        }
 
         int i = 0;
         if (Vector256.IsHardwareAccelerated)

@@ -1,13 +1,16 @@
 using System.Diagnostics;
+using NativeHnsw.Distance;
 
 namespace NativeHnsw.Tests.Distance;
 
 /// <summary>
 /// Runs <see cref="VectorKernelTests"/>, <see cref="VectorDistanceTests"/>, <see cref="Int8KernelTests"/>,
 /// <see cref="Int8QuantizerTests"/> (Encode's vector rung) and
-/// <see cref="Storage.GoldenFileTests"/> (recorded answers of the golden files) again in a child process of this test assembly with an
-/// instruction set switched off (the .NET 10 switch names), so the narrower rungs of every kernel
-/// ladder are proven on this machine too. The child asserts the switch took effect.
+/// <see cref="Storage.GoldenFileTests"/> (recorded answers of the golden files), <see cref="Graph.NodeDistanceTests"/> and
+/// <see cref="NativeInt8KernelTests"/> again in a child process of this test assembly with an instruction set switched off
+/// (the .NET 10 switch names) or the native int8 kernel switched off (<see cref="NativeInt8Kernel.SwitchName"/>, which
+/// leaves the managed AVX-512 rung to run), so the narrower rungs of every kernel ladder are proven on this machine too.
+/// The child asserts the switch took effect.
 /// </summary>
 public sealed class KernelFallbackTests
 {
@@ -16,6 +19,7 @@ public sealed class KernelFallbackTests
     [InlineData("DOTNET_EnableAVXVNNI")]
     [InlineData("DOTNET_EnableAVX2")]
     [InlineData("DOTNET_EnableHWIntrinsic")]
+    [InlineData(NativeInt8Kernel.SwitchName)]
     public async Task KernelTests_WithInstructionSetOff_Pass(string switchName)
     {
         string assembly = typeof(VectorKernelTests).Assembly.Location;
@@ -34,6 +38,7 @@ public sealed class KernelFallbackTests
             "--filter-class", typeof(Int8QuantizerTests).FullName!,
             "--filter-class", typeof(Storage.GoldenFileTests).FullName!,
             "--filter-class", typeof(Graph.NodeDistanceTests).FullName!,
+            "--filter-class", typeof(NativeInt8KernelTests).FullName!,
             "--minimum-expected-tests", "1050",
             "--no-ansi", "--progress", "off",
         ];
