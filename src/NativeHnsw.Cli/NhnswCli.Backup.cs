@@ -21,6 +21,7 @@ public static partial class NhnswCli
         {
             string source = parsed.GetValue(index)!;
             using var folder = OpenTarget(parsed.GetValue(target)!);
+            using var lease = ManualLeases.Take("backup", [folder]);
             if (StoreFolder.IsStore(source))
             {
                 bool delta = parsed.GetValue(incremental);
@@ -286,6 +287,7 @@ public static partial class NhnswCli
                 throw new CliUsageException("--daily, --weekly and --monthly cannot all be 0: that would delete every backup.");
             bool dry = parsed.GetValue(dryRun);
             using var opened = OpenTarget(parsed.GetValue(target)!, mustExist: true);
+            using var lease = dry ? null : ManualLeases.Take("prune", [opened]);
             var report = BackupPruner.Prune(opened, new RetentionPolicy(d, w, m), dry);
             if (context.Ui.Json)
             {
