@@ -72,7 +72,7 @@ public sealed class S3TargetTests(S3rverFixture s3) : IClassFixture<S3rverFixtur
             Assert.Equal(["writers/" + liveUpload], target.ListSidecars("writers/"));
         }
         // Committed, the live writer's record goes with it; the unleased one abandoned by dispose leaves nothing.
-        live.Commit(StoreManifest(liveUpload, liveEntry));
+        live.Commit(WriterContractTests.Manifest(liveUpload, liveEntry));
         live.Dispose();
         Assert.Empty(target.ListSidecars("writers/"));
         Assert.Equal([liveUpload], target.ListIds());
@@ -95,23 +95,10 @@ public sealed class S3TargetTests(S3rverFixture s3) : IClassFixture<S3rverFixtur
     private static BackupManifest Commit(S3Target target, string id, byte[] bytes)
     {
         using var writer = target.Begin(id);
-        var manifest = StoreManifest(id, writer.Write("a.bin", "data", new MemoryStream(bytes)));
+        var manifest = WriterContractTests.Manifest(id, writer.Write("a.bin", "data", new MemoryStream(bytes)));
         writer.Commit(manifest);
         return manifest;
     }
-
-    private static BackupManifest StoreManifest(string id, params BackupFileEntry[] files) => new()
-    {
-        FormatVersion = BackupManifest.CurrentFormatVersion,
-        Id = id,
-        CreatedUtc = s_origin,
-        Kind = BackupKind.Full,
-        SourceKind = BackupSourceKind.Store,
-        Source = "/test",
-        ToolVersion = BackupManifest.LibraryVersion,
-        Store = new StoreSummary(0, []),
-        Files = files,
-    };
 
     [Fact]
     public void Write_LargerThanAPart_MultipartUploadReadsBackIdentical()

@@ -222,7 +222,8 @@ public sealed class WriterContractTests(S3rverFixture s3) : IClassFixture<S3rver
         return writer.Write(name, "data", stream);
     }
 
-    private static BackupManifest Manifest(string id, params BackupFileEntry[] files) => new()
+    /// <summary>A full store backup's manifest listing <paramref name="files"/>: what a writer test commits.</summary>
+    internal static BackupManifest Manifest(string id, params BackupFileEntry[] files) => new()
     {
         FormatVersion = BackupManifest.CurrentFormatVersion,
         Id = id,

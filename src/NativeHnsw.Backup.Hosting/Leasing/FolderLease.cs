@@ -66,8 +66,8 @@ public sealed class FolderLease : ITargetLease
                 _logger.LogWarning("Lease on {Target} held by {Previous} expired at {Expired:o}; taken over by {Holder}",
                     _folder, existing.Holder + "@" + existing.Host + " pid " + existing.Pid, existing.ExpiresUtc, Holder);
             }
-            result = new LeaseRecord(Holder, Environment.MachineName, Environment.ProcessId,
-                existing?.Holder == Holder ? existing.AcquiredUtc : now, now + _duration) { LeaseId = LeaseId };
+            var acquired = existing?.Holder == Holder ? existing.AcquiredUtc : now;
+            result = new LeaseRecord(Holder, Environment.MachineName, Environment.ProcessId, acquired, now + _duration) { LeaseId = LeaseId };
             WriteFile(result);
             return true;
         }, out bool busy);
