@@ -112,7 +112,7 @@ public sealed class PolicyCatalogCliTests : IDisposable
     }
 
     [Fact]
-    public void ManualBackupSyncAndPrune_TakeTheTargetsLease_AndSweepWhatAnOverLeaseLeft()
+    public void ManualBackupSyncPruneAndScrub_TakeTheTargetsLease_AndSweepWhatAnOverLeaseLeft()
     {
         string index = TestSources.SaveIndex(_dir.File("manual.hnsw"), count: 50, dimensions: 4);
         string hot = _dir.File("hot"), off = _dir.File("off");
@@ -125,6 +125,7 @@ public sealed class PolicyCatalogCliTests : IDisposable
             (hot, new[] { "backup", index, "--target", hot }),
             (off, new[] { "sync", "--from", hot, "--to", off }),
             (hot, new[] { "prune", "--target", hot, "--daily", "1" }),
+            (hot, new[] { "scrub", "--target", hot }),
         })
         {
             var runner = new FolderLease(folder, "runner", TimeProvider.System, TimeSpan.FromMinutes(5), NullLogger.Instance);
@@ -155,6 +156,11 @@ public sealed class PolicyCatalogCliTests : IDisposable
         Assert.Equal(0, CliSession.Run("sync", "--from", hot, "--to", off).Code);
         Assert.Null(FolderLease.Read(hot));
         Assert.Null(FolderLease.Read(off));
+        // Only reading, a scrub that marks nothing needs no lease.
+        var runnerAtWork = new FolderLease(hot, "runner", TimeProvider.System, TimeSpan.FromMinutes(5), NullLogger.Instance);
+        Assert.True(runnerAtWork.TryAcquire(out _));
+        Assert.Equal(0, CliSession.Run("scrub", "--target", hot, "--no-mark").Code);
+        runnerAtWork.Release();
         killed.Dispose();
     }
 }
