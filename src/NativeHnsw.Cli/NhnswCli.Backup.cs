@@ -21,11 +21,12 @@ public static partial class NhnswCli
         {
             string source = parsed.GetValue(index)!;
             using var folder = OpenTarget(parsed.GetValue(target)!);
-            using var lease = ManualLeases.Take("backup", [folder]);
             if (StoreFolder.IsStore(source))
             {
                 bool delta = parsed.GetValue(incremental);
                 using var client = StoreBackup.OpenForBackup(source, out bool readOnly);
+                // The source checked first: a command that cannot run takes no lease (and makes no target folder).
+                using var storeLease = ManualLeases.Take("backup", [folder]);
                 if (readOnly && !context.Ui.Json)
                     context.Ui.Line($"[yellow]note[/] {Markup.Escape(client.Path)} is open in another client (its LOCK is held): backing it up through a read-only open, beside that client's writes");
                 var stored = context.Ui.Step("backup", progress => delta
@@ -45,6 +46,7 @@ public static partial class NhnswCli
                 throw new CliUsageException("--chunked applies to a store folder; for an index file, --incremental stores it as chunks.");
             string path = ExistingFile(source);
             bool asChunks = parsed.GetValue(incremental);
+            using var lease = ManualLeases.Take("backup", [folder]);
             var manifest = context.Ui.Step("backup", progress => IndexBackup.BackupFile(path, folder, new BackupOptions { Progress = progress, Chunked = asChunks }));
             if (context.Ui.Json)
             {

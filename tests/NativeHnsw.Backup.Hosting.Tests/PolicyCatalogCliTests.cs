@@ -116,6 +116,9 @@ public sealed class PolicyCatalogCliTests : IDisposable
     {
         string index = TestSources.SaveIndex(_dir.File("manual.hnsw"), count: 50, dimensions: 4);
         string hot = _dir.File("hot"), off = _dir.File("off");
+        // A backup that cannot run takes no lease, so it makes no target folder either.
+        Assert.Equal(NhnswCli.BadUsage, CliSession.Run("backup", _dir.File("no-such.hnsw"), "--target", _dir.File("fresh")).Code);
+        Assert.False(Directory.Exists(_dir.File("fresh")));
         Assert.Equal(0, CliSession.Run("backup", index, "--target", hot).Code);
         Assert.Null(FolderLease.Read(hot));
 
