@@ -18,6 +18,8 @@ internal sealed class DisposableTarget(IBackupTarget inner) : IBackupTarget, IBa
 
     public IReadOnlyList<string> SweepLeftovers(TimeSpan minimumAge, DateTimeOffset now, bool dryRun) => inner.SweepLeftovers(minimumAge, now, dryRun);
 
+    public IReadOnlyList<string> SweepAbandoned(string? heldLease, bool dryRun) => inner.SweepAbandoned(heldLease, dryRun);
+
     public BackupManifest ReadManifest(string id) => inner.ReadManifest(id);
 
     public Stream OpenRead(string id, string fileName) => inner.OpenRead(id, fileName);

@@ -9,9 +9,6 @@ namespace NativeHnsw.Cli;
 /// <summary><c>nhnsw backups --policy</c> and <c>nhnsw prune --policy</c>: the whole catalog of a policy, across its tiers.</summary>
 public static partial class NhnswCli
 {
-    // A manual prune holds each target's lease this long, renewed every third of it, as a runner does.
-    private static readonly TimeSpan s_manualLease = TimeSpan.FromMinutes(5);
-
     /// <summary>--target, made optional, and --policy instead of it.</summary>
     private static (Option<string> Target, Option<string?> Policy) TargetOrPolicyOptions(string policyDescription)
     {
@@ -119,30 +116,12 @@ public static partial class NhnswCli
             context.Ui.Line($"{plans.Sum(p => p.Plan.Kept.Count)} kept, {plans.Sum(p => p.Plan.Pruned.Count)} would be deleted (dry run)");
             return;
         }
-        string holder = $"nhnsw-prune-{Environment.MachineName}-{Environment.ProcessId}";
-        var leases = new List<ITargetLease>();
         var opened = new List<IBackupTarget>();
-        ITimer? renewal = null;
         try
         {
             foreach (var t in policy.Targets)
-            {
-                ITargetLease? lease;
-                if (t.Type == TargetType.Local)
-                    lease = new FolderLease(t.Path!, holder, TimeProvider.System, s_manualLease, NullLogger.Instance);
-                else
-                {
-                    var target = PolicyTargets.Open(t);
-                    opened.Add(target);
-                    lease = ObjectLease.Open(target, holder, TimeProvider.System, s_manualLease, NullLogger.Instance);
-                }
-                if (lease is null)
-                    continue;
-                if (!lease.TryAcquire(out var current))
-                    throw new BackupTargetException(null, $"target '{t.Name}' is leased by {(current is null ? "another runner" : current.ToString())}: a runner's job is at work there; nothing was pruned, prune again later");
-                leases.Add(lease);
-            }
-            renewal = TimeProvider.System.CreateTimer(_ => leases.ForEach(l => l.Renew()), null, s_manualLease / 3, s_manualLease / 3);
+                opened.Add(PolicyTargets.Open(t));
+            using var leases = ManualLeases.Take("prune", opened);
             using var executor = new BackupJobExecutor(TimeProvider.System, NullLogger<BackupJobExecutor>.Instance);
             var result = executor.Run(policy, new JobPolicy { Name = "prune", Type = JobType.Prune }, CancellationToken.None);
             if (context.Ui.Json)
@@ -171,9 +150,6 @@ public static partial class NhnswCli
         }
         finally
         {
-            renewal?.Dispose();
-            foreach (var l in leases)
-                l.Release();
             foreach (var t in opened)
                 (t as IDisposable)?.Dispose();
         }

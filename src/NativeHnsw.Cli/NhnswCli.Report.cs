@@ -78,7 +78,7 @@ public static partial class NhnswCli
                     t.GrowthBytesPerDay is { } g ? (g < 0 ? "-" + Bytes((long)-g) : Bytes((long)g)) : "[grey]< 1 day of history[/]",
                     t.QuotaBytes is { } q ? Bytes(q) : "none",
                     t.DaysToQuota is { } d ? d.ToString("0", CultureInfo.InvariantCulture) : t.QuotaBytes is null ? "" : t.GrowthBytesPerDay is null ? "-" : "not growing",
-                    t.MonthlyCost is { } c ? c.ToString("0.00##", CultureInfo.InvariantCulture) : "no price");
+                    t.MonthlyCost is { } c ? CostText.Format(c) : "no price");
             }
             context.Ui.Write(targets);
             var sources = new Table().AddColumns("source", "newest good backup", "RPO", "last drill", "RTO");
@@ -91,7 +91,7 @@ public static partial class NhnswCli
                     Verdict(s.LastDrillRto is { } rto ? DurationText.Format(rto) : "-", s.RtoTarget, s.RtoMet));
             }
             context.Ui.Write(sources);
-            context.Ui.Line($"monthly cost: {report.TotalMonthlyCost.ToString("0.00##", CultureInfo.InvariantCulture)}" + (chart is null ? "" : $"; chart: {Markup.Escape(chart)}"));
+            context.Ui.Line($"monthly cost: {CostText.Total(report.Targets.Select(t => t.MonthlyCost))}" + (chart is null ? "" : $"; chart: {Markup.Escape(chart)}"));
         });
         return command;
     }

@@ -129,7 +129,7 @@ public static partial class NhnswCli
                 {
                     table.AddRow(Markup.Escape(r.job.Name), r.job.Type.ToString().ToLowerInvariant(), Markup.Escape(r.job.Cron), Markup.Escape(r.schedule.TimeZone.Id),
                         t == default ? "never" : Utc(t) + (r.overdue && t == r.runs[0] ? " [yellow](overdue: at start)[/]" : ""),
-                        t == default ? "" : TimeZoneInfo.ConvertTime(t, r.schedule.TimeZone).ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture));
+                        t == default ? "" : TimeZoneInfo.ConvertTime(t, r.schedule.TimeZone).ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture));
                 }
             }
             context.Ui.Write(table);

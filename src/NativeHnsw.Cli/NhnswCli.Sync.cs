@@ -28,6 +28,8 @@ public static partial class NhnswCli
                 Directory.CreateDirectory(toSpec);
             using var destination = OpenTarget(toSpec);
             bool dry = parsed.GetValue(dryRun);
+            // Only the destination is written; the source is read.
+            using var lease = dry ? null : ManualLeases.Take("sync", [destination]);
             var report = context.Ui.Step(dry ? "sync (dry run)" : "sync", _ => TargetSync.Run(source, destination, after, dry, CancellationToken.None));
             if (report.Failed > 0)
                 context.ExitCode = Failed;

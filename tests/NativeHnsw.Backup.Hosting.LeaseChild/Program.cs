@@ -15,6 +15,8 @@ namespace NativeHnsw.Backup.Hosting.LeaseChild;
 /// <c>LeaseChild run POLICY CLOCK MAXJOBS</c>: runs the scheduler (<see cref="SchedulerRun"/>).
 /// <c>LeaseChild stage FOLDER ID</c>: begins backup ID in the local folder FOLDER, writes one file, prints "staged" and
 /// waits to be killed (a writer killed midway, holding no lease).
+/// <c>LeaseChild stage-leased FOLDER ID</c>: the same under the folder's lease (holder "killed-runner", one minute),
+/// so its staging records the lease.
 /// </summary>
 internal static class Program
 {
@@ -22,12 +24,21 @@ internal static class Program
     {
         if (args.Length > 0 && args[0] == "run")
             return SchedulerRun.Run(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
-        if (args.Length > 0 && args[0] == "stage")
+        if (args.Length > 0 && args[0] is "stage" or "stage-leased")
         {
+            WriterLease.Scope? scope = null;
+            if (args[0] == "stage-leased")
+            {
+                var lease = new FolderLease(args[1], "killed-runner", TimeProvider.System, TimeSpan.FromMinutes(1), NullLogger.Instance);
+                if (!lease.TryAcquire(out _))
+                    return 5;
+                scope = WriterLease.Enter(lease.LeaseId, [lease.Target]);
+            }
             var writer = new LocalFolderTarget(args[1]).Begin(args[2]);
             writer.Write("part.bin", "data", new MemoryStream(new byte[4096]));
             Console.WriteLine("staged");
             Thread.Sleep(Timeout.Infinite);
+            scope?.Dispose();
             return 0;
         }
         if (args.Length > 0 && args[0] == "s3")

@@ -110,4 +110,60 @@ public sealed class PolicyCatalogCliTests : IDisposable
         });
         Assert.Equal(NhnswCli.BadUsage, CliSession.Run("prune", "--policy", _file, "--daily", "3").Code);
     }
+
+    [Fact]
+    public void ManualBackupSyncPruneAndScrub_TakeTheTargetsLease_AndSweepWhatAnOverLeaseLeft()
+    {
+        string index = TestSources.SaveIndex(_dir.File("manual.hnsw"), count: 50, dimensions: 4);
+        string hot = _dir.File("hot"), off = _dir.File("off");
+        // A backup that cannot run takes no lease, so it makes no target folder either.
+        Assert.Equal(NhnswCli.BadUsage, CliSession.Run("backup", _dir.File("no-such.hnsw"), "--target", _dir.File("fresh")).Code);
+        Assert.False(Directory.Exists(_dir.File("fresh")));
+        Assert.Equal(0, CliSession.Run("backup", index, "--target", hot).Code);
+        Assert.Null(FolderLease.Read(hot));
+
+        // A runner's job at work on each target in turn: every command that would write there is refused, naming it.
+        foreach (var (folder, args) in new[]
+        {
+            (hot, new[] { "backup", index, "--target", hot }),
+            (off, new[] { "sync", "--from", hot, "--to", off }),
+            (hot, new[] { "prune", "--target", hot, "--daily", "1" }),
+            (hot, new[] { "scrub", "--target", hot }),
+        })
+        {
+            var runner = new FolderLease(folder, "runner", TimeProvider.System, TimeSpan.FromMinutes(5), NullLogger.Instance);
+            Assert.True(runner.TryAcquire(out _));
+            var refused = CliSession.Run(args);
+            Assert.Equal(NhnswCli.Failed, refused.Code);
+            Assert.Contains("is leased by runner", refused.Err, StringComparison.Ordinal);
+            runner.Release();
+        }
+        Assert.Single(new LocalFolderTarget(hot).ListIds());
+        Assert.Empty(Directory.GetDirectories(off));
+
+        // A writer under a lease that is over (a killed command's, say, on another host): the next command holding the
+        // lease sweeps its staging at once, with no day's wait.
+        IBackupWriter killed;
+        var target = new LocalFolderTarget(hot);
+        using (WriterLease.Enter("lease-over", [target.Description]))
+        {
+            killed = target.Begin("killed-1");
+            killed.Write("a.bin", "data", new MemoryStream([1]));
+        }
+        string staging = Assert.Single(Directory.GetDirectories(hot, ".staging-killed-1-*"));
+        File.WriteAllText(staging + ".owner", File.ReadAllText(staging + ".owner").Replace(Environment.MachineName, "another-host", StringComparison.Ordinal));
+        var prune = CliSession.Run("prune", "--target", hot, "--daily", "7");
+        Assert.Equal(0, prune.Code);
+        Assert.Contains("sweep " + Path.GetFileName(staging), prune.Out, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(staging));
+        Assert.Equal(0, CliSession.Run("sync", "--from", hot, "--to", off).Code);
+        Assert.Null(FolderLease.Read(hot));
+        Assert.Null(FolderLease.Read(off));
+        // Only reading, a scrub that marks nothing needs no lease.
+        var runnerAtWork = new FolderLease(hot, "runner", TimeProvider.System, TimeSpan.FromMinutes(5), NullLogger.Instance);
+        Assert.True(runnerAtWork.TryAcquire(out _));
+        Assert.Equal(0, CliSession.Run("scrub", "--target", hot, "--no-mark").Code);
+        runnerAtWork.Release();
+        killed.Dispose();
+    }
 }

@@ -61,6 +61,23 @@ public sealed class ScheduleCliTests
     }
 
     [Fact]
+    public void SchedulePlan_SecondsCron_LocalColumnKeepsTheSeconds()
+    {
+        using var dir = new TempDirectory();
+        // Every 20 s at seconds 7, 27 and 47, in a zone whose offset is not whole hours.
+        var policy = SchedulerHarness.Policy(dir.File("hot"), new JobPolicy { Name = "ship", Type = JobType.Snapshot, Cron = "7/20 * * * * *", TimeZone = "Asia/Kolkata" });
+        string file = dir.File("p.json");
+        File.WriteAllText(file, policy.ToJson());
+
+        var plan = Run("schedule", "plan", "--policy", file, "--count", "3");
+
+        Assert.Equal(0, plan.Code);
+        var local = System.Text.RegularExpressions.Regex.Matches(plan.Out, @"\d{4}-\d\d-\d\d \d\d:\d\d:(\d\d) \+05:30").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(3, local.Count);
+        Assert.All(local, sec => Assert.Contains(sec, new[] { "07", "27", "47" }));
+    }
+
+    [Fact]
     public void ScheduleStatus_ShowsNewestBackupPerTier_AndOverdueJobs()
     {
         using var dir = new TempDirectory();

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -15,13 +16,13 @@ internal sealed class SchedulerHarness : IAsyncDisposable
     private readonly Channel<(JobPolicy Job, JobRunResult Result)> _done = Channel.CreateUnbounded<(JobPolicy, JobRunResult)>();
     private bool _stopped;
 
-    public SchedulerHarness(BackupPolicy policy, FakeTimeProvider time, ScriptedExecutor executor, string stateFile, string? runner = null, TimeSpan? lease = null)
+    public SchedulerHarness(BackupPolicy policy, FakeTimeProvider time, ScriptedExecutor executor, string stateFile, string? runner = null, TimeSpan? lease = null, ILogger<BackupSchedulerService>? logger = null)
     {
         Time = time;
         Executor = executor;
         Metrics = new BackupMetrics();
         var options = new BackupSchedulerOptions { Policy = policy, StateFile = stateFile, RunnerName = runner, LeaseDuration = lease ?? TimeSpan.FromMinutes(5) };
-        Service = new BackupSchedulerService(options, executor, Metrics, time, NullLogger<BackupSchedulerService>.Instance);
+        Service = new BackupSchedulerService(options, executor, Metrics, time, logger ?? NullLogger<BackupSchedulerService>.Instance);
         Service.Idle += at => _idle.Writer.TryWrite(at);
         Service.JobCompleted += (job, result) => _done.Writer.TryWrite((job, result));
     }

@@ -96,6 +96,10 @@ public sealed class SchedulerKillTests : IDisposable
         string lastPrune = runs.Last(l => l.Contains(" prune Succeeded", StringComparison.Ordinal));
         var prunedAt = DateTimeOffset.Parse(lastPrune[..lastPrune.IndexOf(' ', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
         Assert.All(policy.Targets, t => Assert.Empty(new LocalFolderTarget(t.Path!).SweepLeftovers(BackupPruner.DefaultLeftoverAge + TimeSpan.FromHours(1), prunedAt, dryRun: true)));
+        // And whatever their age: the killed runners' staging (under leases that are over, of processes that are gone)
+        // was swept by the last runner's start, or by its first job holding the target's lease.
+        Assert.All(policy.Targets, t => Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(t.Path!).Select(Path.GetFileName),
+            n => n!.StartsWith(".staging-", StringComparison.Ordinal) || n.StartsWith(".deleting-", StringComparison.Ordinal)));
     }
 
     /// <summary>Nothing partial lists; every listed backup's files pass their SHA-256; every chain is whole in its target.</summary>

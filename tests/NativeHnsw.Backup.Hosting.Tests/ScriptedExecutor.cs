@@ -45,9 +45,9 @@ internal sealed class ScriptedExecutor : IBackupJobExecutor
 
     public ConcurrentQueue<string> Swept { get; } = new();
 
-    public IReadOnlyList<string> SweepAbandoned(BackupPolicy policy, TargetPolicy target)
+    public IReadOnlyList<string> SweepAbandoned(BackupPolicy policy, TargetPolicy target, string leaseId)
     {
         Swept.Enqueue(target.Name);
-        return Sweeper?.SweepAbandoned(policy, target) ?? [];
+        return Sweeper?.SweepAbandoned(policy, target, leaseId) ?? [];
     }
 }

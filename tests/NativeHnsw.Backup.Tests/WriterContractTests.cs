@@ -131,9 +131,9 @@ public sealed class WriterContractTests(S3rverFixture s3) : IClassFixture<S3rver
         using var live = target.Begin(NewId());
         Write(live, "a.bin", [1]);
 
-        var wouldGo = target.SweepAbandoned(dryRun: true);
+        var wouldGo = target.SweepAbandoned(heldLease: null, dryRun: true);
         Assert.True(Directory.Exists(deadStaging));
-        var swept = target.SweepAbandoned(dryRun: false);
+        var swept = target.SweepAbandoned(heldLease: null, dryRun: false);
 
         string[] expected = [.. new[] { deadStaging, deadDeleting, WriterOwner.PathOf(loneRecord) }.Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
         Assert.Equal(expected, wouldGo.Order(StringComparer.Ordinal));
@@ -142,6 +142,55 @@ public sealed class WriterContractTests(S3rverFixture s3) : IClassFixture<S3rver
         Assert.False(File.Exists(WriterOwner.PathOf(deadStaging)) || File.Exists(WriterOwner.PathOf(loneRecord)));
         Assert.True(Directory.Exists(elsewhere) && Directory.Exists(torn));
         Assert.Single(Directory.GetDirectories(target.Root, LocalFolderTarget.StagingPrefix + "*"), d => File.Exists(Path.Combine(d, "a.bin")));
+    }
+
+    [Fact]
+    public void LocalFolder_SweepAbandoned_UnderALease_RemovesWorkOfOtherLeasesOnAnyHost()
+    {
+        using var dir = new TempDirectory();
+        var target = new LocalFolderTarget(dir.File("backups"));
+        Directory.CreateDirectory(target.Root);
+        // A writer of a runner whose lease is over, on another host (no process check can prove it gone), killed midway
+        // through a backup and through a deletion; and one of this process, live, under the lease held now.
+        var elsewhere = WriterOwner.Current with { Host = "another-host", Lease = "lease-old" };
+        Assert.False(elsewhere.IsGone());
+        string oldStaging = Leftover(target, LocalFolderTarget.StagingPrefix + "a-00000001", elsewhere);
+        string oldDeleting = Leftover(target, LocalFolderTarget.DeletingPrefix + "b-00000002", elsewhere);
+        string noLease = Leftover(target, LocalFolderTarget.StagingPrefix + "c-00000003", elsewhere with { Lease = null });
+        string live;
+        IBackupWriter held;
+        using (WriterLease.Enter("lease-now", [target.Description]))
+        {
+            held = target.Begin(NewId());
+            Write(held, "a.bin", [1]);
+            live = Assert.Single(Directory.GetDirectories(target.Root, LocalFolderTarget.StagingPrefix + "*"), d => !d.EndsWith("-00000001", StringComparison.Ordinal) && !d.EndsWith("-00000003", StringComparison.Ordinal));
+            Assert.Equal("lease-now", WriterOwner.TryRead(WriterOwner.PathOf(live))!.Lease);
+        }
+
+        Assert.Empty(target.SweepAbandoned(heldLease: null, dryRun: false));
+        var swept = target.SweepAbandoned(heldLease: "lease-now", dryRun: false);
+
+        Assert.Equal([Path.GetFileName(oldDeleting), Path.GetFileName(oldStaging)], swept.Order(StringComparer.Ordinal));
+        Assert.False(Directory.Exists(oldStaging) || Directory.Exists(oldDeleting) || File.Exists(WriterOwner.PathOf(oldStaging)));
+        Assert.True(Directory.Exists(live) && File.Exists(Path.Combine(live, "a.bin")), "the live writer under the held lease lost its staging");
+        Assert.True(Directory.Exists(noLease), "a writer under no lease, on another host, lost its staging");
+        // The same writer seen by the holder of a later lease: its lease is over, so its staging goes.
+        Assert.Equal([Path.GetFileName(live)], target.SweepAbandoned(heldLease: "lease-later", dryRun: true));
+        held.Dispose();
+    }
+
+    [Fact]
+    public void WriterOwner_RecordWithoutLease_ReadsAsBefore_AndALeaseRoundTrips()
+    {
+        var plain = WriterOwner.Current;
+        Assert.Equal(3, plain.Encode().Split('\n').Length);
+        using var dir = new TempDirectory();
+        string folder = dir.File(".staging-x-00000001");
+        File.WriteAllText(WriterOwner.PathOf(folder), (plain with { Lease = "abc_1-2" }).Encode());
+        Assert.Equal(plain with { Lease = "abc_1-2" }, WriterOwner.TryRead(WriterOwner.PathOf(folder)));
+        File.WriteAllText(WriterOwner.PathOf(folder), plain.Encode() + "\n");
+        Assert.Null(WriterOwner.TryRead(WriterOwner.PathOf(folder)));
+        Assert.Throws<ArgumentException>(() => WriterLease.Enter("a\nb", ["x"]));
     }
 
     /// <summary>A hidden folder with a file in it, and its owner record when <paramref name="owner"/> is given.</summary>
@@ -173,7 +222,8 @@ public sealed class WriterContractTests(S3rverFixture s3) : IClassFixture<S3rver
         return writer.Write(name, "data", stream);
     }
 
-    private static BackupManifest Manifest(string id, params BackupFileEntry[] files) => new()
+    /// <summary>A full store backup's manifest listing <paramref name="files"/>: what a writer test commits.</summary>
+    internal static BackupManifest Manifest(string id, params BackupFileEntry[] files) => new()
     {
         FormatVersion = BackupManifest.CurrentFormatVersion,
         Id = id,

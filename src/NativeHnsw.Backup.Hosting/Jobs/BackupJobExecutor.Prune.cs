@@ -34,14 +34,15 @@ public sealed partial class BackupJobExecutor
                 }
             }
         }
-        // What writers killed midway left (staging folders, uploads without a manifest), once old enough that no
-        // writer can still be at work on it.
+        // What writers killed midway left (staging folders, uploads without a manifest): at once when provably done
+        // (written under a lease that is over, since this run holds the target's, or by a process that is gone), else
+        // once old enough that no writer can still be at work on it.
         foreach (var t in policy.Targets)
         {
             try
             {
                 var target = targets[t.Name];
-                foreach (string swept in target.SweepLeftovers(BackupPruner.DefaultLeftoverAge, _time.GetUtcNow(), dryRun: false))
+                foreach (string swept in target.SweepAbandoned(WriterLease.For(target.Description), dryRun: false).Concat(target.SweepLeftovers(BackupPruner.DefaultLeftoverAge, _time.GetUtcNow(), dryRun: false)))
                     _logger.LogLeftoverSwept(t.Name, swept);
                 // Safe beside a backup or copy writing chunks at this moment (the collector's leases); one running
                 // defers the collection to the next prune.

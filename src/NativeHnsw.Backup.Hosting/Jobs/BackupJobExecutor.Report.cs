@@ -14,13 +14,13 @@ public sealed partial class BackupJobExecutor
         var parts = new List<string>();
         foreach (var row in report.Targets)
         {
-            _logger.LogTargetCost(row.Target, row.Tier, row.Backups, Gb(row.Bytes), row.MonthlyCost?.ToString("0.00", CultureInfo.InvariantCulture) ?? "no price");
+            _logger.LogTargetCost(row.Target, row.Tier, row.Backups, Gb(row.Bytes), row.MonthlyCost is { } cost ? CostText.Format(cost) : "no price");
             parts.Add($"{row.Target}: {row.Backups} backups, {Gb(row.Bytes)}"
                 + (row.GrowthBytesPerDay is { } g ? $", {Gb(g)}/day" : "")
                 + (row.DaysToQuota is { } d ? $", quota in {d.ToString("0", CultureInfo.InvariantCulture)} days" : ""));
         }
         var missed = report.Sources.Where(s => s.RpoMet == false).Select(s => $"{s.Source} misses its RPO: the newest good backup is {s.Rpo?.ToString() ?? "none"} old, the objective {s.RpoTarget}").ToList();
-        string summary = string.Join("; ", parts.Concat(missed)) + $"; {report.TotalMonthlyCost.ToString("0.00", CultureInfo.InvariantCulture)} per month in all";
+        string summary = string.Join("; ", parts.Concat(missed)) + $"; {CostText.Total(report.Targets.Select(t => t.MonthlyCost))} per month in all";
         return new JobRunResult(missed.Count == 0 ? JobOutcome.Succeeded : JobOutcome.Failed, summary, []);
     }
 

@@ -122,12 +122,13 @@ public sealed partial class BackupJobExecutor : IBackupJobExecutor, IDisposable
 
     public IReadOnlyList<TierBackup> NewestBackups(BackupPolicy policy) => NewestByTier(policy);
 
-    public IReadOnlyList<string> SweepAbandoned(BackupPolicy policy, TargetPolicy target)
+    public IReadOnlyList<string> SweepAbandoned(BackupPolicy policy, TargetPolicy target, string leaseId)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(target);
+        WriterLease.CheckId(leaseId);
         using var targets = new PolicyTargets(policy, _manifests);
-        return targets[target.Name].SweepAbandoned(dryRun: false);
+        return targets[target.Name].SweepAbandoned(leaseId, dryRun: false);
     }
 
     /// <summary>

@@ -26,19 +26,26 @@ public sealed class FolderLease : ITargetLease
 
     /// <param name="holder">This runner's unique id (the same for all its leases).</param>
     /// <param name="duration">How long a lease lasts without renewal.</param>
-    public FolderLease(string folder, string holder, TimeProvider time, TimeSpan duration, ILogger logger)
+    /// <param name="leaseId">The id the work done under this lease records (<see cref="WriterLease"/>); default: a new one.</param>
+    public FolderLease(string folder, string holder, TimeProvider time, TimeSpan duration, ILogger logger, string? leaseId = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         ArgumentException.ThrowIfNullOrEmpty(holder);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
         _folder = Path.GetFullPath(folder);
         Holder = holder;
+        LeaseId = leaseId is null ? Guid.NewGuid().ToString("N") : WriterLease.CheckId(leaseId);
         _time = time;
         _duration = duration;
         _logger = logger;
     }
 
     public string Holder { get; }
+
+    public string LeaseId { get; }
+
+    /// <summary>The folder's full path, as <see cref="LocalFolderTarget.Description"/> gives it.</summary>
+    public string Target => _folder;
 
     /// <summary>Takes the lease if it is free, expired or already ours (then renews it).</summary>
     /// <param name="current">The lease as it stands after the call: ours on success, the other holder's on failure.</param>
@@ -59,8 +66,8 @@ public sealed class FolderLease : ITargetLease
                 _logger.LogWarning("Lease on {Target} held by {Previous} expired at {Expired:o}; taken over by {Holder}",
                     _folder, existing.Holder + "@" + existing.Host + " pid " + existing.Pid, existing.ExpiresUtc, Holder);
             }
-            result = new LeaseRecord(Holder, Environment.MachineName, Environment.ProcessId,
-                existing?.Holder == Holder ? existing.AcquiredUtc : now, now + _duration);
+            var acquired = existing?.Holder == Holder ? existing.AcquiredUtc : now;
+            result = new LeaseRecord(Holder, Environment.MachineName, Environment.ProcessId, acquired, now + _duration) { LeaseId = LeaseId };
             WriteFile(result);
             return true;
         }, out bool busy);
@@ -74,7 +81,8 @@ public sealed class FolderLease : ITargetLease
         bool ok = UnderGuard(() =>
         {
             var existing = ReadFile();
-            if (existing is null || existing.Holder != Holder)
+            // The same holder under another id is another lease of this runner's: ours ended.
+            if (existing is null || existing.Holder != Holder || (existing.LeaseId is not null && existing.LeaseId != LeaseId))
             {
                 _logger.LogError("Lease on {Target} was lost by {Holder}: it is now held by {Current}", _folder, Holder, existing?.ToString() ?? "nobody");
                 return false;

@@ -28,8 +28,9 @@ public sealed class ObjectLease : ITargetLease
     private string? _version;
 
     /// <summary>A lease on <paramref name="target"/>, whose conditional writes the caller has probed (<see cref="Open"/> does both).</summary>
+    /// <param name="leaseId">The id the work done under this lease records (<see cref="WriterLease"/>); default: a new one.</param>
     /// <exception cref="ArgumentException">The target has no conditional writes.</exception>
-    public ObjectLease(IBackupTarget target, string holder, TimeProvider time, TimeSpan duration, ILogger logger)
+    public ObjectLease(IBackupTarget target, string holder, TimeProvider time, TimeSpan duration, ILogger logger, string? leaseId = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentException.ThrowIfNullOrEmpty(holder);
@@ -37,6 +38,7 @@ public sealed class ObjectLease : ITargetLease
         _target = target as IConditionalSidecars ?? throw new ArgumentException($"{target.Description} has no conditional writes to hold a lease with.", nameof(target));
         _description = target.Description;
         Holder = holder;
+        LeaseId = leaseId is null ? Guid.NewGuid().ToString("N") : WriterLease.CheckId(leaseId);
         _time = time;
         _duration = duration;
         _logger = logger;
@@ -44,12 +46,16 @@ public sealed class ObjectLease : ITargetLease
 
     public string Holder { get; }
 
+    public string LeaseId { get; }
+
+    public string Target => _description;
+
     /// <summary>The lease of <paramref name="target"/>; null when it cannot be one (no conditional writes, or the server ignores them).</summary>
     /// <exception cref="BackupException">The target cannot be reached.</exception>
-    public static ObjectLease? Open(IBackupTarget target, string holder, TimeProvider time, TimeSpan duration, ILogger logger)
+    public static ObjectLease? Open(IBackupTarget target, string holder, TimeProvider time, TimeSpan duration, ILogger logger, string? leaseId = null)
     {
         ArgumentNullException.ThrowIfNull(target);
-        return target is IConditionalSidecars conditional && conditional.ProbeConditionalWrites() ? new ObjectLease(target, holder, time, duration, logger) : null;
+        return target is IConditionalSidecars conditional && conditional.ProbeConditionalWrites() ? new ObjectLease(target, holder, time, duration, logger, leaseId) : null;
     }
 
     public bool TryAcquire(out LeaseRecord? current)
@@ -61,7 +67,7 @@ public sealed class ObjectLease : ITargetLease
             current = existing;
             return false;
         }
-        var mine = new LeaseRecord(Holder, Environment.MachineName, Environment.ProcessId, existing?.Holder == Holder ? existing.AcquiredUtc : now, now + _duration);
+        var mine = new LeaseRecord(Holder, Environment.MachineName, Environment.ProcessId, existing?.Holder == Holder ? existing.AcquiredUtc : now, now + _duration) { LeaseId = LeaseId };
         string? written = _target.TryWriteSidecar(Name, JsonSerializer.SerializeToUtf8Bytes(mine, LeaseJsonContext.Default.LeaseRecord), version);
         if (written is null)
         {

@@ -29,6 +29,10 @@ public sealed class BackupSchedulerService : BackgroundService
 
     // Per object-store target: whether it honours conditional writes (probed once; jobs run one at a time).
     private readonly Dictionary<string, bool> _conditionalWrites = new(StringComparer.Ordinal);
+
+    // Targets whose start sweep could not run (another runner held the lease, or the target did not answer): swept by
+    // the first job that holds their lease.
+    private readonly HashSet<string> _sweepPending = new(StringComparer.Ordinal);
     private SchedulerState _state = new();
 
     public BackupSchedulerService(BackupSchedulerOptions options, IBackupJobExecutor executor, BackupMetrics metrics, TimeProvider time, ILogger<BackupSchedulerService> logger)
@@ -142,12 +146,16 @@ public sealed class BackupSchedulerService : BackgroundService
 
         JobRunResult result;
         var leases = new List<ITargetLease>();
+        var leased = new List<TargetPolicy>();
         var opened = new List<IBackupTarget>();
+        // One id for every lease of this run: what the run writes records it, so a later holder under another id knows
+        // this run is over and may sweep what it left (WriterLease).
+        string leaseId = Guid.NewGuid().ToString("N");
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         ITimer? renewal = null;
         try
         {
-            var blocked = TakeLeases(policy, job, leases, opened);
+            var blocked = TakeLeases(job.Name, _executor.TargetsWritten(policy, job), leases, opened, leaseId, leased);
             if (blocked is not null)
             {
                 result = JobRunResult.Skipped(blocked);
@@ -159,7 +167,12 @@ public sealed class BackupSchedulerService : BackgroundService
                     var period = _options.LeaseDuration / 3;
                     renewal = _time.CreateTimer(_ => Renew(leases, abort), null, period, period);
                 }
-                result = await Task.Run(() => _executor.Run(policy, job, abort.Token), CancellationToken.None).ConfigureAwait(false);
+                result = await Task.Run(() =>
+                {
+                    using var scope = WriterLease.Enter(leaseId, leases.Select(l => l.Target));
+                    SweepPending(policy, leased, leaseId);
+                    return _executor.Run(policy, job, abort.Token);
+                }, CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
@@ -207,28 +220,41 @@ public sealed class BackupSchedulerService : BackgroundService
 
     /// <summary>
     /// Before the first job, removes from each target what writers killed midway left there (a kill -9 of an earlier
-    /// runner, or of a manual backup), under the target's lease so no other runner's job changes it meanwhile. Only
-    /// leftovers whose process is provably gone go (see <see cref="IBackupTarget.SweepAbandoned"/>): writers without a
-    /// lease keep their work. A target whose lease another runner holds, or that cannot be reached, is left to its prune.
+    /// runner, or of a manual command), under the target's lease so no other runner's job changes it meanwhile. Only
+    /// leftovers provably done go (see <see cref="IBackupTarget.SweepAbandoned"/>): written under another lease, which
+    /// is over since this runner holds the target's, or on a local folder by a process that is gone; writers without a
+    /// lease keep their work. A target whose lease another runner holds, or that cannot be reached, is swept by the
+    /// first job that holds its lease; an object store that ignores conditional writes has no lease and is left to its
+    /// prune's age rule.
     /// </summary>
     private async Task SweepAbandonedAsync(BackupPolicy policy)
     {
-        // Object stores cannot prove a writer gone (their uploads go by the prune's age rule): no lease taken for nothing.
-        foreach (var target in policy.Targets.Where(t => t.Type == TargetType.Local && Directory.Exists(t.Path)).OrderBy(t => t.Name, StringComparer.Ordinal))
+        foreach (var target in policy.Targets.Where(t => t.Type != TargetType.Local || Directory.Exists(t.Path)).OrderBy(t => t.Name, StringComparer.Ordinal))
         {
             var leases = new List<ITargetLease>();
             var opened = new List<IBackupTarget>();
+            string leaseId = Guid.NewGuid().ToString("N");
             try
             {
-                if (TakeLeases("start sweep", [target], leases, opened) is not null)
+                if (TakeLeases("start sweep", [target], leases, opened, leaseId) is not null)
+                {
+                    lock (_sweepPending)
+                        _sweepPending.Add(target.Name);
                     continue;
-                var swept = await Task.Run(() => _executor.SweepAbandoned(policy, target)).ConfigureAwait(false);
-                if (swept.Count > 0)
-                    _logger.LogWarning("Target {Target}: removed {Count} leftover(s) of writers killed midway: {Leftovers}", target.Name, swept.Count, string.Join(", ", swept));
+                }
+                if (leases.Count == 0)
+                    continue;
+                await Task.Run(() =>
+                {
+                    using var scope = WriterLease.Enter(leaseId, leases.Select(l => l.Target));
+                    Sweep(policy, target, leaseId);
+                }).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or PolicyException)
             {
-                _logger.LogWarning(e, "Target {Target}: leftovers of killed writers not swept at start; its prune sweeps them by age", target.Name);
+                lock (_sweepPending)
+                    _sweepPending.Add(target.Name);
+                _logger.LogWarning(e, "Target {Target}: leftovers of killed writers not swept at start; the first job holding its lease sweeps them", target.Name);
             }
             finally
             {
@@ -237,6 +263,36 @@ public sealed class BackupSchedulerService : BackgroundService
                     (t as IDisposable)?.Dispose();
             }
         }
+    }
+
+    /// <summary>The start sweep of each target in <paramref name="leased"/> that missed it, now that this run holds its lease.</summary>
+    private void SweepPending(BackupPolicy policy, List<TargetPolicy> leased, string leaseId)
+    {
+        foreach (var target in leased)
+        {
+            lock (_sweepPending)
+            {
+                if (!_sweepPending.Contains(target.Name))
+                    continue;
+            }
+            try
+            {
+                Sweep(policy, target, leaseId);
+                lock (_sweepPending)
+                    _sweepPending.Remove(target.Name);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or PolicyException)
+            {
+                _logger.LogWarning(e, "Target {Target}: leftovers of killed writers not swept; the next job holding its lease tries again", target.Name);
+            }
+        }
+    }
+
+    private void Sweep(BackupPolicy policy, TargetPolicy target, string leaseId)
+    {
+        var swept = _executor.SweepAbandoned(policy, target, leaseId);
+        if (swept.Count > 0)
+            _logger.LogWarning("Target {Target}: removed {Count} leftover(s) of writers killed midway: {Leftovers}", target.Name, swept.Count, string.Join(", ", swept));
     }
 
     private async Task SeedNewestBackupsAsync(BackupPolicy policy)
@@ -287,23 +343,23 @@ public sealed class BackupSchedulerService : BackgroundService
         return newest with { UnchangedAtUtc = s.UnchangedAtUtc is { } u && u > started ? u : started };
     }
 
-    /// <returns>Null when every lease the job needs is held; else why the run is skipped.</returns>
-    private string? TakeLeases(BackupPolicy policy, JobPolicy job, List<ITargetLease> taken, List<IBackupTarget> opened) =>
-        TakeLeases(job.Name, _executor.TargetsWritten(policy, job), taken, opened);
-
     /// <param name="what">The job (or step) the leases are for, in log lines.</param>
-    private string? TakeLeases(string what, IReadOnlyList<TargetPolicy> targets, List<ITargetLease> taken, List<IBackupTarget> opened)
+    /// <param name="leaseId">The id every lease is taken under.</param>
+    /// <param name="leased">When given, receives the targets whose lease was taken (not those that have none).</param>
+    /// <returns>Null when every lease the job needs is held; else why the run is skipped.</returns>
+    private string? TakeLeases(string what, IReadOnlyList<TargetPolicy> targets, List<ITargetLease> taken, List<IBackupTarget> opened, string leaseId, List<TargetPolicy>? leased = null)
     {
         foreach (var target in targets.DistinctBy(t => t.Name).OrderBy(t => t.Name, StringComparer.Ordinal))
         {
             ITargetLease? lease;
             try
             {
-                lease = LeaseOf(target, opened);
+                lease = LeaseOf(target, opened, leaseId);
             }
             catch (Exception e) when (e is IOException or PolicyException)
             {
                 ReleaseAll(taken);
+                leased?.Clear();
                 string why = $"the lease of target '{target.Name}' cannot be read: {e.Message}";
                 _logger.LogWarning("Job {Job} skipped: {Reason}", what, why);
                 return why;
@@ -325,6 +381,7 @@ public sealed class BackupSchedulerService : BackgroundService
             if (!acquired)
             {
                 ReleaseAll(taken);
+                leased?.Clear();
                 string reason = holder is null
                     ? $"the lease of target '{target.Name}' is being changed by another runner"
                     : $"target '{target.Name}' is leased by another runner: {holder}";
@@ -332,6 +389,7 @@ public sealed class BackupSchedulerService : BackgroundService
                 return reason;
             }
             taken.Add(lease);
+            leased?.Add(target);
         }
         return null;
     }
@@ -340,10 +398,10 @@ public sealed class BackupSchedulerService : BackgroundService
     /// A local folder's lease file, or an object store's conditional-write lease; null (with a warning) for a store that
     /// ignores conditional writes, probed once per target and remembered.
     /// </summary>
-    private ITargetLease? LeaseOf(TargetPolicy target, List<IBackupTarget> opened)
+    private ITargetLease? LeaseOf(TargetPolicy target, List<IBackupTarget> opened, string leaseId)
     {
         if (target.Type == TargetType.Local)
-            return new FolderLease(target.Path!, RunnerName, _time, _options.LeaseDuration, _logger);
+            return new FolderLease(target.Path!, RunnerName, _time, _options.LeaseDuration, _logger, leaseId);
         var open = PolicyTargets.Open(target);
         opened.Add(open);
         if (!_conditionalWrites.TryGetValue(target.Name, out bool honoured))
@@ -353,7 +411,7 @@ public sealed class BackupSchedulerService : BackgroundService
             _logger.LogWarning("Target {Target} ignores conditional writes, so it has no lease: only one runner may use it", target.Name);
             return null;
         }
-        return new ObjectLease(open, RunnerName, _time, _options.LeaseDuration, _logger);
+        return new ObjectLease(open, RunnerName, _time, _options.LeaseDuration, _logger, leaseId);
     }
 
     private void ReleaseAll(List<ITargetLease> taken)

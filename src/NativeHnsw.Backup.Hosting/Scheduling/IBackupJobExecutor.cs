@@ -21,8 +21,9 @@ public interface IBackupJobExecutor
 
     /// <summary>
     /// Removes from <paramref name="target"/> what writers killed midway left (<see cref="IBackupTarget.SweepAbandoned"/>):
-    /// the scheduler calls it once per target when it starts, holding that target's lease.
+    /// the scheduler calls it once per target when it starts (or, when that target's lease was held by another runner
+    /// then, in the first job that holds it), holding that target's lease under <paramref name="leaseId"/>.
     /// </summary>
     /// <returns>What was removed, one name each.</returns>
-    IReadOnlyList<string> SweepAbandoned(BackupPolicy policy, TargetPolicy target) => [];
+    IReadOnlyList<string> SweepAbandoned(BackupPolicy policy, TargetPolicy target, string leaseId) => [];
 }

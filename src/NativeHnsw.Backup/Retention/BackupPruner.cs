@@ -34,7 +34,9 @@ public static class BackupPruner
             }
         }
         var now = (time ?? TimeProvider.System).GetUtcNow();
-        var swept = target.SweepLeftovers(age, now, dryRun);
+        // What writers provably done left (under a lease that is over, or by a process that is gone) goes whatever its
+        // age; the rest once nothing was written to it for the leftover age.
+        IReadOnlyList<string> swept = [.. target.SweepAbandoned(WriterLease.For(target.Description), dryRun).Concat(target.SweepLeftovers(age, now, dryRun)).Distinct(StringComparer.Ordinal)];
         // On a dry run the pruned backups are still there, so what the collection would find is counted as if they were gone.
         var chunks = dryRun ? DryRunSweep(target, catalog, plan, now) : ChunkCollector.Collect(target, now, dryRun: false);
         return new PruneReport(plan, deleted, catalog.Problems, swept) { Chunks = chunks };

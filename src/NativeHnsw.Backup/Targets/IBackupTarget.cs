@@ -30,12 +30,14 @@ public interface IBackupTarget
     IReadOnlyList<string> SweepLeftovers(TimeSpan minimumAge, DateTimeOffset now, bool dryRun);
 
     /// <summary>
-    /// Removes what writers and deletions left behind when their process is provably gone (killed), whatever its age:
-    /// what a runner does at start. A target that cannot prove a writer gone removes nothing here (an object store:
-    /// its uploads go by <see cref="SweepLeftovers"/>'s age rule).
+    /// Removes what writers and deletions left behind when they are provably done, whatever its age: written under a
+    /// lease other than <paramref name="heldLease"/> (see <see cref="WriterLease"/>), which is over since the caller
+    /// holds the target's lease under that id now, or (on a local folder) by a process that is gone. What a runner does
+    /// at start. What records no lease, or the caller's own, is left to <see cref="SweepLeftovers"/>'s age rule.
     /// </summary>
+    /// <param name="heldLease">The id of the lease the caller holds on this target; null when it holds none.</param>
     /// <returns>What was (or would be) removed, one name each.</returns>
-    IReadOnlyList<string> SweepAbandoned(bool dryRun) => [];
+    IReadOnlyList<string> SweepAbandoned(string? heldLease, bool dryRun) => [];
 
     /// <summary>Reads and validates one backup's manifest (<see cref="BackupManifest.Parse(ReadOnlySpan{byte}, string)"/>).</summary>
     /// <exception cref="BackupException">The backup is missing, partial, or its manifest is unreadable or newer.</exception>

@@ -151,7 +151,7 @@ public sealed partial class LocalFolderTarget : IBackupTarget, IBackupNames
             // The owner record first: a staging folder is never without one, so a sweep at a runner's start can prove it abandoned.
             // The target's folder is made on the first backup, as before the record existed.
             Directory.CreateDirectory(Root);
-            WriterOwner.Claim(staging);
+            WriterOwner.Claim(staging, WriterLease.For(Description));
             Directory.CreateDirectory(staging);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -170,7 +170,7 @@ public sealed partial class LocalFolderTarget : IBackupTarget, IBackupNames
         string doomed = Path.Combine(Root, DeletingPrefix + id + "-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            WriterOwner.Claim(doomed);
+            WriterOwner.Claim(doomed, WriterLease.For(Description));
             Directory.Move(folder, doomed);
             // A rename keeps the folder's time; the sweep judges a .deleting- folder by when its deletion began.
             Directory.SetLastWriteTimeUtc(doomed, DateTime.UtcNow);
@@ -189,13 +189,16 @@ public sealed partial class LocalFolderTarget : IBackupTarget, IBackupNames
     }
 
     /// <summary>
-    /// Deletes the hidden <c>.staging-…</c> and <c>.deleting-…</c> folders whose writer is provably gone: its owner
-    /// record names this host and a process no longer running (a writer killed midway). Safe at any moment, beside
-    /// writers that hold no lease: a live writer's folder, one owned on another host and one without a record (an
-    /// older writer's) are left to <see cref="SweepLeftovers"/>'s age rule.
+    /// Deletes the hidden <c>.staging-…</c> and <c>.deleting-…</c> folders whose writer is provably done: its owner
+    /// record names a lease other than <paramref name="heldLease"/> (over, since the caller holds the target's lease
+    /// now), on any host, or names this host and a process no longer running (a writer killed midway). Safe at any
+    /// moment, beside writers that hold no lease: a live writer's folder, a folder under the caller's own lease, one
+    /// owned on another host under no lease and one without a record (an older writer's) are left to
+    /// <see cref="SweepLeftovers"/>'s age rule.
     /// </summary>
+    /// <param name="heldLease">The id of the lease the caller holds on this target (<see cref="WriterLease"/>); null when it holds none, and then only the process rule applies.</param>
     /// <returns>The folders (and lone owner records) removed, or that would be on a dry run.</returns>
-    public IReadOnlyList<string> SweepAbandoned(bool dryRun)
+    public IReadOnlyList<string> SweepAbandoned(string? heldLease, bool dryRun)
     {
         if (!Directory.Exists(Root))
             return [];
@@ -208,7 +211,7 @@ public sealed partial class LocalFolderTarget : IBackupTarget, IBackupNames
                 string folder = record ? entry.FullName[..^WriterOwner.Suffix.Length] : entry.FullName;
                 if (!IsHidden(Path.GetFileName(folder)) || (entry is FileInfo && !record) || (record && Directory.Exists(folder)))
                     continue;
-                if (WriterOwner.TryRead(WriterOwner.PathOf(folder)) is not { } owner || !owner.IsGone())
+                if (WriterOwner.TryRead(WriterOwner.PathOf(folder)) is not { } owner || !owner.IsAbandoned(heldLease))
                     continue;
                 if (!dryRun)
                 {

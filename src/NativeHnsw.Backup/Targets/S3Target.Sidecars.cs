@@ -27,7 +27,7 @@ public sealed partial class S3Target : IConditionalSidecars
         string key = SidecarKey(name);
         var body = new MemoryStream(content.ToArray(), writable: false);
         // One PUT: S3 makes an object visible whole or not at all, so readers never see a torn record.
-        Call(null, $"write '{key}'", () => _client.PutObjectAsync(new PutObjectRequest { BucketName = Options.Bucket, Key = key, InputStream = body, AutoCloseStream = true }));
+        Call(null, $"write '{key}'", () => _client.PutObjectAsync(new PutObjectRequest { BucketName = Options.Bucket, Key = key, InputStream = body, AutoCloseStream = true, UseChunkEncoding = false }));
     }
 
     public bool DeleteSidecar(string name)
@@ -67,7 +67,7 @@ public sealed partial class S3Target : IConditionalSidecars
     public string? TryWriteSidecar(string name, ReadOnlySpan<byte> content, string? expectedVersion)
     {
         string key = SidecarKey(name);
-        var request = new PutObjectRequest { BucketName = Options.Bucket, Key = key, InputStream = new MemoryStream(content.ToArray(), writable: false), AutoCloseStream = true };
+        var request = new PutObjectRequest { BucketName = Options.Bucket, Key = key, InputStream = new MemoryStream(content.ToArray(), writable: false), AutoCloseStream = true, UseChunkEncoding = false };
         if (expectedVersion is null)
             request.IfNoneMatch = "*";
         else

@@ -129,15 +129,19 @@ public sealed partial class S3Target : IBackupTarget, IDisposable
     public IBackupWriter Begin(string id)
     {
         CheckId(id);
-        return new S3Writer(this, id);
+        // The writer's record before its first object, so no upload under a lease is ever without one.
+        return new S3Writer(this, id, ClaimWriter(id));
     }
 
     public void Delete(string id)
     {
         CheckId(id);
+        bool claimed = ClaimWriter(id);
         // The manifest first: from then on the backup no longer lists.
         Call(id, "delete its manifest", () => _client.DeleteObjectAsync(Options.Bucket, KeyOf(id, BackupManifest.FileName)));
         DeleteAll(id);
+        if (claimed)
+            ReleaseWriter(id);
     }
 
     public void Dispose() => _client.Dispose();

@@ -8,10 +8,14 @@ internal sealed class S3Writer : BackupWriter
 {
     private readonly S3Target _target;
 
-    public S3Writer(S3Target target, string id)
+    // Whether the target recorded this upload under a lease (S3Target.ClaimWriter): the record goes once the upload is whole or gone.
+    private readonly bool _claimed;
+
+    public S3Writer(S3Target target, string id, bool claimed)
         : base(id)
     {
         _target = target;
+        _claimed = claimed;
     }
 
     protected override IChunkStore ChunkStore => _target.Chunks;
@@ -105,20 +109,25 @@ internal sealed class S3Writer : BackupWriter
             AutoCloseStream = false,
             UseChunkEncoding = false,
         }));
+        if (_claimed)
+            _target.ReleaseWriter(Id);
     }
 
     protected override void Abandon()
     {
-        if (!AnyWritten)
-            return;
         try
         {
-            _target.DeleteAll(Id);
+            if (AnyWritten)
+                _target.DeleteAll(Id);
         }
         catch (BackupException)
         {
-            // Without a manifest the files never list; what is left is garbage, not a backup.
+            // Without a manifest the files never list; what is left is garbage, not a backup. The record stays, so a
+            // sweep under another lease removes them.
+            return;
         }
+        if (_claimed)
+            _target.ReleaseWriter(Id);
     }
 
     private static int Fill(Stream content, byte[] buffer)

@@ -6,13 +6,15 @@ namespace NativeHnsw.Backup;
 
 /// <summary>
 /// Which process is writing a hidden folder of a <see cref="LocalFolderTarget"/> (a staging or deleting folder): its
-/// host, pid and start instant, in a small file beside the folder (<c>NAME.owner</c>), written before the folder is
-/// made and removed after it is gone. It lets a runner that starts after a kill tell a dead writer's leftovers from a
-/// live writer's work, including writers that hold no lease (a manual <c>nhnsw backup</c>): only a record naming this
-/// host and a process that is no longer running (or whose pid now belongs to a process started later) proves the
-/// folder abandoned. A folder without a record, or owned on another host, is left to the age rule of a prune.
+/// host, pid and start instant, and the target lease it writes under (<see cref="WriterLease"/>) if any, in a small
+/// file beside the folder (<c>NAME.owner</c>), written before the folder is made and removed after it is gone. It lets
+/// a runner that starts after a kill tell a dead writer's leftovers from a live writer's work: a record naming a lease
+/// other than the one the sweeper holds on the target proves the folder abandoned (that lease is over), on any host;
+/// without a lease, only a record naming this host and a process that is no longer running (or whose pid now belongs
+/// to a process started later) does. A folder without a record, or owned on another host under no lease, is left to
+/// the age rule of a prune.
 /// </summary>
-internal sealed record WriterOwner(string Host, int Pid, DateTime StartedUtc)
+internal sealed record WriterOwner(string Host, int Pid, DateTime StartedUtc, string? Lease = null)
 {
     internal const string Suffix = ".owner";
 
@@ -31,8 +33,8 @@ internal sealed record WriterOwner(string Host, int Pid, DateTime StartedUtc)
     /// <summary>The record's path for a hidden folder.</summary>
     public static string PathOf(string folder) => folder + Suffix;
 
-    /// <summary>Writes this process's record for <paramref name="folder"/>. Not fsynced: after a power loss the writer is gone anyway, and a lost or torn record only leaves the folder to the age rule.</summary>
-    public static void Claim(string folder) => File.WriteAllBytes(PathOf(folder), Encoding.UTF8.GetBytes(Current.Encode()));
+    /// <summary>Writes this process's record for <paramref name="folder"/>, with the lease it writes under (null: none). Not fsynced: after a power loss the writer is gone anyway, and a lost or torn record only leaves the folder to the age rule.</summary>
+    public static void Claim(string folder, string? lease) => File.WriteAllBytes(PathOf(folder), Encoding.UTF8.GetBytes((Current with { Lease = lease }).Encode()));
 
     /// <summary>Removes a folder's record, best effort: one left behind is swept with the dead writer's other leftovers.</summary>
     public static void Release(string folder)
@@ -60,12 +62,12 @@ internal sealed record WriterOwner(string Host, int Pid, DateTime StartedUtc)
             return null;
         }
         string[] parts = text.Split('\n');
-        if (parts.Length != 3 || parts[0].Length == 0
+        if (parts.Length is not (3 or 4) || parts[0].Length == 0 || (parts.Length == 4 && parts[3].Length == 0)
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
             || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out long ticks)
             || ticks > DateTime.MaxValue.Ticks)
             return null;
-        return new WriterOwner(parts[0], pid, new DateTime(ticks, DateTimeKind.Utc));
+        return new WriterOwner(parts[0], pid, new DateTime(ticks, DateTimeKind.Utc), parts.Length == 4 ? parts[3] : null);
     }
 
     /// <summary>
@@ -95,5 +97,14 @@ internal sealed record WriterOwner(string Host, int Pid, DateTime StartedUtc)
         }
     }
 
-    internal string Encode() => string.Create(CultureInfo.InvariantCulture, $"{Host}\n{Pid}\n{StartedUtc.Ticks}");
+    /// <summary>
+    /// True when the record proves its writer's work abandoned to a sweeper holding the target's lease under
+    /// <paramref name="heldLease"/> (null: holding none): the writer wrote under another lease, which is over since the
+    /// sweeper holds the target's, or its process is provably gone.
+    /// </summary>
+    public bool IsAbandoned(string? heldLease) =>
+        (heldLease is not null && Lease is not null && !string.Equals(Lease, heldLease, StringComparison.Ordinal)) || IsGone();
+
+    // Three lines for a writer under no lease: what writers before leases wrote, read the same.
+    internal string Encode() => string.Create(CultureInfo.InvariantCulture, $"{Host}\n{Pid}\n{StartedUtc.Ticks}") + (Lease is null ? "" : "\n" + Lease);
 }
