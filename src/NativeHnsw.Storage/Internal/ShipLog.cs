@@ -102,12 +102,14 @@ internal static class ShipLog
     {
         public WriterState(SqliteConnection writer)
         {
-            // The newest entry is looked for only when the watermark is there (a constant condition, evaluated before
-            // the scan): with shipping off, a scan from the end of changes for an entry would find none and read it all.
+            // The newest entry is looked for only when the watermark is there, inside CASE (SQLite runs a subquery
+            // where it is used): with shipping off, a scan from the end of changes for an entry would find none and
+            // read the whole table at every commit. With shipping on, each scan stops at the first row it reads.
             Lookup = Prepared(writer, $"""
-                SELECT (SELECT value FROM store_info WHERE key = @k), (SELECT name FROM collections WHERE id = @c), n.ship_seq, n.at
-                FROM (SELECT 1) LEFT JOIN (SELECT ship_seq, at FROM changes
-                    WHERE {IsEntry} AND EXISTS (SELECT 1 FROM store_info WHERE key = @k) ORDER BY seq DESC LIMIT 1) n;
+                SELECT w.v, (SELECT name FROM collections WHERE id = @c),
+                    CASE WHEN w.v IS NOT NULL THEN (SELECT ship_seq FROM changes WHERE {IsEntry} ORDER BY seq DESC LIMIT 1) END,
+                    CASE WHEN w.v IS NOT NULL THEN (SELECT at FROM changes WHERE {IsEntry} ORDER BY seq DESC LIMIT 1) END
+                FROM (SELECT (SELECT value FROM store_info WHERE key = @k) AS v) w;
                 """,
                 ("@k", SqliteType.Text), ("@c", SqliteType.Integer));
             // No RETURNING: nothing needs the row at commit, and a statement that returns rows costs a reader.
