@@ -32,6 +32,9 @@ public sealed class ChangeFeed : IDisposable
 {
     private readonly SqliteConnection _connection;
 
+    /// <summary>The last entry <see cref="Read"/> returned and its row in <c>changes</c>, where the next read starts.</summary>
+    private (long Sequence, long Row) _lastRead = (-1, 0);
+
     private ChangeFeed(string storeFolder, SqliteConnection connection)
     {
         StoreFolder = storeFolder;
@@ -65,6 +68,13 @@ public sealed class ChangeFeed : IDisposable
             StoreDatabase.Scalar<long>(connection, "PRAGMA synchronous=NORMAL;");
             if (StoreDatabase.Scalar<long>(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='store_info';") == 0)
                 throw new StoreException($"{storeFolder}: not a NativeHnsw store database (it has no store_info table).");
+            string? version = StoreDatabase.Scalar<string>(connection, "SELECT value FROM store_info WHERE key = 'format_version';");
+            if (version != StoreDatabase.FormatVersion.ToString(CultureInfo.InvariantCulture))
+            {
+                // The log's layout is the format's (version 4 kept it in a table of its own): a writer of this build
+                // migrates the store when it opens it.
+                throw new StoreException($"{storeFolder}: store format version {version}; this build ships from format {StoreDatabase.FormatVersion} (open the store once for writing with this build to migrate it).");
+            }
             return new ChangeFeed(storeFolder, connection);
         }
         catch
@@ -89,12 +99,13 @@ public sealed class ChangeFeed : IDisposable
     {
         time ??= TimeProvider.System;
         using var transaction = _connection.BeginTransaction(deferred: false);
-        Execute(transaction, ShipLog.CreateTable);
         if (Watermark(transaction) is { } shipped)
             return shipped;
-        long last = StoreDatabase.Scalar<long>(_connection, transaction, "SELECT COALESCE((SELECT at FROM ship_log ORDER BY seq DESC LIMIT 1), 0);");
-        long marker = StoreDatabase.Scalar<long>(_connection, transaction, "INSERT INTO ship_log(at, body) VALUES (@at, @b) RETURNING seq;",
-            ("@at", Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), last)), ("@b", new byte[] { ShipLog.FormatVersion, (byte)ShipLog.Op.Enabled }));
+        var (last, lastAt) = Newest(transaction);
+        last ??= ShipLog.LastOfEmptyLog(_connection, transaction);
+        long marker = last.Value + 1;
+        Execute(transaction, ShipLog.InsertEntry, ("@c", 0L), ("@s", marker),
+            ("@at", Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), lastAt ?? 0)), ("@b", new byte[] { ShipLog.FormatVersion, (byte)ShipLog.Op.Enabled }));
         SetWatermark(transaction, marker - 1);
         transaction.Commit();
         return marker - 1;
@@ -110,7 +121,10 @@ public sealed class ChangeFeed : IDisposable
         using var transaction = _connection.BeginTransaction(deferred: true);
         using var command = _connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "SELECT seq, at, body FROM ship_log WHERE seq > @a ORDER BY seq LIMIT @n;";
+        // The entries are found by their rows' order (ship_seq has no index, which would cost each commit a page):
+        // from the row of the last one read when it is the one asked after, else from the start of changes.
+        command.CommandText = $"SELECT ship_seq, at, body, seq FROM changes WHERE seq > @r AND {ShipLog.IsEntry} AND ship_seq > @a ORDER BY seq LIMIT @n;";
+        command.Parameters.AddWithValue("@r", _lastRead.Sequence == after ? _lastRead.Row : 0);
         command.Parameters.AddWithValue("@a", after);
         command.Parameters.AddWithValue("@n", maxCommits);
         long bytes = 0;
@@ -127,6 +141,7 @@ public sealed class ChangeFeed : IDisposable
                     throw new StoreException(string.Create(CultureInfo.InvariantCulture, $"{StoreFolder}: the shipping log has no commit {expected} (the next one is {seq}): commits were removed before they were shipped."));
                 commits.Add(new LoggedCommit(seq, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), body));
                 bytes += body.Length;
+                _lastRead = (seq, reader.GetInt64(3));
             }
         }
         transaction.Commit();
@@ -134,8 +149,13 @@ public sealed class ChangeFeed : IDisposable
     }
 
     /// <summary>The newest logged sequence (0 when none).</summary>
-    public long LastSequence() =>
-        StoreDatabase.Scalar<long>(_connection, "SELECT COALESCE((SELECT seq FROM ship_log ORDER BY seq DESC LIMIT 1), 0);");
+    public long LastSequence()
+    {
+        using var transaction = _connection.BeginTransaction(deferred: true);
+        long last = Newest(transaction).Sequence ?? 0;
+        transaction.Commit();
+        return last;
+    }
 
     /// <summary>
     /// Records that every commit up to <paramref name="sequence"/> is durable on the target (the watermark never goes
@@ -147,7 +167,8 @@ public sealed class ChangeFeed : IDisposable
         long current = Watermark(transaction) ?? throw new InvalidOperationException($"{StoreFolder}: shipping is not enabled.");
         if (sequence > current)
             SetWatermark(transaction, sequence);
-        Execute(transaction, "DELETE FROM ship_log WHERE seq <= @s AND seq < (SELECT MAX(seq) FROM ship_log);", ("@s", Math.Max(sequence, current)));
+        Execute(transaction, $"DELETE FROM changes WHERE {ShipLog.IsEntry} AND ship_seq <= @s AND seq < (SELECT seq FROM changes WHERE {ShipLog.IsEntry} ORDER BY seq DESC LIMIT 1);",
+            ("@s", Math.Max(sequence, current)));
         transaction.Commit();
     }
 
@@ -157,14 +178,12 @@ public sealed class ChangeFeed : IDisposable
     public static ChangeFeedPosition ReadPosition(string storeFolder)
     {
         using var feed = Open(storeFolder);
-        bool enabled = feed.IsEnabled;
-        if (StoreDatabase.Scalar<long>(feed._connection, "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='ship_log';") == 0)
-            return new ChangeFeedPosition(enabled, 0, null);
-        using var command = feed._connection.CreateCommand();
-        command.CommandText = "SELECT seq, at FROM ship_log ORDER BY seq DESC LIMIT 1;";
-        using var reader = command.ExecuteReader();
-        return reader.Read()
-            ? new ChangeFeedPosition(enabled, reader.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)))
+        using var transaction = feed._connection.BeginTransaction(deferred: true);
+        bool enabled = feed.Watermark(transaction) is not null;
+        var (sequence, at) = feed.Newest(transaction);
+        transaction.Commit();
+        return sequence is { } seq
+            ? new ChangeFeedPosition(enabled, seq, DateTimeOffset.FromUnixTimeMilliseconds(at!.Value))
             : new ChangeFeedPosition(enabled, 0, null);
     }
 
@@ -174,8 +193,13 @@ public sealed class ChangeFeed : IDisposable
         using var feed = Open(storeFolder);
         using var transaction = feed._connection.BeginTransaction(deferred: false);
         feed.Execute(transaction, "DELETE FROM store_info WHERE key = @k;", ("@k", ShipLog.WatermarkKey));
-        feed.Execute(transaction, ShipLog.CreateTable);
-        feed.Execute(transaction, "DELETE FROM ship_log;");
+        if (feed.Newest(transaction).Sequence is { } last)
+        {
+            // A sequence is never reused: a log enabled on this copy later numbers on from here.
+            feed.Execute(transaction, "INSERT INTO store_info(key, value) VALUES (@k, @v) ON CONFLICT(key) DO UPDATE SET value = excluded.value;",
+                ("@k", ShipLog.LastKey), ("@v", ShipLog.Invariant(last)));
+        }
+        feed.Execute(transaction, $"DELETE FROM changes WHERE {ShipLog.IsEntry};");
         transaction.Commit();
     }
 
@@ -187,6 +211,16 @@ public sealed class ChangeFeed : IDisposable
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(commit);
         return ShipLog.Apply(client, commit.Body, string.Create(CultureInfo.InvariantCulture, $"{client.Path}: commit {commit.Sequence}"));
+    }
+
+    /// <summary>The newest entry's sequence and commit time, or nulls when the log is empty.</summary>
+    private (long? Sequence, long? At) Newest(SqliteTransaction transaction)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = ShipLog.Newest + ";";
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1)) : (null, null);
     }
 
     private long? Watermark(SqliteTransaction? transaction = null)

@@ -240,7 +240,7 @@ public sealed partial class Collection
 
         using var reader = Db.OpenReader();
         long highestSequence = ContentQueries.Sequence(reader, null);
-        long collectionSequence = StoreDatabase.Scalar<long>(reader, "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE collection = @c;", ("@c", _id));
+        long collectionSequence = StoreDatabase.Scalar<long>(reader, $"SELECT COALESCE(MAX(seq), 0) FROM changes WHERE collection = @c AND {ShipLog.IsChange};", ("@c", _id));
 
         HnswIndex? index = null;
         long sequence = 0;
@@ -340,8 +340,8 @@ public sealed partial class Collection
         using var command = reader.CreateCommand();
         // Replay is idempotent: each changed record is brought to its state in the database now, so it does not
         // matter which changes the checkpoint already held or in what order they happened.
-        command.CommandText = """
-            SELECT c.record, r.vector FROM (SELECT DISTINCT record FROM changes WHERE collection = @c AND seq > @s) c
+        command.CommandText = $"""
+            SELECT c.record, r.vector FROM (SELECT DISTINCT record FROM changes WHERE collection = @c AND seq > @s AND {ShipLog.IsChange}) c
             LEFT JOIN records r ON r.row_id = c.record ORDER BY c.record;
             """;
         command.Parameters.AddWithValue("@c", _id);
@@ -420,7 +420,7 @@ public sealed partial class Collection
                 // The floor is recorded with the prune so that a read-only snapshot knows, from its copy of the
                 // database alone, which checkpoints that copy's log can still bring forward.
                 using var transaction = Db.Writer.BeginTransaction(deferred: false);
-                Db.Execute(transaction, "DELETE FROM changes WHERE collection = @c AND seq <= @s;", ("@c", _id), ("@s", keepAfter));
+                Db.Execute(transaction, $"DELETE FROM changes WHERE collection = @c AND seq <= @s AND {ShipLog.IsChange};", ("@c", _id), ("@s", keepAfter));
                 Db.Execute(transaction, "INSERT INTO store_info(key, value) VALUES (@k, @v) ON CONFLICT(key) DO UPDATE SET value = excluded.value;",
                     ("@k", StoreDatabase.LogFloorKey(_id)), ("@v", keepAfter.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 transaction.Commit();

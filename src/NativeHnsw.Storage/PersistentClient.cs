@@ -375,8 +375,10 @@ public sealed partial class PersistentClient : IDisposable
             lock (Database.WriterLock)
             {
                 using var transaction = Database.Writer.BeginTransaction(deferred: false);
-                foreach (string table in new[] { "metadata", "records", "changes" })
+                foreach (string table in new[] { "metadata", "records" })
                     Database.Execute(transaction, $"DELETE FROM {table} WHERE collection = @c;", ("@c", id.Value));
+                // The shipping log's entries of the collection's commits stay until shipped.
+                Database.Execute(transaction, $"DELETE FROM changes WHERE collection = @c AND {ShipLog.IsChange};", ("@c", id.Value));
                 Database.Execute(transaction, "DELETE FROM collections WHERE id = @c;", ("@c", id.Value));
                 Database.Execute(transaction, "DELETE FROM store_info WHERE key = @k;", ("@k", StoreDatabase.LogFloorKey(id.Value)));
                 if (ShipLog.Begin(Database.Writer, transaction, Time) is { } ship)

@@ -33,6 +33,7 @@ public sealed class StoreModeTests
         Assert.Contains("median of 2 per-round ratios", md, StringComparison.Ordinal);
         Assert.Contains("shipping off again (control)", md, StringComparison.Ordinal);
         Assert.Contains("Target: shipping slows commits by at most 5 %", md, StringComparison.Ordinal);
+        Assert.Contains("shipping on (shipper every 1 s) / both off stores", md, StringComparison.Ordinal);
     }
 
     [Fact]

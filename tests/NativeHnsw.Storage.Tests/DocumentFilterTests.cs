@@ -137,7 +137,7 @@ public sealed class DocumentFilterTests : IClassFixture<DocumentFilterTests.Stor
         check.Open();
         using var version = check.CreateCommand();
         version.CommandText = "SELECT value FROM store_info WHERE key = 'format_version';";
-        Assert.Equal("4", version.ExecuteScalar());
+        Assert.Equal("5", version.ExecuteScalar());
     }
 
     /// <summary>One store for the property: 300 records with random documents (seed 8), some upserted, updated and deleted so the index's triggers all ran.</summary>

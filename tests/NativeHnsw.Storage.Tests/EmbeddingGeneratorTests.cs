@@ -304,7 +304,7 @@ public sealed class EmbeddingGeneratorTests
     }
 
     [Fact]
-    public void Open_Version3Store_MigratesToVersion4WithoutGeneratorIdentities()
+    public void Open_Version3Store_MigratesWithoutGeneratorIdentities()
     {
         using var folder = new TempDirectory();
         using (var client = new PersistentClient(folder.Path))
@@ -325,7 +325,7 @@ public sealed class EmbeddingGeneratorTests
             using var reader = client.Database.OpenReader();
             using var version = reader.CreateCommand();
             version.CommandText = "SELECT value FROM store_info WHERE key = 'format_version';";
-            Assert.Equal("4", version.ExecuteScalar());
+            Assert.Equal("5", version.ExecuteScalar());
         }
     }
 }

@@ -66,7 +66,7 @@ public sealed class MetadataIndexTests
             using var connection = client.Database.OpenReader();
             using var version = connection.CreateCommand();
             version.CommandText = "SELECT value FROM store_info WHERE key = 'format_version';";
-            Assert.Equal("4", version.ExecuteScalar());
+            Assert.Equal("5", version.ExecuteScalar());
         }
     }
 }

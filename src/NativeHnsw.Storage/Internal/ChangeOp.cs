@@ -8,4 +8,7 @@ internal enum ChangeOp
 
     /// <summary>The record was deleted.</summary>
     Delete = 2,
+
+    /// <summary>Not a record change: an entry of the shipping log (<see cref="ShipLog"/>), which has a <c>ship_seq</c>.</summary>
+    Logged = 3,
 }

@@ -8,17 +8,20 @@ namespace NativeHnsw.Storage.Internal;
 /// database anyway) and pooled reader connections, which WAL mode lets run beside the writer.
 /// </summary>
 /// <remarks>
-/// Schema (format version 4):
+/// Schema (format version 5):
 /// <code>
 /// store_info(key TEXT PRIMARY KEY, value TEXT)       format_version
 /// collections(id INTEGER PRIMARY KEY AUTOINCREMENT, name UNIQUE, dimensions, metric, m, ef_construction, default_ef, seed, metadata TEXT (JSON; version 3),
 ///             embedding_model TEXT (the embedding generator's model id, null without one; version 4))
 /// records(row_id INTEGER PRIMARY KEY AUTOINCREMENT, collection, id TEXT, vector BLOB (float32 LE), document TEXT, metadata TEXT (JSON), UNIQUE(collection, id))
-/// changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, collection, op (1 upsert, 2 delete), record (a row_id))
+/// changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, collection, op (1 upsert, 2 delete), record (a row_id),
+///         ship_seq, at, body (null, but in a shipping log entry: op 3, record 0; version 5, see ShipLog)) + INDEX changes_by_collection(collection, seq)
 /// metadata(record, key, collection, kind (0 string, 1 number, 2 bool), value (no affinity), PRIMARY KEY(record, key)) WITHOUT ROWID
 ///   + INDEX metadata_by_value(collection, key, kind, value)                       (version 2; see MetadataRows)
 /// documents_fts: FTS5(document; content=records, trigram case_sensitive 1) + triggers on records (version 3)
 /// </code>
+/// Version 4 kept the shipping log in a table of its own, ship_log(seq AUTOINCREMENT, at, body); opening it for writing
+/// adds the three columns to changes and moves the log's rows into it as entries, in one transaction.
 /// Version 3 had no embedding_model column; opening it for writing adds it (null: no generator).
 /// Version 2 had no document index; opening it for writing adds the table and triggers and fills the index with FTS5's
 /// 'rebuild' in one transaction (version 1 migrates through 2).
@@ -29,7 +32,7 @@ namespace NativeHnsw.Storage.Internal;
 /// </remarks>
 internal sealed class StoreDatabase : IDisposable
 {
-    public const int FormatVersion = 4;
+    public const int FormatVersion = 5;
 
     /// <summary>
     /// The <c>store_info</c> key under which a collection's log floor is kept: the change log holds every change of that
@@ -73,8 +76,6 @@ internal sealed class StoreDatabase : IDisposable
             Execute("PRAGMA busy_timeout=30000;");
             Execute(durability == Durability.Strict ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
             CreateOrCheckSchema();
-            // Not a format change: older builds ignore the table (they would not log; see ShipLog).
-            Execute(ShipLog.CreateTable);
         }
         catch
         {
@@ -341,6 +342,8 @@ internal sealed class StoreDatabase : IDisposable
                 MigrateFromVersion2();
             if (version <= 3)
                 MigrateFromVersion3();
+            if (version <= 4)
+                MigrateFromVersion4();
             return;
         }
         long tables = Scalar<long>(Writer, "SELECT COUNT(*) FROM sqlite_master WHERE type='table';");
@@ -357,7 +360,8 @@ internal sealed class StoreDatabase : IDisposable
                 row_id INTEGER PRIMARY KEY AUTOINCREMENT, collection INTEGER NOT NULL, id TEXT NOT NULL,
                 vector BLOB NOT NULL, document TEXT, metadata TEXT, UNIQUE(collection, id));
             CREATE TABLE changes(
-                seq INTEGER PRIMARY KEY AUTOINCREMENT, collection INTEGER NOT NULL, op INTEGER NOT NULL, record INTEGER NOT NULL);
+                seq INTEGER PRIMARY KEY AUTOINCREMENT, collection INTEGER NOT NULL, op INTEGER NOT NULL, record INTEGER NOT NULL,
+                ship_seq INTEGER, at INTEGER, body BLOB);
             CREATE INDEX changes_by_collection ON changes(collection, seq);
             """);
         CreateMetadataTable(transaction);
@@ -424,6 +428,33 @@ internal sealed class StoreDatabase : IDisposable
         using var transaction = Writer.BeginTransaction(deferred: false);
         if (Scalar<long>(Writer, transaction, "SELECT COUNT(*) FROM pragma_table_info('collections') WHERE name = 'embedding_model';") == 0)
             Execute(transaction, "ALTER TABLE collections ADD COLUMN embedding_model TEXT;");
+        Execute(transaction, "UPDATE store_info SET value = '4' WHERE key = 'format_version';");
+        transaction.Commit();
+    }
+
+    /// <summary>
+    /// Version 4 → 5: the shipping log moves from its own table into <c>changes</c> (see <see cref="ShipLog"/>): three
+    /// nullable columns, every <c>ship_log</c> row copied as an entry with its sequence, time and body, in order, and the
+    /// table dropped. A log emptied by a restore leaves its last sequence in <see cref="ShipLog.LastKey"/>, so the
+    /// numbering goes on from it as AUTOINCREMENT did.
+    /// </summary>
+    private void MigrateFromVersion4()
+    {
+        using var transaction = Writer.BeginTransaction(deferred: false);
+        foreach (var (column, type) in new[] { ("ship_seq", "INTEGER"), ("at", "INTEGER"), ("body", "BLOB") })
+        {
+            if (Scalar<long>(Writer, transaction, "SELECT COUNT(*) FROM pragma_table_info('changes') WHERE name = @n;", ("@n", column)) == 0)
+                Execute(transaction, $"ALTER TABLE changes ADD COLUMN {column} {type};");
+        }
+        if (Scalar<long>(Writer, transaction, "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='ship_log';") > 0)
+        {
+            Execute(transaction, $"INSERT INTO changes(collection, op, record, ship_seq, at, body) SELECT 0, {(int)ChangeOp.Logged}, 0, seq, at, body FROM ship_log ORDER BY seq;");
+            long counter = Scalar<long>(Writer, transaction, "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'ship_log'), 0);");
+            if (counter > 0 && Scalar<long>(Writer, transaction, "SELECT COUNT(*) FROM ship_log;") == 0)
+                Execute(transaction, "INSERT INTO store_info(key, value) VALUES (@k, @v) ON CONFLICT(key) DO UPDATE SET value = excluded.value;",
+                    ("@k", ShipLog.LastKey), ("@v", counter.ToString(CultureInfo.InvariantCulture)));
+            Execute(transaction, "DROP TABLE ship_log;");
+        }
         Execute(transaction, "UPDATE store_info SET value = @v WHERE key = 'format_version';", ("@v", FormatVersion.ToString(CultureInfo.InvariantCulture)));
         transaction.Commit();
     }
