@@ -84,6 +84,15 @@ internal static class Int8Kernels
     /// </summary>
     public static bool SplitsQuery => !VnniByteDotStep.IsSupported && !Vector512.IsHardwareAccelerated && Avx2.IsSupported;
 
+    /// <summary>The rung <see cref="Dot4Prepared"/> runs on this machine, in words, for reports.</summary>
+    public static string Rung =>
+        VnniByteDotStep.IsSupported ? "AVX-VNNI"
+        : Vector512.IsHardwareAccelerated ? "AVX-512BW widening step"
+        : SplitsQuery ? "AVX2 nibble split"
+        : Vector256.IsHardwareAccelerated ? "256-bit widening step"
+        : Vector128.IsHardwareAccelerated ? "128-bit widening step"
+        : "scalar";
+
     /// <summary>Bytes of a prepared query of <paramref name="dimensions"/> components: the query, then (when <see cref="SplitsQuery"/>) its high and low nibbles.</summary>
     public static int PreparedQueryLength(int dimensions) => SplitsQuery ? 3 * dimensions : dimensions;
 

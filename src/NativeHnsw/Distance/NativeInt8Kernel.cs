@@ -69,11 +69,5 @@ internal static unsafe class NativeInt8Kernel
         return null;
     }
 
-    private static string ManagedRung() =>
-        AvxVnni.IsSupported ? "managed (AVX-VNNI)"
-        : Vector512.IsHardwareAccelerated ? "managed (AVX-512BW widening step)"
-        : Int8Kernels.SplitsQuery ? "managed (AVX2 nibble split)"
-        : Vector256.IsHardwareAccelerated ? "managed (256-bit widening step)"
-        : Vector128.IsHardwareAccelerated ? "managed (128-bit widening step)"
-        : "managed (scalar)";
+    private static string ManagedRung() => $"managed ({Int8Kernels.Rung})";
 }
