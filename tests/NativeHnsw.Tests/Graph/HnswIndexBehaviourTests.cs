@@ -185,13 +185,14 @@ public sealed class HnswIndexBehaviourTests
             index.Search(Datasets.Row(queries, Dims, q), results, 64);
             index.Search(Datasets.Row(queries, Dims, q), results, 64, filter);
         }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int q = 0; q < 100; q++)
+        Assert.Equal(0, Allocations.SteadyState(() =>
         {
-            index.Search(Datasets.Row(queries, Dims, q), results, 64);
-            index.Search(Datasets.Row(queries, Dims, q), results, 64, filter);
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int q = 0; q < 100; q++)
+            {
+                index.Search(Datasets.Row(queries, Dims, q), results, 64);
+                index.Search(Datasets.Row(queries, Dims, q), results, 64, filter);
+            }
+        }));
     }
 
     [Fact]

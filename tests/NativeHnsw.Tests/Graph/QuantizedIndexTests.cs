@@ -301,13 +301,14 @@ public sealed class QuantizedIndexTests(ITestOutputHelper output)
             index.Search(Datasets.Row(queries, 32, q), results, 64);
             index.Search(Datasets.Row(queries, 32, q), results, 64, filter);
         }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int q = 0; q < 50; q++)
+        Assert.Equal(0, Allocations.SteadyState(() =>
         {
-            index.Search(Datasets.Row(queries, 32, q), results, 64);
-            index.Search(Datasets.Row(queries, 32, q), results, 64, filter);
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int q = 0; q < 50; q++)
+            {
+                index.Search(Datasets.Row(queries, 32, q), results, 64);
+                index.Search(Datasets.Row(queries, 32, q), results, 64, filter);
+            }
+        }));
     }
 
     [Fact]
