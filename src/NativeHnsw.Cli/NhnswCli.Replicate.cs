@@ -16,12 +16,12 @@ public static partial class NhnswCli
         var target = TargetOption();
         var every = new Option<string>("--every") { Description = "how often new commits are shipped (the recovery point): 1s, 250ms, 2m", DefaultValueFactory = _ => "1s" };
         var bound = new Option<long>("--queue-bound") { Description = "unshipped commits past which every round reports a problem (writes are never blocked)", DefaultValueFactory = _ => 1_000_000 };
-        var once = new Option<bool>("--once") { Description = "ship what is waiting, then exit (for cron and scripts)" };
+        var once = new Option<bool>("--once") { Description = "ship what is waiting, then exit (for cron and scripts); exit code 1 when the round had a problem, such as the target's lease held by a runner's job (then nothing was done)" };
         var duration = new Option<string?>("--for") { Description = "stop after this long (default: until Ctrl-C / SIGTERM)" };
         var load = new Option<int>("--load") { Description = "measurement: upsert this many records per second into the store while shipping, then report the lag from commit to durable segment (p50/p99)" };
         var loadDims = new Option<int>("--load-dims") { Description = "dimensions of the --load vectors", DefaultValueFactory = _ => 64 };
         var json = JsonOption();
-        var command = new Command("replicate", "Ship a store's change log to a backup target continuously: checksummed segments after each interval that had commits, on top of a full snapshot (taken when the target has none). Restore to any moment with 'restore --at' or '--seq'.")
+        var command = new Command("replicate", "Ship a store's change log to a backup target continuously: checksummed segments after each interval that had commits, on top of a full snapshot (taken when the target has none). Restore to any moment with 'restore --at' or '--seq'. Each round that ships holds the target's lease, as a runner's job does, and gives it up after: while a runner's job or another command holds it, the round ships nothing and says who holds it, and the next round tries again.")
         {
             store, target, every, bound, once, duration, load, loadDims, json,
         };
@@ -40,7 +40,18 @@ public static partial class NhnswCli
             using var loadClient = rate > 0 ? new PersistentClient(folder) : null;
             var loadCollection = loadClient?.GetOrCreateCollection("rpo-load", new CollectionOptions { Dimensions = dims });
             using var opened = OpenTarget(parsed.GetValue(target)!);
-            var options = new ChangeShipperOptions { Interval = interval, QueueBound = Positive("--queue-bound", (int)Math.Min(int.MaxValue, parsed.GetValue(bound))), Segments = SegmentStore.For(opened.Inner) };
+            // The target's lease for each round that ships, given up between rounds: a runner's jobs there run between them.
+            bool onlyOnce = parsed.GetValue(once);
+            using var leases = ManualLeases.ForRounds("replicate", [opened], onlyOnce
+                ? "nothing was done, run 'replicate' again later"
+                : "this round shipped nothing (its commits wait in the store's log), the next round tries again");
+            var options = new ChangeShipperOptions
+            {
+                Interval = interval,
+                QueueBound = Positive("--queue-bound", (int)Math.Min(int.MaxValue, parsed.GetValue(bound))),
+                Segments = SegmentStore.For(opened.Inner),
+                TargetScope = leases.Round,
+            };
             using var shipper = new ChangeShipper(folder, opened, options);
             var lags = new List<TimeSpan>();
             long commits = 0, segments = 0, rounds = 0, problems = 0;
@@ -54,7 +65,7 @@ public static partial class NhnswCli
                     problems++;
                 WriteRound(context, r);
             });
-            if (parsed.GetValue(once))
+            if (onlyOnce)
             {
                 report.Report(shipper.ShipOnce());
             }
@@ -68,7 +79,7 @@ public static partial class NhnswCli
                 await loadTask.ConfigureAwait(false);
             }
             WriteSummary(context, rounds, commits, segments, problems, lags, shipper.LastShipped);
-            if (problems > 0 && parsed.GetValue(once))
+            if (problems > 0 && onlyOnce)
                 context.ExitCode = Failed;
         });
         return command;
@@ -127,8 +138,9 @@ public static partial class NhnswCli
             context.Ui.Line(string.Create(CultureInfo.InvariantCulture,
                 $"{Utc(DateTimeOffset.UtcNow)} shipped {r.Commits} commit(s) in {r.Segments.Count} segment(s), up to commit {r.LastShipped}; lag ≤ {r.Lags.Max().TotalMilliseconds:F0} ms"));
         }
+        // A round refused before the log was first opened knows of no commits: it says nothing of them.
         if (!r.Ok)
-            context.Ui.Line($"[yellow]problem:[/] {Markup.Escape(r.Problem!)} ({r.Pending.ToString("N0", CultureInfo.InvariantCulture)} commit(s) waiting in the store's log)");
+            context.Ui.Line($"[yellow]problem:[/] {Markup.Escape(r.Problem!)}{(r.Pending > 0 ? $" ({r.Pending.ToString("N0", CultureInfo.InvariantCulture)} commit(s) waiting in the store's log)" : "")}");
     }
 
     private static void WriteSummary(Context context, long rounds, long commits, long segments, long problems, List<TimeSpan> lags, long lastShipped)

@@ -384,6 +384,85 @@ public sealed class ShippingTests
     }
 
     [Fact]
+    public async Task RunAsync_TargetScope_EnteredForRoundsThatTouchTheTarget_ARefusedRoundWritesNothing_TheNextTriesAgain()
+    {
+        using var live = new LiveStore();
+        var (dir, target, time, store, client, docs) = live;
+        var scope = new CountingScope();
+        using var shipper = new ChangeShipper(store, target, Shipper(time) with { Interval = TimeSpan.FromSeconds(1), TargetScope = scope.Enter });
+        var reports = new ReportQueue();
+        using var stop = new CancellationTokenSource();
+
+        // Refused from the start: the target is not even read (nor its folder made).
+        scope.Refuse = true;
+        var running = shipper.RunAsync(reports, stop.Token);
+        var refused = await reports.Next();
+        Assert.Contains("held elsewhere", refused.Problem, StringComparison.Ordinal);
+        Assert.Null(refused.Snapshot);
+        Assert.False(Directory.Exists(dir.File("target")));
+        Assert.Equal((1, 0), (scope.Entered, scope.Exited));
+
+        scope.Refuse = false;
+        time.Advance(TimeSpan.FromSeconds(1));
+        var first = await reports.Next();
+        Assert.True(first.Ok, first.Problem);
+        Assert.NotNull(first.Snapshot);
+        Assert.Equal((2, 1), (scope.Entered, scope.Exited));
+
+        // A round with nothing to ship touches only the store: no scope.
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Empty((await reports.Next()).Segments);
+        Assert.Equal((2, 1), (scope.Entered, scope.Exited));
+
+        // Commits while the scope refuses wait in the log (reported), then ship in one later round, once entered.
+        scope.Refuse = true;
+        docs.Upsert("a", [1f, 2f]);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var waiting = await reports.Next();
+        Assert.False(waiting.Ok);
+        Assert.Equal(1, waiting.Pending);
+        Assert.Empty(waiting.Segments);
+        docs.Upsert("b", [1f, 3f]);
+        scope.Refuse = false;
+        time.Advance(TimeSpan.FromSeconds(1));
+        var shipped = await reports.Next();
+        Assert.True(shipped.Ok, shipped.Problem);
+        Assert.Equal(2, shipped.Commits);
+        Assert.Equal((4, 2), (scope.Entered, scope.Exited));
+
+        // The last round at stop enters too when it has commits to ship.
+        docs.Upsert("c", [2f, 3f]);
+        stop.Cancel();
+        await running;
+        Assert.Equal(1, (await reports.Next()).Commits);
+        Assert.Equal((5, 3), (scope.Entered, scope.Exited));
+        AssertNoGapNoDuplicate_RestoresTheStore(target, time, client, dir.File("restored"));
+    }
+
+    /// <summary>A <see cref="ChangeShipperOptions.TargetScope"/> that counts its rounds, or refuses them as a lease held elsewhere would be.</summary>
+    private sealed class CountingScope
+    {
+        public bool Refuse { get; set; }
+
+        public int Entered { get; private set; }
+
+        public int Exited { get; private set; }
+
+        public IDisposable? Enter()
+        {
+            Entered++;
+            if (Refuse)
+                throw new BackupTargetException(null, "the target's lease is held elsewhere");
+            return new Exit(this);
+        }
+
+        private sealed class Exit(CountingScope scope) : IDisposable
+        {
+            public void Dispose() => scope.Exited++;
+        }
+    }
+
+    [Fact]
     public void Segment_SealAndOpen_RoundTripsAndChecksTheName()
     {
         var commits = new List<LoggedCommit>

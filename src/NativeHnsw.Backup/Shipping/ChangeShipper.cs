@@ -66,16 +66,29 @@ public sealed class ChangeShipper : IDisposable
         string? problem = null;
         int commits = 0;
         long pending = 0;
+        // The target's scope (its lease, in the CLI) is entered once, before the round first touches the target.
+        bool entered = false;
+        IDisposable? scope = null;
+        void EnterTarget()
+        {
+            if (!entered)
+                scope = _options.TargetScope?.Invoke();
+            entered = true;
+        }
         try
         {
             if (_feed is null)
+            {
+                EnterTarget();
                 snapshot = Start();
+            }
             var feed = _feed!;
             while (true)
             {
                 var batch = feed.Read(_shipped, _options.MaxCommitsPerSegment, _options.MaxSegmentBytes);
                 if (batch.Count == 0)
                     break;
+                EnterTarget();
                 var (segment, bytes) = ChangeSegment.Seal(batch);
                 _segments.Write(segment, bytes);
                 var durable = _options.TimeProvider.GetUtcNow();
@@ -90,6 +103,10 @@ public sealed class ChangeShipper : IDisposable
         catch (Exception e) when (e is BackupException || (_feed is not null && e is SqliteException or StoreException))
         {
             problem = e.Message;
+        }
+        finally
+        {
+            scope?.Dispose();
         }
         if (_feed is not null)
         {

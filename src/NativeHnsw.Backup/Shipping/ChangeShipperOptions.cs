@@ -35,6 +35,16 @@ public sealed record ChangeShipperOptions
     /// <summary>Where segments go; by default <see cref="SegmentStore.For"/> the target.</summary>
     public SegmentStore? Segments { get; init; }
 
+    /// <summary>
+    /// Called in each round before it first reads or writes the target: on the first round (which finds where the
+    /// target stands and may take a base snapshot) and in every later round that has commits to ship; a round with
+    /// nothing to ship touches only the store and calls it not. What it returns is disposed when the round ends. A
+    /// <see cref="BackupException"/> it throws skips the round, reported as the round's problem: nothing is written,
+    /// the commits keep waiting in the store's log, and the next round calls it again. <c>nhnsw replicate</c> takes the
+    /// target's lease here, so a runner's jobs on the same target interleave with its rounds. Null: no call.
+    /// </summary>
+    public Func<IDisposable?>? TargetScope { get; init; }
+
     /// <summary>Options of the base snapshot the shipper takes when the target has none to build on.</summary>
     public BackupOptions? SnapshotOptions { get; init; }
 }
