@@ -50,11 +50,7 @@ public sealed class ReplicateCliTests
     public void ReplicateOnce_WhileARunnerHoldsTheTargetsLease_DoesNothing_NamesTheHolder_Exit1()
     {
         using var dir = new TempDirectory();
-        string store = dir.File("store"), target = dir.File("bk");
-        using (var client = new PersistentClient(store))
-            TestStores.Fill(client.CreateCollection("docs", new CollectionOptions { Dimensions = 4 }), 20, seed: 1);
-        var runner = new FolderLease(target, "runner", TimeProvider.System, TimeSpan.FromMinutes(5), NullLogger.Instance);
-        Assert.True(runner.TryAcquire(out _));
+        var (store, target, runner) = StoreWithLeasedTarget(dir, records: 20);
 
         var refused = CliTests.Run("replicate", store, "--target", target, "--once");
         Assert.Equal(NhnswCli.Failed, refused.Code);
@@ -79,11 +75,7 @@ public sealed class ReplicateCliTests
     public void ReplicateFor_WhileARunnerHoldsTheTargetsLease_EveryRoundIsRefused_AndTheLeaseStaysTheRunners()
     {
         using var dir = new TempDirectory();
-        string store = dir.File("store"), target = dir.File("bk");
-        using (var client = new PersistentClient(store))
-            TestStores.Fill(client.CreateCollection("docs", new CollectionOptions { Dimensions = 4 }), 5, seed: 1);
-        var runner = new FolderLease(target, "runner", TimeProvider.System, TimeSpan.FromMinutes(5), NullLogger.Instance);
-        Assert.True(runner.TryAcquire(out _));
+        var (store, target, runner) = StoreWithLeasedTarget(dir, records: 5);
 
         // The first round and the last (at the stop) are refused whatever the clock does between them.
         var run = CliTests.Run("replicate", store, "--target", target, "--every", "50ms", "--for", "200ms");
@@ -164,6 +156,17 @@ public sealed class ReplicateCliTests
         PointInTimeRestore.Restore(target, PointInTime.Instant(time.GetUtcNow()), dir.File("restored"));
         using var restored = new PersistentClient(dir.File("restored"));
         Assert.Equal(["a", "b", "c", "d"], restored.GetCollection("docs").Get().Select(r => r.Id).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>A store of <paramref name="records"/> records and a target folder whose lease a runner ("runner") holds.</summary>
+    private static (string Store, string Target, FolderLease Runner) StoreWithLeasedTarget(TempDirectory dir, int records)
+    {
+        string store = dir.File("store"), target = dir.File("bk");
+        using (var client = new PersistentClient(store))
+            TestStores.Fill(client.CreateCollection("docs", new CollectionOptions { Dimensions = 4 }), records, seed: 1);
+        var runner = new FolderLease(target, "runner", TimeProvider.System, TimeSpan.FromMinutes(5), NullLogger.Instance);
+        Assert.True(runner.TryAcquire(out _));
+        return (store, target, runner);
     }
 
     /// <summary>Segments written through it record who held the target's lease at each write.</summary>
