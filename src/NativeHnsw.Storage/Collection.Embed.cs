@@ -143,7 +143,7 @@ public sealed partial class Collection
                     }
                     // A re-embed is logged as a barrier, not as its vectors: it changes the collection's dimensions and
                     // generator, which a point-in-time restore cannot re-create; a restore past it needs a newer snapshot.
-                    if (ShipLog.Begin(Db.Writer, transaction, _client.Time, _id) is { } ship)
+                    if (ShipLog.Begin(Db, transaction, _client.Time, _id) is { } ship)
                     {
                         ship.Add(ShipLog.Op.Reembed).Write(ship.Collection);
                         ship.Commit();

@@ -97,7 +97,7 @@ public sealed partial class Collection
                     using var delete = Command(transaction, "DELETE FROM records WHERE row_id = @r;", "@r");
                     using var change = ChangeCommand(transaction);
                     using var metadataRows = new MetadataRows(Db.Writer, transaction, _id);
-                    var ship = rows.Count == 0 ? null : ShipLog.Begin(Db.Writer, transaction, _client.Time, _id);
+                    var ship = rows.Count == 0 ? null : ShipLog.Begin(Db, transaction, _client.Time, _id);
                     string shipName = ship?.Collection ?? "";
                     for (int i = 0; i < rows.Count; i++)
                     {
@@ -150,7 +150,7 @@ public sealed partial class Collection
                     using var update = Command(transaction, "UPDATE records SET vector = @v, document = @d, metadata = @m WHERE row_id = @r;", "@v", "@d", "@m", "@r");
                     using var change = ChangeCommand(transaction);
                     using var metadataRows = new MetadataRows(Db.Writer, transaction, _id);
-                    var ship = ShipLog.Begin(Db.Writer, transaction, _client.Time, _id);
+                    var ship = ShipLog.Begin(Db, transaction, _client.Time, _id);
                     string shipName = ship?.Collection ?? "";
                     select.Parameters[0].Value = _id;
                     insert.Parameters[0].Value = _id;

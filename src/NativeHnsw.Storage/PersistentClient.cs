@@ -192,7 +192,7 @@ public sealed partial class PersistentClient : IDisposable
                         long created = StoreDatabase.Scalar<long>(Database.Writer, transaction,
                             $"INSERT INTO collections(name, {CollectionRows.Columns()}, metadata, embedding_model) VALUES (@n, {CollectionRows.Values}, @meta, @model) RETURNING id;",
                             [("@n", name), ("@meta", metadataJson), ("@model", embedder?.Identity.ModelId), .. CollectionRows.Parameters(options)]);
-                        if (ShipLog.Begin(Database.Writer, transaction, Time) is { } ship)
+                        if (ShipLog.Begin(Database, transaction, Time) is { } ship)
                         {
                             ShipLog.WriteCreate(ship, name, options, metadataJson, embedder?.Identity.ModelId);
                             ship.Commit();
@@ -290,7 +290,7 @@ public sealed partial class PersistentClient : IDisposable
                             : "UPDATE collections SET name = @n, metadata = @meta WHERE id = @id;";
                         using var transaction = Database.Writer.BeginTransaction(deferred: false);
                         string? metadataJson = MetadataValues.ToJson(user);
-                        var ship = ShipLog.Begin(Database.Writer, transaction, Time, collection.Id); // the name before the update
+                        var ship = ShipLog.Begin(Database, transaction, Time, collection.Id); // the name before the update
                         Database.Execute(transaction, sql, ("@n", newName), ("@meta", metadataJson), ("@id", collection.Id));
                         if (ship is not null)
                         {
@@ -381,7 +381,7 @@ public sealed partial class PersistentClient : IDisposable
                 Database.Execute(transaction, $"DELETE FROM changes WHERE collection = @c AND {ShipLog.IsChange};", ("@c", id.Value));
                 Database.Execute(transaction, "DELETE FROM collections WHERE id = @c;", ("@c", id.Value));
                 Database.Execute(transaction, "DELETE FROM store_info WHERE key = @k;", ("@k", StoreDatabase.LogFloorKey(id.Value)));
-                if (ShipLog.Begin(Database.Writer, transaction, Time) is { } ship)
+                if (ShipLog.Begin(Database, transaction, Time) is { } ship)
                 {
                     ship.Add(ShipLog.Op.DeleteCollection).Write(name);
                     ship.Commit();

@@ -227,6 +227,26 @@ public sealed class ChangeFeedTests
         Assert.True(logged - off < 0.5, $"{off:F2} frames per commit with shipping off, {logged:F2} with it on");
     }
 
+    [Fact]
+    public void LoggedCommits_ThenClose_CloseTheDatabase()
+    {
+        // The log's statements are the writer's own: one left open past the close would keep SQLite's connection alive,
+        // and with it the WAL, which the last connection's close checkpoints and removes.
+        using var dir = new TempDirectory();
+        using (var client = new PersistentClient(dir.Path))
+        {
+            var c = client.CreateCollection("c", new CollectionOptions { Dimensions = 4 });
+            using (var feed = ChangeFeed.Open(dir.Path))
+                feed.Enable();
+            c.Add("a", [1f, 2f, 3f, 4f]);
+            c.Delete(["a"]);
+            Assert.True(File.Exists(Path.Combine(dir.Path, StoreFolder.DatabaseFileName + "-wal")));
+        }
+        Assert.False(File.Exists(Path.Combine(dir.Path, StoreFolder.DatabaseFileName + "-wal")), "the WAL outlived the store's close");
+        using var reopened = ChangeFeed.Open(dir.Path);
+        Assert.Equal(3, reopened.LastSequence());
+    }
+
     private static double FramesPerCommit(bool ship)
     {
         using var dir = new TempDirectory();

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace NativeHnsw.Storage.Internal;
 
@@ -53,12 +53,6 @@ internal static class ShipLog
 
     public const int FormatVersion = 1;
 
-    // The look-up, the INSERT and the body's buffer of every commit, made once per writer connection rather than at
-    // each commit (Microsoft.Data.Sqlite prepares a new command's statement on its first run): on a one-record commit
-    // the log's own CPU is a few per cent of the commit, and preparing and allocating were part of it. The writer
-    // connection is used under its writer lock, one transaction at a time, so one of each serves every commit.
-    private static readonly ConditionalWeakTable<SqliteConnection, WriterState> s_writers = new();
-
     public enum Op : byte
     {
         Enabled = 1,
@@ -75,9 +69,9 @@ internal static class ShipLog
     /// <paramref name="collectionId"/>, the same look-up also reads that collection's name as of the transaction
     /// (<see cref="Recorder.Collection"/>): one statement per commit, whether shipping is on or off.
     /// </summary>
-    public static Recorder? Begin(SqliteConnection writer, SqliteTransaction transaction, TimeProvider time, long? collectionId = null)
+    public static Recorder? Begin(StoreDatabase database, SqliteTransaction transaction, TimeProvider time, long? collectionId = null)
     {
-        var state = s_writers.GetValue(writer, static c => new WriterState(c));
+        var state = database.ShipWriter;
         var command = state.Lookup;
         command.Transaction = transaction;
         command.Parameters[0].Value = WatermarkKey;
@@ -86,7 +80,7 @@ internal static class ShipLog
         reader.Read();
         if (reader.IsDBNull(0))
             return null;
-        long lastSequence = reader.IsDBNull(2) ? LastOfEmptyLog(writer, transaction) : reader.GetInt64(2);
+        long lastSequence = reader.IsDBNull(2) ? LastOfEmptyLog(database.Writer, transaction) : reader.GetInt64(2);
         long lastAt = reader.IsDBNull(3) ? long.MinValue : reader.GetInt64(3);
         return new Recorder(state, transaction, time, collectionId ?? 0, lastSequence, lastAt) { Collection = reader.IsDBNull(1) ? "" : reader.GetString(1) };
     }
@@ -98,11 +92,24 @@ internal static class ShipLog
         return text is not null && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long last) ? last : 0;
     }
 
-    /// <summary>What every commit of one writer connection reuses: its two statements and the body's buffer.</summary>
-    internal sealed class WriterState
+    /// <summary>
+    /// What every commit of one writer connection reuses: the look-up, the entry's INSERT and the body's buffer, made once
+    /// rather than at each commit (Microsoft.Data.Sqlite prepares a new command's statement on its first run). The writer
+    /// connection is used under its writer lock, one transaction at a time, so one of each serves every commit. Owned by
+    /// the <see cref="StoreDatabase"/>, which disposes it before it closes the connection.
+    /// </summary>
+    internal sealed class WriterState : IDisposable
     {
+        private readonly sqlite3 _connection;
+
+        // The INSERT runs as SQLite's own statement, bound and stepped through SQLitePCL: Microsoft.Data.Sqlite's
+        // ExecuteNonQuery costs about 1.5 µs more a run (its statement enumeration and parameter binding), a point of
+        // a one-record commit's time, which is what the log's whole cost is held to.
+        private readonly sqlite3_stmt _insert;
+
         public WriterState(SqliteConnection writer)
         {
+            _connection = writer.Handle ?? throw new InvalidOperationException("The writer connection is not open.");
             // The newest entry is looked for only when the watermark is there, inside CASE (SQLite runs a subquery
             // where it is used): with shipping off, a scan from the end of changes for an entry would find none and
             // read the whole table at every commit. With shipping on, each scan stops at the first row it reads.
@@ -113,18 +120,39 @@ internal static class ShipLog
                 FROM (SELECT (SELECT value FROM store_info WHERE key = @k) AS v) w;
                 """,
                 ("@k", SqliteType.Text), ("@c", SqliteType.Integer));
-            // No RETURNING: nothing needs the row at commit, and a statement that returns rows costs a reader.
-            Insert = Prepared(writer, InsertEntry, ("@c", SqliteType.Integer), ("@s", SqliteType.Integer), ("@at", SqliteType.Integer), ("@b", SqliteType.Blob));
+            // No RETURNING: nothing needs the row at commit. Its parameters are numbered in the order they appear: @c 1, @s 2, @at 3, @b 4.
+            int rc = raw.sqlite3_prepare_v3(_connection, InsertEntry, raw.SQLITE_PREPARE_PERSISTENT, out _insert, out _);
+            SqliteException.ThrowExceptionForRC(rc, _connection);
             Out = new BinaryWriter(Body, Encoding.UTF8, leaveOpen: true);
         }
 
         public SqliteCommand Lookup { get; }
 
-        public SqliteCommand Insert { get; }
-
         public MemoryStream Body { get; } = new();
 
         public BinaryWriter Out { get; }
+
+        /// <summary>Adds an entry inside the writer's open transaction.</summary>
+        /// <exception cref="SqliteException">SQLite refused the row (the store is full, damaged, or its disk failed).</exception>
+        public void AddEntry(long collectionId, long sequence, long at, ReadOnlySpan<byte> body)
+        {
+            raw.sqlite3_bind_int64(_insert, 1, collectionId);
+            raw.sqlite3_bind_int64(_insert, 2, sequence);
+            raw.sqlite3_bind_int64(_insert, 3, at);
+            raw.sqlite3_bind_blob(_insert, 4, body); // copied by SQLite (SQLITE_TRANSIENT)
+            int rc = raw.sqlite3_step(_insert);
+            raw.sqlite3_reset(_insert);
+            if (rc != raw.SQLITE_DONE)
+                SqliteException.ThrowExceptionForRC(rc, _connection);
+        }
+
+        public void Dispose()
+        {
+            Lookup.Dispose();
+            _insert.Dispose();
+            Out.Dispose();
+            Body.Dispose();
+        }
     }
 
     /// <summary>Collects the changes of one commit; <see cref="Commit"/> adds the entry inside the same transaction.</summary>
@@ -187,13 +215,7 @@ internal static class ShipLog
             // Commit times never go backwards, even when the wall clock does, so "every commit at or before T" is a
             // prefix of the sequence.
             long at = Math.Max(_time.GetUtcNow().ToUnixTimeMilliseconds(), _lastAt);
-            var insert = _state.Insert;
-            insert.Transaction = _transaction;
-            insert.Parameters[0].Value = _collectionId;
-            insert.Parameters[1].Value = _lastSequence + 1;
-            insert.Parameters[2].Value = at;
-            insert.Parameters[3].Value = _state.Body.ToArray();
-            insert.ExecuteNonQuery();
+            _state.AddEntry(_collectionId, _lastSequence + 1, at, _state.Body.GetBuffer().AsSpan(0, (int)_state.Body.Length));
         }
     }
 

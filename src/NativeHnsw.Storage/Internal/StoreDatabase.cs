@@ -51,6 +51,7 @@ internal sealed class StoreDatabase : IDisposable
 
     private readonly string _readerConnectionString;
     private readonly SqliteConnection? _writer;
+    private ShipLog.WriterState? _shipWriter;
 
     /// <summary>Read-only mode: how to reach the file itself, and the connection that keeps the in-memory copy alive (null until made, under <see cref="_copyGate"/>).</summary>
     private readonly string? _sourceConnectionString;
@@ -145,6 +146,9 @@ internal sealed class StoreDatabase : IDisposable
     public Lock WriterLock { get; } = new();
 
     public SqliteConnection Writer => _writer ?? throw new InvalidOperationException($"{Path}: opened read-only; there is no writer connection.");
+
+    /// <summary>The shipping log's statements on <see cref="Writer"/> (<see cref="ShipLog.Begin"/>), made at the first commit that asks; use under <see cref="WriterLock"/>.</summary>
+    public ShipLog.WriterState ShipWriter => _shipWriter ??= new ShipLog.WriterState(Writer);
 
     public static StoreDatabase Open(string path, Durability durability)
     {
@@ -298,6 +302,9 @@ internal sealed class StoreDatabase : IDisposable
         // Readers first: the last connection to close checkpoints and removes the WAL, which a read-only one cannot.
         using (var pooled = new SqliteConnection(_readerConnectionString))
             SqliteConnection.ClearPool(pooled);
+        // Before the writer: a statement left unfinalized would keep the connection open past its close (SQLite's
+        // close_v2), and the WAL with it.
+        _shipWriter?.Dispose();
         _writer?.Dispose();
         // The last connection to a shared in-memory database frees it.
         lock (_copyGate)
