@@ -74,6 +74,32 @@ public sealed class ObjectLeaseTests(MotoServerFixture moto, S3rverFixture s3rve
     }
 
     [Fact]
+    public void Lease_OfAnEndedProcess_IsTakenOverAtOnce_OfALiveOne_IsNot()
+    {
+        Assert.SkipWhen(moto.SkipReason is not null, moto.SkipReason ?? "");
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "the holder's process is told from /proc, on Linux only");
+        string prefix = Prefix();
+        using var ta = moto.Target(prefix);
+        using var tb = moto.Target(prefix);
+        var a = ObjectLease.Open(ta, "runner-a", _time, s_duration, NullLogger.Instance)!;
+        var logger = new LineLogger<ObjectLease>();
+        var b = ObjectLease.Open(tb, "runner-b", _time, s_duration, logger)!;
+        Assert.True(a.TryAcquire(out var held));
+        Assert.Equal(HolderProcess.Current, held!.Process);
+        // Held by this (live) process: refused, whatever the clock says short of the expiry.
+        Assert.False(b.TryAcquire(out _));
+
+        // As if runner-a had been killed: its lease names a process that has ended.
+        var (content, version) = ta.ReadSidecarVersion(ObjectLease.Name)!.Value;
+        var dead = System.Text.Json.JsonSerializer.Deserialize(content, LeaseJsonContext.Default.LeaseRecord)! with { Process = EndedProcess.Identity() };
+        Assert.NotNull(ta.TryWriteSidecar(ObjectLease.Name, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(dead, LeaseJsonContext.Default.LeaseRecord), version));
+        Assert.True(b.TryAcquire(out var taken));
+        Assert.Equal("runner-b", taken!.Holder);
+        Assert.Contains(logger.Lines, l => l.Contains("held by runner-a", StringComparison.Ordinal) && l.Contains("its process has ended; taken over by runner-b", StringComparison.Ordinal));
+        Assert.False(a.Renew());
+    }
+
+    [Fact]
     public void TwoProcessesRacing_OnObjectStorage_NeverBothHoldIt()
     {
         // Two runner processes, each with its own S3 client, racing for one prefix's lease on moto (conditional PUTs

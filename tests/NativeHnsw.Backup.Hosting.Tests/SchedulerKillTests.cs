@@ -6,7 +6,7 @@ namespace NativeHnsw.Backup.Hosting.Tests;
 /// kill -9 of a running scheduler (the LeaseChild's <c>run</c> mode: the real executor on a fast fake clock) at random
 /// moments of its snapshots, incrementals, offsite copies, tier moves and prunes, over 100 trials; after each kill the
 /// targets show nothing partial and every backup they list is whole, and a runner started after the last kill takes
-/// the dead runner's leases over once they expire and completes its jobs.
+/// the dead runner's leases over (its process has ended) and completes its jobs.
 /// </summary>
 public sealed class SchedulerKillTests : IDisposable
 {
@@ -81,7 +81,7 @@ public sealed class SchedulerKillTests : IDisposable
         Assert.True(midJob >= Trials / 4, $"only {midJob} of {Trials} kills cut a job short ({string.Join(", ", interrupted.Select(p => $"{p.Key} {p.Value}"))})");
         Assert.True(interrupted.Count >= 3, $"kills cut only these jobs short: {string.Join(", ", interrupted.Keys)}");
 
-        // A last runner, left to finish 30 runs: it takes the dead runners' leases over once they expire and does real work.
+        // A last runner, left to finish 30 runs: it takes the dead runners' leases over (their processes ended) and does real work.
         using var last = Start(file, clock, maxJobs: 30, out var output);
         Assert.True(last.WaitForExit(TimeSpan.FromMinutes(3)), "the last runner did not finish its 30 runs");
         Assert.Equal(0, last.ExitCode);

@@ -21,4 +21,20 @@ internal static partial class LogMessages
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Target {Target}: chunks not collected: {Reason}")]
     public static partial void LogChunksNotCollected(this ILogger logger, string target, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease on {Target} held by {Previous} expired at {Expired:o}; taken over by {Holder}")]
+    private static partial void LogLeaseExpiredTakenOver(this ILogger logger, string target, string previous, DateTimeOffset expired, string holder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease on {Target} held by {Previous} until {Expires:o}: its process has ended; taken over by {Holder}")]
+    private static partial void LogLeaseOfEndedProcessTakenOver(this ILogger logger, string target, string previous, DateTimeOffset expires, string holder);
+
+    /// <summary>Says why <paramref name="holder"/> took <paramref name="previous"/>'s lease: it had expired, or its process had ended.</summary>
+    public static void LogLeaseTakenOver(this ILogger logger, string target, LeaseRecord previous, DateTimeOffset now, string holder)
+    {
+        string who = $"{previous.Holder}@{previous.Host} pid {previous.Pid}";
+        if (previous.ExpiresUtc > now)
+            logger.LogLeaseOfEndedProcessTakenOver(target, who, previous.ExpiresUtc, holder);
+        else
+            logger.LogLeaseExpiredTakenOver(target, who, previous.ExpiresUtc, holder);
+    }
 }

@@ -9,7 +9,8 @@ namespace NativeHnsw.Backup.Hosting;
 /// there, until when. Every read-decide-write of the lease happens under <c>ROOT/.nhnsw-lease.guard</c> opened with
 /// <see cref="FileShare.None"/> (an exclusive advisory lock, released by the OS if the process dies), and the lease file
 /// itself is replaced by rename, so two runners never both believe they hold it and a reader never sees a torn one.
-/// Expiry is judged with the runner's <see cref="TimeProvider"/>; an expired lease is taken over, with a log line.
+/// Expiry is judged with the runner's <see cref="TimeProvider"/>; an expired lease is taken over, with a log line, and
+/// so is one whose holder's process has ended on this machine (<see cref="LeaseRecord.Process"/>), without waiting.
 /// Both names start with '.', so targets never list them as backups.
 /// </summary>
 public sealed class FolderLease : ITargetLease
@@ -56,18 +57,15 @@ public sealed class FolderLease : ITargetLease
         {
             var now = _time.GetUtcNow();
             var existing = ReadFile();
-            if (existing is not null && existing.Holder != Holder && existing.ExpiresUtc > now)
+            if (existing is not null && existing.StandsAgainst(Holder, now))
             {
                 result = existing;
                 return false;
             }
             if (existing is not null && existing.Holder != Holder)
-            {
-                _logger.LogWarning("Lease on {Target} held by {Previous} expired at {Expired:o}; taken over by {Holder}",
-                    _folder, existing.Holder + "@" + existing.Host + " pid " + existing.Pid, existing.ExpiresUtc, Holder);
-            }
+                _logger.LogLeaseTakenOver(_folder, existing, now, Holder);
             var acquired = existing?.Holder == Holder ? existing.AcquiredUtc : now;
-            result = new LeaseRecord(Holder, Environment.MachineName, Environment.ProcessId, acquired, now + _duration) { LeaseId = LeaseId };
+            result = LeaseRecord.Mine(Holder, LeaseId, acquired, now + _duration);
             WriteFile(result);
             return true;
         }, out bool busy);

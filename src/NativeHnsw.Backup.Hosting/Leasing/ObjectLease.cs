@@ -13,8 +13,10 @@ namespace NativeHnsw.Backup.Hosting;
 /// <remarks>
 /// Guarantees hold only where the server honours the preconditions (AWS S3, MinIO, R2). <see cref="Open"/> probes that
 /// once and returns null for a server that ignores them (s3rver 3.7): the runner then works without a lease, loudly.
-/// Expiry is judged with the runners' clocks (keep them in sync); a runner paused past its lease's expiry (a long GC,
-/// a suspended VM) may still finish the step it is in after another took over, as with any lease without fencing.
+/// Expiry is judged with the runners' clocks (keep them in sync); a lease whose holder's process has ended on the
+/// machine judging it (<see cref="LeaseRecord.Process"/>) is taken over without waiting. A runner paused past its
+/// lease's expiry (a long GC, a suspended VM) may still finish the step it is in after another took over, as with any
+/// lease without fencing.
 /// </remarks>
 public sealed class ObjectLease : ITargetLease
 {
@@ -62,12 +64,12 @@ public sealed class ObjectLease : ITargetLease
     {
         var now = _time.GetUtcNow();
         var (existing, version) = Read();
-        if (existing is not null && existing.Holder != Holder && existing.ExpiresUtc > now)
+        if (existing is not null && existing.StandsAgainst(Holder, now))
         {
             current = existing;
             return false;
         }
-        var mine = new LeaseRecord(Holder, Environment.MachineName, Environment.ProcessId, existing?.Holder == Holder ? existing.AcquiredUtc : now, now + _duration) { LeaseId = LeaseId };
+        var mine = LeaseRecord.Mine(Holder, LeaseId, existing?.Holder == Holder ? existing.AcquiredUtc : now, now + _duration);
         string? written = _target.TryWriteSidecar(Name, JsonSerializer.SerializeToUtf8Bytes(mine, LeaseJsonContext.Default.LeaseRecord), version);
         if (written is null)
         {
@@ -75,11 +77,9 @@ public sealed class ObjectLease : ITargetLease
             current = Read().Record;
             return false;
         }
+        // A lease expired at its acquisition was released, not lost: nothing to say.
         if (existing is not null && existing.Holder != Holder && existing.ExpiresUtc > existing.AcquiredUtc)
-        {
-            _logger.LogWarning("Lease on {Target} held by {Previous} expired at {Expired:o}; taken over by {Holder}",
-                _description, existing.Holder + "@" + existing.Host + " pid " + existing.Pid, existing.ExpiresUtc, Holder);
-        }
+            _logger.LogLeaseTakenOver(_description, existing, now, Holder);
         _version = written;
         current = mine;
         return true;
