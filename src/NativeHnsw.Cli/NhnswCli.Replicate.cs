@@ -153,7 +153,9 @@ public static partial class NhnswCli
             return;
         }
         string lag = lags.Count == 0 ? "no commits shipped" : string.Create(CultureInfo.InvariantCulture, $"lag commit → durable segment p50 {P(0.50):F0} ms, p99 {P(0.99):F0} ms, max {P(1.0):F0} ms");
-        context.Ui.Line(string.Create(CultureInfo.InvariantCulture, $"[green]done[/]: {commits} commit(s) in {segments} segment(s) over {rounds} round(s), up to commit {lastShipped}; {lag}"));
+        // -1: no round got as far as the store's log (every one refused, or the target down): no position to give.
+        string upTo = lastShipped < 0 ? "" : string.Create(CultureInfo.InvariantCulture, $", up to commit {lastShipped}");
+        context.Ui.Line(string.Create(CultureInfo.InvariantCulture, $"[green]done[/]: {commits} commit(s) in {segments} segment(s) over {rounds} round(s){upTo}; {lag}"));
     }
 
     /// <summary>The point-in-time options of <c>restore</c>.</summary>

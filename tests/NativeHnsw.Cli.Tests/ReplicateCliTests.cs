@@ -83,6 +83,8 @@ public sealed class ReplicateCliTests
         Assert.Contains("is leased by runner", run.Out, StringComparison.Ordinal);
         Assert.Contains("the next round tries again", run.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("base snapshot", run.Out, StringComparison.Ordinal);
+        Assert.Contains("round(s); no commits shipped", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("commit -1", run.Out, StringComparison.Ordinal);
         Assert.Equal([FolderLease.GuardName, FolderLease.FileName], Directory.GetFileSystemEntries(target).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal("runner", FolderLease.Read(target)!.Holder);
         runner.Release();
