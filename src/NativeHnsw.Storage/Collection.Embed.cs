@@ -114,7 +114,7 @@ public sealed partial class Collection
                     select.Parameters[0].Value = _id;
                     select.Parameters[2].Value = Chunk;
                     using var update = Command(transaction, "UPDATE records SET vector = @v WHERE row_id = @r;", "@v", "@r");
-                    using var change = ChangeCommand(transaction);
+                    var st = Db.Writes.Enlist(transaction, _id);
                     var rows = new List<(long Row, string Id, string Document)>(Chunk);
                     long after = long.MinValue;
                     int position = 0;
@@ -136,7 +136,7 @@ public sealed partial class Collection
                             update.Parameters[1].Value = rows[j].Row;
                             update.ExecuteNonQuery();
                             // Logged, so a crash before the old checkpoints are removed still replays every new vector.
-                            LogChange(change, ChangeOp.Upsert, rows[j].Row);
+                            st.LogChange(ChangeOp.Upsert, rows[j].Row);
                         }
                         position += rows.Count;
                         after = rows[^1].Row;

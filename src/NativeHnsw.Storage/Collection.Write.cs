@@ -94,17 +94,15 @@ public sealed partial class Collection
                             deletedIds.Add(reader.GetString(1));
                         }
                     }
-                    using var delete = Command(transaction, "DELETE FROM records WHERE row_id = @r;", "@r");
-                    using var change = ChangeCommand(transaction);
-                    using var metadataRows = new MetadataRows(Db.Writer, transaction, _id);
+                    var st = Db.Writes.Enlist(transaction, _id);
                     var ship = rows.Count == 0 ? null : ShipLog.Begin(Db, transaction, _client.Time, _id);
                     string shipName = ship?.Collection ?? "";
                     for (int i = 0; i < rows.Count; i++)
                     {
-                        delete.Parameters[0].Value = rows[i];
-                        delete.ExecuteNonQuery();
-                        metadataRows.Delete(rows[i]);
-                        lastSequence = LogChange(change, ChangeOp.Delete, rows[i]);
+                        st.Delete.Parameters[0].Value = rows[i];
+                        st.Delete.ExecuteNonQuery();
+                        st.Metadata.Delete(rows[i]);
+                        lastSequence = st.LogChange(ChangeOp.Delete, rows[i]);
                         ship?.Delete(shipName, deletedIds[i]);
                     }
                     ship?.Commit();
@@ -144,16 +142,10 @@ public sealed partial class Collection
                 lock (Db.WriterLock)
                 {
                     using var transaction = Db.Writer.BeginTransaction(deferred: false);
-                    using var select = Command(transaction, "SELECT row_id, vector, document, metadata FROM records WHERE collection = @c AND id = @id;", "@c", "@id");
-                    using var insert = Command(transaction,
-                        "INSERT INTO records(collection, id, vector, document, metadata) VALUES (@c, @id, @v, @d, @m) RETURNING row_id;", "@c", "@id", "@v", "@d", "@m");
-                    using var update = Command(transaction, "UPDATE records SET vector = @v, document = @d, metadata = @m WHERE row_id = @r;", "@v", "@d", "@m", "@r");
-                    using var change = ChangeCommand(transaction);
-                    using var metadataRows = new MetadataRows(Db.Writer, transaction, _id);
+                    var st = Db.Writes.Enlist(transaction, _id);
+                    var (select, insert, update, metadataRows) = (st.Select, st.Insert, st.Update, st.Metadata);
                     var ship = ShipLog.Begin(Db, transaction, _client.Time, _id);
                     string shipName = ship?.Collection ?? "";
-                    select.Parameters[0].Value = _id;
-                    insert.Parameters[0].Value = _id;
                     for (int i = 0; i < batch.Count; i++)
                     {
                         var record = batch[i];
@@ -189,7 +181,7 @@ public sealed partial class Collection
                             metadataRows.Insert(row, metadata);
                             labels.Add(row);
                             vectors.Add(record.Vector!);
-                            lastSequence = LogChange(change, ChangeOp.Upsert, row);
+                            lastSequence = st.LogChange(ChangeOp.Upsert, row);
                             continue;
                         }
                         byte[] newVector = record.Vector is null ? oldVector! : VectorBlob.ToBytes(record.Vector);
@@ -214,7 +206,7 @@ public sealed partial class Collection
                         {
                             labels.Add(row);
                             vectors.Add(record.Vector!);
-                            lastSequence = LogChange(change, ChangeOp.Upsert, row);
+                            lastSequence = st.LogChange(ChangeOp.Upsert, row);
                         }
                     }
                     ship?.Commit();
@@ -291,20 +283,6 @@ public sealed partial class Collection
         foreach (string name in parameters)
             command.Parameters.Add(new SqliteParameter(name, null));
         return command;
-    }
-
-    private SqliteCommand ChangeCommand(SqliteTransaction transaction)
-    {
-        var command = Command(transaction, "INSERT INTO changes(collection, op, record) VALUES (@c, @op, @r) RETURNING seq;", "@c", "@op", "@r");
-        command.Parameters[0].Value = _id;
-        return command;
-    }
-
-    private static long LogChange(SqliteCommand change, ChangeOp op, long row)
-    {
-        change.Parameters[1].Value = (int)op;
-        change.Parameters[2].Value = row;
-        return (long)change.ExecuteScalar()!;
     }
 
     /// <summary>The WHERE conditions for a collection, ids and a filter; adds the parameters to <paramref name="command"/>.</summary>

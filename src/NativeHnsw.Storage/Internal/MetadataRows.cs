@@ -8,28 +8,25 @@ namespace NativeHnsw.Storage.Internal;
 /// derived from <c>records.metadata</c> (the JSON stays the source of what <c>Get</c> returns) and rewritten in the
 /// same transaction as the record, so the two never disagree in a committed state.
 /// </summary>
-internal sealed class MetadataRows : IDisposable
+internal sealed class MetadataRows
 {
     public const int StringKind = 0;
     public const int NumberKind = 1;
     public const int BoolKind = 2;
 
-    private readonly SqliteCommand _insert;
-    private readonly SqliteCommand _delete;
-
-    public MetadataRows(SqliteConnection connection, SqliteTransaction transaction, long collection)
+    /// <param name="insert">INSERT INTO metadata(record, key, collection, kind, value) VALUES (@r, @k, @c, @t, @v), @c set by the owner.</param>
+    /// <param name="delete">DELETE FROM metadata WHERE record = @r.</param>
+    public MetadataRows(SqliteCommand insert, SqliteCommand delete)
     {
-        _insert = connection.CreateCommand();
-        _insert.Transaction = transaction;
-        _insert.CommandText = "INSERT INTO metadata(record, key, collection, kind, value) VALUES (@r, @k, @c, @t, @v);";
-        foreach (string name in new[] { "@r", "@k", "@c", "@t", "@v" })
-            _insert.Parameters.Add(new SqliteParameter(name, null));
-        _insert.Parameters[2].Value = collection;
-        _delete = connection.CreateCommand();
-        _delete.Transaction = transaction;
-        _delete.CommandText = "DELETE FROM metadata WHERE record = @r;";
-        _delete.Parameters.Add(new SqliteParameter("@r", null));
+        InsertCommand = insert;
+        DeleteCommand = delete;
     }
+
+    /// <summary>Owned by <see cref="WriteStatements"/>, which enlists and disposes it.</summary>
+    public SqliteCommand InsertCommand { get; }
+
+    /// <summary>Owned by <see cref="WriteStatements"/>, which enlists and disposes it.</summary>
+    public SqliteCommand DeleteCommand { get; }
 
     /// <summary>The kind column for a normalised value (string, long, double or bool).</summary>
     public static int KindOf(object value) => value switch
@@ -46,25 +43,19 @@ internal sealed class MetadataRows : IDisposable
     {
         if (metadata is null)
             return;
-        _insert.Parameters[0].Value = record;
+        InsertCommand.Parameters[0].Value = record;
         foreach (var (key, value) in metadata)
         {
-            _insert.Parameters[1].Value = key;
-            _insert.Parameters[3].Value = KindOf(value);
-            _insert.Parameters[4].Value = StoredValue(value);
-            _insert.ExecuteNonQuery();
+            InsertCommand.Parameters[1].Value = key;
+            InsertCommand.Parameters[3].Value = KindOf(value);
+            InsertCommand.Parameters[4].Value = StoredValue(value);
+            InsertCommand.ExecuteNonQuery();
         }
     }
 
     public void Delete(long record)
     {
-        _delete.Parameters[0].Value = record;
-        _delete.ExecuteNonQuery();
-    }
-
-    public void Dispose()
-    {
-        _insert.Dispose();
-        _delete.Dispose();
+        DeleteCommand.Parameters[0].Value = record;
+        DeleteCommand.ExecuteNonQuery();
     }
 }

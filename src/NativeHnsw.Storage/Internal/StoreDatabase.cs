@@ -52,6 +52,7 @@ internal sealed class StoreDatabase : IDisposable
     private readonly string _readerConnectionString;
     private readonly SqliteConnection? _writer;
     private ShipLog.WriterState? _shipWriter;
+    private WriteStatements? _writes;
 
     /// <summary>Read-only mode: how to reach the file itself, and the connection that keeps the in-memory copy alive (null until made, under <see cref="_copyGate"/>).</summary>
     private readonly string? _sourceConnectionString;
@@ -149,6 +150,9 @@ internal sealed class StoreDatabase : IDisposable
 
     /// <summary>The shipping log's statements on <see cref="Writer"/> (<see cref="ShipLog.Begin"/>), made at the first commit that asks; use under <see cref="WriterLock"/>.</summary>
     public ShipLog.WriterState ShipWriter => _shipWriter ??= new ShipLog.WriterState(Writer);
+
+    /// <summary>The record commits' statements on <see cref="Writer"/>, prepared once; use under <see cref="WriterLock"/>.</summary>
+    public WriteStatements Writes => _writes ??= new WriteStatements(Writer);
 
     public static StoreDatabase Open(string path, Durability durability)
     {
@@ -305,6 +309,7 @@ internal sealed class StoreDatabase : IDisposable
         // Before the writer: a statement left unfinalized would keep the connection open past its close (SQLite's
         // close_v2), and the WAL with it.
         _shipWriter?.Dispose();
+        _writes?.Dispose();
         _writer?.Dispose();
         // The last connection to a shared in-memory database frees it.
         lock (_copyGate)
