@@ -8,7 +8,7 @@ namespace NativeHnsw.Backup.Hosting.Tests;
 /// <summary>
 /// A lease whose holder's process has ended is taken over at once, not after its expiry: a runner or a
 /// <c>nhnsw replicate</c> killed while it held a target's lease no longer stops that target for the lease's life
-/// (five minutes for a command). Proven on the holder's identity (<see cref="HolderProcess"/>), never guessed.
+/// (five minutes for a command). Proven on the holder's identity (<see cref="ProcessIdentity"/>), never guessed.
 /// </summary>
 public sealed class LeaseHolderProcessTests
 {
@@ -16,25 +16,25 @@ public sealed class LeaseHolderProcessTests
     public void Identity_OfALiveProcess_IsNotGone_OfAnEndedOrReusedPid_IsGone_FromElsewhere_CannotBeTold()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "the holder's process is told from /proc, on Linux only");
-        string me = HolderProcess.Current!;
+        string me = ProcessIdentity.Current!;
         Assert.NotNull(me);
         Assert.StartsWith("linux:", me, StringComparison.Ordinal);
-        Assert.Equal(me, HolderProcess.Of(Environment.ProcessId));
-        Assert.False(HolderProcess.IsGone(me));
+        Assert.Equal(me, ProcessIdentity.Of(Environment.ProcessId));
+        Assert.False(ProcessIdentity.IsGone(me));
 
         // This PID under another start time: the PID was reused, the holder is gone.
         string[] parts = me.Split(':');
         Assert.Equal(5, parts.Length); // linux, boot id, PID namespace, PID, start ticks
-        Assert.True(HolderProcess.IsGone(string.Join(':', parts[..4]) + ":1"));
-        Assert.True(HolderProcess.IsGone(EndedProcess.Identity()));
+        Assert.True(ProcessIdentity.IsGone(string.Join(':', parts[..4]) + ":1"));
+        Assert.True(ProcessIdentity.IsGone(EndedProcess.Identity()));
 
         // Another boot, another PID namespace, or no identity: nothing can be proven here, the lease waits for its expiry.
         string dead = EndedProcess.Identity();
-        Assert.False(HolderProcess.IsGone(dead.Replace(parts[1], "00000000-0000-0000-0000-000000000000", StringComparison.Ordinal)));
-        Assert.False(HolderProcess.IsGone(dead.Replace(":" + parts[2] + ":", ":1:", StringComparison.Ordinal)));
-        Assert.False(HolderProcess.IsGone(null));
-        Assert.False(HolderProcess.IsGone("windows:whatever"));
-        Assert.False(HolderProcess.IsGone(string.Join(':', parts[..3]) + ":x:1"));
+        Assert.False(ProcessIdentity.IsGone(dead.Replace(parts[1], "00000000-0000-0000-0000-000000000000", StringComparison.Ordinal)));
+        Assert.False(ProcessIdentity.IsGone(dead.Replace(":" + parts[2] + ":", ":1:", StringComparison.Ordinal)));
+        Assert.False(ProcessIdentity.IsGone(null));
+        Assert.False(ProcessIdentity.IsGone("windows:whatever"));
+        Assert.False(ProcessIdentity.IsGone(string.Join(':', parts[..3]) + ":x:1"));
     }
 
     [Fact]
@@ -51,13 +51,13 @@ public sealed class LeaseHolderProcessTests
         Assert.False(next.TryAcquire(out var held));
         Assert.Equal("killed-runner", held!.Holder);
         Assert.Equal(child.Id, held.Pid);
-        Assert.Equal(HolderProcess.Of(child.Id), held.Process);
+        Assert.Equal(ProcessIdentity.Of(child.Id), held.Process);
 
         child.Kill(entireProcessTree: true);
         child.WaitForExit();
         Assert.True(next.TryAcquire(out var taken));
         Assert.Equal("next-runner", taken!.Holder);
-        Assert.Equal(HolderProcess.Current, FolderLease.Read(dir.Path)!.Process);
+        Assert.Equal(ProcessIdentity.Current, FolderLease.Read(dir.Path)!.Process);
         Assert.Contains(logger.Lines, l => l.Contains("held by killed-runner", StringComparison.Ordinal) && l.Contains("its process has ended; taken over by next-runner", StringComparison.Ordinal));
     }
 
@@ -122,7 +122,7 @@ internal static class EndedProcess
     public static string Identity()
     {
         using var sleeper = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
-        string? identity = HolderProcess.Of(sleeper.Id);
+        string? identity = ProcessIdentity.Of(sleeper.Id);
         sleeper.Kill();
         sleeper.WaitForExit();
         Assert.NotNull(identity);

@@ -85,7 +85,7 @@ public sealed class ObjectLeaseTests(MotoServerFixture moto, S3rverFixture s3rve
         var logger = new LineLogger<ObjectLease>();
         var b = ObjectLease.Open(tb, "runner-b", _time, s_duration, logger)!;
         Assert.True(a.TryAcquire(out var held));
-        Assert.Equal(HolderProcess.Current, held!.Process);
+        Assert.Equal(ProcessIdentity.Current, held!.Process);
         // Held by this (live) process: refused, whatever the clock says short of the expiry.
         Assert.False(b.TryAcquire(out _));
 

@@ -145,6 +145,28 @@ public sealed class WriterContractTests(S3rverFixture s3) : IClassFixture<S3rver
     }
 
     [Fact]
+    public void WriterOwner_WithAnIdentity_IsJudgedByIt_AnotherContainerUnderTheSameHostName_IsNeverGone()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "process identities are read from /proc, on Linux only");
+        var (dead, identity) = KilledProcessWithIdentity();
+        string[] parts = identity.Split(':');
+        var here = dead with { Process = identity };
+        Assert.True(here.IsGone());
+        // The same pid and host name in another PID namespace of this boot (a container with host networking): its pid
+        // means nothing here, whether or not a process here has it.
+        string otherNamespace = string.Join(':', [parts[0], parts[1], "1", .. parts[3..]]);
+        Assert.False((here with { Process = otherNamespace }).IsGone());
+        Assert.False((WriterOwner.Current with { Process = string.Join(':', [parts[0], parts[1], "1", .. WriterOwner.Current.Process!.Split(':')[3..]]) }).IsGone());
+        // Another boot: judged by the host name, as records without an identity (a reboot ended the writer).
+        string otherBoot = string.Join(':', [parts[0], "00000000-0000-0000-0000-000000000000", .. parts[2..]]);
+        Assert.True((here with { Process = otherBoot }).IsGone());
+        Assert.False((here with { Process = otherBoot, Host = "another-host" }).IsGone());
+        // Its pid reused by a process started at another tick, and this process itself.
+        Assert.True((WriterOwner.Current with { Process = string.Join(':', [.. WriterOwner.Current.Process!.Split(':')[..4], "1"]) }).IsGone());
+        Assert.False(WriterOwner.Current.IsGone());
+    }
+
+    [Fact]
     public void LocalFolder_SweepAbandoned_UnderALease_RemovesWorkOfOtherLeasesOnAnyHost()
     {
         using var dir = new TempDirectory();
@@ -182,13 +204,20 @@ public sealed class WriterContractTests(S3rverFixture s3) : IClassFixture<S3rver
     [Fact]
     public void WriterOwner_RecordWithoutLease_ReadsAsBefore_AndALeaseRoundTrips()
     {
-        var plain = WriterOwner.Current;
+        // Without a lease or an identity: the three lines writers wrote before either existed.
+        var plain = WriterOwner.Current with { Process = null };
         Assert.Equal(3, plain.Encode().Split('\n').Length);
         using var dir = new TempDirectory();
         string folder = dir.File(".staging-x-00000001");
-        File.WriteAllText(WriterOwner.PathOf(folder), (plain with { Lease = "abc_1-2" }).Encode());
-        Assert.Equal(plain with { Lease = "abc_1-2" }, WriterOwner.TryRead(WriterOwner.PathOf(folder)));
+        foreach (var record in new[] { plain, plain with { Lease = "abc_1-2" }, WriterOwner.Current, WriterOwner.Current with { Lease = "abc_1-2" } })
+        {
+            File.WriteAllText(WriterOwner.PathOf(folder), record.Encode());
+            Assert.Equal(record, WriterOwner.TryRead(WriterOwner.PathOf(folder)));
+        }
+        Assert.Equal(OperatingSystem.IsLinux() ? 5 : 3, WriterOwner.Current.Encode().Split('\n').Length);
         File.WriteAllText(WriterOwner.PathOf(folder), plain.Encode() + "\n");
+        Assert.Null(WriterOwner.TryRead(WriterOwner.PathOf(folder)));
+        File.WriteAllText(WriterOwner.PathOf(folder), plain.Encode() + "\n\n");
         Assert.Null(WriterOwner.TryRead(WriterOwner.PathOf(folder)));
         Assert.Throws<ArgumentException>(() => WriterLease.Enter("a\nb", ["x"]));
     }
@@ -202,6 +231,18 @@ public sealed class WriterContractTests(S3rverFixture s3) : IClassFixture<S3rver
         Directory.CreateDirectory(folder);
         File.WriteAllBytes(Path.Combine(folder, "part.bin"), [1, 2, 3]);
         return folder;
+    }
+
+    /// <summary>The owner record (without an identity) of a real process that was killed, and that process's identity.</summary>
+    private static (WriterOwner Owner, string Identity) KilledProcessWithIdentity()
+    {
+        using var child = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
+        var owner = new WriterOwner(Environment.MachineName, child.Id, child.StartTime.ToUniversalTime());
+        string? identity = ProcessIdentity.Of(child.Id);
+        child.Kill();
+        child.WaitForExit();
+        Assert.NotNull(identity);
+        return (owner, identity);
     }
 
     /// <summary>The owner record a real process wrote before it was killed.</summary>

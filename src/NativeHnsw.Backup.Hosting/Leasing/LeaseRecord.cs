@@ -10,18 +10,18 @@ public sealed record LeaseRecord(string Holder, string Host, int Pid, DateTimeOf
     public string? LeaseId { get; init; }
 
     /// <summary>
-    /// The holder's process as one sharing its kernel and PID namespace can check it (boot id, PID namespace, PID, start
-    /// time): a lease whose process has ended is taken over before its expiry. Null where the holder could not tell
-    /// (not Linux) and in a lease written before this existed: such a lease waits for its expiry.
+    /// The holder's process (<see cref="ProcessIdentity"/>: boot id, PID namespace, PID, start ticks): a lease whose
+    /// process has provably ended is taken over before its expiry. Null where the holder could not tell (not Linux) and
+    /// in a lease written before this existed: such a lease waits for its expiry.
     /// </summary>
     public string? Process { get; init; }
 
     /// <summary>True when <see cref="Process"/> proves the holder's process has ended; false when it runs or cannot be told from here.</summary>
-    internal bool HolderIsGone() => HolderProcess.IsGone(Process);
+    internal bool HolderIsGone() => ProcessIdentity.IsGone(Process);
 
     /// <summary>A lease of this process, until <paramref name="expiresUtc"/>.</summary>
     internal static LeaseRecord Mine(string holder, string leaseId, DateTimeOffset acquiredUtc, DateTimeOffset expiresUtc) =>
-        new(holder, Environment.MachineName, Environment.ProcessId, acquiredUtc, expiresUtc) { LeaseId = leaseId, Process = HolderProcess.Current };
+        new(holder, Environment.MachineName, Environment.ProcessId, acquiredUtc, expiresUtc) { LeaseId = leaseId, Process = ProcessIdentity.Current };
 
     /// <summary>Whether this lease, held by someone other than <paramref name="holder"/>, still stands at <paramref name="now"/>: unexpired, and its process not known gone.</summary>
     internal bool StandsAgainst(string holder, DateTimeOffset now) => Holder != holder && ExpiresUtc > now && !HolderIsGone();

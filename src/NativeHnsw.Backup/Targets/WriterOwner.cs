@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
@@ -16,6 +15,9 @@ namespace NativeHnsw.Backup;
 /// </summary>
 internal sealed record WriterOwner(string Host, int Pid, DateTime StartedUtc, string? Lease = null)
 {
+    /// <summary>The writer's <see cref="ProcessIdentity"/>: null in records written before it existed, and off Linux.</summary>
+    public string? Process { get; init; }
+
     internal const string Suffix = ".owner";
 
     // Process start times are derived from the boot time and can differ by a few milliseconds between readings.
@@ -23,8 +25,8 @@ internal sealed record WriterOwner(string Host, int Pid, DateTime StartedUtc, st
 
     private static readonly Lazy<WriterOwner> s_current = new(() =>
     {
-        using var self = Process.GetCurrentProcess();
-        return new WriterOwner(Environment.MachineName, Environment.ProcessId, self.StartTime.ToUniversalTime());
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return new WriterOwner(Environment.MachineName, Environment.ProcessId, self.StartTime.ToUniversalTime()) { Process = ProcessIdentity.Current };
     });
 
     /// <summary>This process.</summary>
@@ -62,27 +64,43 @@ internal sealed record WriterOwner(string Host, int Pid, DateTime StartedUtc, st
             return null;
         }
         string[] parts = text.Split('\n');
-        if (parts.Length is not (3 or 4) || parts[0].Length == 0 || (parts.Length == 4 && parts[3].Length == 0)
+        // 3 lines: no lease; 4: a lease; 5: the lease (empty: none) and the process identity.
+        if (parts.Length is not (3 or 4 or 5) || parts[0].Length == 0 || (parts.Length == 4 && parts[3].Length == 0) || (parts.Length == 5 && parts[4].Length == 0)
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
             || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out long ticks)
             || ticks > DateTime.MaxValue.Ticks)
             return null;
-        return new WriterOwner(parts[0], pid, new DateTime(ticks, DateTimeKind.Utc), parts.Length == 4 ? parts[3] : null);
+        return new WriterOwner(parts[0], pid, new DateTime(ticks, DateTimeKind.Utc), parts.Length >= 4 && parts[3].Length > 0 ? parts[3] : null)
+        {
+            Process = parts.Length == 5 ? parts[4] : null,
+        };
     }
 
     /// <summary>
-    /// True only when the process is provably gone: the record names this host, and no process has its pid, or the one
-    /// that has it started at another instant (the pid was reused). This process is never gone.
+    /// True only when the process is provably gone. By its <see cref="Process"/> identity when it ran under this boot:
+    /// in this PID namespace, its pid is not running or runs a process started later; in another (another container,
+    /// maybe with the same host name) nothing is proven. Otherwise (another boot, or no identity) by the host name:
+    /// the record names this host, and no process has its pid, or the one that has it started at another instant.
+    /// This process is never gone.
     /// </summary>
     public bool IsGone()
     {
+        switch (ProcessIdentity.Place(Process))
+        {
+            case ProcessPlace.Here:
+                return ProcessIdentity.IsGone(Process);
+            case ProcessPlace.OtherNamespace:
+                return false;
+        }
+        // Another boot of this host (a reboot ended every process of the last one) or of another machine that shares
+        // its name and the folder, as before identities: judged by the host name.
         if (!string.Equals(Host, Environment.MachineName, StringComparison.OrdinalIgnoreCase))
             return false;
         if (Pid == Environment.ProcessId)
             return (StartedUtc - Current.StartedUtc).Duration() > s_startTolerance;
         try
         {
-            using var process = Process.GetProcessById(Pid);
+            using var process = System.Diagnostics.Process.GetProcessById(Pid);
             return process.HasExited || (process.StartTime.ToUniversalTime() - StartedUtc).Duration() > s_startTolerance;
         }
         catch (ArgumentException)
@@ -105,6 +123,8 @@ internal sealed record WriterOwner(string Host, int Pid, DateTime StartedUtc, st
     public bool IsAbandoned(string? heldLease) =>
         (heldLease is not null && Lease is not null && !string.Equals(Lease, heldLease, StringComparison.Ordinal)) || IsGone();
 
-    // Three lines for a writer under no lease: what writers before leases wrote, read the same.
-    internal string Encode() => string.Create(CultureInfo.InvariantCulture, $"{Host}\n{Pid}\n{StartedUtc.Ticks}") + (Lease is null ? "" : "\n" + Lease);
+    // Three lines for a writer under no lease and without an identity: what writers before leases wrote, read the same.
+    // An older reader refuses five lines as torn and leaves the folder to the prune's age rule: safe.
+    internal string Encode() => string.Create(CultureInfo.InvariantCulture, $"{Host}\n{Pid}\n{StartedUtc.Ticks}")
+        + (Process is not null ? $"\n{Lease}\n{Process}" : Lease is null ? "" : "\n" + Lease);
 }

@@ -1,23 +1,23 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace NativeHnsw.Backup.Hosting;
+namespace NativeHnsw.Backup;
 
 /// <summary>
-/// Who holds a lease, as a process: an identity that a process sharing the holder's kernel and PID namespace can check
-/// (<c>linux:BOOT_ID:PID_NAMESPACE:PID:START_TICKS</c>), so a lease whose holder was killed is taken over at once
-/// instead of blocking its target until the lease expires (minutes, for a command killed mid-round).
+/// A process as another process sharing its kernel and PID namespace can check it:
+/// <c>linux:BOOT_ID:PID_NAMESPACE:PID:START_TICKS</c>. Lease holders and writers' staging records carry it, so a holder
+/// or writer that was killed is known gone at once: its lease is taken over instead of blocking its target until the
+/// lease expires (minutes, for a command killed mid-round), and its staging is swept.
 /// </summary>
 /// <remarks>
-/// A host name is not enough: two containers may share one, each with its own PID space, and a shared folder or bucket
-/// is seen from many machines. The boot id and the PID namespace say whether the holder's PID means the same process
-/// here; the start time (clock ticks since boot, from <c>/proc/PID/stat</c>) tells a reused PID from the holder. Judged
-/// gone only on proof: the PID is not running (or is a zombie), or runs a process started at another moment. Anything
-/// that cannot be read (another system, hidden <c>/proc</c>, an identity from elsewhere) leaves the lease to its expiry.
-/// A staging folder's owner record (<c>NAME.owner</c>, NativeHnsw.Backup) keeps its older host, pid and start-instant
-/// rule, which also proves a writer gone after a reboot of its host, where an identity from another boot proves nothing.
+/// A host name is not enough: containers share one (host networking, a set hostname), each with its own PID space, and
+/// a shared folder or bucket is seen from many machines. The boot id and the PID namespace say whether the recorded
+/// PID means the same process here; the start time (clock ticks since boot, from <c>/proc/PID/stat</c>) tells a
+/// reused PID from the recorded process. Gone only on proof: the PID is not running (or is a zombie), or runs a process
+/// started at another tick. Anything that cannot be read (another system, a hidden <c>/proc</c>, an identity from
+/// another boot or namespace) proves nothing. Null on systems other than Linux.
 /// </remarks>
-internal static class HolderProcess
+public static class ProcessIdentity
 {
     private static readonly Lazy<string?> s_space = new(ReadSpace);
     private static readonly Lazy<string?> s_current = new(() => Of(Environment.ProcessId));
@@ -28,9 +28,9 @@ internal static class HolderProcess
     /// <summary>True when <paramref name="identity"/> names a process of this kernel and PID namespace that has ended.</summary>
     public static bool IsGone(string? identity)
     {
-        if (identity is null || s_space.Value is not { } space || !identity.StartsWith(space, StringComparison.Ordinal))
+        if (Place(identity) != ProcessPlace.Here)
             return false;
-        var rest = identity.AsSpan(space.Length);
+        var rest = identity.AsSpan(s_space.Value!.Length);
         int colon = rest.IndexOf(':');
         if (colon <= 0 || !int.TryParse(rest[..colon], NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || pid <= 0)
             return false;
@@ -40,6 +40,18 @@ internal static class HolderProcess
         if (Start(pid) is not { } start)
             return false;
         return start.Zombie || !rest[(colon + 1)..].SequenceEqual(start.Ticks);
+    }
+
+    /// <summary>Where the process <paramref name="identity"/> names ran, seen from this one.</summary>
+    internal static ProcessPlace Place(string? identity)
+    {
+        if (identity is null || s_space.Value is not { } space || !identity.StartsWith("linux:", StringComparison.Ordinal))
+            return ProcessPlace.Unknown;
+        if (identity.StartsWith(space, StringComparison.Ordinal))
+            return ProcessPlace.Here;
+        // "linux:BOOT:" is the first 2 fields of both.
+        int boot = space.IndexOf(':', "linux:".Length) + 1;
+        return string.CompareOrdinal(identity, 0, space, 0, boot) == 0 ? ProcessPlace.OtherNamespace : ProcessPlace.OtherBoot;
     }
 
     /// <summary>The identity of the running process <paramref name="pid"/>; null when it cannot be had.</summary>
@@ -97,11 +109,7 @@ internal static class HolderProcess
             using var process = Process.GetProcessById(pid);
             return true;
         }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             return false;
         }
