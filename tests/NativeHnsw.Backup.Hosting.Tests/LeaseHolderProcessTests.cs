@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using NativeHnsw.Backup.Tests;
 
 namespace NativeHnsw.Backup.Hosting.Tests;
 
@@ -113,19 +114,5 @@ public sealed class LeaseHolderProcessTests
         string? line = child.StandardOutput.ReadLine();
         Assert.True(line == "staged", $"the lease child printed '{line}': {(child.HasExited ? child.StandardError.ReadToEnd() : "")}");
         return child;
-    }
-}
-
-/// <summary>The identity of a process that has ended: started, read while it ran, killed and reaped.</summary>
-internal static class EndedProcess
-{
-    public static string Identity()
-    {
-        using var sleeper = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
-        string? identity = ProcessIdentity.Of(sleeper.Id);
-        sleeper.Kill();
-        sleeper.WaitForExit();
-        Assert.NotNull(identity);
-        return identity;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
+using NativeHnsw.Backup.Tests;
 
 namespace NativeHnsw.Backup.Hosting.Tests;
 

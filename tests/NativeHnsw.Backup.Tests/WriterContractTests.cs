@@ -236,13 +236,8 @@ public sealed class WriterContractTests(S3rverFixture s3) : IClassFixture<S3rver
     /// <summary>The owner record (without an identity) of a real process that was killed, and that process's identity.</summary>
     private static (WriterOwner Owner, string Identity) KilledProcessWithIdentity()
     {
-        using var child = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
-        var owner = new WriterOwner(Environment.MachineName, child.Id, child.StartTime.ToUniversalTime());
-        string? identity = ProcessIdentity.Of(child.Id);
-        child.Kill();
-        child.WaitForExit();
-        Assert.NotNull(identity);
-        return (owner, identity);
+        var (pid, started, identity) = EndedProcess.Run();
+        return (new WriterOwner(Environment.MachineName, pid, started), identity);
     }
 
     /// <summary>The owner record a real process wrote before it was killed.</summary>
