@@ -15,7 +15,7 @@ namespace NativeHnsw.Storage.Internal;
 ///             embedding_model TEXT (the embedding generator's model id, null without one; version 4))
 /// records(row_id INTEGER PRIMARY KEY AUTOINCREMENT, collection, id TEXT, vector BLOB (float32 LE), document TEXT, metadata TEXT (JSON), UNIQUE(collection, id))
 /// changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, collection, op (1 upsert, 2 delete), record (a row_id),
-///         ship_seq, at, body (null, but in a shipping log entry: op 3, record 0; version 5, see ShipLog)) + INDEX changes_by_collection(collection, seq)
+///         ship_seq, at, body (null, but in a shipping log entry: op 3, record 0; version 5, see ShipLog)) + INDEX changes_by_collection(collection, seq) WHERE ship_seq IS NULL
 /// metadata(record, key, collection, kind (0 string, 1 number, 2 bool), value (no affinity), PRIMARY KEY(record, key)) WITHOUT ROWID
 ///   + INDEX metadata_by_value(collection, key, kind, value)                       (version 2; see MetadataRows)
 /// documents_fts: FTS5(document; content=records, trigram case_sensitive 1) + triggers on records (version 3)
@@ -356,6 +356,7 @@ internal sealed class StoreDatabase : IDisposable
                 MigrateFromVersion3();
             if (version <= 4)
                 MigrateFromVersion4();
+            KeepEntriesOutOfTheChangeIndex();
             return;
         }
         long tables = Scalar<long>(Writer, "SELECT COUNT(*) FROM sqlite_master WHERE type='table';");
@@ -374,8 +375,8 @@ internal sealed class StoreDatabase : IDisposable
             CREATE TABLE changes(
                 seq INTEGER PRIMARY KEY AUTOINCREMENT, collection INTEGER NOT NULL, op INTEGER NOT NULL, record INTEGER NOT NULL,
                 ship_seq INTEGER, at INTEGER, body BLOB);
-            CREATE INDEX changes_by_collection ON changes(collection, seq);
             """);
+        Execute(transaction, ChangesByCollection);
         CreateMetadataTable(transaction);
         CreateDocumentIndex(transaction);
         Execute(transaction, "INSERT INTO store_info(key, value) VALUES ('format_version', @v);", ("@v", FormatVersion.ToString(CultureInfo.InvariantCulture)));
@@ -441,6 +442,30 @@ internal sealed class StoreDatabase : IDisposable
         if (Scalar<long>(Writer, transaction, "SELECT COUNT(*) FROM pragma_table_info('collections') WHERE name = 'embedding_model';") == 0)
             Execute(transaction, "ALTER TABLE collections ADD COLUMN embedding_model TEXT;");
         Execute(transaction, "UPDATE store_info SET value = '4' WHERE key = 'format_version';");
+        transaction.Commit();
+    }
+
+    /// <summary>
+    /// The index of change rows by collection (replay, checkpoint pruning, a collection's newest change), partial: the
+    /// shipping log's entries, which no query finds by collection, are left out, so an entry adds no index cell and a
+    /// commit that writes no change row (a metadata-only update) dirties one page fewer for its entry. Every query
+    /// that uses it states <see cref="ShipLog.IsChange"/>, which is what lets SQLite choose a partial index.
+    /// </summary>
+    private const string ChangesByCollection = $"CREATE INDEX changes_by_collection ON changes(collection, seq) WHERE {ShipLog.IsChange};";
+
+    /// <summary>
+    /// Stores of format 5 made before the index was partial get it at their first writable open: the same format (a
+    /// reader of either shape answers the same; only entries' index cells go), rebuilt in one transaction from the
+    /// change rows, which checkpoints keep few.
+    /// </summary>
+    private void KeepEntriesOutOfTheChangeIndex()
+    {
+        string? sql = Scalar<string>(Writer, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'changes_by_collection';");
+        if (sql is not null && sql.Contains(" WHERE ", StringComparison.Ordinal))
+            return;
+        using var transaction = Writer.BeginTransaction(deferred: false);
+        Execute(transaction, "DROP INDEX IF EXISTS changes_by_collection;");
+        Execute(transaction, ChangesByCollection);
         transaction.Commit();
     }
 
