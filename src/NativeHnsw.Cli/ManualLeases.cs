@@ -1,6 +1,7 @@
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using NativeHnsw.Backup;
 using NativeHnsw.Backup.Hosting;
+using Spectre.Console;
 
 namespace NativeHnsw.Cli;
 
@@ -38,10 +39,14 @@ internal sealed class ManualLeases : IDisposable
     private WriterLease.Scope? _scope;
     private ITimer? _renewal;
 
-    private ManualLeases(string command, IEnumerable<IBackupTarget> targets, string? refused)
+    /// <summary>Where a lease's warnings go (a dead or expired holder's lease taken over): the command's own output.</summary>
+    private readonly ILogger _notices;
+
+    private ManualLeases(string command, IEnumerable<IBackupTarget> targets, string? refused, CliUi ui)
     {
         _command = command;
         _refused = refused;
+        _notices = new NoticeLogger(ui);
         _holder = $"nhnsw-{command}-{Environment.MachineName}-{Environment.ProcessId}";
         _targets = [.. targets];
     }
@@ -49,9 +54,10 @@ internal sealed class ManualLeases : IDisposable
     /// <summary>Takes the lease of every target in <paramref name="targets"/>, or none, until disposed.</summary>
     /// <param name="command">The command, in the holder's name (<c>nhnsw-COMMAND-HOST-PID</c>).</param>
     /// <exception cref="BackupTargetException">Another runner or command holds a target's lease (nothing was done), or it cannot be read.</exception>
-    public static ManualLeases Take(string command, IEnumerable<IBackupTarget> targets)
+    /// <param name="ui">Where a takeover of another holder's lease (expired, or its process ended) is noted.</param>
+    public static ManualLeases Take(string command, IEnumerable<IBackupTarget> targets, CliUi ui)
     {
-        var taken = new ManualLeases(command, targets, refused: null);
+        var taken = new ManualLeases(command, targets, refused: null, ui);
         try
         {
             taken.Acquire($"nothing was done, run '{command}' again later");
@@ -70,10 +76,11 @@ internal sealed class ManualLeases : IDisposable
     /// </summary>
     /// <param name="command">The command, in the holder's name (<c>nhnsw-COMMAND-HOST-PID</c>), the same for every round.</param>
     /// <param name="refused">How a refused round's message ends: what became of its work (it did nothing on the targets).</param>
-    public static ManualLeases ForRounds(string command, IEnumerable<IBackupTarget> targets, string refused)
+    /// <param name="ui">Where a takeover of another holder's lease (expired, or its process ended) is noted.</param>
+    public static ManualLeases ForRounds(string command, IEnumerable<IBackupTarget> targets, string refused, CliUi ui)
     {
         ArgumentException.ThrowIfNullOrEmpty(refused);
-        return new(command, targets, refused);
+        return new(command, targets, refused, ui);
     }
 
     /// <summary>Takes the lease of every target for one round, or none; disposing the result gives them up.</summary>
@@ -119,8 +126,8 @@ internal sealed class ManualLeases : IDisposable
     {
         var inner = target is DisposableTarget d ? d.Inner : target;
         return inner is LocalFolderTarget local
-            ? new FolderLease(local.Root, _holder, TimeProvider.System, s_duration, NullLogger.Instance, _leaseId)
-            : ObjectLease.Open(inner, _holder, TimeProvider.System, s_duration, NullLogger.Instance, _leaseId);
+            ? new FolderLease(local.Root, _holder, TimeProvider.System, s_duration, _notices, _leaseId)
+            : ObjectLease.Open(inner, _holder, TimeProvider.System, s_duration, _notices, _leaseId);
     }
 
     private void Renew()
@@ -166,6 +173,21 @@ internal sealed class ManualLeases : IDisposable
     }
 
     public void Dispose() => Release();
+
+    /// <summary>A lease's warnings and errors as note lines of the command's output (none under <c>--json</c>).</summary>
+    private sealed class NoticeLogger(CliUi ui) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+                ui.Line($"[yellow]note:[/] {Markup.Escape(formatter(state, exception))}");
+        }
+    }
 
     /// <summary>One round's hold on the leases; disposing it twice gives them up once.</summary>
     private sealed class RoundScope(ManualLeases leases) : IDisposable

@@ -26,7 +26,7 @@ public static partial class NhnswCli
                 bool delta = parsed.GetValue(incremental);
                 using var client = StoreBackup.OpenForBackup(source, out bool readOnly);
                 // The source checked first: a command that cannot run takes no lease (and makes no target folder).
-                using var storeLease = ManualLeases.Take("backup", [folder]);
+                using var storeLease = ManualLeases.Take("backup", [folder], context.Ui);
                 if (readOnly && !context.Ui.Json)
                     context.Ui.Line($"[yellow]note[/] {Markup.Escape(client.Path)} is open in another client (its LOCK is held): backing it up through a read-only open, beside that client's writes");
                 var stored = context.Ui.Step("backup", progress => delta
@@ -46,7 +46,7 @@ public static partial class NhnswCli
                 throw new CliUsageException("--chunked applies to a store folder; for an index file, --incremental stores it as chunks.");
             string path = ExistingFile(source);
             bool asChunks = parsed.GetValue(incremental);
-            using var lease = ManualLeases.Take("backup", [folder]);
+            using var lease = ManualLeases.Take("backup", [folder], context.Ui);
             var manifest = context.Ui.Step("backup", progress => IndexBackup.BackupFile(path, folder, new BackupOptions { Progress = progress, Chunked = asChunks }));
             if (context.Ui.Json)
             {
@@ -289,7 +289,7 @@ public static partial class NhnswCli
                 throw new CliUsageException("--daily, --weekly and --monthly cannot all be 0: that would delete every backup.");
             bool dry = parsed.GetValue(dryRun);
             using var opened = OpenTarget(parsed.GetValue(target)!, mustExist: true);
-            using var lease = dry ? null : ManualLeases.Take("prune", [opened]);
+            using var lease = dry ? null : ManualLeases.Take("prune", [opened], context.Ui);
             var report = BackupPruner.Prune(opened, new RetentionPolicy(d, w, m), dry);
             if (context.Ui.Json)
             {

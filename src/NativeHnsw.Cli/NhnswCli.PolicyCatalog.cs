@@ -121,7 +121,7 @@ public static partial class NhnswCli
         {
             foreach (var t in policy.Targets)
                 opened.Add(PolicyTargets.Open(t));
-            using var leases = ManualLeases.Take("prune", opened);
+            using var leases = ManualLeases.Take("prune", opened, context.Ui);
             using var executor = new BackupJobExecutor(TimeProvider.System, NullLogger<BackupJobExecutor>.Instance);
             var result = executor.Run(policy, new JobPolicy { Name = "prune", Type = JobType.Prune }, CancellationToken.None);
             if (context.Ui.Json)

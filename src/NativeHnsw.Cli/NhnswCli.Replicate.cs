@@ -44,7 +44,7 @@ public static partial class NhnswCli
             bool onlyOnce = parsed.GetValue(once);
             using var leases = ManualLeases.ForRounds("replicate", [opened], onlyOnce
                 ? "nothing was done, run 'replicate' again later"
-                : "this round shipped nothing (its commits wait in the store's log), the next round tries again");
+                : "this round shipped nothing (its commits wait in the store's log), the next round tries again", context.Ui);
             var options = new ChangeShipperOptions
             {
                 Interval = interval,

@@ -23,7 +23,7 @@ public static partial class NhnswCli
             using var folder = OpenTarget(parsed.GetValue(target)!, mustExist: true);
             bool mark = !parsed.GetValue(noMark);
             // Marks are writes beside the backups: held under the target's lease, as the scrub job holds it.
-            using var lease = mark ? ManualLeases.Take("scrub", [folder]) : null;
+            using var lease = mark ? ManualLeases.Take("scrub", [folder], context.Ui) : null;
             var report = context.Ui.Step("scrub", _ => TargetScrubber.Scrub(folder, TimeProvider.System, CancellationToken.None, mark: mark));
             if (report.DamagedCount > 0)
                 context.ExitCode = Failed;

@@ -29,7 +29,7 @@ public static partial class NhnswCli
             using var destination = OpenTarget(toSpec);
             bool dry = parsed.GetValue(dryRun);
             // Only the destination is written; the source is read.
-            using var lease = dry ? null : ManualLeases.Take("sync", [destination]);
+            using var lease = dry ? null : ManualLeases.Take("sync", [destination], context.Ui);
             var report = context.Ui.Step(dry ? "sync (dry run)" : "sync", _ => TargetSync.Run(source, destination, after, dry, CancellationToken.None));
             if (report.Failed > 0)
                 context.ExitCode = Failed;

@@ -98,6 +98,9 @@ public sealed class LeaseHolderProcessTests
         var shipped = CliSession.Run("replicate", store, "--target", target, "--once");
         Assert.True(shipped.Code == 0, shipped.Out + shipped.Err);
         Assert.Contains("base snapshot", shipped.Out, StringComparison.Ordinal);
+        // Said, not done silently.
+        Assert.Contains($"note: Lease on {Path.GetFullPath(target)} held by nhnsw-replicate-{Environment.MachineName}-1", shipped.Out, StringComparison.Ordinal);
+        Assert.True(shipped.Out.Contains("its process has ended; taken over by", StringComparison.Ordinal), shipped.Out);
         Assert.Null(FolderLease.Read(target)); // taken over, then given up as the command ends
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using NativeHnsw.Backup.Hosting;
 using NativeHnsw.Backup.Tests;
 using NativeHnsw.Storage;
+using Spectre.Console;
 
 namespace NativeHnsw.Cli.Tests;
 
@@ -110,7 +111,7 @@ public sealed class ReplicateCliTests
         var reports = new Reports();
         using var stop = new CancellationTokenSource();
         Task running;
-        using (var leases = ManualLeases.ForRounds("replicate", [target], "this round shipped nothing"))
+        using (var leases = ManualLeases.ForRounds("replicate", [target], "this round shipped nothing", Quiet()))
         using (var shipper = new ChangeShipper(store, target, new ChangeShipperOptions { TimeProvider = time, Interval = TimeSpan.FromSeconds(1), Segments = segments, TargetScope = leases.Round }))
         {
             Assert.True(runner.TryAcquire(out _));
@@ -159,6 +160,9 @@ public sealed class ReplicateCliTests
         using var restored = new PersistentClient(dir.File("restored"));
         Assert.Equal(["a", "b", "c", "d"], restored.GetCollection("docs").Get().Select(r => r.Id).Order(StringComparer.Ordinal));
     }
+
+    /// <summary>A console that prints nothing (the JSON mode's, whose documents these tests do not ask for).</summary>
+    private static CliUi Quiet() => new(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) }), json: true);
 
     /// <summary>A store of <paramref name="records"/> records and a target folder whose lease a runner ("runner") holds.</summary>
     private static (string Store, string Target, FolderLease Runner) StoreWithLeasedTarget(TempDirectory dir, int records)
