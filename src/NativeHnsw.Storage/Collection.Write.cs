@@ -143,17 +143,16 @@ public sealed partial class Collection
                 {
                     using var transaction = Db.Writer.BeginTransaction(deferred: false);
                     var st = Db.Writes.Enlist(transaction, _id);
-                    var (select, insert, update, metadataRows) = (st.Select, st.Insert, st.Update, st.Metadata);
                     var ship = ShipLog.Begin(Db, transaction, _client.Time, _id);
                     string shipName = ship?.Collection ?? "";
                     for (int i = 0; i < batch.Count; i++)
                     {
                         var record = batch[i];
-                        select.Parameters[1].Value = record.Id;
+                        st.Select.Parameters[1].Value = record.Id;
                         long row = -1;
                         byte[]? oldVector = null;
                         string? oldDocument = null, oldMetadata = null;
-                        using (var reader = select.ExecuteReader())
+                        using (var reader = st.Select.ExecuteReader())
                         {
                             if (reader.Read())
                             {
@@ -172,13 +171,13 @@ public sealed partial class Collection
                             byte[] vectorBytes = VectorBlob.ToBytes(record.Vector);
                             var metadata = Merge(null, record.Patch);
                             string? metadataJson = MetadataValues.ToJson(metadata);
-                            insert.Parameters[1].Value = record.Id;
-                            insert.Parameters[2].Value = vectorBytes;
-                            insert.Parameters[3].Value = (object?)record.Document ?? DBNull.Value;
-                            insert.Parameters[4].Value = (object?)metadataJson ?? DBNull.Value;
+                            st.Insert.Parameters[1].Value = record.Id;
+                            st.Insert.Parameters[2].Value = vectorBytes;
+                            st.Insert.Parameters[3].Value = (object?)record.Document ?? DBNull.Value;
+                            st.Insert.Parameters[4].Value = (object?)metadataJson ?? DBNull.Value;
                             ship?.Upsert(shipName, record.Id, vectorBytes, record.Document, metadataJson);
-                            row = (long)insert.ExecuteScalar()!;
-                            metadataRows.Insert(row, metadata);
+                            row = (long)st.Insert.ExecuteScalar()!;
+                            st.Metadata.Insert(row, metadata);
                             labels.Add(row);
                             vectors.Add(record.Vector!);
                             lastSequence = st.LogChange(ChangeOp.Upsert, row);
@@ -192,15 +191,15 @@ public sealed partial class Collection
                         if (!vectorChanged && newDocument == oldDocument && newMetadata == oldMetadata)
                             continue;
                         ship?.Upsert(shipName, record.Id, newVector, newDocument, newMetadata);
-                        update.Parameters[0].Value = newVector;
-                        update.Parameters[1].Value = (object?)newDocument ?? DBNull.Value;
-                        update.Parameters[2].Value = (object?)newMetadata ?? DBNull.Value;
-                        update.Parameters[3].Value = row;
-                        update.ExecuteNonQuery();
+                        st.Update.Parameters[0].Value = newVector;
+                        st.Update.Parameters[1].Value = (object?)newDocument ?? DBNull.Value;
+                        st.Update.Parameters[2].Value = (object?)newMetadata ?? DBNull.Value;
+                        st.Update.Parameters[3].Value = row;
+                        st.Update.ExecuteNonQuery();
                         if (newMetadata != oldMetadata)
                         {
-                            metadataRows.Delete(row);
-                            metadataRows.Insert(row, merged);
+                            st.Metadata.Delete(row);
+                            st.Metadata.Insert(row, merged);
                         }
                         if (vectorChanged)
                         {
@@ -277,11 +276,8 @@ public sealed partial class Collection
 
     private SqliteCommand Command(SqliteTransaction transaction, string sql, params string[] parameters)
     {
-        var command = Db.Writer.CreateCommand();
+        var command = WriteStatements.Command(Db.Writer, sql, parameters);
         command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (string name in parameters)
-            command.Parameters.Add(new SqliteParameter(name, null));
         return command;
     }
 

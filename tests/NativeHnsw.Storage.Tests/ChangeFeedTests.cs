@@ -177,9 +177,8 @@ public sealed class ChangeFeedTests
             logged = [.. feed.Read(start + 2, 100, long.MaxValue)];
         }
         // Back to what format 4 wrote: the log in a table of its own, with AUTOINCREMENT.
-        using (var connection = new SqliteConnection($"Data Source={Path.Combine(dir.Path, "store.db")};Pooling=False"))
+        using (var connection = Open(dir.Path))
         {
-            connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = """
                 CREATE TABLE ship_log(seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, body BLOB NOT NULL);

@@ -16,15 +16,12 @@ public sealed record LeaseRecord(string Holder, string Host, int Pid, DateTimeOf
     /// </summary>
     public string? Process { get; init; }
 
-    /// <summary>True when <see cref="Process"/> proves the holder's process has ended; false when it runs or cannot be told from here.</summary>
-    internal bool HolderIsGone() => ProcessIdentity.IsGone(Process);
-
     /// <summary>A lease of this process, until <paramref name="expiresUtc"/>.</summary>
     internal static LeaseRecord Mine(string holder, string leaseId, DateTimeOffset acquiredUtc, DateTimeOffset expiresUtc) =>
         new(holder, Environment.MachineName, Environment.ProcessId, acquiredUtc, expiresUtc) { LeaseId = leaseId, Process = ProcessIdentity.Current };
 
-    /// <summary>Whether this lease, held by someone other than <paramref name="holder"/>, still stands at <paramref name="now"/>: unexpired, and its process not known gone.</summary>
-    internal bool StandsAgainst(string holder, DateTimeOffset now) => Holder != holder && ExpiresUtc > now && !HolderIsGone();
+    /// <summary>Whether this lease, held by someone other than <paramref name="holder"/>, still stands at <paramref name="now"/>: unexpired, and its process not proven ended (<see cref="ProcessIdentity.IsGone"/>).</summary>
+    internal bool StandsAgainst(string holder, DateTimeOffset now) => Holder != holder && ExpiresUtc > now && !ProcessIdentity.IsGone(Process);
 
     public override string ToString() => $"{Holder} on {Host} (pid {Pid}), until {ExpiresUtc:yyyy-MM-dd'T'HH:mm:ss'Z'}";
 }

@@ -70,7 +70,8 @@ internal sealed class WriteStatements : IDisposable
             command.Dispose();
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, string sql, params string[] parameters)
+    /// <summary>A command on <paramref name="connection"/> with <paramref name="parameters"/> declared, unbound.</summary>
+    internal static SqliteCommand Command(SqliteConnection connection, string sql, params string[] parameters)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
